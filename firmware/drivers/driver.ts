@@ -1,0 +1,43 @@
+// The one interface between synack and an Ethernet link. Everything above (iface/, tcp/, socket/)
+// talks only to this; a driver knows nothing above it. Implemented by the ENC28J60 and W5500
+// drivers over SPI, by the simulator's virtual NIC, and by any user object handed to
+// `start({driver})` on the board.
+//
+// Contract, chosen so that the per-packet path allocates nothing:
+// - Frames are Ethernet II without preamble or FCS: 14 bytes of header, then the payload; at most
+//   MAX_FRAME bytes. The driver pads short frames to the 60-byte minimum itself if its hardware
+//   needs that.
+// - `send(frame, len)` transmits `frame[0..len)` now or copies it into the chip/queue before it
+//   returns, so the caller may reuse the buffer at once. It returns false if the frame could not
+//   be taken (transmitter busy, link down, chip error); the stack treats that as a lost frame.
+// - `recv(buf)` is polled: it copies the next received frame into `buf` (MAX_FRAME bytes or
+//   more) and returns its length, or returns 0 when no frame is waiting. It never blocks. Frames
+//   that the chip flagged bad (CRC, length) are dropped by the driver, never returned.
+// - `link()` reports the PHY link state; cheap enough to call on every poll.
+// - `mac` is the 6-byte station address the driver filters on.
+// - `service(now)`, if present, is called on every poll with the time in ms, for housekeeping
+//   that needs no frame: overflow recovery, link polling, watchdogs.
+// Errors: constructing a driver for missing hardware throws one Error whose message names the
+// fix (the wiring to check); after that no method throws.
+
+/** Largest frame the stack sends or accepts: 1500-byte MTU plus the 14-byte Ethernet header. */
+export const MAX_FRAME = 1514;
+
+export interface EthernetDriver {
+  /** The 6-byte MAC address this link uses and filters on. */
+  readonly mac: Uint8Array;
+  /** Transmit frame[0..len). False if the frame was not taken. */
+  send(frame: Uint8Array, len: number): boolean;
+  /** Copy the next received frame into buf; its length, or 0 if none is waiting. */
+  recv(buf: Uint8Array): number;
+  /** True while the PHY reports link up. */
+  link(): boolean;
+  /** Optional housekeeping on every poll, with the time in milliseconds. */
+  service?(now: number): void;
+}
+
+/** Shaped like Espruino's `SPI.send(data, csPin)`: clocks `data` out with chip-select held low
+ *  for the whole transfer and returns the bytes clocked in, the same number. */
+export interface SpiBus {
+  send(data: Uint8Array): Uint8Array;
+}

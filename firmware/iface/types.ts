@@ -1,0 +1,30 @@
+// Contracts between the interface and the layers above it (see docs/design.md).
+
+/** An IP protocol above IPv4 (TCP registers itself as protocol 6). */
+export interface ProtocolHandler {
+  /** One datagram addressed to us, IPv4 header already checked. buf[off..off+len) is the
+   *  protocol's header and payload: a view into the receive buffer, valid only during the call. */
+  input(src: number, dst: number, buf: Uint8Array, off: number, len: number): void;
+  /** Run timers. Returns the delay in ms until the next poll it needs (0x7fffffff if none). */
+  poll(now: number): number;
+}
+
+/** A UDP receiver bound to a local port. The payload is a view valid only during the call. */
+export type UdpHandler = (src: number, srcPort: number, dst: number, buf: Uint8Array, off: number, len: number) => void;
+
+/** What the interface is configured with. */
+export interface InterfaceConfig {
+  /** IPv4 address, 0 (or absent) until DHCP sets one. */
+  ip?: number;
+  /** Prefix length, e.g. 24. */
+  prefix?: number;
+  /** Default gateway, 0 for none. */
+  gateway?: number;
+  /** IP MTU, 1500 by default (576..1500). */
+  mtu?: number;
+  /** Source of uint32 randomness. */
+  random32?: () => number;
+}
+
+/** No timer pending: the value poll() returns when it has nothing scheduled. */
+export const NO_TIMER = 0x7fffffff;
