@@ -1,0 +1,26 @@
+// Big-endian (network order) reads and writes over a Uint8Array. Plain byte arithmetic: faster in
+// Espruino than DataView (shared/espruino.md) and no view object per packet.
+
+/** Reads a big-endian uint16 at buf[off]. */
+export function getU16(buf: Uint8Array, off: number): number {
+  return (buf[off] << 8) | buf[off + 1];
+}
+
+/** Writes v as a big-endian uint16 at buf[off]. */
+export function putU16(buf: Uint8Array, off: number, v: number): void {
+  buf[off] = (v >>> 8) & 0xff;
+  buf[off + 1] = v & 0xff;
+}
+
+/** Reads a big-endian uint32 at buf[off] (as an unsigned number). */
+export function getU32(buf: Uint8Array, off: number): number {
+  return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
+}
+
+/** Writes v as a big-endian uint32 at buf[off]. */
+export function putU32(buf: Uint8Array, off: number, v: number): void {
+  buf[off] = (v >>> 24) & 0xff;
+  buf[off + 1] = (v >>> 16) & 0xff;
+  buf[off + 2] = (v >>> 8) & 0xff;
+  buf[off + 3] = v & 0xff;
+}

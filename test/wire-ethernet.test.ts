@@ -1,0 +1,50 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hex, toHex } from './helpers/hex.ts';
+import { getU16, putU16, getU32, putU32 } from '../firmware/wire/bytes.ts';
+import {
+  ethParse, ethType, emitEthernet, macEquals, macIsBroadcast, macIsGroup, macToString, MAC_BROADCAST,
+  ETH_OK, ETH_TRUNCATED, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETH_HEADER_LEN,
+} from '../firmware/wire/ethernet.ts';
+
+test('big-endian helpers', () => {
+  const b = new Uint8Array(8);
+  putU16(b, 1, 0xabcd);
+  putU32(b, 3, 0xc6120001);
+  assert.is(toHex(b), '00abcdc612000100');
+  assert.is(getU16(b, 1), 0xabcd);
+  assert.is(getU32(b, 3), 0xc6120001);
+  putU32(b, 0, 0xffffffff);
+  assert.is(getU32(b, 0), 0xffffffff);
+});
+
+test('emitEthernet writes dst, src, type exactly', () => {
+  const b = new Uint8Array(20).fill(0xee);
+  emitEthernet(b, 2, MAC_BROADCAST, hex('020000000001'), ETHERTYPE_ARP);
+  assert.is(toHex(b), 'eeee' + 'ffffffffffff' + '020000000001' + '0806' + 'eeeeeeee');
+  assert.is(ethType(b, 2), ETHERTYPE_ARP);
+  assert.is(ETH_HEADER_LEN, 14);
+});
+
+test('ethParse: 14 bytes are enough, 13 are truncated, and never beyond the buffer', () => {
+  const b = new Uint8Array(14);
+  assert.is(ethParse(b, 0, 14), ETH_OK);
+  assert.is(ethParse(b, 0, 13), ETH_TRUNCATED);
+  assert.is(ethParse(b, 1, 14), ETH_TRUNCATED);
+  assert.is(ethParse(b, 0, 0), ETH_TRUNCATED);
+  assert.is(ETHERTYPE_IPV4, 0x0800);
+});
+
+test('MAC helpers', () => {
+  const a = hex('00 02 00 00 00 00 01');
+  const m = hex('020000000001');
+  assert.ok(macEquals(a, 1, m, 0));
+  assert.not.ok(macEquals(a, 0, m, 0));
+  assert.ok(macIsBroadcast(MAC_BROADCAST, 0));
+  assert.not.ok(macIsBroadcast(hex('fffffffffffe'), 0));
+  assert.ok(macIsGroup(hex('01005e000001'), 0));
+  assert.not.ok(macIsGroup(m, 0));
+  assert.is(macToString(m, 0), '02:00:00:00:00:01');
+});
+
+test.run();
