@@ -24,6 +24,11 @@ export interface InterfaceConfig {
   mtu?: number;
   /** Source of uint32 randomness. */
   random32?: () => number;
+  /** ARP cache entries, 8 by default; the oldest is evicted when a new one is needed. */
+  arpEntries?: number;
+  /** Frame buffers for packets waiting on ARP (one per pending entry at most), 2 by default,
+   *  each MAX_FRAME bytes, allocated the first time they are needed. */
+  arpQueue?: number;
 }
 
 /** No timer pending: the value poll() returns when it has nothing scheduled. */

@@ -49,15 +49,16 @@ export function arpTpa(buf: Uint8Array, off: number): number {
   return getU32(buf, off + ARP_TPA);
 }
 
-/** Writes a 28-byte ARP packet at buf[off]. sha/tha are 6-byte MACs; spa/tpa uint32. */
+/** Writes a 28-byte ARP packet at buf[off]. sha/tha are MACs of exactly 6 bytes (copied whole);
+ *  spa/tpa uint32. */
 export function emitArp(buf: Uint8Array, off: number, oper: number, sha: Uint8Array, spa: number, tha: Uint8Array, tpa: number): void {
   putU16(buf, off + ARP_HTYPE, ARP_HTYPE_ETHERNET);
   putU16(buf, off + ARP_PTYPE, ARP_PTYPE_IPV4);
   buf[off + ARP_HLEN] = 6;
   buf[off + ARP_PLEN] = 4;
   putU16(buf, off + ARP_OPER, oper);
-  buf.set(sha.subarray(0, 6), off + ARP_SHA);
+  buf.set(sha, off + ARP_SHA);
   putU32(buf, off + ARP_SPA, spa);
-  buf.set(tha.subarray(0, 6), off + ARP_THA);
+  buf.set(tha, off + ARP_THA);
   putU32(buf, off + ARP_TPA, tpa);
 }

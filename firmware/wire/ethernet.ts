@@ -25,10 +25,11 @@ export function ethType(buf: Uint8Array, off: number): number {
   return getU16(buf, off + ETH_TYPE);
 }
 
-/** Writes an Ethernet header at buf[off]: dst and src are 6-byte MACs. */
+/** Writes an Ethernet header at buf[off]: dst and src are 6-byte MACs (arrays of exactly 6
+ *  bytes: they are copied whole, without a view per call). */
 export function emitEthernet(buf: Uint8Array, off: number, dst: Uint8Array, src: Uint8Array, type: number): void {
-  buf.set(dst.subarray(0, 6), off + ETH_DST);
-  buf.set(src.subarray(0, 6), off + ETH_SRC);
+  buf.set(dst, off + ETH_DST);
+  buf.set(src, off + ETH_SRC);
   putU16(buf, off + ETH_TYPE, type);
 }
 

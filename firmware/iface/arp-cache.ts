@@ -1,0 +1,97 @@
+// The ARP cache (RFC 826, RFC 1122 section 2.3.2): a fixed table of entries in typed arrays, no
+// object per entry. The Interface drives it (sending requests, queuing, timers); this file only
+// keeps the table: find, allocate with eviction of the oldest entry, free.
+
+/** Entry states. */
+export const ARP_FREE = 0;
+/** Request sent, no reply yet; may hold one queued packet. */
+export const ARP_PENDING = 1;
+export const ARP_RESOLVED = 2;
+
+/** A resolved entry is dropped this long after its last confirmation (lwIP's ARP_MAXAGE). */
+export const ARP_MAX_AGE_MS = 300000;
+/** A resolved entry in use and older than this is re-requested before it expires, so that a busy
+ *  connection never waits on ARP (lwIP's ARP_AGE_REREQUEST_USED). */
+export const ARP_REFRESH_AGE_MS = 285000;
+/** At most one request per second per address (RFC 1122 2.3.2.1: prevent ARP flooding). */
+export const ARP_RETRY_MS = 1000;
+/** Requests sent before a pending entry gives up (and drops its queued packet). */
+export const ARP_MAX_TRIES = 3;
+
+export class ArpCache {
+  /** Number of entries. */
+  n: number;
+  /** Per entry: protocol address, state, hardware address (6 bytes at i*6, and m[i], a 6-byte
+   *  view made once so that the send path creates none). */
+  ip: Uint32Array;
+  st: Uint8Array;
+  mac: Uint8Array;
+  m: Uint8Array[];
+  /** Time the entry was created (pending) or last confirmed (resolved): ages and eviction. */
+  t: Float64Array;
+  /** Time of the last request sent for it, and how many were sent while pending. */
+  req: Float64Array;
+  tries: Uint8Array;
+  /** Queue buffer index holding its waiting frame, -1 for none; and that frame's length. */
+  q: Int8Array;
+  qLen: Uint16Array;
+
+  constructor(n: number) {
+    this.n = n;
+    this.ip = new Uint32Array(n);
+    this.st = new Uint8Array(n);
+    this.mac = new Uint8Array(n * 6);
+    this.m = [];
+    for (let i = 0; i < n; i++) this.m.push(this.mac.subarray(i * 6, i * 6 + 6));
+    this.t = new Float64Array(n);
+    this.req = new Float64Array(n);
+    this.tries = new Uint8Array(n);
+    this.q = new Int8Array(n).fill(-1);
+    this.qLen = new Uint16Array(n);
+  }
+
+  /** The index of the entry (pending or resolved) for ip, or -1. */
+  find(ip: number): number {
+    for (let i = 0; i < this.n; i++) if (this.st[i] !== ARP_FREE && this.ip[i] === ip) return i;
+    return -1;
+  }
+
+  /** The entry to use for a new address: a free one, else the oldest (smallest t). The caller
+   *  releases an evicted entry's queued frame before calling `claim`. */
+  victim(): number {
+    let old = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.st[i] === ARP_FREE) return i;
+      if (this.t[i] < this.t[old]) old = i;
+    }
+    return old;
+  }
+
+  /** Makes entry i a fresh pending entry for ip at time now. */
+  claim(i: number, ip: number, now: number): void {
+    this.ip[i] = ip;
+    this.st[i] = ARP_PENDING;
+    this.t[i] = now;
+    this.req[i] = now;
+    this.tries[i] = 0;
+    this.q[i] = -1;
+    this.qLen[i] = 0;
+  }
+
+  /** Records ip -> mac (6 bytes at src[off]) as confirmed at time now. */
+  resolve(i: number, src: Uint8Array, off: number, now: number): void {
+    const m = this.mac;
+    const k = i * 6;
+    for (let j = 0; j < 6; j++) m[k + j] = src[off + j];
+    this.st[i] = ARP_RESOLVED;
+    this.t[i] = now;
+    this.tries[i] = 0;
+  }
+
+  free(i: number): void {
+    this.st[i] = ARP_FREE;
+    this.ip[i] = 0;
+    this.q[i] = -1;
+    this.qLen[i] = 0;
+  }
+}

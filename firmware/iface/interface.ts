@@ -1,0 +1,584 @@
+// The network interface (docs/design.md, "iface/"): one Ethernet link, one IPv4 address.
+// Demultiplexes received frames (ARP, IPv4), answers ARP requests and ICMP echo, delivers UDP to
+// bound ports and other protocols to registered handlers (TCP is protocol 6), and sends IPv4
+// datagrams, resolving next hops through the ARP cache.
+//
+// Per-packet path: one receive buffer, one transmit buffer, a 42-byte ARP buffer and the ARP
+// queue buffers, all allocated once. Bad input is counted in `counters` and dropped, never thrown.
+import type { EthernetDriver } from '../drivers/driver.ts';
+import { MAX_FRAME } from '../drivers/driver.ts';
+import type { InterfaceConfig, ProtocolHandler, UdpHandler } from './types.ts';
+import { NO_TIMER } from './types.ts';
+import { makeCounters, type IfaceCounters } from './counters.ts';
+import {
+  ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RETRY_MS, ARP_MAX_TRIES,
+} from './arp-cache.ts';
+import { getU16 } from '../wire/bytes.ts';
+import {
+  ETH_HEADER_LEN, ETH_DST, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, emitEthernet, macEquals, macIsGroup, MAC_BROADCAST,
+} from '../wire/ethernet.ts';
+import {
+  arpParse, arpOper, arpSpa, arpTpa, emitArp, ARP_LEN, ARP_OK, ARP_TRUNCATED, ARP_BAD_TYPE, ARP_BAD_LENGTHS,
+  ARP_REQUEST, ARP_REPLY, ARP_SHA,
+} from '../wire/arp.ts';
+import {
+  ipv4Parse, ipv4HeaderLen, ipv4TotalLen, ipv4Src, ipv4Dst, emitIpv4, prefixMask, IPV4_OK, IPV4_TRUNCATED,
+  IPV4_BAD_VERSION, IPV4_BAD_IHL, IPV4_BAD_LENGTH, IPV4_BAD_CHECKSUM, IPV4_PROTO, IPV4_HEADER_LEN,
+  IP_PROTO_ICMP, IP_PROTO_UDP, IP_BROADCAST,
+} from '../wire/ipv4.ts';
+import {
+  icmpParse, emitIcmp, emitIcmpEcho, ICMP_OK, ICMP_TRUNCATED, ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_DEST_UNREACH,
+  ICMP_PORT_UNREACH, ICMP_HEADER_LEN, ICMP_TYPE,
+} from '../wire/icmp.ts';
+import {
+  udpParse, emitUdp, UDP_OK, UDP_TRUNCATED, UDP_BAD_LENGTH, UDP_HEADER_LEN, UDP_SRC_PORT, UDP_DST_PORT,
+} from '../wire/udp.ts';
+
+/** Espruino's global `E` (absent under Node). */
+declare const E: any;
+
+/** Where the IP header starts in a frame, and where L4 writes its header in `tx`. */
+export const IP_OFFSET = ETH_HEADER_LEN;
+export const IP_PAYLOAD_OFFSET = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+/** TTL of the datagrams we send (RFC 1700's recommended default). */
+export const IP_TTL = 64;
+/** Minimum interval between two ICMP port unreachable messages (RFC 1812 4.3.2.8 rate limit). */
+export const ICMP_ERROR_INTERVAL_MS = 100;
+/** Frames handled per poll at most, so that a flooding link cannot starve the timers. */
+export const POLL_MAX_FRAMES = 32;
+
+/** The default randomness: E.hwRand on Espruino, Math.random elsewhere. */
+export function defaultRandom32(): number {
+  if (typeof E !== 'undefined' && E.hwRand) return E.hwRand() >>> 0;
+  return Math.floor(Math.random() * 0x100000000) >>> 0;
+}
+
+const ZERO_MAC = new Uint8Array(6);
+
+export class Interface {
+  driver: EthernetDriver;
+  /** Our MAC (the driver's). */
+  mac: Uint8Array;
+  /** IPv4 configuration; ip 0 until set (DHCP). */
+  ip: number;
+  prefix: number;
+  gateway: number;
+  /** Netmask and the directed (subnet) broadcast address (255.255.255.255 for /31 and /32). */
+  mask: number;
+  bcast: number;
+  mtu: number;
+  random32: () => number;
+  /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
+  now: number;
+  counters: IfaceCounters;
+  /** The transmit buffer: L4 writes at tx[IP_PAYLOAD_OFFSET..] then calls sendIpv4. */
+  tx: Uint8Array;
+  /** The receive buffer poll() drains the driver into. */
+  rx: Uint8Array;
+  arp: ArpCache;
+  /** ARP requests, replies and announcements are built here, never in tx. */
+  arpTx: Uint8Array;
+  /** Scratch 6-byte MAC (a requester's address, a multicast mapping). */
+  peer: Uint8Array;
+  /** Frames waiting on ARP (allocated on first use, up to arpQueueMax), and which are taken. */
+  qBufs: Uint8Array[];
+  qUsed: Uint8Array;
+  arpQueueMax: number;
+  /** Next IP identification. */
+  ipId: number;
+  /** Time of the last ICMP error sent. */
+  lastIcmpErr: number;
+  /** Registered protocol handlers (parallel arrays, no Map in Espruino). */
+  protos: number[];
+  handlers: ProtocolHandler[];
+  /** Bound UDP ports and their receivers (parallel arrays). */
+  udpPorts: number[];
+  udpHandlers: UdpHandler[];
+
+  constructor(driver: EthernetDriver, config: InterfaceConfig) {
+    const c = config || {};
+    this.driver = driver;
+    this.mac = new Uint8Array(6);
+    this.mac.set(driver.mac.subarray(0, 6));
+    this.peer = new Uint8Array(6);
+    this.counters = makeCounters();
+    let mtu = c.mtu || 1500;
+    if (mtu < 576) mtu = 576;
+    if (mtu > 1500) mtu = 1500;
+    this.mtu = mtu;
+    this.random32 = c.random32 || defaultRandom32;
+    this.now = 0;
+    this.tx = new Uint8Array(MAX_FRAME);
+    this.rx = new Uint8Array(MAX_FRAME);
+    this.arp = new ArpCache(c.arpEntries && c.arpEntries > 0 ? c.arpEntries : 8);
+    this.arpTx = new Uint8Array(ETH_HEADER_LEN + ARP_LEN);
+    this.qBufs = [];
+    this.arpQueueMax = c.arpQueue !== undefined && c.arpQueue >= 0 ? c.arpQueue : 2;
+    this.qUsed = new Uint8Array(this.arpQueueMax);
+    this.ipId = this.random32() & 0xffff;
+    this.lastIcmpErr = -1e9;
+    this.protos = [];
+    this.handlers = [];
+    this.udpPorts = [];
+    this.udpHandlers = [];
+    this.ip = 0;
+    this.prefix = 0;
+    this.gateway = 0;
+    this.mask = 0;
+    this.bcast = IP_BROADCAST;
+    this.setAddress(c.ip || 0, c.prefix || 0, c.gateway || 0);
+  }
+
+  /** Sets the IPv4 configuration; announces a non-zero address with a gratuitous ARP request
+   *  (sender and target address both ours, RFC 5227 section 2.3). */
+  setAddress(ip: number, prefix: number, gateway: number): void {
+    this.ip = ip >>> 0;
+    this.prefix = prefix;
+    this.gateway = gateway >>> 0;
+    this.mask = prefixMask(prefix);
+    this.bcast = prefix >= 31 || prefix <= 0 ? IP_BROADCAST : (this.ip | ~this.mask) >>> 0;
+    if (this.ip !== 0) this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, this.ip);
+  }
+
+  /** Registers the handler of an IP protocol (6 for TCP; 1 receives the ICMP messages other
+   *  than echo requests). Replaces an earlier handler of the same protocol. */
+  register(proto: number, handler: ProtocolHandler): void {
+    for (let i = 0; i < this.protos.length; i++) {
+      if (this.protos[i] === proto) {
+        this.handlers[i] = handler;
+        return;
+      }
+    }
+    this.protos.push(proto);
+    this.handlers.push(handler);
+  }
+
+  /** Binds a UDP port; false if it is 0, out of range or already bound. */
+  udpBind(port: number, onDatagram: UdpHandler): boolean {
+    if (!(port > 0 && port < 65536) || this.udpPorts.indexOf(port) >= 0) return false;
+    this.udpPorts.push(port);
+    this.udpHandlers.push(onDatagram);
+    return true;
+  }
+
+  udpUnbind(port: number): void {
+    const i = this.udpPorts.indexOf(port);
+    if (i < 0) return;
+    this.udpPorts.splice(i, 1);
+    this.udpHandlers.splice(i, 1);
+  }
+
+  /** Sends data[off..off+len) from our srcPort to dst:dstPort (checksum always computed). Data
+   *  already in place at tx[IP_PAYLOAD_OFFSET + 8..] is not copied. True if sent or queued. */
+  udpSend(srcPort: number, dst: number, dstPort: number, data: Uint8Array, off: number, len: number): boolean {
+    const l4 = UDP_HEADER_LEN + len;
+    if (IPV4_HEADER_LEN + l4 > this.mtu) {
+      this.counters.dropTxTooBig++;
+      return false;
+    }
+    const at = IP_PAYLOAD_OFFSET + UDP_HEADER_LEN;
+    if (!(data === this.tx && off === at) && len > 0) this.tx.set(data.subarray(off, off + len), at);
+    emitUdp(this.tx, IP_PAYLOAD_OFFSET, srcPort, dstPort, l4, this.ip, dst >>> 0);
+    this.counters.udpTx++;
+    return this.sendIpv4(dst >>> 0, IP_PROTO_UDP, l4);
+  }
+
+  // ---- output ---------------------------------------------------------------------------------
+
+  /** Sends the datagram whose L4 header and payload (l4len bytes) are at tx[IP_PAYLOAD_OFFSET..]:
+   *  writes the IPv4 header (identification incrementing, DF, TTL 64) and the Ethernet header,
+   *  resolves the next hop and sends, or queues the frame while ARP resolves. True if sent or
+   *  queued. */
+  sendIpv4(dst: number, proto: number, l4len: number): boolean {
+    const c = this.counters;
+    if (IPV4_HEADER_LEN + l4len > this.mtu) {
+      c.dropTxTooBig++;
+      return false;
+    }
+    dst = dst >>> 0;
+    const tx = this.tx;
+    emitIpv4(tx, IP_OFFSET, this.ip, dst, proto, l4len, this.ipId, IP_TTL);
+    this.ipId = (this.ipId + 1) & 0xffff;
+    const len = IP_PAYLOAD_OFFSET + l4len;
+    c.ipTx++;
+    // Broadcast: no ARP (RFC 1122 3.3.6, RFC 919); multicast: RFC 1112 section 6.4 mapping.
+    if (dst === IP_BROADCAST || dst === this.bcast) {
+      emitEthernet(tx, 0, MAC_BROADCAST, this.mac, ETHERTYPE_IPV4);
+      return this.sendFrame(tx, len);
+    }
+    if ((dst >>> 28) === 14) {
+      const g = this.peer;
+      g[0] = 0x01; g[1] = 0x00; g[2] = 0x5e;
+      g[3] = (dst >>> 16) & 0x7f; g[4] = (dst >>> 8) & 0xff; g[5] = dst & 0xff;
+      emitEthernet(tx, 0, g, this.mac, ETHERTYPE_IPV4);
+      return this.sendFrame(tx, len);
+    }
+    // Next hop: on-link by prefix, else the gateway.
+    let hop = dst;
+    if (((dst ^ this.ip) & this.mask) !== 0) {
+      if (this.gateway === 0) {
+        c.dropNoRoute++;
+        return false;
+      }
+      hop = this.gateway;
+    }
+    const a = this.arp;
+    const now = this.now;
+    let i = a.find(hop);
+    if (i >= 0 && a.st[i] === ARP_RESOLVED) {
+      emitEthernet(tx, 0, a.m[i], this.mac, ETHERTYPE_IPV4);
+      // Refresh a busy entry before it expires, at most once per ARP_RETRY_MS.
+      if (now - a.t[i] >= ARP_REFRESH_AGE_MS && now - a.req[i] >= ARP_RETRY_MS) {
+        a.req[i] = now;
+        this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
+      }
+      return this.sendFrame(tx, len);
+    }
+    if (i < 0) {
+      i = this.newEntry(hop);
+      a.tries[i] = 1;
+      this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
+    }
+    // Pending: keep this frame (the newest one, RFC 1122 2.3.2.2) in the entry's queue buffer.
+    let q = a.q[i];
+    if (q >= 0) {
+      c.dropArpQueueReplaced++;
+    } else {
+      q = this.takeQueue();
+      if (q < 0) {
+        c.dropArpQueueFull++;
+        return false;
+      }
+      a.q[i] = q;
+    }
+    emitEthernet(tx, 0, ZERO_MAC, this.mac, ETHERTYPE_IPV4); // destination written on resolution
+    this.qBufs[q].set(tx.subarray(0, len), 0);
+    a.qLen[i] = len;
+    return true;
+  }
+
+  /** Hands a frame to the driver and counts it. */
+  sendFrame(buf: Uint8Array, len: number): boolean {
+    if (this.driver.send(buf, len)) {
+      this.counters.txFrames++;
+      return true;
+    }
+    this.counters.txFail++;
+    return false;
+  }
+
+  /** Sends an ARP packet from arpTx: ethDst is the frame's destination, tha/tpa the target. */
+  sendArp(oper: number, ethDst: Uint8Array, tha: Uint8Array, tpa: number): void {
+    const b = this.arpTx;
+    emitEthernet(b, 0, ethDst, this.mac, ETHERTYPE_ARP);
+    emitArp(b, ETH_HEADER_LEN, oper, this.mac, this.ip, tha, tpa);
+    this.counters.arpTx++;
+    this.sendFrame(b, ETH_HEADER_LEN + ARP_LEN);
+  }
+
+  /** A fresh pending entry for ip, evicting the oldest entry (and its queued frame) if full. */
+  newEntry(ip: number): number {
+    const a = this.arp;
+    const i = a.victim();
+    if (a.st[i] !== ARP_FREE) {
+      this.counters.arpEvictions++;
+      if (a.q[i] >= 0) this.counters.dropArpEvicted++;
+      this.releaseQueue(i);
+    }
+    a.claim(i, ip, this.now);
+    return i;
+  }
+
+  /** A free queue buffer's index (allocated on first use), or -1. */
+  takeQueue(): number {
+    for (let q = 0; q < this.arpQueueMax; q++) {
+      if (!this.qUsed[q]) {
+        if (q >= this.qBufs.length) this.qBufs.push(new Uint8Array(MAX_FRAME));
+        this.qUsed[q] = 1;
+        return q;
+      }
+    }
+    return -1;
+  }
+
+  /** Frees entry i's queue buffer, if any (its frame is dropped unless already sent). */
+  releaseQueue(i: number): void {
+    const q = this.arp.q[i];
+    if (q >= 0) this.qUsed[q] = 0;
+    this.arp.q[i] = -1;
+    this.arp.qLen[i] = 0;
+  }
+
+  // ---- input ----------------------------------------------------------------------------------
+
+  /** Handles one received frame buf[0..len). */
+  input(buf: Uint8Array, len: number): void {
+    const c = this.counters;
+    c.rxFrames++;
+    if (len > buf.length) len = buf.length;
+    if (len < ETH_HEADER_LEN) {
+      c.dropEthTruncated++;
+      return;
+    }
+    // A unicast frame for another station (drivers filter; a flooding switch may not).
+    if (!macIsGroup(buf, ETH_DST) && !macEquals(buf, ETH_DST, this.mac, 0)) {
+      c.dropEthNotUs++;
+      return;
+    }
+    const type = getU16(buf, ETH_TYPE);
+    if (type === ETHERTYPE_IPV4) this.inputIpv4(buf, len);
+    else if (type === ETHERTYPE_ARP) this.inputArp(buf, len);
+    else c.dropEthType++;
+  }
+
+  /** ARP input (RFC 826 "packet reception", with the merge flag). */
+  inputArp(buf: Uint8Array, len: number): void {
+    const c = this.counters;
+    const o = ETH_HEADER_LEN;
+    const st = arpParse(buf, o, len - o);
+    if (st !== ARP_OK) {
+      if (st === ARP_TRUNCATED) c.dropArpTruncated++;
+      else if (st === ARP_BAD_TYPE) c.dropArpType++;
+      else if (st === ARP_BAD_LENGTHS) c.dropArpLengths++;
+      else c.dropArpOper++;
+      return;
+    }
+    c.arpRx++;
+    const spa = arpSpa(buf, o);
+    const forUs = this.ip !== 0 && arpTpa(buf, o) === this.ip;
+    // Never learn a zero (RFC 5227 probe), broadcast, multicast or group-MAC sender.
+    if (spa === 0 || spa === IP_BROADCAST || (spa >>> 28) === 14 || macIsGroup(buf, o + ARP_SHA)) {
+      c.dropArpNotUs++;
+      return;
+    }
+    if (spa === this.ip) {
+      // Another station claims our address (RFC 5227 conflict): counted, never learnt.
+      c.arpConflict++;
+      return;
+    }
+    const a = this.arp;
+    const now = this.now;
+    let i = a.find(spa);
+    const merged = i >= 0;
+    if (merged) {
+      // RFC 826 merge: update the known sender, and send the frame that waited for it.
+      a.resolve(i, buf, o + ARP_SHA, now);
+      const q = a.q[i];
+      if (q >= 0) {
+        const f = this.qBufs[q];
+        f.set(a.m[i], 0);
+        this.sendFrame(f, a.qLen[i]);
+        this.releaseQueue(i);
+      }
+    } else if (forUs) {
+      // RFC 826: the target adds the sender (it will most likely talk back).
+      i = this.newEntry(spa);
+      a.resolve(i, buf, o + ARP_SHA, now);
+    }
+    if (!forUs) {
+      if (!merged) c.dropArpNotUs++;
+      return;
+    }
+    if (arpOper(buf, o) === ARP_REQUEST) {
+      const p = this.peer;
+      for (let j = 0; j < 6; j++) p[j] = buf[o + ARP_SHA + j];
+      this.sendArp(ARP_REPLY, p, p, spa);
+    }
+  }
+
+  /** IPv4 input (RFC 791, RFC 1122 3.2.1). */
+  inputIpv4(buf: Uint8Array, len: number): void {
+    const c = this.counters;
+    const o = IP_OFFSET;
+    const st = ipv4Parse(buf, o, len - o);
+    if (st !== IPV4_OK) {
+      if (st === IPV4_TRUNCATED) c.dropIpTruncated++;
+      else if (st === IPV4_BAD_VERSION) c.dropIpVersion++;
+      else if (st === IPV4_BAD_IHL) c.dropIpIhl++;
+      else if (st === IPV4_BAD_LENGTH) c.dropIpLength++;
+      else if (st === IPV4_BAD_CHECKSUM) c.dropIpChecksum++;
+      else c.dropIpFragment++;
+      return;
+    }
+    const dst = ipv4Dst(buf, o);
+    const src = ipv4Src(buf, o);
+    const ip = this.ip;
+    // Ours, limited broadcast, subnet broadcast; while unconfigured (DHCP) any unicast too.
+    const bcast = dst === IP_BROADCAST || dst === this.bcast;
+    if (!(dst === ip || bcast || (ip === 0 && (dst >>> 28) !== 14))) {
+      c.dropIpNotUs++;
+      return;
+    }
+    if (src === IP_BROADCAST || (src >>> 28) === 14 || (src === this.bcast && src !== ip)) {
+      c.dropIpSrc++;
+      return;
+    }
+    c.ipRx++;
+    const hl = ipv4HeaderLen(buf, o);
+    const lo = o + hl;
+    const l4len = ipv4TotalLen(buf, o) - hl;
+    const proto = buf[o + IPV4_PROTO];
+    if (proto === IP_PROTO_UDP) {
+      this.inputUdp(buf, lo, l4len, src, dst, bcast);
+      return;
+    }
+    if (proto === IP_PROTO_ICMP) {
+      this.inputIcmp(buf, lo, l4len, src, dst, bcast);
+      return;
+    }
+    const h = this.handlerOf(proto);
+    if (!h) {
+      c.dropIpProto++;
+      return;
+    }
+    if (bcast) {
+      c.dropIpBcastProto++;
+      return;
+    }
+    h.input(src, dst, buf, lo, l4len);
+  }
+
+  handlerOf(proto: number): ProtocolHandler | null {
+    for (let i = 0; i < this.protos.length; i++) if (this.protos[i] === proto) return this.handlers[i];
+    return null;
+  }
+
+  /** ICMP input: answers echo requests (RFC 792, RFC 1122 3.2.2.6), byte-exact; passes other
+   *  types to a handler registered for protocol 1. */
+  inputIcmp(buf: Uint8Array, off: number, len: number, src: number, dst: number, bcast: boolean): void {
+    const c = this.counters;
+    const st = icmpParse(buf, off, len);
+    if (st !== ICMP_OK) {
+      if (st === ICMP_TRUNCATED) c.dropIcmpTruncated++;
+      else c.dropIcmpChecksum++;
+      return;
+    }
+    if (buf[off + ICMP_TYPE] !== ICMP_ECHO_REQUEST) {
+      const h = this.handlerOf(IP_PROTO_ICMP);
+      if (h) h.input(src, dst, buf, off, len);
+      else c.dropIcmpType++;
+      return;
+    }
+    c.icmpEchoRx++;
+    if (bcast || this.ip === 0) {
+      c.dropIcmpBcast++;
+      return;
+    }
+    if (IPV4_HEADER_LEN + len > this.mtu) {
+      c.dropIcmpTooBig++;
+      return;
+    }
+    // The reply carries the request's identifier, sequence number and data unchanged.
+    const tx = this.tx;
+    tx.set(buf.subarray(off, off + len), IP_PAYLOAD_OFFSET);
+    emitIcmpEcho(tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REPLY, getU16(buf, off + 4), getU16(buf, off + 6), len);
+    c.icmpEchoTx++;
+    this.sendIpv4(src, IP_PROTO_ICMP, len);
+  }
+
+  /** UDP input (RFC 768, RFC 1122 4.1.3). */
+  inputUdp(buf: Uint8Array, off: number, len: number, src: number, dst: number, bcast: boolean): void {
+    const c = this.counters;
+    const st = udpParse(buf, off, len, src, dst);
+    if (st !== UDP_OK) {
+      if (st === UDP_TRUNCATED) c.dropUdpTruncated++;
+      else if (st === UDP_BAD_LENGTH) c.dropUdpLength++;
+      else c.dropUdpChecksum++;
+      return;
+    }
+    const port = getU16(buf, off + UDP_DST_PORT);
+    const k = this.udpPorts.indexOf(port);
+    if (k < 0) {
+      c.dropUdpNoPort++;
+      // RFC 1122 3.2.2: no ICMP error about a broadcast datagram, nor from an unset address.
+      if (!bcast && this.ip !== 0) this.sendPortUnreachable(buf, off);
+      return;
+    }
+    c.udpRx++;
+    const ulen = getU16(buf, off + 4);
+    this.udpHandlers[k](src, getU16(buf, off + UDP_SRC_PORT), dst, buf, off + UDP_HEADER_LEN, ulen - UDP_HEADER_LEN);
+  }
+
+  /** ICMP destination unreachable, port unreachable (RFC 792, RFC 1122 3.2.2.1), quoting the IP
+   *  header and the first 8 bytes of the datagram, at most one per ICMP_ERROR_INTERVAL_MS. */
+  sendPortUnreachable(buf: Uint8Array, l4off: number): void {
+    const c = this.counters;
+    const src = ipv4Src(buf, IP_OFFSET);
+    if (src === 0) return; // RFC 1122 3.2.2: not to a source that does not define one host
+    if (this.now - this.lastIcmpErr < ICMP_ERROR_INTERVAL_MS) {
+      c.icmpUnreachLimited++;
+      return;
+    }
+    this.lastIcmpErr = this.now;
+    const quote = l4off + 8 - IP_OFFSET;
+    const tx = this.tx;
+    tx.set(buf.subarray(IP_OFFSET, l4off + 8), IP_PAYLOAD_OFFSET + ICMP_HEADER_LEN);
+    emitIcmp(tx, IP_PAYLOAD_OFFSET, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, ICMP_HEADER_LEN + quote);
+    c.icmpUnreachTx++;
+    this.sendIpv4(src, IP_PROTO_ICMP, ICMP_HEADER_LEN + quote);
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------
+
+  /** Drains the driver, runs driver.service, the ARP timers and the handlers' timers. Returns the
+   *  delay in ms until it next needs a poll (0 if frames may still be waiting). */
+  poll(now: number): number {
+    this.now = now;
+    const d = this.driver;
+    if (d.service) d.service(now);
+    let n = 0;
+    let more = false;
+    for (;;) {
+      if (n === POLL_MAX_FRAMES) {
+        more = true;
+        break;
+      }
+      const len = d.recv(this.rx);
+      if (!(len > 0)) break;
+      this.input(this.rx, len);
+      n++;
+    }
+    let next = this.arpPoll(now);
+    for (let i = 0; i < this.handlers.length; i++) {
+      const t = this.handlers[i].poll(now);
+      if (t < next) next = t;
+    }
+    if (more || next < 0) next = 0;
+    return next;
+  }
+
+  /** ARP timers: retries of pending entries (one request per ARP_RETRY_MS, ARP_MAX_TRIES in all,
+   *  then the entry and its queued frame are dropped) and expiry of resolved entries. Returns the
+   *  delay to the next ARP timer. */
+  arpPoll(now: number): number {
+    const a = this.arp;
+    let next = NO_TIMER;
+    for (let i = 0; i < a.n; i++) {
+      const s = a.st[i];
+      if (s === ARP_PENDING) {
+        let due = a.req[i] + ARP_RETRY_MS;
+        if (now >= due) {
+          if (a.tries[i] >= ARP_MAX_TRIES) {
+            if (a.q[i] >= 0) this.counters.dropArpTimeout++;
+            this.releaseQueue(i);
+            a.free(i);
+            continue;
+          }
+          a.tries[i]++;
+          a.req[i] = now;
+          this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, a.ip[i]);
+          due = now + ARP_RETRY_MS;
+        }
+        if (due - now < next) next = due - now;
+      } else if (s === ARP_RESOLVED) {
+        const due = a.t[i] + ARP_MAX_AGE_MS;
+        if (now >= due) {
+          a.free(i);
+          continue;
+        }
+        if (due - now < next) next = due - now;
+      }
+    }
+    return next;
+  }
+}

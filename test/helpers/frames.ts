@@ -1,0 +1,85 @@
+// Frame builders for interface tests, written apart from firmware/wire so that a bug there cannot
+// hide in both the stack and its expected bytes.
+
+export const US_MAC = Uint8Array.of(2, 0, 0, 0, 0, 1);
+export const PEER_MAC = Uint8Array.of(2, 0, 0, 0, 0, 2);
+export const GW_MAC = Uint8Array.of(2, 0, 0, 0, 0, 0xfe);
+export const BCAST_MAC = Uint8Array.of(255, 255, 255, 255, 255, 255);
+export const ZERO_MAC = new Uint8Array(6);
+export const US = 0xc6120001;   // 198.18.0.1/24
+export const PEER = 0xc6120002; // 198.18.0.2
+export const GW = 0xc61200fe;   // 198.18.0.254
+export const FAR = 0xc6130001;  // 198.19.0.1, off-link
+
+export function cat(...parts: ArrayLike<number>[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const b = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { b.set(p as any, o); o += p.length; }
+  return b;
+}
+export function u16(v: number): number[] { return [(v >>> 8) & 255, v & 255]; }
+export function u32(v: number): number[] { return [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]; }
+
+/** RFC 1071 checksum, the slow obvious way. */
+export function csum(b: ArrayLike<number>, init = 0): number {
+  let s = init;
+  for (let i = 0; i < b.length; i++) s += (i & 1) ? b[i] : b[i] << 8;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return ~s & 0xffff;
+}
+
+export function eth(dst: Uint8Array, src: Uint8Array, type: number, payload: ArrayLike<number>): Uint8Array {
+  return cat(dst, src, u16(type), payload);
+}
+
+export function arp(oper: number, sha: Uint8Array, spa: number, tha: Uint8Array, tpa: number): Uint8Array {
+  return cat([0, 1, 8, 0, 6, 4], u16(oper), sha, u32(spa), tha, u32(tpa));
+}
+
+export interface IpOpts { id?: number; ttl?: number; frag?: number; options?: number[]; total?: number; tos?: number }
+export function ipv4(src: number, dst: number, proto: number, payload: ArrayLike<number>, o: IpOpts = {}): Uint8Array {
+  const opt = o.options || [];
+  const hl = 20 + opt.length;
+  const h = cat([0x40 | (hl >> 2), o.tos || 0], u16(o.total ?? hl + payload.length), u16(o.id || 0),
+    u16(o.frag ?? 0x4000), [o.ttl ?? 64, proto, 0, 0], u32(src), u32(dst), opt);
+  const c = csum(h);
+  h[10] = c >> 8; h[11] = c & 255;
+  return cat(h, payload);
+}
+
+export function icmp(type: number, code: number, rest: number[], payload: ArrayLike<number>): Uint8Array {
+  const m = cat([type, code, 0, 0], rest, payload);
+  const c = csum(m);
+  m[2] = c >> 8; m[3] = c & 255;
+  return m;
+}
+
+export function echo(type: number, id: number, seq: number, payload: ArrayLike<number>): Uint8Array {
+  return icmp(type, 0, [...u16(id), ...u16(seq)], payload);
+}
+
+export function udp(src: number, dst: number, sport: number, dport: number, payload: ArrayLike<number>, withSum = true): Uint8Array {
+  const len = 8 + payload.length;
+  const d = cat(u16(sport), u16(dport), u16(len), [0, 0], payload);
+  if (withSum) {
+    const pseudo = cat(u32(src), u32(dst), [0, 17], u16(len));
+    let c = csum(cat(pseudo, d));
+    if (c === 0) c = 0xffff;
+    d[6] = c >> 8; d[7] = c & 255;
+  }
+  return d;
+}
+
+/** Deterministic bytes. */
+export function pattern(n: number, seed = 1): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) { x = (x * 1103515245 + 12345) >>> 0; b[i] = x >>> 24; }
+  return b;
+}
+
+export function hexOf(b: Uint8Array): string {
+  return Array.prototype.map.call(b, (x: number) => (x < 16 ? '0' : '') + x.toString(16)).join('');
+}

@@ -1,0 +1,231 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Interface } from '../firmware/iface/interface.ts';
+import { ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS } from '../firmware/iface/arp-cache.ts';
+import { totalDrops } from '../firmware/iface/counters.ts';
+import { FakeDriver } from './helpers/fake-driver.ts';
+import {
+  US_MAC, PEER_MAC, GW_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, FAR, eth, arp, ipv4, udp, hexOf, cat,
+} from './helpers/frames.ts';
+
+function mk(extra: object = {}) {
+  const d = new FakeDriver(US_MAC.slice());
+  const ifc = new Interface(d, { ip: US, prefix: 24, gateway: GW, random32: () => 0x12340000, ...extra });
+  return { d, ifc };
+}
+const arpReq = (sha: Uint8Array, spa: number, tpa: number) => eth(BCAST_MAC, sha, 0x0806, arp(1, sha, spa, ZERO_MAC, tpa));
+const arpRep = (sha: Uint8Array, spa: number, tha: Uint8Array, tpa: number) => eth(tha, sha, 0x0806, arp(2, sha, spa, tha, tpa));
+const ourReq = (tpa: number) => hexOf(arpReq(US_MAC, US, tpa));
+
+/** Sends one UDP datagram (4-byte payload) with id `n` to dst through the interface. */
+function sendUdp(ifc: Interface, dst: number, n: number) {
+  return ifc.udpSend(5000, dst, 7, Uint8Array.of(n, n, n, n), 0, 4);
+}
+function expectedUdp(dstMac: Uint8Array, dst: number, n: number, id: number) {
+  return hexOf(eth(dstMac, US_MAC, 0x0800, ipv4(US, dst, 17, udp(US, dst, 5000, 7, [n, n, n, n]), { id })));
+}
+
+test('a gratuitous ARP is sent when the address is set (constructor and setAddress)', () => {
+  const { d, ifc } = mk();
+  assert.equal(d.take().map(hexOf), [ourReq(US)]);
+  ifc.setAddress(0xc6120005, 24, GW);
+  assert.equal(d.take().map(hexOf), [hexOf(arpReq(US_MAC, 0xc6120005, 0xc6120005))]);
+  ifc.setAddress(0, 0, 0);
+  assert.is(d.take().length, 0);
+  const d2 = new FakeDriver(US_MAC.slice());
+  new Interface(d2, {});
+  assert.is(d2.sent.length, 0);
+});
+
+test('answers an ARP request for its address, byte-exact, and learns the requester', () => {
+  const { d, ifc } = mk();
+  d.take();
+  d.rxq.push(arpReq(PEER_MAC, PEER, US));
+  ifc.poll(0);
+  assert.equal(d.take().map(hexOf), [hexOf(arpRep(US_MAC, US, PEER_MAC, PEER))]);
+  // learnt: a datagram to PEER goes out at once, no ARP request
+  assert.ok(sendUdp(ifc, PEER, 1));
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 1, 0)]);
+  assert.is(ifc.counters.arpRx, 1);
+  assert.is(totalDrops(ifc.counters), 0);
+});
+
+test('requests for other addresses are not answered and are counted', () => {
+  const { d, ifc } = mk();
+  d.take();
+  ifc.input(arpReq(PEER_MAC, PEER, 0xc6120009), 42);
+  assert.is(d.sent.length, 0);
+  assert.is(ifc.counters.dropArpNotUs, 1);
+  // and the sender was not learnt (RFC 826: only the target adds a new sender)
+  sendUdp(ifc, PEER, 1);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+});
+
+test('malformed ARP: each drop reason counted, nothing sent', () => {
+  const { d, ifc } = mk();
+  d.take();
+  const good = arpReq(PEER_MAC, PEER, US);
+  const c = ifc.counters;
+  ifc.input(good.subarray(0, 41), 41); assert.is(c.dropArpTruncated, 1);
+  let b = good.slice(); b[18] = 8; ifc.input(b, b.length); assert.is(c.dropArpLengths, 1);  // hlen 8
+  b = good.slice(); b[18] = 0; ifc.input(b, b.length); assert.is(c.dropArpLengths, 2);  // hlen 0
+  b = good.slice(); b[19] = 16; ifc.input(b, b.length); assert.is(c.dropArpLengths, 3); // plen 16
+  b = good.slice(); b[15] = 6; ifc.input(b, b.length); assert.is(c.dropArpType, 1);     // htype 6
+  b = good.slice(); b[16] = 0x86; b[17] = 0xdd; ifc.input(b, b.length); assert.is(c.dropArpType, 2);
+  b = good.slice(); b[21] = 9; ifc.input(b, b.length); assert.is(c.dropArpOper, 1);
+  // a zero sender (RFC 5227 probe) and a broadcast sender are never learnt nor answered
+  ifc.input(arpReq(PEER_MAC, 0, US), 42); assert.is(c.dropArpNotUs, 1);
+  ifc.input(arpReq(PEER_MAC, 0xffffffff, US), 42); assert.is(c.dropArpNotUs, 2);
+  ifc.input(arpReq(BCAST_MAC, PEER, US), 42); assert.is(c.dropArpNotUs, 3);
+  // our own address claimed by someone else
+  ifc.input(arpReq(PEER_MAC, US, US), 42); assert.is(c.arpConflict, 1);
+  assert.is(d.sent.length, 0);
+  assert.is(c.arpRx, 4); // the four well-formed ones
+});
+
+test('resolution: one queued packet is sent after the reply, byte-exact; a newer one replaces it', () => {
+  const { d, ifc } = mk();
+  d.take();
+  assert.ok(sendUdp(ifc, PEER, 1));
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  assert.ok(sendUdp(ifc, PEER, 2)); // replaces datagram 1 (RFC 1122 2.3.2.2: keep the latest)
+  assert.is(d.sent.length, 0, 'no second request within the retry interval');
+  assert.is(ifc.counters.dropArpQueueReplaced, 1);
+  ifc.now = 10;
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 2, 1)]);
+  assert.ok(sendUdp(ifc, PEER, 3));
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 3, 2)]);
+});
+
+test('off-link destinations resolve the gateway; no gateway means no route', () => {
+  const { d, ifc } = mk();
+  d.take();
+  sendUdp(ifc, FAR, 1);
+  assert.equal(d.take().map(hexOf), [ourReq(GW)]);
+  ifc.input(arpRep(GW_MAC, GW, US_MAC, US), 42);
+  assert.equal(d.take().map(hexOf), [expectedUdp(GW_MAC, FAR, 1, 0)]);
+  ifc.setAddress(US, 24, 0);
+  d.take();
+  assert.not.ok(sendUdp(ifc, FAR, 2));
+  assert.is(ifc.counters.dropNoRoute, 1);
+  assert.is(d.sent.length, 0);
+});
+
+test('broadcasts need no ARP: limited and subnet broadcast go to ff:ff:ff:ff:ff:ff', () => {
+  const { d, ifc } = mk();
+  d.take();
+  sendUdp(ifc, 0xffffffff, 1);
+  sendUdp(ifc, 0xc61200ff, 2);
+  assert.equal(d.take().map(hexOf), [expectedUdp(BCAST_MAC, 0xffffffff, 1, 0), expectedUdp(BCAST_MAC, 0xc61200ff, 2, 1)]);
+});
+
+test('retry rate limit: one request per second, three in all, then the queued packet is dropped', () => {
+  const { d, ifc } = mk();
+  d.take();
+  ifc.poll(0);
+  sendUdp(ifc, PEER, 1);
+  assert.is(d.take().length, 1);
+  assert.is(ifc.poll(500), 500, 'next ARP timer in 500 ms');
+  sendUdp(ifc, PEER, 2);
+  assert.is(d.take().length, 0);
+  assert.is(ifc.poll(999), 1);
+  assert.is(d.take().length, 0);
+  assert.is(ifc.poll(1000), 1000);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  ifc.poll(1999);
+  assert.is(d.take().length, 0);
+  ifc.poll(2000);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  assert.is(ifc.counters.arpTx, 4); // gratuitous + 3 requests
+  assert.is(ifc.poll(3000), 0x7fffffff);
+  assert.is(d.take().length, 0);
+  assert.is(ifc.counters.dropArpTimeout, 1);
+  // a new datagram starts over with a fresh request at once
+  sendUdp(ifc, PEER, 3);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  assert.is(ifc.poll(3500), 500);
+});
+
+test('aging: a resolved entry expires; a busy one is refreshed before it does', () => {
+  const { d, ifc } = mk();
+  d.take();
+  ifc.poll(0);
+  ifc.input(arpReq(PEER_MAC, PEER, US), 42); // learnt at t=0
+  d.take();
+  assert.is(ifc.poll(1000), ARP_MAX_AGE_MS - 1000);
+  // in use near the end of its life: the datagram goes out and one request refreshes it
+  ifc.poll(ARP_REFRESH_AGE_MS);
+  sendUdp(ifc, PEER, 1);
+  sendUdp(ifc, PEER, 2);
+  const out = d.take().map(hexOf);
+  assert.equal(out, [ourReq(PEER), expectedUdp(PEER_MAC, PEER, 1, 0), expectedUdp(PEER_MAC, PEER, 2, 1)]);
+  // unanswered: the entry expires at its max age, then a send asks again
+  ifc.poll(ARP_MAX_AGE_MS);
+  sendUdp(ifc, PEER, 3);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  // answered refresh: the entry lives on
+  const { d: d2, ifc: i2 } = mk();
+  i2.poll(0);
+  i2.input(arpReq(PEER_MAC, PEER, US), 42);
+  i2.poll(ARP_REFRESH_AGE_MS);
+  sendUdp(i2, PEER, 1);
+  i2.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  i2.poll(ARP_MAX_AGE_MS + 1000);
+  d2.take();
+  sendUdp(i2, PEER, 2);
+  assert.equal(d2.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 2, 1)]);
+});
+
+test('eviction: a full cache replaces its oldest entry', () => {
+  const { d, ifc } = mk({ arpEntries: 2 });
+  d.take();
+  const A = 0xc6120010, B = 0xc6120011, C = 0xc6120012;
+  const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 1, n);
+  ifc.now = 1; ifc.input(arpReq(mac(0x10), A, US), 42);
+  ifc.now = 2; ifc.input(arpReq(mac(0x11), B, US), 42);
+  ifc.now = 3; ifc.input(arpReq(mac(0x12), C, US), 42); // evicts A
+  assert.is(ifc.counters.arpEvictions, 1);
+  d.take();
+  sendUdp(ifc, B, 1);
+  sendUdp(ifc, C, 2);
+  assert.equal(d.take().map(hexOf), [expectedUdp(mac(0x11), B, 1, 0), expectedUdp(mac(0x12), C, 2, 1)]);
+  sendUdp(ifc, A, 3); // evicts B (oldest), A pending
+  assert.equal(d.take().map(hexOf), [ourReq(A)]);
+  assert.is(ifc.counters.arpEvictions, 2);
+  ifc.now = 4;
+  sendUdp(ifc, B, 4); // evicts C (t=3, tied with pending A: the first slot wins), B pending
+  assert.equal(d.take().map(hexOf), [ourReq(B)]);
+  ifc.now = 5;
+  sendUdp(ifc, C, 5); // evicts A (pending, with datagram 3 queued)
+  assert.is(ifc.counters.dropArpEvicted, 1);
+  d.take();
+  ifc.input(arpRep(mac(0x11), B, US_MAC, US), 42);
+  assert.equal(d.take().map(hexOf), [expectedUdp(mac(0x11), B, 4, 3)]);
+});
+
+test('queue buffers are bounded: with arpQueue 1 a second pending next hop loses its packet', () => {
+  const { d, ifc } = mk({ arpQueue: 1 });
+  d.take();
+  assert.ok(sendUdp(ifc, PEER, 1));
+  assert.not.ok(sendUdp(ifc, 0xc6120003, 2));
+  assert.is(ifc.counters.dropArpQueueFull, 1);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER), ourReq(0xc6120003)]);
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 1, 0)]);
+  assert.ok(sendUdp(ifc, 0xc6120003, 3)); // the buffer is free again
+  assert.is(ifc.qBufs.length, 1);
+});
+
+test('a reply to us from an unknown sender is learnt (RFC 826: we are the target)', () => {
+  const { d, ifc } = mk();
+  d.take();
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  assert.is(d.take().length, 0);
+  sendUdp(ifc, PEER, 1);
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 1, 0)]);
+  assert.is(totalDrops(ifc.counters), 0);
+  assert.ok(cat); // keep import list honest
+});
+
+test.run();
