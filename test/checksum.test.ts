@@ -4,9 +4,11 @@ import { sum16, fold, pseudoSum, checksum, checksumDetectNative } from '../firmw
 
 const g = globalThis as any;
 let nativeCalls = 0;
+/** Espruino reads a zero-length Uint16Array view as the rest of the buffer: never build one. */
+let zeroViews = 0;
 /** A stand-in for Espruino's E.sum: the exact sum of a typed array's elements. */
 function fakeE() {
-  g.E = { sum: (a: ArrayLike<number>) => { nativeCalls++; let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; } };
+  g.E = { sum: (a: ArrayLike<number>) => { nativeCalls++; if (a.length === 0) zeroViews++; let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; } };
   assert.ok(checksumDetectNative());
 }
 function noE() {
@@ -83,6 +85,7 @@ test('native and plain paths equal the reference: lengths 0..70 and 1499..1501, 
         const native = checksum(buf, off, len);
         assert.is(plain, want, `plain off=${off} len=${len}`);
         assert.is(native, want, `native off=${off} len=${len}`);
+        assert.is(zeroViews, 0, `zero-length view at len=${len}`);
       }
     }
   }

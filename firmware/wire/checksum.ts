@@ -8,6 +8,8 @@
 //   byte-swapped to give the big-endian one. The view is a 2-block allocation freed at once: the
 //   price of the native sum, far cheaper than the interpreted loop.
 // - elsewhere (Node, or an odd byte offset, which Node's Uint16Array refuses): a plain loop.
+//   Also for a single byte: Espruino reads `new Uint16Array(buffer, off, 0)` as "to the end of
+//   the buffer" (measured on 2v29), so the native path never builds a zero-length view.
 
 /** Espruino's global `E` (absent under Node). */
 declare const E: any;
@@ -28,7 +30,7 @@ export function sum16(buf: Uint8Array, off: number, len: number, acc: number): n
   if (len <= 0) return acc;
   let s = 0;
   const end = off + len;
-  if (hasESum && ((buf.byteOffset + off) & 1) === 0) {
+  if (hasESum && len > 1 && ((buf.byteOffset + off) & 1) === 0) {
     // Native path: little-endian words, odd last byte as the low byte of a little-endian word.
     s = E.sum(new Uint16Array(buf.buffer, buf.byteOffset + off, len >> 1));
     if (len & 1) s += buf[end - 1];
