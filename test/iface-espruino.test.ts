@@ -26,7 +26,8 @@ if (!espruinoPath()) {
     assert.equal(res.replies, [0, 1, 56, 1000, 1472]);
     assert.is(res.okBytes, true);
     assert.is(res.dropsA, 0);
-    assert.is(res.echoB, 5);
+    assert.is(res.echoB, 25);
+    assert.is(res.pings56, 20);
   });
 }
 

@@ -22,6 +22,22 @@ test('echo replies are byte-exact for payloads of 0, 1, 56, 1000 and 1472 bytes'
   assert.is(totalDrops(ifc.counters), 0);
 });
 
+test('the incrementally updated reply checksum equals a full recomputation (4096 id/seq pairs + edges)', () => {
+  const { d, ifc } = setup();
+  // Edges (id 0, no data): seq ffff gives a reply checksum of 0000, seq f7ff a request one of 0000.
+  const edges = [0xffff, 0xf7ff, 0xf7fe, 0xf800, 0, 0x07ff, 0x0800];
+  for (let k = 0; k < 4096 + edges.length; k++) {
+    const e = k >= 4096;
+    const id = e ? 0 : (k * 40503) & 0xffff, seq = e ? edges[k - 4096] : (k * 0x9e37 + 0xf7ff) & 0xffff;
+    const pay = e ? [] : [k & 255];
+    const f = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 1, echo(8, id, seq, pay)));
+    ifc.input(f, f.length);
+    const out = d.take();
+    const want = echo(0, id, seq, pay);
+    assert.is(hexOf(out[0].subarray(34)), hexOf(want), `id ${id} seq ${seq}`);
+  }
+});
+
 test('1473 bytes of payload (a 1501-byte reply) is not answered', () => {
   const { d, ifc } = setup();
   const f = request(1473);

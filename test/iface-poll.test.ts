@@ -34,6 +34,18 @@ test('with nothing to do poll returns NO_TIMER; a flood is handled POLL_MAX_FRAM
   assert.is(ifc.counters.dropEthType, POLL_MAX_FRAMES + 5);
 });
 
+test('odd lengths given to input() are dropped, not thrown on', () => {
+  const { d, ifc } = setup();
+  const f = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 1, echo(8, 1, 1, [])));
+  for (const len of [NaN, -1, 0, 13, 1e9, Infinity]) ifc.input(f, len as number);
+  assert.is(ifc.counters.dropEthTruncated, 4);
+  assert.is(d.take().length, 2); // 1e9 and Infinity are clamped to the frame: answered
+  const z = eth(US_MAC, PEER_MAC, 0x0800, ipv4(0, US, 1, echo(8, 1, 1, [])));
+  ifc.input(z, z.length);
+  assert.is(ifc.counters.dropIcmpBcast, 1);
+  assert.is(d.take().length, 0);
+});
+
 test('register replaces the handler of the same protocol', () => {
   const { ifc } = setup();
   let a = 0, b = 0;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hex, toHex } from './helpers/hex.ts';
+import { toHex } from './helpers/hex.ts';
 import { checksum } from '../firmware/wire/checksum.ts';
 import {
   ipv4Parse, ipv4HeaderLen, ipv4TotalLen, ipv4Proto, ipv4Src, ipv4Dst, emitIpv4, prefixMask,

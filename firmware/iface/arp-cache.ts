@@ -35,6 +35,8 @@ export class ArpCache {
   /** Queue buffer index holding its waiting frame, -1 for none; and that frame's length. */
   q: Int8Array;
   qLen: Uint16Array;
+  /** The entry found last: most traffic goes to one next hop, checked first. */
+  last: number;
 
   constructor(n: number) {
     this.n = n;
@@ -48,11 +50,19 @@ export class ArpCache {
     this.tries = new Uint8Array(n);
     this.q = new Int8Array(n).fill(-1);
     this.qLen = new Uint16Array(n);
+    this.last = 0;
   }
 
   /** The index of the entry (pending or resolved) for ip, or -1. */
   find(ip: number): number {
-    for (let i = 0; i < this.n; i++) if (this.st[i] !== ARP_FREE && this.ip[i] === ip) return i;
+    const l = this.last;
+    if (this.ip[l] === ip && this.st[l] !== ARP_FREE) return l;
+    for (let i = 0; i < this.n; i++) {
+      if (this.st[i] !== ARP_FREE && this.ip[i] === ip) {
+        this.last = i;
+        return i;
+      }
+    }
     return -1;
   }
 

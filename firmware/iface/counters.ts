@@ -65,7 +65,8 @@ export function makeCounters() {
     dropIcmpChecksum: 0,
     /** Types other than echo request, with no handler registered for protocol 1. */
     dropIcmpType: 0,
-    /** Echo request to a broadcast address (not answered, like lwIP and Linux by default). */
+    /** Echo request to a broadcast address (not answered, like lwIP and Linux by default), from
+     *  0.0.0.0, or while we have no address. */
     dropIcmpBcast: 0,
     /** Echo request whose reply would not fit the MTU. */
     dropIcmpTooBig: 0,

@@ -14,6 +14,7 @@ import {
   ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RETRY_MS, ARP_MAX_TRIES,
 } from './arp-cache.ts';
 import { getU16 } from '../wire/bytes.ts';
+import { checksum } from '../wire/checksum.ts';
 import {
   ETH_HEADER_LEN, ETH_DST, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, emitEthernet, macEquals, macIsGroup, MAC_BROADCAST,
 } from '../wire/ethernet.ts';
@@ -22,12 +23,12 @@ import {
   ARP_REQUEST, ARP_REPLY, ARP_SHA,
 } from '../wire/arp.ts';
 import {
-  ipv4Parse, ipv4HeaderLen, ipv4TotalLen, ipv4Src, ipv4Dst, emitIpv4, prefixMask, IPV4_OK, IPV4_TRUNCATED,
+  ipv4Parse, ipv4Src, emitIpv4, prefixMask, IPV4_OK, IPV4_TRUNCATED,
   IPV4_BAD_VERSION, IPV4_BAD_IHL, IPV4_BAD_LENGTH, IPV4_BAD_CHECKSUM, IPV4_PROTO, IPV4_HEADER_LEN,
   IP_PROTO_ICMP, IP_PROTO_UDP, IP_BROADCAST,
 } from '../wire/ipv4.ts';
 import {
-  icmpParse, emitIcmp, emitIcmpEcho, ICMP_OK, ICMP_TRUNCATED, ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_DEST_UNREACH,
+  icmpParse, emitIcmp, ICMP_OK, ICMP_TRUNCATED, ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_DEST_UNREACH,
   ICMP_PORT_UNREACH, ICMP_HEADER_LEN, ICMP_TYPE,
 } from '../wire/icmp.ts';
 import {
@@ -84,6 +85,8 @@ export class Interface {
   qBufs: Uint8Array[];
   qUsed: Uint8Array;
   arpQueueMax: number;
+  /** No ARP timer is due before this time (ms): poll skips the table scan until then. */
+  arpDue: number;
   /** Next IP identification. */
   ipId: number;
   /** Time of the last ICMP error sent. */
@@ -117,6 +120,7 @@ export class Interface {
     this.qUsed = new Uint8Array(this.arpQueueMax);
     this.ipId = this.random32() & 0xffff;
     this.lastIcmpErr = -1e9;
+    this.arpDue = Infinity;
     this.protos = [];
     this.handlers = [];
     this.udpPorts = [];
@@ -286,6 +290,7 @@ export class Interface {
       this.releaseQueue(i);
     }
     a.claim(i, ip, this.now);
+    if (this.now + ARP_RETRY_MS < this.arpDue) this.arpDue = this.now + ARP_RETRY_MS;
     return i;
   }
 
@@ -316,7 +321,7 @@ export class Interface {
     const c = this.counters;
     c.rxFrames++;
     if (len > buf.length) len = buf.length;
-    if (len < ETH_HEADER_LEN) {
+    if (!(len >= ETH_HEADER_LEN)) { // also NaN
       c.dropEthTruncated++;
       return;
     }
@@ -325,7 +330,7 @@ export class Interface {
       c.dropEthNotUs++;
       return;
     }
-    const type = getU16(buf, ETH_TYPE);
+    const type = (buf[ETH_TYPE] << 8) | buf[ETH_TYPE + 1];
     if (type === ETHERTYPE_IPV4) this.inputIpv4(buf, len);
     else if (type === ETHERTYPE_ARP) this.inputArp(buf, len);
     else c.dropEthType++;
@@ -363,6 +368,7 @@ export class Interface {
     if (merged) {
       // RFC 826 merge: update the known sender, and send the frame that waited for it.
       a.resolve(i, buf, o + ARP_SHA, now);
+      if (now + ARP_MAX_AGE_MS < this.arpDue) this.arpDue = now + ARP_MAX_AGE_MS;
       const q = a.q[i];
       if (q >= 0) {
         const f = this.qBufs[q];
@@ -374,6 +380,7 @@ export class Interface {
       // RFC 826: the target adds the sender (it will most likely talk back).
       i = this.newEntry(spa);
       a.resolve(i, buf, o + ARP_SHA, now);
+      if (now + ARP_MAX_AGE_MS < this.arpDue) this.arpDue = now + ARP_MAX_AGE_MS;
     }
     if (!forUs) {
       if (!merged) c.dropArpNotUs++;
@@ -400,8 +407,9 @@ export class Interface {
       else c.dropIpFragment++;
       return;
     }
-    const dst = ipv4Dst(buf, o);
-    const src = ipv4Src(buf, o);
+    // Per-packet path: fields read inline (IPv4 source at 12, destination at 16).
+    const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
+    const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
     const ip = this.ip;
     // Ours, limited broadcast, subnet broadcast; while unconfigured (DHCP) any unicast too.
     const bcast = dst === IP_BROADCAST || dst === this.bcast;
@@ -414,9 +422,9 @@ export class Interface {
       return;
     }
     c.ipRx++;
-    const hl = ipv4HeaderLen(buf, o);
+    const hl = (buf[o] & 15) << 2;
     const lo = o + hl;
-    const l4len = ipv4TotalLen(buf, o) - hl;
+    const l4len = ((buf[o + 2] << 8) | buf[o + 3]) - hl;
     const proto = buf[o + IPV4_PROTO];
     if (proto === IP_PROTO_UDP) {
       this.inputUdp(buf, lo, l4len, src, dst, bcast);
@@ -460,7 +468,7 @@ export class Interface {
       return;
     }
     c.icmpEchoRx++;
-    if (bcast || this.ip === 0) {
+    if (bcast || this.ip === 0 || src === 0) {
       c.dropIcmpBcast++;
       return;
     }
@@ -468,10 +476,24 @@ export class Interface {
       c.dropIcmpTooBig++;
       return;
     }
-    // The reply carries the request's identifier, sequence number and data unchanged.
+    // The reply is the request with type 0: identifier, sequence number and data unchanged. Only
+    // the type changes (8 -> 0), so the checksum is updated incrementally
+    // (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), here ~m + m' = 0xf7ff) instead of recomputed.
     const tx = this.tx;
-    tx.set(buf.subarray(off, off + len), IP_PAYLOAD_OFFSET);
-    emitIcmpEcho(tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REPLY, getU16(buf, off + 4), getU16(buf, off + 6), len);
+    const p = IP_PAYLOAD_OFFSET;
+    tx.set(buf.subarray(off, off + len), p);
+    let s = (~((tx[p + 2] << 8) | tx[p + 3]) & 0xffff) + 0xf7ff;
+    s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
+    tx[p] = ICMP_ECHO_REPLY; // the code byte is kept, as Linux does
+    if (s === 0) {
+      // 0000 is right unless the whole reply sums to +0 (all zero: id, seq and data 0), whose
+      // checksum is ffff: recompute in that rare case.
+      tx[p + 2] = 0;
+      tx[p + 3] = 0;
+      s = checksum(tx, p, len);
+    }
+    tx[p + 2] = s >>> 8;
+    tx[p + 3] = s & 0xff;
     c.icmpEchoTx++;
     this.sendIpv4(src, IP_PROTO_ICMP, len);
   }
@@ -551,6 +573,7 @@ export class Interface {
    *  then the entry and its queued frame are dropped) and expiry of resolved entries. Returns the
    *  delay to the next ARP timer. */
   arpPoll(now: number): number {
+    if (now < this.arpDue) return this.arpDue === Infinity ? NO_TIMER : this.arpDue - now;
     const a = this.arp;
     let next = NO_TIMER;
     for (let i = 0; i < a.n; i++) {
@@ -579,6 +602,7 @@ export class Interface {
         if (due - now < next) next = due - now;
       }
     }
+    this.arpDue = next === NO_TIMER ? Infinity : now + next;
     return next;
   }
 }

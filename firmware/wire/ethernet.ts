@@ -35,8 +35,9 @@ export function emitEthernet(buf: Uint8Array, off: number, dst: Uint8Array, src:
 
 /** True if the 6 bytes at a[aOff] equal those at b[bOff]. */
 export function macEquals(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number): boolean {
-  for (let i = 0; i < 6; i++) if (a[aOff + i] !== b[bOff + i]) return false;
-  return true;
+  // Unrolled: checked on every received frame.
+  return a[aOff + 5] === b[bOff + 5] && a[aOff + 4] === b[bOff + 4] && a[aOff + 3] === b[bOff + 3] &&
+    a[aOff + 2] === b[bOff + 2] && a[aOff + 1] === b[bOff + 1] && a[aOff] === b[bOff];
 }
 
 /** True if the 6 bytes at buf[off] are the broadcast address ff:ff:ff:ff:ff:ff. */

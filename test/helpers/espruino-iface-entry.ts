@@ -92,7 +92,20 @@ for (let k = 0; k < sizes.length; k++) {
   }
 }
 res.msPings = (getTime() - t0) * 1000;
-res.replies = replies;
+res.replies = replies.slice();
+// 20 round trips of a 56-byte ping (A sends, B answers, A takes the reply): host ms each.
+expectLen = 64;
+t0 = getTime();
+for (let k = 0; k < 20; k++) {
+  for (let i = 8; i < 64; i++) a.tx[IP_PAYLOAD_OFFSET + i] = (i * 31) & 255;
+  emitIcmpEcho(a.tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REQUEST, 0x55, k, 64);
+  a.sendIpv4(B, 1, 64);
+  now += 1;
+  b.poll(now);
+  a.poll(now);
+}
+res.msPerPing56 = (getTime() - t0) * 1000 / 20;
+res.pings56 = replies.length - 5;
 res.okBytes = okBytes;
 res.dropsA = a.counters.dropIpChecksum + a.counters.dropIcmpChecksum;
 res.echoB = b.counters.icmpEchoTx;
