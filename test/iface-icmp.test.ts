@@ -88,4 +88,19 @@ test('ICMP messages other than echo requests go to a handler registered for prot
   assert.is(ifc.counters.dropIcmpType, 0);
 });
 
+test('sendPing: exact request bytes; the reply reaches the protocol-1 handler', () => {
+  const { d, ifc } = setup();
+  const got: string[] = [];
+  ifc.register(1, { input: (s, dst, b, off, len) => got.push(hexOf(b.subarray(off, off + len))), poll: () => 0x7fffffff });
+  const data = pattern(56, 9);
+  assert.ok(ifc.sendPing(PEER, 0x77, 3, data, 0, 56));
+  assert.equal(d.take().map(hexOf), [hexOf(eth(PEER_MAC, US_MAC, 0x0800, ipv4(US, PEER, 1, echo(8, 0x77, 3, data), { id: 0 })))]);
+  const r = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 1, echo(0, 0x77, 3, data)));
+  ifc.input(r, r.length);
+  assert.equal(got, [hexOf(echo(0, 0x77, 3, data))]);
+  assert.ok(ifc.sendPing(PEER, 1, 1, data, 0, 0));
+  assert.not.ok(ifc.sendPing(PEER, 1, 1, new Uint8Array(1473), 0, 1473));
+  assert.is(ifc.counters.dropTxTooBig, 1);
+});
+
 test.run();

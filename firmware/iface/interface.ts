@@ -28,7 +28,7 @@ import {
   IP_PROTO_ICMP, IP_PROTO_UDP, IP_BROADCAST,
 } from '../wire/ipv4.ts';
 import {
-  icmpParse, emitIcmp, ICMP_OK, ICMP_TRUNCATED, ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_DEST_UNREACH,
+  icmpParse, emitIcmp, emitIcmpEcho, ICMP_OK, ICMP_TRUNCATED, ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_DEST_UNREACH,
   ICMP_PORT_UNREACH, ICMP_HEADER_LEN, ICMP_TYPE,
 } from '../wire/icmp.ts';
 import {
@@ -185,6 +185,21 @@ export class Interface {
     emitUdp(this.tx, IP_PAYLOAD_OFFSET, srcPort, dstPort, l4, this.ip, dst >>> 0);
     this.counters.udpTx++;
     return this.sendIpv4(dst >>> 0, IP_PROTO_UDP, l4);
+  }
+
+  /** Sends an ICMP echo request (a ping) to dst with data[off..off+len) (data already in place at
+   *  tx[IP_PAYLOAD_OFFSET + 8..] is not copied). Replies go to the handler registered for
+   *  protocol 1. True if sent or queued for ARP. */
+  sendPing(dst: number, id: number, seq: number, data: Uint8Array, off: number, len: number): boolean {
+    const l4 = ICMP_HEADER_LEN + len;
+    if (IPV4_HEADER_LEN + l4 > this.mtu) {
+      this.counters.dropTxTooBig++;
+      return false;
+    }
+    const at = IP_PAYLOAD_OFFSET + ICMP_HEADER_LEN;
+    if (!(data === this.tx && off === at) && len > 0) this.tx.set(data.subarray(off, off + len), at);
+    emitIcmpEcho(this.tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REQUEST, id, seq, l4);
+    return this.sendIpv4(dst >>> 0, IP_PROTO_ICMP, l4);
   }
 
   // ---- output ---------------------------------------------------------------------------------
