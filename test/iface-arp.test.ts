@@ -228,4 +228,29 @@ test('a reply to us from an unknown sender is learnt (RFC 826: we are the target
   assert.ok(cat); // keep import list honest
 });
 
+test('arpRequest / arpLookup: resolving without a packet; RFC 5227 probes while unconfigured', () => {
+  const d = new FakeDriver(US_MAC.slice());
+  const ifc = new Interface(d, { random32: () => 0 });
+  ifc.poll(0);
+  ifc.arpRequest(PEER);
+  ifc.arpRequest(PEER); // already pending: nothing more
+  assert.equal(d.take().map(hexOf), [hexOf(arpReq(US_MAC, 0, PEER))]); // sender address 0.0.0.0
+  assert.not.ok(ifc.arpLookup(PEER));
+  ifc.poll(1000);
+  assert.equal(d.take().map(hexOf), [hexOf(arpReq(US_MAC, 0, PEER))]);
+  // the owner answers the probe (target address 0.0.0.0): the address is taken
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, 0), 42);
+  const out = new Uint8Array(6);
+  assert.ok(ifc.arpLookup(PEER, out));
+  assert.is(hexOf(out), hexOf(PEER_MAC));
+  assert.ok(ifc.arpLookup(PEER));
+  assert.not.ok(ifc.arpLookup(0xc6120003));
+  // nobody answers: after three requests the entry is gone, lookup stays false
+  ifc.arpRequest(0xc6120003);
+  ifc.poll(2000); ifc.poll(3000); ifc.poll(4000);
+  assert.is(d.take().length, 3);
+  assert.not.ok(ifc.arpLookup(0xc6120003));
+  assert.is(ifc.counters.dropArpTimeout, 0); // no packet was waiting
+});
+
 test.run();

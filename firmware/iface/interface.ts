@@ -187,6 +187,25 @@ export class Interface {
     return this.sendIpv4(dst >>> 0, IP_PROTO_UDP, l4);
   }
 
+  /** True if ip has a resolved ARP entry; its MAC is then copied into out (6 bytes) if given. */
+  arpLookup(ip: number, out?: Uint8Array): boolean {
+    const i = this.arp.find(ip >>> 0);
+    if (i < 0 || this.arp.st[i] !== ARP_RESOLVED) return false;
+    if (out) out.set(this.arp.m[i], 0);
+    return true;
+  }
+
+  /** Starts resolving ip without a packet to send (a request now, retries by poll). While our
+   *  address is 0 the requests have sender address 0.0.0.0: RFC 5227 probes, which a DHCP client
+   *  can use to check an offered address (then `arpLookup` tells whether anyone answered). */
+  arpRequest(ip: number): void {
+    ip = ip >>> 0;
+    if (this.arp.find(ip) >= 0) return;
+    const i = this.newEntry(ip);
+    this.arp.tries[i] = 1;
+    this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, ip);
+  }
+
   /** Sends an ICMP echo request (a ping) to dst with data[off..off+len) (data already in place at
    *  tx[IP_PAYLOAD_OFFSET + 8..] is not copied). Replies go to the handler registered for
    *  protocol 1. True if sent or queued for ARP. */
