@@ -5,7 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
-import { espruinoPath, runEspruino, skipReason } from './helpers/espruino.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { espruinoPath, runWithBundle, skipReason } from './helpers/espruino.ts';
 
 // Without the interpreter the suite registers no test (tools/test.ts counts a uvu test.skip as -1
 // failed), and says why.
@@ -15,9 +17,15 @@ if (!espruinoPath()) {
   test('checksum native path and a ping exchange run in Espruino', async () => {
     const out = buildSync({
       entryPoints: [join(import.meta.dirname, 'helpers', 'espruino-iface-entry.ts')],
-      bundle: true, format: 'iife', target: 'es2019', write: false, minify: false,
+      bundle: true, format: 'iife', target: 'es2019', write: false, minify: true, // source text costs RAM
     });
-    const r = await runEspruino(out.outputFiles[0].text, 60000);
+    // Loaded from Storage with require(), as on a board: source text uploaded as RAM would not
+    // leave room for two interfaces in the Pico's memory layout.
+    const dir = mkdtempSync(join(tmpdir(), 'synack-h1-'));
+    const file = join(dir, 'iface-check.js');
+    writeFileSync(file, out.outputFiles[0].text);
+    let r;
+    try { r = await runWithBundle('require("synack");\n', 60000, file); } finally { rmSync(dir, { recursive: true, force: true }); }
     const line = r.out.split('\n').find((l) => l.startsWith('RESULT '));
     assert.ok(line, r.out);
     const res = JSON.parse(line!.slice(7));
