@@ -1,0 +1,104 @@
+// The simulator's own network card: an EthernetDriver (firmware/drivers/driver.ts) attached to a
+// port of the virtual segment, with a bounded receive queue, for boards simulated with
+// `--chip none`; and SimHost, which drives a firmware stack on the virtual clock: it polls when a
+// frame arrives and when the delay that poll() returned runs out, as the board's timer does.
+import type { EthernetDriver } from '../firmware/drivers/driver.ts';
+import type { VirtualClock, TimerHandle } from './clock.ts';
+import type { Port } from './segment.ts';
+
+export class SimNic implements EthernetDriver {
+  readonly mac: Uint8Array;
+  linkUp = true;
+  rxDrops = 0;
+  rxFrames = 0;
+  txFrames = 0;
+  private queue: Uint8Array[] = [];
+  private wake: (() => void) | null = null;
+
+  /** queueFrames: received frames held until polled (a chip's receive buffer), then dropped. */
+  constructor(readonly port: Port, mac: Uint8Array | number[], readonly queueFrames = 64) {
+    this.mac = Uint8Array.from(mac);
+    port.onFrame((f) => {
+      if (!this.linkUp) return;
+      // Like a chip's filter: our unicast address, broadcast and multicast.
+      if (!(f[0] & 1) && !sameMac(f, this.mac)) return;
+      if (this.queue.length >= this.queueFrames) { this.rxDrops++; return; }
+      this.queue.push(f);
+      if (this.wake) this.wake();
+    });
+  }
+
+  /** Called whenever a frame is queued (SimHost uses it to schedule a poll). */
+  onReceive(fn: () => void): void { this.wake = fn; }
+
+  get pending(): number { return this.queue.length; }
+
+  send(frame: Uint8Array, len: number): boolean {
+    if (!this.linkUp) return false;
+    this.txFrames++;
+    this.port.send(frame, len);
+    return true;
+  }
+
+  recv(buf: Uint8Array): number {
+    const f = this.queue.shift();
+    if (!f) return 0;
+    const n = Math.min(f.length, buf.length);
+    buf.set(f.subarray(0, n));
+    this.rxFrames++;
+    return n;
+  }
+
+  link(): boolean { return this.linkUp; }
+}
+
+function sameMac(f: Uint8Array, mac: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (f[i] !== mac[i]) return false;
+  return true;
+}
+
+/** What SimHost drives: the firmware Interface, or anything with its poll contract. */
+export interface Pollable { poll(now: number): number }
+
+/** Longest sleep between polls when the stack reports no timer (as the board's idle timer). */
+export const IDLE_POLL_MS = 1000;
+
+export class SimHost {
+  polls = 0;
+  private timer: TimerHandle | null = null;
+  private timerAt = Infinity;
+  private stopped = false;
+
+  constructor(readonly clock: VirtualClock, readonly stack: Pollable, readonly nic?: { onReceive(fn: () => void): void; pending?: number }, readonly idlePollMs = IDLE_POLL_MS) {
+    if (nic) nic.onReceive(() => this.kick());
+    this.kick();
+  }
+
+  /** Poll as soon as possible (after the current event): a frame arrived or the app acted. */
+  kick(): void { this.schedule(this.clock.now); }
+
+  /** Poll now, synchronously. */
+  pollNow(): void {
+    if (this.stopped) return;
+    this.polls++;
+    const delay = this.stack.poll(this.clock.now);
+    let next = this.clock.now + Math.max(1, Math.min(delay, this.idlePollMs));
+    // More frames waiting than one poll takes: come back at once.
+    if (this.nic && this.nic.pending) next = this.clock.now;
+    this.schedule(next, true);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clock.cancel(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(at: number, replace = false): void {
+    if (this.stopped) return;
+    if (!replace && this.timer && this.timerAt <= at) return;
+    this.clock.cancel(this.timer);
+    this.timerAt = at;
+    this.timer = this.clock.at(at, () => { this.timer = null; this.timerAt = Infinity; this.pollNow(); });
+  }
+}

@@ -1,0 +1,172 @@
+// host-sim core: the virtual clock, the learning switch, the fault injector, pcap and the tracer.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtualClock } from '../host-sim/clock.ts';
+import { Segment } from '../host-sim/segment.ts';
+import { FaultInjector, Rng } from '../host-sim/faults.ts';
+import { PcapWriter, PcapError, readPcap, parsePcap } from '../host-sim/pcap.ts';
+import { describeFrame } from '../host-sim/trace.ts';
+
+function frame(dst: number, src: number, n = 60, fill = 0): Uint8Array {
+  const f = new Uint8Array(n).fill(fill);
+  f.set([2, 0, 0, 0, 0, dst], 0);
+  if (dst === 0xff) f.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 0);
+  f.set([2, 0, 0, 0, 0, src], 6);
+  f[12] = 0x88; f[13] = 0xb5; // local experimental EtherType
+  return f;
+}
+
+test('clock: timers run in time order, FIFO at equal times, cancel works', () => {
+  const c = new VirtualClock();
+  const seen: string[] = [];
+  c.at(10, () => seen.push('a10'));
+  c.at(5, () => seen.push('b5'));
+  c.at(10, () => seen.push('c10'));
+  const h = c.at(7, () => seen.push('never'));
+  c.cancel(h);
+  c.after(3, () => { seen.push('d3'); c.after(0, () => seen.push('e3')); });
+  c.runUntil(9);
+  assert.equal(seen, ['d3', 'e3', 'b5']);
+  assert.is(c.now, 9);
+  assert.ok(c.runUntilIdle());
+  assert.equal(seen, ['d3', 'e3', 'b5', 'a10', 'c10']);
+  assert.is(c.now, 10);
+});
+
+test('clock: runUntilTrue stops when the condition holds, runUntilIdle at its limit', () => {
+  const c = new VirtualClock();
+  let n = 0;
+  const tick = () => { n++; c.after(100, tick); };
+  c.after(100, tick);
+  assert.ok(c.runUntilTrue(() => n === 5));
+  assert.is(c.now, 500);
+  assert.not.ok(c.runUntilIdle(1000));
+  assert.is(c.now, 1500);
+});
+
+test('segment: floods unknown and broadcast, learns, delivers after the delay', () => {
+  const c = new VirtualClock();
+  const s = new Segment(c, 1);
+  const p = [s.attach('a'), s.attach('b'), s.attach('c')];
+  const got: string[][] = [[], [], []];
+  p.forEach((port, i) => port.onFrame((f) => got[i].push(`${f[11]}->${f[5]}@${c.now}`)));
+  p[0].send(frame(2, 1));          // unknown: flooded to b and c
+  c.runFor(5);
+  assert.equal(got, [[], ['1->2@1'], ['1->2@1']]);
+  p[1].send(frame(1, 2));          // 1 was learnt: only to a
+  c.runFor(5);
+  assert.equal(got[0], ['2->1@6']);
+  assert.equal(got[2], ['1->2@1']);
+  p[2].send(frame(0xff, 3));       // broadcast: everyone else
+  c.runFor(5);
+  assert.is(got[0].length, 2);
+  assert.is(got[1].length, 2);
+  assert.is(s.stats.frames, 3);
+});
+
+test('segment: frames are copied on entry', () => {
+  const c = new VirtualClock();
+  const s = new Segment(c, 0);
+  const a = s.attach(), b = s.attach();
+  let seen: Uint8Array | null = null;
+  b.onFrame((f) => (seen = f));
+  const f = frame(2, 1, 60, 7);
+  a.send(f);
+  f.fill(0);
+  c.runFor(1);
+  assert.is(seen![20], 7);
+});
+
+test('faults: seeded, counted, and the rates are as configured', () => {
+  const c = new VirtualClock();
+  const run = (seed: number) => {
+    const fi = new FaultInjector(c, { loss: 0.1, duplicate: 0.05, corrupt: 0.02, reorder: 0.25 }, seed);
+    const out: Uint8Array[] = [];
+    // One frame every 0.1 ms: a reordered frame (held 3 ms) lands behind about 30 later ones.
+    for (let i = 0; i < 10000; i++) c.at(c.now + i * 0.1, () => fi.pass(frame(2, 1, 64, i & 255), (f) => out.push(f)));
+    c.runFor(2000);
+    return { fi, out };
+  };
+  const a = run(42), b = run(42);
+  assert.equal(a.fi.counters, b.fi.counters);
+  const k = a.fi.counters;
+  assert.ok(k.lost > 850 && k.lost < 1150, `lost ${k.lost}`);
+  assert.ok(k.duplicated > 350 && k.duplicated < 600, `dup ${k.duplicated}`);
+  assert.ok(k.reordered > 2000, `reordered ${k.reordered}`);
+  assert.ok(k.corrupted > 120, `corrupted ${k.corrupted}`);
+  assert.is(a.out.length, 10000 - k.lost + k.duplicated);
+  // Reordering really happened: delivered fill bytes are not monotonic.
+  let inversions = 0;
+  for (let i = 1; i < a.out.length; i++) if (a.out[i][20] < a.out[i - 1][20] && a.out[i - 1][20] - a.out[i][20] < 128) inversions++;
+  assert.ok(inversions > 100, `inversions ${inversions}`);
+});
+
+test('faults: corruption flips exactly one bit of a copy', () => {
+  const c = new VirtualClock();
+  const fi = new FaultInjector(c, { corrupt: 1 }, 7);
+  const f = frame(2, 1, 100, 0x55);
+  let out: Uint8Array | null = null;
+  fi.pass(f, (g) => (out = g));
+  let bits = 0;
+  for (let i = 0; i < 100; i++) { let x = out![i] ^ frame(2, 1, 100, 0x55)[i]; while (x) { bits += x & 1; x >>= 1; } }
+  assert.is(bits, 1);
+  assert.is(f[20], 0x55); // the sender's frame is untouched
+});
+
+test('faults: a rate limit serialises frames and tail-drops past the queue', () => {
+  const c = new VirtualClock();
+  const fi = new FaultInjector(c, { rateBytesPerSec: 100000, queueFrames: 10 }, 1);
+  const at: number[] = [];
+  for (let i = 0; i < 15; i++) fi.pass(frame(2, 1, 1000), () => at.push(c.now));
+  c.runFor(1000);
+  assert.is(at.length, 10);
+  assert.is(fi.counters.queueDrops, 5);
+  assert.equal(at.slice(0, 3), [10, 20, 30]);
+});
+
+test('rng: xorshift32 is deterministic and in range', () => {
+  const r = new Rng(1);
+  const a = [r.u32(), r.u32(), r.u32()];
+  assert.equal(a, [270369, 67634689, 2647435461]);
+  const r2 = new Rng(99);
+  for (let i = 0; i < 1000; i++) { const x = r2.next(); assert.ok(x >= 0 && x < 1); }
+});
+
+test('pcap: written frames read back with their times', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synack-pcap-'));
+  try {
+    const p = join(dir, 'a.pcap');
+    const w = new PcapWriter(p);
+    w.write(1.5, frame(2, 1, 60, 1));
+    w.write(2000.25, frame(1, 2, 1514, 2));
+    w.close();
+    const r = readPcap(p);
+    assert.is(r.linkType, 1);
+    assert.is(r.records.length, 2);
+    assert.is(r.records[0].timeMs, 1.5);
+    assert.is(r.records[1].timeMs, 2000.25);
+    assert.is(r.records[1].data.length, 1514);
+    assert.is(r.records[1].data[100], 2);
+    // Truncated and foreign files: one clear error each.
+    const bytes = readFileSync(p);
+    writeFileSync(join(dir, 't.pcap'), bytes.subarray(0, bytes.length - 10));
+    assert.throws(() => readPcap(join(dir, 't.pcap')), (e: Error) => e instanceof PcapError && /truncated record 2/.test(e.message));
+    assert.throws(() => parsePcap(new Uint8Array(10)), /shorter than the 24-byte header/);
+    assert.throws(() => parsePcap(new Uint8Array(40)), /bad magic/);
+    assert.throws(() => readPcap(join(dir, 'missing.pcap')), /cannot read/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('trace: one line per frame, malformed frames described', () => {
+  assert.is(describeFrame(new Uint8Array(5)), 'runt frame (5 bytes)');
+  const tcp = new Uint8Array(54);
+  tcp[12] = 8; tcp[14] = 0x45; tcp[17] = 40; tcp[23] = 6;
+  tcp.set([198, 18, 0, 1], 26); tcp.set([198, 18, 0, 2], 30);
+  tcp[34] = 0x04; tcp[35] = 0x00; tcp[37] = 80; tcp[41] = 100; tcp[46] = 0x50; tcp[47] = 0x12; tcp[48] = 0x05; tcp[49] = 0xb4;
+  assert.is(describeFrame(tcp), 'TCP 198.18.0.1:1024 > 198.18.0.2:80 [SYN,ACK] seq 100 ack 0 win 1460 len 0');
+});
+
+test.run();
