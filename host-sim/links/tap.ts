@@ -1,0 +1,78 @@
+// A TAP attachment: a network namespace holding a TAP device whose frames are bridged to the
+// simulator's UDP link by socat (one frame per datagram), so the Linux kernel in that namespace
+// is the simulated board's LAN peer; no compiled addon needed. socat creates the TAP in the root
+// namespace, the device is moved into the test namespace (socat's descriptor stays valid), and
+// given an address there. Everything is removed on close, exit, Ctrl-C and errors.
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { Netns, NetnsError, checkTestAddress, netnsUnavailable, run, waitUntil } from './netns.ts';
+
+export interface TapOptions {
+  /** Namespace name (default synack-<pid>). */
+  ns?: string;
+  /** TAP device name (default st<pid>, at most 15 characters). */
+  ifname?: string;
+  /** The namespace side's address (default 198.18.0.1/24). */
+  hostCidr?: string;
+  /** The simulator's UDP link port on 127.0.0.1 that socat sends to. */
+  simPort: number;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const p = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return p;
+}
+
+export class TapNamespace {
+  readonly ns: Netns;
+  readonly ifname: string;
+  readonly hostCidr: string;
+  socatPort = 0;
+  private socat: ChildProcess | null = null;
+
+  private constructor(ns: Netns, ifname: string, hostCidr: string) {
+    this.ns = ns; this.ifname = ifname; this.hostCidr = hostCidr;
+  }
+
+  get hostIp(): string { return this.hostCidr.split('/')[0]; }
+
+  /** Creates the namespace, the TAP and the socat bridge to 127.0.0.1:simPort. */
+  static async create(opts: TapOptions): Promise<TapNamespace> {
+    const why = netnsUnavailable(['socat']);
+    if (why) throw new NetnsError(`cannot attach a TAP device: ${why}; use --link udp:... instead`);
+    const hostCidr = opts.hostCidr ?? '198.18.0.1/24';
+    checkTestAddress(hostCidr);
+    const ifname = (opts.ifname ?? `st${process.pid}`).slice(0, 15);
+    const ns = new Netns(opts.ns ?? `synack-${process.pid}`);
+    const tap = new TapNamespace(ns, ifname, hostCidr);
+    try {
+      tap.socatPort = await freeUdpPort();
+      const socat = spawn('socat', ['-b', '65536',
+        `TUN,tun-type=tap,iff-no-pi,tun-name=${ifname}`,
+        `UDP-DATAGRAM:127.0.0.1:${opts.simPort},bind=127.0.0.1:${tap.socatPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      tap.socat = socat;
+      ns.track(socat);
+      let err = '';
+      socat.stderr!.on('data', (d) => (err += d));
+      const exists = () => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } };
+      if (!(await waitUntil(() => exists() || socat.exitCode !== null, 5000)) || socat.exitCode !== null) {
+        throw new NetnsError(`socat could not create the TAP device ${ifname}: ${err.trim() || 'no answer in 5 s'}`);
+      }
+      run('ip', ['link', 'set', ifname, 'netns', ns.name]);
+      ns.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
+      ns.addr(ifname, hostCidr);
+      return tap;
+    } catch (e) {
+      tap.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.socat && this.socat.exitCode === null) { try { this.socat.kill('SIGKILL'); } catch { /* gone */ } }
+    this.ns.cleanup();
+  }
+}
