@@ -27,7 +27,7 @@ function payload(n: number, salt: number): Uint8Array {
   return p;
 }
 
-interface PingRun { replies: Map<string, Uint8Array>; sent: number; lostFrames: number; bDrops: number }
+interface PingRun { replies: Map<string, Uint8Array>; sent: number; lostFrames: number }
 
 function runPings(Iface: typeof SourceInterface, opts: { faults?: FaultConfig; rounds?: number; pcap?: string } = {}): PingRun {
   const clock = new VirtualClock();
@@ -73,7 +73,7 @@ function runPings(Iface: typeof SourceInterface, opts: { faults?: FaultConfig; r
   }
   clock.runFor(rounds * SIZES.length * 20 + 3000);
   writer?.close();
-  return { replies, sent, lostFrames: (fa?.counters.lost ?? 0) + (fb?.counters.lost ?? 0), bDrops: b.counters.dropIpv4BadChecksum ?? 0 };
+  return { replies, sent, lostFrames: (fa?.counters.lost ?? 0) + (fb?.counters.lost ?? 0) };
 }
 
 function padded(f: Uint8Array): Uint8Array { const p = new Uint8Array(60); p.set(f); return p; }
