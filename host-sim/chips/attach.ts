@@ -1,0 +1,44 @@
+// Puts a chip model on the virtual segment and the real driver on top of it, so that simulated
+// boards run through real driver code: `--chip enc28j60|w5500|none`.
+import type { EthernetDriver } from '../../firmware/drivers/driver.ts';
+import { Enc28j60 } from '../../firmware/drivers/enc28j60.ts';
+import type { VirtualClock } from '../clock.ts';
+import type { Port } from '../segment.ts';
+import { SimNic } from '../nic.ts';
+import { Enc28j60Model } from './enc28j60.ts';
+
+export type ChipKind = 'enc28j60' | 'w5500' | 'none';
+
+export interface AttachedChip {
+  kind: ChipKind;
+  driver: EthernetDriver;
+  /** The chip model (null for 'none'). */
+  model: Enc28j60Model | null;
+  /** For SimHost: called when a frame reaches the chip. */
+  onReceive(fn: () => void): void;
+  /** Bring the model's clock to virtual time (call before each poll). */
+  tick(now: number): void;
+  /** Frames waiting in the chip (SimHost polls again at once while any). */
+  readonly pending: number;
+}
+
+export function attachChip(kind: ChipKind, clock: VirtualClock, port: Port, mac: Uint8Array): AttachedChip {
+  if (kind === 'none') {
+    const nic = new SimNic(port, mac);
+    return { kind, driver: nic, model: null, onReceive: (fn) => nic.onReceive(fn), tick: () => {}, get pending() { return nic.pending; } };
+  }
+  if (kind === 'enc28j60') {
+    const model = new Enc28j60Model(port);
+    model.now = clock.now;
+    const driver = new Enc28j60(model, mac, { delayMs: (ms) => { model.now += ms; } });
+    let wake: (() => void) | null = null;
+    port.onFrame(() => { if (wake) wake(); });
+    return {
+      kind, driver, model,
+      onReceive: (fn) => { wake = fn; },
+      tick: (now) => { if (now > model.now) model.now = now; },
+      get pending() { return model.banks[1][0x19]; },
+    };
+  }
+  throw new Error(`chip ${kind}: not available in this build (choose enc28j60 or none)`);
+}
