@@ -5,6 +5,12 @@ import { Interface } from './iface/interface.ts';
 import { ipFromString, ipToString } from './wire/ipv4.ts';
 import { macToString } from './wire/ethernet.ts';
 import { checksum } from './wire/checksum.ts';
+import { Tcp, STATE_NAMES } from './tcp/tcp.ts';
+import { createNet } from './socket/net.ts';
+import { DhcpClient } from './iface/dhcp.ts';
+import { DnsClient } from './iface/dns.ts';
+import { Enc28j60 } from './drivers/enc28j60.ts';
+import { createStack, Stack } from './stack.ts';
 
 declare const module: { exports: unknown };
 
@@ -17,4 +23,12 @@ module.exports = {
   ipToString: ipToString,
   macToString: macToString,
   checksum: checksum,
+  Tcp: Tcp,
+  STATE_NAMES: STATE_NAMES,
+  createNet: createNet,
+  DhcpClient: DhcpClient,
+  DnsClient: DnsClient,
+  Enc28j60: Enc28j60,
+  Stack: Stack,
+  createStack: createStack,
 };

@@ -1,0 +1,31 @@
+// A small event emitter (the firmware has no Node 'events'): on, once, off, emit.
+export class Emitter {
+  private ls: { [event: string]: ((a?: any) => void)[] } = {};
+
+  on(event: string, fn: (a?: any) => void): this {
+    (this.ls[event] || (this.ls[event] = [])).push(fn);
+    return this;
+  }
+
+  once(event: string, fn: (a?: any) => void): this {
+    const self = this;
+    const w = function (a?: any) { self.off(event, w); fn(a); };
+    return this.on(event, w);
+  }
+
+  off(event: string, fn: (a?: any) => void): this {
+    const l = this.ls[event];
+    if (l) { const i = l.indexOf(fn); if (i >= 0) l.splice(i, 1); }
+    return this;
+  }
+
+  listenerCount(event: string): number { return this.ls[event] ? this.ls[event].length : 0; }
+
+  emit(event: string, a?: any): boolean {
+    const l = this.ls[event];
+    if (!l || !l.length) return false;
+    const copy = l.slice();
+    for (let i = 0; i < copy.length; i++) copy[i](a);
+    return true;
+  }
+}

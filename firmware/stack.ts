@@ -1,0 +1,118 @@
+// The composition root: one EthernetDriver, its Interface, TCP, the net API, DHCP or a static
+// address, DNS, and the default apps. `createStack(driver, config)` is what `start(config)` runs
+// on the board and what the simulator runs on its virtual boards. I/O-free: drive it with
+// `poll(now)`, which returns the delay until it next needs polling.
+import type { EthernetDriver } from './drivers/driver.ts';
+import { Interface } from './iface/interface.ts';
+import { DhcpClient } from './iface/dhcp.ts';
+import { DnsClient } from './iface/dns.ts';
+import { Tcp, STATE_NAMES, type TcpConfig } from './tcp/tcp.ts';
+import { createNet, type Net } from './socket/net.ts';
+import { startApps, type AppsConfig } from './apps/index.ts';
+import type { Status } from './apps/http-status.ts';
+import { ipFromString, ipToString } from './wire/ipv4.ts';
+import { macToString } from './wire/ethernet.ts';
+
+export interface StackConfig {
+  /** "dhcp" (default) or "A.B.C.D/NN". */
+  ip?: string;
+  gateway?: string;
+  dns?: string;
+  hostname?: string;
+  mtu?: number;
+  /** The default apps; false for none. */
+  apps?: AppsConfig | false;
+  tcp?: TcpConfig;
+  random32?: () => number;
+  /** Memory figures for the status page (Espruino: process.memory()). */
+  memory?: () => { [name: string]: number };
+}
+
+/** Parses "A.B.C.D/NN"; throws one line naming the expected form. */
+export function parseCidr(s: string): { ip: number; prefix: number } {
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(s);
+  const ip = m ? ipFromString(m[1]) : -1;
+  const prefix = m ? Number(m[2]) : -1;
+  if (!m || ip < 0 || prefix < 1 || prefix > 30) throw new Error('bad ip "' + s + '": use "dhcp" or an address with its prefix, like "198.18.0.2/24"');
+  return { ip: ip >>> 0, prefix: prefix };
+}
+
+function parseIp(name: string, s: string | undefined): number {
+  if (!s) return 0;
+  const ip = ipFromString(s);
+  if (ip < 0) throw new Error('bad ' + name + ' "' + s + '": use a dotted quad like "198.18.0.1"');
+  return ip >>> 0;
+}
+
+export class Stack {
+  readonly iface: Interface;
+  readonly tcp: Tcp;
+  readonly net: Net;
+  readonly dns: DnsClient;
+  readonly dhcp: DhcpClient | null;
+  startedAt = -1;
+  private started = false;
+
+  constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
+    const c = config;
+    const useDhcp = !c.ip || c.ip === 'dhcp';
+    const addr = useDhcp ? { ip: 0, prefix: 0 } : parseCidr(c.ip!);
+    const gateway = parseIp('gateway', c.gateway);
+    const dnsServer = parseIp('dns', c.dns);
+    this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32 });
+    this.tcp = new Tcp(this.iface, c.tcp);
+    const self = this;
+    this.dns = new DnsClient(this.iface, dnsServer);
+    this.dhcp = useDhcp ? new DhcpClient(this.iface, {
+      hostname: c.hostname || 'synack',
+      onAddressChange: function (oldIp: number) { self.tcp.addressChanged(oldIp); },
+    }) : null;
+    this.net = createNet(this.tcp, function (host, cb) { self.dns.resolve(host, cb); });
+    if (c.apps !== false) startApps(this.net, c.apps || {}, function () { return self.status(); });
+  }
+
+  /** Runs everything due; returns ms until the next poll is needed. */
+  poll(now: number): number {
+    if (!this.started) {
+      this.started = true;
+      this.startedAt = now;
+      this.iface.now = now;
+      if (this.dhcp) this.dhcp.start(now);
+    }
+    let next = this.iface.poll(now);
+    if (this.dhcp) {
+      const d = this.dhcp.poll(now);
+      if (d < next) next = d;
+      if (this.dhcp.dns && !this.config.dns) this.dns.server = this.dhcp.dns;
+    }
+    const q = this.dns.poll(now);
+    return q < next ? q : next;
+  }
+
+  status(): Status {
+    const conns = [];
+    for (let i = 0; i < this.tcp.conns.length; i++) {
+      const c = this.tcp.conns[i];
+      conns.push({ local: ipToString(c.lip) + ':' + c.lport, remote: ipToString(c.rip) + ':' + c.rport, state: STATE_NAMES[c.state] });
+    }
+    for (let i = 0; i < this.tcp.listeners.length; i++) conns.push({ local: '*:' + this.tcp.listeners[i].port, remote: '*', state: 'LISTEN' });
+    const counters: { [k: string]: number } = {};
+    const ic = this.iface.counters as unknown as { [k: string]: number };
+    for (const k in ic) counters[k] = ic[k];
+    const tc = this.tcp.counters as unknown as { [k: string]: number };
+    for (const k in tc) counters['tcp.' + k] = tc[k];
+    return {
+      address: this.iface.ip ? ipToString(this.iface.ip) + '/' + this.iface.prefix : 'none',
+      mac: macToString(this.iface.mac, 0),
+      uptime: this.startedAt < 0 ? 0 : Math.floor((this.iface.now - this.startedAt) / 1000),
+      link: this.driver.link(),
+      connections: conns,
+      counters: counters,
+      memory: this.config.memory ? this.config.memory() : undefined,
+    };
+  }
+}
+
+export function createStack(driver: EthernetDriver, config: StackConfig): Stack {
+  return new Stack(driver, config);
+}
