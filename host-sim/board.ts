@@ -1,0 +1,48 @@
+// A simulated board: a chip model (or the plain simulated NIC) on a port of the virtual segment,
+// the real driver, and the firmware's stack with its apps, polled on the virtual clock as the
+// board's timer would poll it.
+import { createStack, type Stack, type StackConfig } from '../firmware/stack.ts';
+import type { VirtualClock } from './clock.ts';
+import type { Segment } from './segment.ts';
+import { SimHost } from './nic.ts';
+import { attachChip, type AttachedChip, type ChipKind } from './chips/attach.ts';
+import { randomBytes } from 'node:crypto';
+
+export interface SimBoardOptions extends StackConfig {
+  chip?: ChipKind;
+  mac?: Uint8Array;
+  name?: string;
+}
+
+/** A locally administered unicast MAC (02:...) from the random source. */
+export function randomMac(): Uint8Array {
+  const m = randomBytes(6);
+  m[0] = (m[0] & 0xfe) | 0x02;
+  return new Uint8Array(m);
+}
+
+export function parseMac(s: string): Uint8Array {
+  const m = /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(s);
+  if (!m) throw new Error(`bad mac "${s}": use six hex bytes like 02:00:5e:00:00:02`);
+  const b = new Uint8Array(m.slice(1).map((x) => parseInt(x, 16)));
+  if (b[0] & 1) throw new Error(`bad mac "${s}": a station address must be unicast (first byte even)`);
+  return b;
+}
+
+export class SimBoard {
+  readonly chip: AttachedChip;
+  readonly stack: Stack;
+  readonly host: SimHost;
+  readonly mac: Uint8Array;
+
+  constructor(readonly clock: VirtualClock, readonly segment: Segment, opts: SimBoardOptions) {
+    this.mac = opts.mac ?? randomMac();
+    this.chip = attachChip(opts.chip ?? 'enc28j60', clock, segment.attach(opts.name ?? 'board'), this.mac);
+    const random32 = opts.random32 ?? (() => randomBytes(4).readUInt32LE(0));
+    this.stack = createStack(this.chip.driver, { ...opts, random32 });
+    const chip = this.chip, stack = this.stack;
+    this.host = new SimHost(clock, { poll: (now) => { chip.tick(now); return stack.poll(now); } }, chip);
+  }
+
+  stop(): void { this.host.stop(); }
+}

@@ -1,0 +1,173 @@
+// npm run sim -- [options]: one simulated board with the firmware's default apps, on a virtual
+// segment linked to real Linux (a TAP device in a fresh network namespace, or a UDP link), until
+// interrupted. Prints the board's address and how to reach it.
+import { VirtualClock } from './clock.ts';
+import { Segment } from './segment.ts';
+import { FaultInjector, type FaultConfig } from './faults.ts';
+import { RealTimeRunner } from './realtime.ts';
+import { UdpLink, parseUdpLink } from './links/udp.ts';
+import { TapNamespace } from './links/tap.ts';
+import { netnsUnavailable } from './links/netns.ts';
+import { PcapWriter } from './pcap.ts';
+import { Tracer } from './trace.ts';
+import { SimBoard, parseMac } from './board.ts';
+import type { ChipKind } from './chips/attach.ts';
+import { parseCidr } from '../firmware/stack.ts';
+import { ipToString } from '../firmware/wire/ipv4.ts';
+import { decodeTcp } from '../tools/ladder/decode.ts';
+import { LadderPrinter } from '../tools/ladder/index.ts';
+import { LINKTYPE_ETHERNET } from './pcap.ts';
+
+export const USAGE = `usage: npm run sim -- [options]
+  --link tap                      a TAP device in a new network namespace (default when root)
+  --link udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT
+                                  one Ethernet frame per UDP datagram (QEMU -netdev dgram)
+  --ip A.B.C.D/NN | --dhcp        the board's address (default 198.18.0.2/24 on tap, else dhcp)
+  --gateway A.B.C.D  --dns A.B.C.D  --mac XX:XX:XX:XX:XX:XX  --hostname NAME
+  --chip enc28j60|w5500|none      the chip model and driver carrying the frames (default enc28j60)
+  --source-bytes N                bytes the source on port 19 sends (default 10485760)
+  --faults loss=P,reorder=P,duplicate=P,corrupt=P,delay=MS,seed=N   faults on the link
+  --pcap FILE                     capture every frame on the segment
+  --trace                         one line per frame, and the ladder of each TCP connection
+  --no-apps                       no default apps (ping only)`;
+
+export interface SimOptions {
+  link: string; ip: string; gateway?: string; dns?: string; mac?: Uint8Array; hostname?: string; chip: ChipKind;
+  sourceBytes: number; faults: FaultConfig | null; seed: number; pcap?: string; trace: boolean; apps: boolean;
+}
+
+export class UsageError extends Error {}
+
+function num(name: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} takes a number`);
+  return n;
+}
+
+export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
+  const o: SimOptions = { link: '', ip: '', chip: 'enc28j60', sourceBytes: 10 * 1024 * 1024, faults: null, seed: 1, trace: false, apps: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => { const v = argv[++i]; if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`); return v; };
+    switch (a) {
+      case '--link': o.link = val(); if (o.link !== 'tap') parseUdpLink(o.link); break;
+      case '--ip': o.ip = val(); parseCidr(o.ip); break;
+      case '--dhcp': o.ip = 'dhcp'; break;
+      case '--gateway': o.gateway = val(); break;
+      case '--dns': o.dns = val(); break;
+      case '--mac': o.mac = parseMac(val()); break;
+      case '--hostname': o.hostname = val(); break;
+      case '--chip': { const c = val(); if (c !== 'enc28j60' && c !== 'w5500' && c !== 'none') throw new UsageError(`--chip takes enc28j60, w5500 or none, not "${c}"`); o.chip = c; break; }
+      case '--source-bytes': o.sourceBytes = num(a, val()); break;
+      case '--faults': {
+        const f: FaultConfig = {};
+        for (const kv of val().split(',')) {
+          const [k, v] = kv.split('=');
+          if (k === 'seed') { o.seed = num('seed', v); continue; }
+          const key = ({ loss: 'loss', reorder: 'reorder', duplicate: 'duplicate', corrupt: 'corrupt', delay: 'delayMs', jitter: 'jitterMs', rate: 'rateBytesPerSec' } as Record<string, keyof FaultConfig>)[k];
+          if (!key) throw new UsageError(`--faults: unknown fault "${k}" (loss, reorder, duplicate, corrupt, delay, jitter, rate, seed)`);
+          (f as Record<string, number>)[key] = num(k, v);
+        }
+        o.faults = f;
+        break;
+      }
+      case '--pcap': o.pcap = val(); break;
+      case '--trace': o.trace = true; break;
+      case '--no-apps': o.apps = false; break;
+      case '-h': case '--help': throw new UsageError('');
+      default: throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  if (!o.link) {
+    if (!isRoot) throw new UsageError('not root: a TAP link needs root; give --link udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT');
+    o.link = 'tap';
+  }
+  if (!o.ip) o.ip = o.link === 'tap' ? '198.18.0.2/24' : 'dhcp';
+  return o;
+}
+
+export interface RunningSim { board: SimBoard; close(): void; tap: TapNamespace | null; link: UdpLink; address(): string }
+
+export async function startSim(o: SimOptions, log: (s: string) => void = console.log): Promise<RunningSim> {
+  const clock = new VirtualClock();
+  const seg = new Segment(clock, 0);
+  const runner = new RealTimeRunner(clock);
+  const linkPort = seg.attach('link');
+  if (o.faults) { linkPort.ingress = new FaultInjector(clock, o.faults, o.seed); linkPort.egress = new FaultInjector(clock, o.faults, o.seed + 1); }
+  let tap: TapNamespace | null = null;
+  let link: UdpLink;
+  if (o.link === 'tap') {
+    const why = netnsUnavailable(['socat']);
+    if (why) throw new Error(`--link tap ${why}; or use --link udp:...`);
+    link = new UdpLink({ bindHost: '127.0.0.1', bindPort: 0, peerHost: '127.0.0.1', peerPort: 1 }, linkPort, runner);
+    await link.open();
+    tap = await TapNamespace.create({ simPort: link.localPort });
+    (link.spec as { peerPort: number }).peerPort = tap.socatPort;
+  } else {
+    link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
+    await link.open();
+  }
+  let pcap: PcapWriter | null = null;
+  if (o.pcap) { const w = new PcapWriter(o.pcap); pcap = w; seg.tap((f) => w.write(runner.wallNow(), f)); }
+  if (o.trace) {
+    const tracer = new Tracer(log);
+    const ladder = new LadderPrinter(log);
+    seg.tap((f, from) => {
+      tracer.frame(clock.now, from.name === 'link' ? '>' : '<', f);
+      const d = decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: clock.now, data: f, origLen: f.length }] });
+      for (const s of d.segments) ladder.segment(s);
+    });
+  }
+  const board = new SimBoard(clock, seg, {
+    chip: o.chip, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
+    apps: o.apps ? { source: o.sourceBytes } : false,
+  });
+  runner.start();
+  return {
+    board, tap, link,
+    address: () => board.stack.iface.ip ? ipToString(board.stack.iface.ip) : '(no address yet)',
+    close: () => { runner.stop(); board.stop(); link.close(); pcap?.close(); tap?.close(); },
+  };
+}
+
+export function howToReach(sim: RunningSim): string {
+  const ip = sim.address();
+  const ns = sim.tap ? `ip netns exec ${sim.tap.ns.name} ` : '';
+  return [
+    `synack board ${ip} (mac ${[...sim.board.mac].map((b) => b.toString(16).padStart(2, '0')).join(':')}, chip ${sim.board.chip.kind})`,
+    sim.tap ? `LAN: namespace ${sim.tap.ns.name}, its side ${sim.tap.hostCidr} on ${sim.tap.ifname}` : `link: ${sim.link.spec.bindHost}:${sim.link.localPort} <-> ${sim.link.spec.peerHost}:${sim.link.spec.peerPort}`,
+    'try:',
+    `  ${ns}ping -c 3 ${ip}`,
+    `  ${ns}nc ${ip} 7            # echo`,
+    `  ${ns}curl http://${ip}/    # status page (and /stats.json)`,
+    `  ${ns}nc ${ip} 19 | head     # the byte source`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let o: SimOptions;
+  try {
+    o = parseArgs(process.argv.slice(2), process.getuid?.() === 0);
+  } catch (e) {
+    const m = (e as Error).message;
+    console.error(m ? `sim: ${m}\n${USAGE}` : USAGE);
+    process.exit(m ? 2 : 0);
+  }
+  let sim: RunningSim;
+  try {
+    sim = await startSim(o);
+  } catch (e) {
+    console.error(`sim: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const stop = () => { sim.close(); process.exit(0); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  if (o.ip === 'dhcp') {
+    console.log('waiting for a DHCP lease...');
+    const t = setInterval(() => { if (sim.board.stack.iface.ip) { clearInterval(t); console.log(howToReach(sim)); } }, 200);
+  } else console.log(howToReach(sim));
+  console.log('Ctrl-C stops the board and removes its namespace.');
+}
+
+if (process.argv[1] && /host-sim[\\/]cli\.ts$/.test(process.argv[1])) main();
