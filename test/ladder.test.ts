@@ -188,9 +188,9 @@ test('the streaming printer prints each connection as it goes', () => {
   const frames = [seg(true, 100, 0, F.SYN), seg(false, 300, 101, F.SYN | F.ACK), seg(true, 101, 301, F.ACK), seg(true, 101, 301, F.ACK, 10)];
   const segs = decodeTcp(parsePcap(capture(frames))).segments;
   for (const s of segs) p.segment(s);
-  const before = out.length;
+  assert.is(out.length, 0, 'an open connection waits');
   p.end();
-  assert.ok(before >= 3 && out.length > before, out.join('\n'));
+  assert.is(out.length, 1);
   assert.match(out.join('\n'), /5\.\s+ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK><DATA> --> ESTABLISHED/);
 });
 

@@ -28,11 +28,12 @@ export function loadStates(path: string): StateEvent[] {
   return v as StateEvent[];
 }
 
-/** Renders a live trace incrementally: feed segments (and state events) as they happen; each
- *  connection's lines are printed as soon as they are known. */
+/** Renders a live trace: feed segments (and state events) as they happen; each connection's
+ *  ladder is printed as soon as the connection is over (a RST, or both FINs and the ACK after
+ *  them), and whatever is left at end(). */
 export class LadderPrinter {
   private segs: Segment[] = [];
-  private printed = new Map<number, number>();
+  private printed = new Set<number>();
   private states: StateEvent[] = [];
   constructor(private out: (text: string) => void, private opts: LadderOptions = {}) {}
 
@@ -43,20 +44,20 @@ export class LadderPrinter {
     this.flush(false);
   }
 
-  /** Prints what is left (the closing lines of connections). */
+  /** Prints the connections not printed yet. */
   end(): void { this.flush(true); }
 
   private flush(final: boolean): void {
     for (const c of connections(this.segs)) {
+      if (this.printed.has(c.index)) continue;
+      const last = c.segments[c.segments.length - 1];
+      const rst = c.segments.some((x) => x.flags & 0x04);
+      const fins = new Set(c.segments.filter((x) => x.flags & 0x01).map((x) => x.src + ':' + x.sport));
+      const over = rst || (fins.size === 2 && !(last.flags & 0x01));
+      if (!over && !final) continue;
+      this.printed.add(c.index);
       const lines = ladder(c, { ...this.opts, states: this.states.length ? this.states : undefined });
-      // The last line may still change (a crossing segment, the closing lines): hold it back.
-      const ready = final ? lines.length : Math.max(0, lines.length - 2);
-      const done = this.printed.get(c.index) ?? 0;
-      if (ready <= done) continue;
-      const text = renderText(c, lines).split('\n');
-      if (done === 0) this.out(text.slice(0, 2).join('\n'));
-      for (let i = done; i < ready; i++) this.out(text[i + 2]);
-      this.printed.set(c.index, ready);
+      this.out(renderText(c, lines));
     }
   }
 }
