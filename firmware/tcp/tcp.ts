@@ -41,7 +41,7 @@ export interface TcpConfig {
   synRetries?: number;
   /** Delayed ACK timer (default 100 ms; RFC 9293 3.8.6.3 allows up to 500). */
   delAckMs?: number;
-  /** Active opens fail after this long (default 30 s). */
+  /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first). */
   connectTimeoutMs?: number;
   /** Keepalive (RFC 1122 4.2.3.6), when enabled on a connection: idle, interval, probes. */
   keepIdleMs?: number;
@@ -173,7 +173,7 @@ export class Tcp {
       oooRanges: c.oooRanges === undefined ? 4 : c.oooRanges, mslMs: c.mslMs || 5000,
       rtoMinMs: c.rtoMinMs || 200, rtoMaxMs: c.rtoMaxMs || 60000, rtoInitMs: c.rtoInitMs || 1000,
       maxRetries: c.maxRetries || 8, synRetries: c.synRetries || 5, delAckMs: c.delAckMs || 100,
-      connectTimeoutMs: c.connectTimeoutMs || 30000, keepIdleMs: c.keepIdleMs || 7200000,
+      connectTimeoutMs: c.connectTimeoutMs || 75000, keepIdleMs: c.keepIdleMs || 7200000,
       keepIntvlMs: c.keepIntvlMs || 75000, keepCnt: c.keepCnt || 9, challengeAcksPerSec: c.challengeAcksPerSec || 10,
       isn: c.isn, onState: c.onState,
     };
@@ -249,9 +249,12 @@ export class Tcp {
     c.rbHead = (c.rbHead + n) % size;
     c.rbLen -= n;
     c.bytesIn += n;
-    // Window update: if the right edge can now move by the SWS threshold, tell the peer.
+    // Window update (RFC 9293 3.8.6.2.2 with Linux's rule for when): only when the window we
+    // advertised has fallen to half the buffer or less and reading at least doubles it, so a
+    // reader that keeps up does not turn every delayed ACK into an immediate one.
     const free = size - c.rbLen;
-    if (c.state >= ESTABLISHED && seqDiff(seqAdd(c.rcvNxt, free), c.rcvAdv) >= this.swsThreshold(c)) {
+    const advertised = seqDiff(c.rcvAdv, c.rcvNxt);
+    if (c.state >= ESTABLISHED && 2 * advertised <= size && free >= 2 * advertised && free >= this.swsThreshold(c)) {
       c.ackNow = true;
       this.dispatch(c);
     }
@@ -372,6 +375,14 @@ export class Tcp {
     if (c.state === SYN_RECEIVED && (f & SYN) && !(f & ACK) && this.sSeq === c.irs) {
       c.sndNxt = c.iss;
       this.dispatch(c);
+      return;
+    }
+    // Simultaneous open (RFC 9293 figure 7): the peer's SYN,ACK repeats the SYN we already took;
+    // trim it and let its ACK complete the handshake, without an extra ACK.
+    if (c.state === SYN_RECEIVED && (f & SYN) && (f & ACK) && this.sSeq === c.irs) {
+      this.sSeq = seqAdd(this.sSeq, 1);
+      this.sFlags = f & ~SYN;
+      this.process(c, buf, dataOff);
       return;
     }
     // First: sequence number acceptable? (3.10.7.4, the four cases)
