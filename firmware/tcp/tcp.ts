@@ -464,9 +464,11 @@ export class Tcp {
       this.rttSample(c);
       c.rtoAt = 0; c.retries = 0;
       c.ackNow = true;
-      this.establish(c);
-      if (c.state === CLOSED) return;
+      // The handshake's ACK goes out before the user hears of the connection, so data the user
+      // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
+      this.establish(c, false);
       this.dispatch(c);
+      if (c.user) c.user.onConnect(c);
     } else {
       // Simultaneous open (RFC 9293 3.5, figure 7): SYN-RECEIVED, our SYN again with an ACK.
       c.sndWnd = this.sWnd; c.sndWl1 = this.sSeq; c.maxSndWnd = this.sWnd;
@@ -476,7 +478,7 @@ export class Tcp {
     }
   }
 
-  private establish(c: Conn): void {
+  private establish(c: Conn, notify?: boolean): void {
     const wasState = c.state;
     if (c.listener) { c.listener.halfOpen--; }
     c.cwnd = c.mss > 2190 ? 2 * c.mss : c.mss > 1095 ? 3 * c.mss : 4 * c.mss; // RFC 5681 3.1 IW
@@ -486,12 +488,14 @@ export class Tcp {
     const l = c.listener;
     c.listener = null;
     if (c.passive && l) l.onAccept(c);
-    else if (c.user) c.user.onConnect(c);
+    else if (c.user && notify !== false) c.user.onConnect(c);
   }
 
   /** ACK processing (RFC 9293 3.10.7.4 fifth, RFC 5961 5.2); false if the segment is dropped. */
   private ackInput(c: Conn): boolean {
     const ack = this.sAck;
+    // The byte of a zero-window probe counts as sent once the peer acknowledges it.
+    if (c.persistAt && ack === seqAdd(c.sndMax, 1) && c.sndNxt === c.sndMax) c.sndMax = ack;
     if (seqGt(ack, c.sndMax)) { c.ackNow = true; this.dispatch(c); return false; } // acks what we never sent
     if (seqLt(ack, seqAdd(c.sndUna, -(c.maxSndWnd > 0 ? c.maxSndWnd : 65535)))) { c.ackNow = true; this.dispatch(c); return false; }
     const finEnd = seqAdd(c.sndBase, c.sbLen + 1);
@@ -722,7 +726,10 @@ export class Tcp {
       if (!c.rtoAt) c.rtoAt = now + c.rto;
       if (fin) break;
     }
-    if (c.ackNow) this.xmit(c, c.sndNxt, ACK, 0, 0);
+    // A pure ACK carries SND.MAX, not a SND.NXT rewound by a retransmission timeout (as BSD
+    // does): the peer may already hold everything up to SND.MAX, and would find an ACK with an
+    // older sequence number unacceptable and drop it, so neither side's ACKs would get through.
+    if (c.ackNow) this.xmit(c, seqGt(c.sndMax, c.sndNxt) ? c.sndMax : c.sndNxt, ACK, 0, 0);
     // Zero window with data waiting and nothing in flight: the persist timer probes (3.8.6.1).
     const unsentNow = c.sbLen - seqDiff(c.sndNxt, c.sndBase);
     if (c.sndWnd === 0 && unsentNow > 0 && c.sndNxt === c.sndUna && !c.persistAt) {
@@ -872,11 +879,9 @@ export class Tcp {
     c.persistAt = 0;
     const off = seqDiff(c.sndNxt, c.sndBase);
     if (c.sndWnd > 0 || off >= c.sbLen) { this.dispatch(c); return; }
+    // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
+    // the byte is not sent again; if not, it goes with the data once the window opens.
     this.xmit(c, c.sndNxt, ACK, off, 1);
-    // The probe byte may be accepted if the window opened: its ACK must be acceptable, so it
-    // counts as sent (SND.MAX) while SND.NXT stays, and it goes again with the data.
-    const end = seqAdd(c.sndNxt, 1);
-    if (seqGt(end, c.sndMax)) c.sndMax = end;
     if (c.persistBackoff < 6) c.persistBackoff++;
     c.persistAt = now + this.persistDelay(c);
   }
