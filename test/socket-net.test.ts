@@ -49,7 +49,8 @@ test('the socket-call timeline: passive and active open, MSS 536/1460, piggyback
   ]);
   assert.is(w.log[5].t - w.log[4].t, 110, 'the ACK of the reply waited the 100 ms delayed-ACK time');
   assert.equal(story, [
-    'client: connect returned', 'server: accept returned', 'server: read "GET"', // the client's ACK completes the server's accept 'client: read "200 OK"',
+    // The client's ACK completes the server's accept, after the client's connect.
+    'client: connect returned', 'server: accept returned', 'server: read "GET"', 'client: read "200 OK"',
     'server: read EOF', 'server: closed', 'client: closed',
   ]);
   assert.is(serverSock!.bytesRead, 3);
