@@ -52,8 +52,15 @@ export async function runWithBundle(script: string, timeoutMs = 20000,
   const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-'));
   try {
     const code = readFileSync(bundlePath, 'utf8');
-    const w = await runEspruino(`require("Storage").write("synack", ${JSON.stringify(code)});print("STORED");quit();\n`, timeoutMs, dir);
-    if (!/STORED/.test(w.out)) return w;
+    // Written in 4 KB pieces, one interpreter run each (Storage.write(name, data, offset, size)):
+    // a script holding the whole bundle as one string would not fit a Pico's RAM.
+    const PIECE = 4096;
+    for (let off = 0; off < code.length; off += PIECE) {
+      const part = code.slice(off, off + PIECE);
+      const args = off === 0 ? `, 0, ${code.length}` : `, ${off}`;
+      const w = await runEspruino(`require("Storage").write("synack", ${JSON.stringify(part)}${args});print("STORED");quit();\n`, timeoutMs, dir);
+      if (!/STORED/.test(w.out)) return w;
+    }
     return await runEspruino(script, timeoutMs, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

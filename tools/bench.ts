@@ -1,0 +1,127 @@
+// npm run bench: the figures (never asserted in tests): bundle size against its budget, TCP state
+// per connection (and Espruino blocks when ESPRUINO is set), virtual-time transfer speed, and SPI
+// transactions and bytes per frame for each chip driver.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { createStack } from '../firmware/stack.ts';
+import { Conn } from '../firmware/tcp/tcp.ts';
+import { VirtualClock } from '../host-sim/clock.ts';
+import { Segment } from '../host-sim/segment.ts';
+import { SimHost, SimNic } from '../host-sim/nic.ts';
+import { Enc28j60Model } from '../host-sim/chips/enc28j60.ts';
+import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
+import { espruinoPath, runWithBundle } from '../test/helpers/espruino.ts';
+
+const root = join(import.meta.dirname, '..');
+const BUNDLE_BUDGET = 24 * 1024;
+
+function row(name: string, value: string): void { console.log(`  ${name.padEnd(52)} ${value}`); }
+
+function bundleFigures(): void {
+  console.log('bundle (dist/synack.js: stack + ENC28J60 driver + apps; the NetworkJS adapter is not written yet)');
+  const code = readFileSync(join(root, 'dist', 'synack.js'));
+  row('minified bytes', `${code.length} (budget ${BUNDLE_BUDGET}: ${code.length <= BUNDLE_BUDGET ? 'within' : `OVER by ${code.length - BUNDLE_BUDGET}`})`);
+  row('gzipped bytes', String(gzipSync(code).length));
+}
+
+function connStateFigures(): void {
+  console.log('TCP state per connection (host)');
+  const c = new Conn(2048, 2048, 4);
+  const keys = Object.keys(c).filter((k) => typeof (c as unknown as Record<string, unknown>)[k] !== 'object');
+  row('scalar fields (numbers and booleans)', `${keys.length} (${keys.length * 8} bytes as doubles)`);
+  row('send ring + receive ring (default sizes)', `${c.sb.length + c.rb.length} bytes`);
+  row('out-of-order ranges', `${c.ooo.byteLength} bytes`);
+}
+
+async function espruinoFigures(): Promise<void> {
+  if (!espruinoPath()) { console.log('Espruino blocks: ESPRUINO not set (an Espruino Linux build with the Pico layout gives blocks)'); return; }
+  console.log(`Espruino (${espruinoPath()})`);
+  const script = `
+var s = require("synack");
+var drv = { mac: new Uint8Array([2,0,0,0,0,1]), send: function () { return true; }, recv: function () { return 0; }, link: function () { return true; } };
+var m0 = process.memory().usage;
+var st = s.createStack(drv, { ip: "198.18.0.2/24", apps: false, tcp: { sndBuf: 512, rcvBuf: 512 } });
+st.poll(0);
+var m1 = process.memory().usage;
+var u = { onConnect: function () {}, onReadable: function () {}, onEnd: function () {}, onWritable: function () {}, onClose: function () {} };
+var c1 = st.tcp.connect(0xc6120001, 80, u);
+var m2 = process.memory().usage;
+var c2 = st.tcp.connect(0xc6120001, 81, u);
+var m3 = process.memory().usage;
+var t0 = getTime(); for (var i = 0; i < 1000; i++) {} var loop = (getTime() - t0) / 1000;
+print("FIG " + JSON.stringify({ total: process.memory().total, blocksize: process.memory().blocksize, stack: m1 - m0, conn1: m2 - m1, conn2: m3 - m2, ring: E.getSizeOf(c2.sb) + E.getSizeOf(c2.rb), loopIter: loop }));
+quit();
+`;
+  const r = await runWithBundle(script, 60000);
+  const line = r.out.split('\n').find((l) => l.startsWith('FIG '));
+  if (!line) { console.log('  could not run the bundle in Espruino:\n' + r.out.slice(0, 800)); return; }
+  const f = JSON.parse(line.slice(4));
+  row('memory layout', `${f.total} blocks of ${f.blocksize} bytes`);
+  row('stack started (interface, TCP, DNS; no apps), blocks', `${f.stack} (budget 800)`);
+  row('one more TCP connection (512 B rings), blocks', `${f.conn2}, of which rings ${f.ring}; beyond buffers ${f.conn2 - f.ring} (budget 40)`);
+}
+
+function transferFigures(): void {
+  console.log('virtual-time transfer (two stacks on the virtual segment, 1 MiB one way, 8 KiB rings, 0.5 ms latency)');
+  const clock = new VirtualClock();
+  const seg = new Segment(clock, 0.5);
+  const pa = seg.attach('A'), pb = seg.attach('B');
+  const nA = new SimNic(pa, [2, 0, 0, 0, 0, 1], 256), nB = new SimNic(pb, [2, 0, 0, 0, 0, 2], 256);
+  const cfg = { sndBuf: 8192, rcvBuf: 8192 };
+  const A = createStack(nA, { ip: '198.18.0.1/24', apps: false, tcp: cfg });
+  const B = createStack(nB, { ip: '198.18.0.2/24', apps: false, tcp: cfg });
+  const hA = new SimHost(clock, A, nA), hB = new SimHost(clock, B, nB);
+  let got = 0;
+  B.net.createServer((s) => s.on('data', (d: Uint8Array) => { got += d.length; })).listen(9);
+  clock.runFor(5);
+  const c = A.net.connect(9, '198.18.0.2');
+  const chunk = new Uint8Array(4096);
+  let sent = 0;
+  const more = () => { while (sent < 1 << 20) { sent += 4096; if (!c.write(chunk)) { hA.kick(); return; } } hA.kick(); };
+  c.on('connect', more); c.on('drain', more);
+  const wall0 = performance.now();
+  const t0 = clock.now;
+  clock.runUntilTrue(() => got >= 1 << 20, 600000);
+  const vms = clock.now - t0, wms = performance.now() - wall0;
+  row('virtual time for 1 MiB', `${vms.toFixed(1)} ms = ${((1 << 20) / 1e6 / (vms / 1000)).toFixed(2)} MB/s`);
+  row('host CPU time for it', `${wms.toFixed(0)} ms (${((1 << 20) / 1e6 / (wms / 1000)).toFixed(2)} MB/s of simulation)`);
+  hA.stop(); hB.stop();
+}
+
+function driverFigures(): void {
+  console.log('SPI cost per frame (ENC28J60 driver against its chip model)');
+  const clock = new VirtualClock();
+  const seg = new Segment(clock, 0);
+  const model = new Enc28j60Model(seg.attach('chip'));
+  const drv = new Enc28j60(model, new Uint8Array([2, 0, 0, 0, 0, 2]), { delayMs: (ms) => { model.now += ms; } });
+  const peer = seg.attach('peer');
+  const frame = new Uint8Array(1000);
+  frame.set([2, 0, 0, 0, 0, 2], 0); frame.set([2, 0, 0, 0, 0, 1], 6); frame[12] = 0x88; frame[13] = 0xb5;
+  const buf = new Uint8Array(1514);
+  const N = 100;
+  let t0 = model.stats.spiTransactions, b0 = model.stats.spiBytes;
+  for (let i = 0; i < N; i++) { peer.send(frame); clock.runFor(1); drv.recv(buf); }
+  const rxT = (model.stats.spiTransactions - t0) / N, rxB = (model.stats.spiBytes - b0) / N;
+  drv.recv(buf); // the empty poll
+  t0 = model.stats.spiTransactions;
+  drv.recv(buf);
+  const idle = model.stats.spiTransactions - t0;
+  t0 = model.stats.spiTransactions; b0 = model.stats.spiBytes;
+  for (let i = 0; i < N; i++) drv.send(frame, frame.length);
+  const txT = (model.stats.spiTransactions - t0) / N, txB = (model.stats.spiBytes - b0) / N;
+  row('received 1000-byte frame', `${rxT.toFixed(1)} transactions, ${rxB.toFixed(0)} bytes`);
+  row('sent 1000-byte frame', `${txT.toFixed(1)} transactions, ${txB.toFixed(0)} bytes`);
+  row('poll with nothing received', `${idle} transaction(s)`);
+  console.log('  W5500: driver not written yet');
+}
+
+async function main(): Promise<void> {
+  bundleFigures();
+  connStateFigures();
+  await espruinoFigures();
+  transferFigures();
+  driverFigures();
+}
+
+main();
