@@ -10,6 +10,7 @@ import { createNet } from './socket/net.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
 import { Enc28j60 } from './drivers/enc28j60.ts';
+import { W5500 } from './drivers/w5500.ts';
 import { createStack, Stack } from './stack.ts';
 
 declare const module: { exports: unknown };
@@ -29,6 +30,7 @@ module.exports = {
   DhcpClient: DhcpClient,
   DnsClient: DnsClient,
   Enc28j60: Enc28j60,
+  W5500: W5500,
   Stack: Stack,
   createStack: createStack,
 };

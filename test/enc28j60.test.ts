@@ -45,22 +45,22 @@ test('chip absent: MISO stuck high or low gives one clear error naming the wirin
 test('ping through the driver and the model: 0, 1, 56, 1000, 1472 bytes byte-exact', () => {
   const w = chipWorld('enc28j60');
   for (const n of [0, 1, 56, 1000, 1472]) assert.ok(w.ping(n), `ping ${n}`);
-  assert.is(w.chip.model!.stats.ringCorruptions, 0);
-  assert.is(w.chip.model!.stats.dmaCorruptions, 0, 'erratum #15: no DMA checksum while receiving');
+  assert.is(w.enc.stats.ringCorruptions, 0);
+  assert.is(w.enc.stats.dmaCorruptions, 0, 'erratum #15: no DMA checksum while receiving');
 });
 
 test('receive ring wraps many times, every frame byte-exact', () => {
   const w = chipWorld('enc28j60');
   for (let i = 0; i < 60; i++) assert.ok(w.ping(1000 + (i % 7) * 67), `ping ${i}`);
   // 60 requests of ~1.1 KB through a 6.6 KB ring: it wrapped about ten times.
-  assert.ok(w.chip.model!.stats.rxFrames >= 60);
+  assert.ok(w.enc.stats.rxFrames >= 60);
   assert.is((w.chip.driver as Enc28j60).stats.rxResets, 0);
 });
 
 test('erratum #6: a packet is read even when EIR.PKTIF reads clear', () => {
   const w = chipWorld('enc28j60');
   assert.ok(w.ping(10));
-  const model = w.chip.model!;
+  const model = w.enc;
   const origSend = model.send.bind(model);
   // From now on the flag never shows: the driver must go by EPKTCNT.
   model.send = (d: Uint8Array) => { const r = origSend(d); for (const b of model.banks) b[EIR] &= ~EIR_PKTIF; return r; };
@@ -69,7 +69,7 @@ test('erratum #6: a packet is read even when EIR.PKTIF reads clear', () => {
 
 test('erratum #14: the model corrupts the ring after an even ERXRDPT (why the driver writes odd)', () => {
   const w = chipWorld('enc28j60');
-  const model = w.chip.model!;
+  const model = w.enc;
   assert.ok(w.ping(10)); // the write pointer is past 0010h now
   // Write an even ERXRDPT behind the driver's back: select bank 0, WCR, restore the bank.
   const bank = model.banks[0][ECON1] & 3;
@@ -88,7 +88,7 @@ test('erratum #14: the model corrupts the ring after an even ERXRDPT (why the dr
 test('errata #10/#12: a stalled transmitter is reset and the board answers again within a second', () => {
   const w = chipWorld('enc28j60');
   assert.ok(w.ping(10));
-  w.chip.model!.faults.stallNextTx = true;
+  w.enc.faults.stallNextTx = true;
   const start = w.clock.now;
   let ok = false;
   while (!ok && w.clock.now - start < 1000) ok = w.ping(10, 200);
@@ -110,7 +110,7 @@ test('erratum #13: after a late collision (half duplex) the frame is sent again'
 test('fault: receive overflow drops frames, then frames flow again', () => {
   const w = chipWorld('enc28j60');
   assert.ok(w.ping(10));
-  w.chip.model!.faults.overflowFrames = 3;
+  w.enc.faults.overflowFrames = 3;
   assert.not.ok(w.ping(10, 300));
   const start = w.clock.now;
   let ok = false;
@@ -123,11 +123,11 @@ test('fault: receive overflow drops frames, then frames flow again', () => {
 test('fault: link flap is reported by link() and traffic resumes', () => {
   const w = chipWorld('enc28j60');
   assert.ok(w.chip.driver.link());
-  w.chip.model!.setLink(false);
+  w.enc.setLink(false);
   w.clock.runFor(1500);
   assert.not.ok(w.chip.driver.link());
   assert.not.ok(w.ping(10, 300));
-  w.chip.model!.setLink(true);
+  w.enc.setLink(true);
   w.clock.runFor(1100);
   assert.ok(w.chip.driver.link());
   assert.ok(w.ping(10));
@@ -136,10 +136,10 @@ test('fault: link flap is reported by link() and traffic resumes', () => {
 test('fault: corrupted SPI reads are survived: the board answers again within a second', () => {
   const w = chipWorld('enc28j60');
   assert.ok(w.ping(10));
-  w.chip.model!.faults.corruptReads = 20;
+  w.enc.faults.corruptReads = 20;
   const start = w.clock.now;
   for (let i = 0; i < 5; i++) w.ping(100, 100);
-  w.chip.model!.faults.corruptReads = 0;
+  w.enc.faults.corruptReads = 0;
   let ok = false;
   while (!ok && w.clock.now - start < 1500) ok = w.ping(56, 200);
   assert.ok(ok);
@@ -147,12 +147,12 @@ test('fault: corrupted SPI reads are survived: the board answers again within a 
 
 test('fault: chip absent after init: the driver does not hang and reports nothing received', () => {
   const w = chipWorld('enc28j60');
-  w.chip.model!.faults.absent = 0xff;
+  w.enc.faults.absent = 0xff;
   const buf = new Uint8Array(1514);
   // 0xff everywhere: an impossible header makes the driver reset its receiver, never loop.
   assert.is(w.chip.driver.recv(buf), 0);
   assert.not.ok(w.ping(10, 300));
-  w.chip.model!.faults.absent = null;
+  w.enc.faults.absent = null;
   let ok = false;
   for (let i = 0; i < 5 && !ok; i++) ok = w.ping(10, 200);
   assert.ok(ok);

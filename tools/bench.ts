@@ -11,6 +11,9 @@ import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
 import { Enc28j60Model } from '../host-sim/chips/enc28j60.ts';
 import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
+import { W5500Model } from '../host-sim/chips/w5500.ts';
+import { W5500 } from '../firmware/drivers/w5500.ts';
+import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath, runWithBundle } from '../test/helpers/espruino.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -19,7 +22,7 @@ const BUNDLE_BUDGET = 24 * 1024;
 function row(name: string, value: string): void { console.log(`  ${name.padEnd(52)} ${value}`); }
 
 function bundleFigures(): void {
-  console.log('bundle (dist/synack.js: stack + ENC28J60 driver + apps; the NetworkJS adapter is not written yet)');
+  console.log('bundle (dist/synack.js: stack + both drivers + apps; the NetworkJS adapter is not written yet)');
   const code = readFileSync(join(root, 'dist', 'synack.js'));
   row('minified bytes', `${code.length} (budget ${BUNDLE_BUDGET}: ${code.length <= BUNDLE_BUDGET ? 'within' : `OVER by ${code.length - BUNDLE_BUDGET}`})`);
   row('gzipped bytes', String(gzipSync(code).length));
@@ -89,31 +92,43 @@ function transferFigures(): void {
   hA.stop(); hB.stop();
 }
 
-function driverFigures(): void {
-  console.log('SPI cost per frame (ENC28J60 driver against its chip model)');
-  const clock = new VirtualClock();
-  const seg = new Segment(clock, 0);
-  const model = new Enc28j60Model(seg.attach('chip'));
-  const drv = new Enc28j60(model, new Uint8Array([2, 0, 0, 0, 0, 2]), { delayMs: (ms) => { model.now += ms; } });
-  const peer = seg.attach('peer');
+function spiCost(name: string, model: SpiBus & { stats: { spiTransactions: number; spiBytes: number } }, drv: EthernetDriver, peer: { send(f: Uint8Array): void }, clock: VirtualClock): void {
   const frame = new Uint8Array(1000);
-  frame.set([2, 0, 0, 0, 0, 2], 0); frame.set([2, 0, 0, 0, 0, 1], 6); frame[12] = 0x88; frame[13] = 0xb5;
+  frame.set(drv.mac, 0); frame.set([2, 0, 0, 0, 0, 1], 6); frame[12] = 0x88; frame[13] = 0xb5;
   const buf = new Uint8Array(1514);
   const N = 100;
   let t0 = model.stats.spiTransactions, b0 = model.stats.spiBytes;
   for (let i = 0; i < N; i++) { peer.send(frame); clock.runFor(1); drv.recv(buf); }
   const rxT = (model.stats.spiTransactions - t0) / N, rxB = (model.stats.spiBytes - b0) / N;
-  drv.recv(buf); // the empty poll
+  drv.recv(buf);
   t0 = model.stats.spiTransactions;
   drv.recv(buf);
   const idle = model.stats.spiTransactions - t0;
   t0 = model.stats.spiTransactions; b0 = model.stats.spiBytes;
   for (let i = 0; i < N; i++) drv.send(frame, frame.length);
   const txT = (model.stats.spiTransactions - t0) / N, txB = (model.stats.spiBytes - b0) / N;
-  row('received 1000-byte frame', `${rxT.toFixed(1)} transactions, ${rxB.toFixed(0)} bytes`);
-  row('sent 1000-byte frame', `${txT.toFixed(1)} transactions, ${txB.toFixed(0)} bytes`);
-  row('poll with nothing received', `${idle} transaction(s)`);
-  console.log('  W5500: driver not written yet');
+  row(`${name}: received 1000-byte frame`, `${rxT.toFixed(1)} transactions, ${rxB.toFixed(0)} bytes`);
+  row(`${name}: sent 1000-byte frame`, `${txT.toFixed(1)} transactions, ${txB.toFixed(0)} bytes`);
+  row(`${name}: poll with nothing received`, `${idle} transaction(s)`);
+}
+
+function driverFigures(): void {
+  console.log('SPI cost per frame (each driver against its chip model)');
+  const mac = new Uint8Array([2, 0, 0, 0, 0, 2]);
+  {
+    const clock = new VirtualClock();
+    const seg = new Segment(clock, 0);
+    const model = new Enc28j60Model(seg.attach('chip'));
+    const drv = new Enc28j60(model, mac, { delayMs: (ms) => { model.now += ms; } });
+    spiCost('ENC28J60', model, drv, seg.attach('peer'), clock);
+  }
+  {
+    const clock = new VirtualClock();
+    const seg = new Segment(clock, 0);
+    const model = new W5500Model(seg.attach('chip'));
+    const drv = new W5500(model, mac);
+    spiCost('W5500', model, drv, seg.attach('peer'), clock);
+  }
 }
 
 async function main(): Promise<void> {

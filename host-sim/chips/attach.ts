@@ -6,6 +6,8 @@ import type { VirtualClock } from '../clock.ts';
 import type { Port } from '../segment.ts';
 import { SimNic } from '../nic.ts';
 import { Enc28j60Model } from './enc28j60.ts';
+import { W5500 } from '../../firmware/drivers/w5500.ts';
+import { W5500Model } from './w5500.ts';
 
 export type ChipKind = 'enc28j60' | 'w5500' | 'none';
 
@@ -13,7 +15,7 @@ export interface AttachedChip {
   kind: ChipKind;
   driver: EthernetDriver;
   /** The chip model (null for 'none'). */
-  model: Enc28j60Model | null;
+  model: Enc28j60Model | W5500Model | null;
   /** For SimHost: called when a frame reaches the chip. */
   onReceive(fn: () => void): void;
   /** Bring the model's clock to virtual time (call before each poll). */
@@ -40,5 +42,17 @@ export function attachChip(kind: ChipKind, clock: VirtualClock, port: Port, mac:
       get pending() { return model.banks[1][0x19]; },
     };
   }
-  throw new Error(`chip ${kind}: not available in this build (choose enc28j60 or none)`);
+  if (kind === 'w5500') {
+    const model = new W5500Model(port);
+    const driver = new W5500(model, mac, { delayMs: () => {} });
+    let wake: (() => void) | null = null;
+    port.onFrame(() => { if (wake) wake(); });
+    return {
+      kind, driver, model,
+      onReceive: (fn) => { wake = fn; },
+      tick: () => {},
+      get pending() { const s = model.sockets[0]; return (((s[0x2a] << 8) | s[0x2b]) - ((s[0x28] << 8) | s[0x29])) & 0xffff; },
+    };
+  }
+  throw new Error(`chip ${kind}: unknown (choose enc28j60, w5500 or none)`);
 }

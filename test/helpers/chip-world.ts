@@ -5,6 +5,8 @@ import { VirtualClock } from '../../host-sim/clock.ts';
 import { Segment } from '../../host-sim/segment.ts';
 import { SimHost, SimNic } from '../../host-sim/nic.ts';
 import { attachChip, type ChipKind } from '../../host-sim/chips/attach.ts';
+import type { Enc28j60Model } from '../../host-sim/chips/enc28j60.ts';
+import type { W5500Model } from '../../host-sim/chips/w5500.ts';
 
 export const BOARD_IP = 0xc6120002, PEER_IP = 0xc6120001;
 export const BOARD_MAC = new Uint8Array([2, 0, 0x5e, 0, 0, 2]);
@@ -38,5 +40,5 @@ export function chipWorld(kind: ChipKind) {
     const r = replies.get(s);
     return !!r && r.length === size && r.every((b, i) => b === data[i]);
   }
-  return { clock, seg, chip, board, boardHost, peer, peerHost, ping };
+  return { clock, seg, chip, enc: chip.model as Enc28j60Model, w5: chip.model as W5500Model, board, boardHost, peer, peerHost, ping };
 }
