@@ -39,7 +39,7 @@ export class SimBoard {
     this.mac = opts.mac ?? randomMac();
     this.chip = attachChip(opts.chip ?? 'enc28j60', clock, segment.attach(opts.name ?? 'board'), this.mac);
     const random32 = opts.random32 ?? (() => randomBytes(4).readUInt32LE(0));
-    this.stack = createStack(this.chip.driver, { ...opts, random32 });
+    this.stack = createStack(this.chip.driver, { ...opts, random32, tcp: { ...opts.tcp, now: () => clock.now } });
     const chip = this.chip, stack = this.stack;
     this.host = new SimHost(clock, { poll: (now) => { chip.tick(now); return stack.poll(now); } }, chip);
   }

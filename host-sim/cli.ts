@@ -13,6 +13,7 @@ import { Tracer } from './trace.ts';
 import { SimBoard, parseMac } from './board.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
+import { STATE_NAMES, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
 import { decodeTcp } from '../tools/ladder/decode.ts';
 import { LadderPrinter } from '../tools/ladder/index.ts';
@@ -109,9 +110,12 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   }
   let pcap: PcapWriter | null = null;
   if (o.pcap) { const w = new PcapWriter(o.pcap); pcap = w; seg.tap((f) => w.write(runner.wallNow(), f)); }
+  let onState: ((c: Conn, s: number) => void) | undefined;
   if (o.trace) {
     const tracer = new Tracer(log);
     const ladder = new LadderPrinter(log);
+    // The board's own TCP states go into the ladders (the kernel's side stays inferred).
+    onState = (c, s) => ladder.state({ timeMs: clock.now, local: `${ipToString(c.lip)}:${c.lport}`, remote: `${ipToString(c.rip)}:${c.rport}`, state: STATE_NAMES[s] });
     seg.tap((f, from) => {
       tracer.frame(clock.now, from.name === 'link' ? '>' : '<', f);
       const d = decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: clock.now, data: f, origLen: f.length }] });
@@ -120,7 +124,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   }
   const board = new SimBoard(clock, seg, {
     chip: o.chip, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
-    apps: o.apps ? { source: o.sourceBytes } : false,
+    apps: o.apps ? { source: o.sourceBytes } : false, tcp: { onState },
   });
   runner.start();
   return {

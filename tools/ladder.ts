@@ -1,12 +1,12 @@
-// npm run ladder -- FILE.pcap [--conn N] [--relative|--absolute] [--svg out.svg] [--states trace.json] [--plain]
+// npm run ladder -- FILE.pcap [--conn N] [--relative|--absolute] [--svg out.svg] [--states trace.json [--state-delay MS]] [--plain]
 // Draws each TCP connection of a capture (ours or tcpdump's) as the RFC 9293 sequence chart.
 import { writeFileSync } from 'node:fs';
 import { ladder, LadderError, loadCapture, loadStates, PcapError, renderSvg, renderText } from './ladder/index.ts';
 
-const USAGE = 'usage: npm run ladder -- FILE.pcap [--conn N] [--relative|--absolute] [--svg out.svg] [--states trace.json] [--plain]';
+const USAGE = 'usage: npm run ladder -- FILE.pcap [--conn N] [--relative|--absolute] [--svg out.svg] [--states trace.json [--state-delay MS]] [--plain]';
 
 function main(argv: string[]): number {
-  let file: string | null = null, conn: number | null = null, relative = false, svg: string | null = null, states: string | null = null, plain = false;
+  let file: string | null = null, conn: number | null = null, relative = false, svg: string | null = null, states: string | null = null, plain = false, stateDelay = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--conn') { conn = Number(argv[++i]); if (!Number.isInteger(conn) || conn < 1) { console.error(`ladder: --conn takes a connection number (1, 2, ...)\n${USAGE}`); return 2; } }
@@ -14,6 +14,7 @@ function main(argv: string[]): number {
     else if (a === '--absolute') relative = false;
     else if (a === '--svg') { svg = argv[++i]; if (!svg) { console.error(`ladder: --svg takes a file name\n${USAGE}`); return 2; } }
     else if (a === '--states') states = argv[++i];
+    else if (a === '--state-delay') { stateDelay = Number(argv[++i]); if (!(stateDelay >= 0)) { console.error(`ladder: --state-delay takes milliseconds\n${USAGE}`); return 2; } }
     else if (a === '--plain') plain = true;
     else if (a === '-h' || a === '--help') { console.log(USAGE); return 0; }
     else if (a.startsWith('-')) { console.error(`ladder: unknown option ${a}\n${USAGE}`); return 2; }
@@ -29,7 +30,7 @@ function main(argv: string[]): number {
     if (picked.length === 0) { console.error(`ladder: ${file} has ${conns.length} connection(s); there is no --conn ${conn}`); return 1; }
     const svgs: string[] = [];
     for (const c of picked) {
-      const lines = ladder(c, { relative, states: ev });
+      const lines = ladder(c, { relative, states: ev, stateDelayMs: stateDelay });
       console.log(renderText(c, lines, { extras: !plain }));
       if (svg) svgs.push(renderSvg(c, lines));
     }

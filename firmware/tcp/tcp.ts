@@ -53,6 +53,9 @@ export interface TcpConfig {
   isn?: (localIp: number, localPort: number, remoteIp: number, remotePort: number) => number;
   /** Called on every state change (traces for ladder diagrams). */
   onState?: (c: Conn, state: number) => void;
+  /** The current time in ms, read when the application calls in between polls (send, close...),
+   *  so timers it starts are not based on the last poll's time. Without it, the last poll's. */
+  now?: () => number;
 }
 
 /** The owner of a connection (the socket layer). Every method is called after the control block
@@ -158,7 +161,7 @@ export class Tcp {
     dropNoConn: 0, rstOut: 0, challengeAcks: 0, synFloodRecycled: 0, tableFull: 0, timeWaitRecycled: 0,
     fastRetransmits: 0, timeouts: 0, dropOoo: 0,
   };
-  readonly cfg: Required<Omit<TcpConfig, 'isn' | 'onState'>> & Pick<TcpConfig, 'isn' | 'onState'>;
+  readonly cfg: Required<Omit<TcpConfig, 'isn' | 'onState' | 'now'>> & Pick<TcpConfig, 'isn' | 'onState' | 'now'>;
   private readonly key = new Uint32Array(4);
   private readonly opts = new TcpOptions();
   private challengeWindowAt = 0;
@@ -175,13 +178,18 @@ export class Tcp {
       maxRetries: c.maxRetries || 8, synRetries: c.synRetries || 5, delAckMs: c.delAckMs || 100,
       connectTimeoutMs: c.connectTimeoutMs || 75000, keepIdleMs: c.keepIdleMs || 7200000,
       keepIntvlMs: c.keepIntvlMs || 75000, keepCnt: c.keepCnt || 9, challengeAcksPerSec: c.challengeAcksPerSec || 10,
-      isn: c.isn, onState: c.onState,
+      isn: c.isn, onState: c.onState, now: c.now,
     };
     for (let i = 0; i < 4; i++) this.key[i] = iface.random32() >>> 0;
     iface.register(IP_PROTO_TCP, this);
   }
 
   // ---- user calls (RFC 9293 3.10.1-3.10.6) ----
+
+  /** Brings the interface's time up to now before a user call schedules timers. */
+  private catchUp(): void {
+    if (this.cfg.now) { const t = this.cfg.now(); if (t > this.iface.now) this.iface.now = t; }
+  }
 
   /** Passive OPEN. Returns null if the port is taken. */
   listen(port: number, onAccept: (c: Conn) => void, backlog?: number): Listener | null {
@@ -205,6 +213,7 @@ export class Tcp {
   /** Active OPEN. Returns the connection (SYN-SENT), or null with the reason in `err`. */
   connect(rip: number, rport: number, user: ConnUser, opts?: { sndBuf?: number; rcvBuf?: number; localPort?: number }): Conn | null {
     if (!this.iface.ip) return null;
+    this.catchUp();
     const c = this.newConn(opts || null);
     if (!c) return null;
     c.lip = this.iface.ip; c.rip = rip >>> 0; c.rport = rport;
@@ -225,6 +234,7 @@ export class Tcp {
     const room = c.sb.length - c.sbLen;
     const n = len < room ? len : room;
     if (n <= 0) return 0;
+    this.catchUp();
     const size = c.sb.length;
     const at = (c.sbHead + c.sbLen) % size;
     const first = size - at < n ? size - at : n;
@@ -242,6 +252,7 @@ export class Tcp {
   recv(c: Conn, out: Uint8Array, off: number, max: number): number {
     const n = c.rbLen < max ? c.rbLen : max;
     if (n <= 0) return 0;
+    this.catchUp();
     const size = c.rb.length;
     const first = size - c.rbHead < n ? size - c.rbHead : n;
     out.set(c.rb.subarray(c.rbHead, c.rbHead + first), off);
@@ -263,6 +274,7 @@ export class Tcp {
 
   /** CLOSE: a FIN after the data still in the send ring (RFC 9293 3.10.4). */
   close(c: Conn): void {
+    this.catchUp();
     switch (c.state) {
       case SYN_SENT: this.reset(c, null); return;
       // SYN-RECEIVED: the FIN waits for ESTABLISHED (RFC 9293 3.10.4).

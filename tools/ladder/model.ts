@@ -124,7 +124,13 @@ function onReceive(y: EndState, s: Segment): void {
   }
 }
 
-export interface LadderOptions { relative?: boolean; states?: StateEvent[] }
+export interface LadderOptions {
+  relative?: boolean;
+  /** The stack's own state changes (simulator traces), used instead of inferred states. */
+  states?: StateEvent[];
+  /** One-way delay of the link the trace came from, ms (states are read at arrival). */
+  stateDelayMs?: number;
+}
 
 /** The ladder of one connection. */
 export function ladder(c: Connection, opts: LadderOptions = {}): LadderLine[] {
@@ -161,7 +167,9 @@ export function ladder(c: Connection, opts: LadderOptions = {}): LadderLine[] {
   const lines: LadderLine[] = [];
   let n = 1;
   const state = (side: Side, t: number, fallback: string) => (opts.states ? stateAt(opts.states, side === 'A' ? c.a : c.b, side === 'A' ? c.b : c.a, t, fallback) : fallback);
-  const nextTime = (i: number) => (i + 1 < segs.length ? segs[i + 1].timeMs : Infinity);
+  // With a state trace, line i shows each end's state once segment i has arrived: its capture
+  // time plus the link's one-way delay (opts.stateDelayMs), events at that instant included.
+  const nextTime = (i: number) => segs[i].timeMs + (opts.stateDelayMs || 0);
   lines.push({ number: n++, a: state('A', first ? first.timeMs - 1e-9 : 0, A.state), b: state('B', first ? first.timeMs - 1e-9 : 0, B.state), arrow: null, aMark: '', bMark: '', segment: '', extras: [] });
 
   const pending: { at: number; seg: Segment; i: number }[] = [];
@@ -244,7 +252,7 @@ function matches(e: StateEvent, local: Endpoint, remote: Endpoint): boolean {
 /** The stack's state of `local` (talking to `remote`) at time t from a state trace. */
 function stateAt(events: StateEvent[], local: Endpoint, remote: Endpoint, t: number, fallback: string): string {
   let s: string | null = null;
-  for (const e of events) if (e.timeMs < t && matches(e, local, remote)) s = e.state;
+  for (const e of events) if (e.timeMs <= t && matches(e, local, remote)) s = e.state;
   return s ?? fallback;
 }
 
