@@ -15,6 +15,7 @@ import { W5500Model } from '../host-sim/chips/w5500.ts';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath, runWithBundle } from '../test/helpers/espruino.ts';
+import { linuxFigures } from './bench/linux.ts';
 
 const root = join(import.meta.dirname, '..');
 const BUNDLE_BUDGET = 24 * 1024;
@@ -137,6 +138,8 @@ async function main(): Promise<void> {
   await espruinoFigures();
   transferFigures();
   driverFigures();
+  await linuxFigures();
+  process.exit(0);
 }
 
 main();

@@ -16,7 +16,13 @@ export interface TapOptions {
   hostCidr?: string;
   /** The simulator's UDP link port on 127.0.0.1 that socat sends to. */
   simPort: number;
+  /** socat's own port (default: a free one). */
+  socatPort?: number;
+  /** The namespace side's hardware address. */
+  hostMac?: string;
 }
+
+export { freeUdpPort };
 
 async function freeUdpPort(): Promise<number> {
   const s = dgram.createSocket('udp4');
@@ -49,7 +55,7 @@ export class TapNamespace {
     const ns = new Netns(opts.ns ?? `synack-${process.pid}`);
     const tap = new TapNamespace(ns, ifname, hostCidr);
     try {
-      tap.socatPort = await freeUdpPort();
+      tap.socatPort = opts.socatPort ?? await freeUdpPort();
       const socat = spawn('socat', ['-b', '65536',
         `TUN,tun-type=tap,iff-no-pi,tun-name=${ifname}`,
         `UDP-DATAGRAM:127.0.0.1:${opts.simPort},bind=127.0.0.1:${tap.socatPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -62,6 +68,7 @@ export class TapNamespace {
         throw new NetnsError(`socat could not create the TAP device ${ifname}: ${err.trim() || 'no answer in 5 s'}`);
       }
       run('ip', ['link', 'set', ifname, 'netns', ns.name]);
+      if (opts.hostMac) run('ip', ['-n', ns.name, 'link', 'set', ifname, 'address', opts.hostMac]);
       ns.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
       ns.addr(ifname, hostCidr);
       return tap;
