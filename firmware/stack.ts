@@ -59,7 +59,8 @@ export class Stack {
     const addr = useDhcp ? { ip: 0, prefix: 0 } : parseCidr(c.ip!);
     const gateway = parseIp('gateway', c.gateway);
     const dnsServer = parseIp('dns', c.dns);
-    this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32 });
+    const echo = !(c.apps && c.apps.icmpEcho === false);
+    this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32, icmpEcho: echo });
     this.tcp = new Tcp(this.iface, c.tcp);
     const self = this;
     this.dns = new DnsClient(this.iface, dnsServer);

@@ -6,6 +6,8 @@ import { startSource } from './source.ts';
 import { startHttpStatus, type Status } from './http-status.ts';
 
 export interface AppsConfig {
+  /** ICMP echo (ping) answered by the interface (default on). */
+  icmpEcho?: boolean;
   /** TCP echo on port 7 (default on). */
   echo?: boolean;
   /** TCP discard on port 9 (default on). */

@@ -61,6 +61,8 @@ export function makeCounters() {
     // ICMP (RFC 792)
     icmpEchoRx: 0,
     icmpEchoTx: 0,
+    /** Echo requests not answered because the ICMP echo app is switched off. */
+    icmpEchoIgnored: 0,
     dropIcmpTruncated: 0,
     dropIcmpChecksum: 0,
     /** Types other than echo request, with no handler registered for protocol 1. */

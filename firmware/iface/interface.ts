@@ -60,6 +60,8 @@ export class Interface {
   driver: EthernetDriver;
   /** Our MAC (the driver's). */
   mac: Uint8Array;
+  /** Whether echo requests are answered (the ICMP echo app). */
+  icmpEcho = true;
   /** IPv4 configuration; ip 0 until set (DHCP). */
   ip: number;
   prefix: number;
@@ -110,6 +112,7 @@ export class Interface {
     if (mtu > 1500) mtu = 1500;
     this.mtu = mtu;
     this.random32 = c.random32 || defaultRandom32;
+    this.icmpEcho = c.icmpEcho !== false;
     this.now = 0;
     this.tx = new Uint8Array(MAX_FRAME);
     this.rx = new Uint8Array(MAX_FRAME);
@@ -502,6 +505,7 @@ export class Interface {
       return;
     }
     c.icmpEchoRx++;
+    if (!this.icmpEcho) { c.icmpEchoIgnored++; return; }
     if (bcast || this.ip === 0 || src === 0) {
       c.dropIcmpBcast++;
       return;

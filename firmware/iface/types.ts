@@ -24,6 +24,8 @@ export interface InterfaceConfig {
   mtu?: number;
   /** Source of uint32 randomness. */
   random32?: () => number;
+  /** Answer ICMP echo requests (default true): the ICMP echo app. */
+  icmpEcho?: boolean;
   /** ARP cache entries, 8 by default; the oldest is evicted when a new one is needed. */
   arpEntries?: number;
   /** Frame buffers for packets waiting on ARP (one per pending entry at most), 2 by default,

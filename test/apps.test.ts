@@ -1,0 +1,76 @@
+// The default apps, each switchable: echo (7), discard (9), the byte source (19), the status page
+// (80), and ICMP echo, on a simulated board reached by a simulated client.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { VirtualClock } from '../host-sim/clock.ts';
+import { Segment } from '../host-sim/segment.ts';
+import { SimBoard } from '../host-sim/board.ts';
+import type { AppsConfig } from '../firmware/apps/index.ts';
+import { parseArgs, UsageError } from '../host-sim/cli.ts';
+
+function world(apps: AppsConfig | false) {
+  const clock = new VirtualClock();
+  const seg = new Segment(clock, 0.2);
+  const board = new SimBoard(clock, seg, { chip: 'none', ip: '198.18.0.2/24', apps, random32: () => 1234 });
+  const client = new SimBoard(clock, seg, { name: 'client', chip: 'none', ip: '198.18.0.1/24', apps: false, random32: () => 5678 });
+  function talk(port: number, send: string): { data: string; refused: boolean } {
+    let data = '', refused = false, closed = false;
+    const s = client.stack.net.connect({ host: '198.18.0.2', port });
+    s.on('connect', () => { if (send) s.end(send); client.host.kick(); });
+    s.on('data', (d: Uint8Array) => { data += String.fromCharCode(...d); });
+    s.on('end', () => { s.end(); client.host.kick(); });
+    s.on('error', (e: Error & { code: string }) => { refused = e.code === 'ECONNREFUSED'; });
+    s.on('close', () => { closed = true; });
+    clock.runUntilTrue(() => closed, 20000);
+    return { data, refused };
+  }
+  function ping(): boolean {
+    let ok = false;
+    client.stack.iface.register(1, { input: (_s: number, _d: number, b: Uint8Array, o: number) => { if (b[o] === 0) ok = true; }, poll: () => 0x7fffffff });
+    client.stack.iface.sendPing(0xc6120002, 1, 1, new Uint8Array(8), 0, 8);
+    client.host.kick();
+    clock.runFor(500);
+    return ok;
+  }
+  return { board, talk, ping };
+}
+
+test('all apps on: echo, discard, source (exact bytes, then close), status page, ping', () => {
+  const w = world({ source: 5000 });
+  assert.is(w.talk(7, 'hello').data, 'hello');
+  assert.is(w.talk(9, 'into the void').data, '');
+  const src = w.talk(19, '').data;
+  assert.is(src.length, 5000);
+  assert.is(src.slice(0, 73), ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefg\n');
+  const page = w.talk(80, 'GET /stats.json HTTP/1.1\r\nHost: x\r\n\r\n').data;
+  assert.match(page, /^HTTP\/1\.1 200 OK\r\nContent-Type: application\/json\r\nContent-Length: \d+\r\nConnection: close\r\n\r\n\{/);
+  assert.match(w.talk(80, 'GET /nope HTTP/1.0\r\n\r\n').data, /^HTTP\/1\.1 404/);
+  assert.match(w.talk(80, 'POST / HTTP/1.0\r\n\r\n').data, /^HTTP\/1\.1 405/);
+  assert.ok(w.ping());
+});
+
+test('each app can be switched off: its port refuses, ping is not answered', () => {
+  const w = world({ echo: false, discard: false, source: 0, http: false, icmpEcho: false });
+  for (const p of [7, 9, 19, 80]) assert.ok(w.talk(p, 'x').refused, `port ${p} refused`);
+  assert.not.ok(w.ping());
+  assert.is(w.board.stack.iface.counters.icmpEchoIgnored, 1);
+});
+
+test('sim command line: bad options get a one-line error naming the fix', () => {
+  const bad: [string[], RegExp][] = [
+    [['--chip', 'rtl8139'], /--chip takes enc28j60, w5500 or none, not "rtl8139"/],
+    [['--ip', '198.18.0.2'], /bad ip "198\.18\.0\.2": use "dhcp" or an address with its prefix/],
+    [['--link', 'udp:1.2.3.4'], /expected udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT/],
+    [['--mac', '01:00:00:00:00:01'], /must be unicast/],
+    [['--frobnicate'], /unknown option --frobnicate/],
+    [['--faults', 'gremlins=1'], /unknown fault "gremlins"/],
+    [[], /not root: a TAP link needs root; give --link udp:/],
+  ];
+  for (const [args, re] of bad) assert.throws(() => parseArgs(args, false), (e: Error) => re.test(e.message) && !e.message.includes('\n'), args.join(' '));
+  const ok = parseArgs(['--link', 'udp:127.0.0.1:9001:127.0.0.1:9000', '--chip', 'w5500'], false);
+  assert.is(ok.ip, 'dhcp');
+  assert.is(ok.chip, 'w5500');
+  assert.ok(UsageError);
+});
+
+test.run();
