@@ -6,6 +6,10 @@ import vm from 'node:vm';
 import { loadBundle, loadBundleContext } from './helpers/bundle.ts';
 import { espruinoPath, runWithBundle } from './helpers/espruino.ts';
 
+// Two stacks joined by an in-memory wire inside Espruino, polled in a loop (a 64-bit build, or
+// any layout with room for two stacks: a Pico's 5100 blocks hold one).
+const ESPRUINO_TCP = "if (process.memory().total <= 5100 && process.memory().blocksize === 13) { print(\"RESULT SKIP two stacks need more than a Pico's memory\"); quit(); }\nvar s = require(\"synack\");\nfunction mkDriver(mac, out, inq) {\n  return { mac: new Uint8Array(mac), send: function (f, len) { out.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },\n    recv: function (buf) { var f = inq.shift(); if (!f) return 0; buf.set(f); return f.length; }, link: function () { return true; } };\n}\nvar ab = [], ba = [];\nvar A = s.createStack(mkDriver([2,0,0,0,0,1], ab, ba), { ip: \"198.18.0.1/24\", apps: false, tcp: { sndBuf: 512, rcvBuf: 512, maxConns: 2 }, random32: function () { return 11; } });\nvar B = s.createStack(mkDriver([2,0,0,0,0,2], ba, ab), { ip: \"198.18.0.2/24\", apps: { source: 3000, http: false, discard: false }, tcp: { sndBuf: 512, rcvBuf: 512, maxConns: 2 }, random32: function () { return 22; } });\nvar now = 0;\nfunction step(n) { for (var i = 0; i < n; i++) { now += 5; A.poll(now); B.poll(now); } }\nvar got = 0, echoed = \"\", closed = false;\nvar c = A.net.connect({ host: \"198.18.0.2\", port: 7 });\nc.on(\"connect\", function () { c.write(\"hello espruino\"); });\nc.on(\"data\", function (d) { echoed += E.toString(d); if (echoed.length >= 14) c.end(); });\nc.on(\"close\", function () { closed = true; });\nstep(400);\nvar src = 0, srcClosed = false;\nvar c2 = A.net.connect({ host: \"198.18.0.2\", port: 19 });\nc2.on(\"data\", function (d) { src += d.length; });\nc2.on(\"end\", function () { c2.end(); });\nc2.on(\"close\", function () { srcClosed = true; });\nstep(2000);\nprint(\"RESULT \" + JSON.stringify({ echoed: echoed, closed: closed, src: src, srcClosed: srcClosed, conns: A.tcp.conns.length + B.tcp.conns.length, mem: process.memory().usage }));\nquit();\n";
+
 test('bundle exports the public API', () => {
   const s = loadBundle();
   assert.type(s.version, 'string');
@@ -36,8 +40,19 @@ if (espruinoPath()) {
     const r = await runWithBundle('var s = require("synack"); print("V " + s.version + " " + s.ipToString(s.ipFromString("198.18.0.2"))); quit();\n');
     assert.match(r.out, /V \d+\.\d+\.\d+ 198\.18\.0\.2/, r.out);
   });
+  test('in the real interpreter, two stacks from the bundle talk TCP: echo, the byte source, clean closes', async () => {
+    const r = await runWithBundle(ESPRUINO_TCP, 120000);
+    const line = r.out.split('\n').find((l) => l.startsWith('RESULT '));
+    assert.ok(line, r.out);
+    if (/SKIP/.test(line!)) { console.log(line); return; }
+    const res = JSON.parse(line!.slice(7));
+    assert.is(res.echoed, 'hello espruino');
+    assert.ok(res.closed);
+    assert.is(res.src, 3000);
+    assert.ok(res.srcClosed);
+  });
 } else {
-  console.log('ESPRUINO is not set: the real-interpreter load test is skipped');
+  console.log('ESPRUINO is not set: the real-interpreter tests are skipped');
 }
 
 test.run();
