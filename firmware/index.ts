@@ -12,6 +12,8 @@ import { DnsClient } from './iface/dns.ts';
 import { Enc28j60 } from './drivers/enc28j60.ts';
 import { W5500 } from './drivers/w5500.ts';
 import { createStack, Stack } from './stack.ts';
+import { start } from './board.ts';
+import { networkjs, NetworkJsAdapter } from './socket/networkjs.ts';
 
 declare const module: { exports: unknown };
 
@@ -33,4 +35,7 @@ module.exports = {
   W5500: W5500,
   Stack: Stack,
   createStack: createStack,
+  start: start,
+  networkjs: networkjs,
+  NetworkJsAdapter: NetworkJsAdapter,
 };

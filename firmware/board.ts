@@ -1,0 +1,108 @@
+// The board entry point: require("synack").start(config) on Espruino. Builds the driver (an
+// ENC28J60 or W5500 on an SPI bus with a chip-select pin, or any EthernetDriver handed in), the
+// stack and its apps, and drives it with one timer: polled again soon while there is traffic,
+// slowly when idle, so an idle board is not busy. Time is getTime(); randomness E.hwRand.
+import type { EthernetDriver, SpiBus } from './drivers/driver.ts';
+import { Enc28j60 } from './drivers/enc28j60.ts';
+import { W5500 } from './drivers/w5500.ts';
+import { createStack, type Stack } from './stack.ts';
+import type { AppsConfig } from './apps/index.ts';
+import type { TcpConfig } from './tcp/tcp.ts';
+import { networkjs } from './socket/networkjs.ts';
+
+declare const getTime: () => number;
+declare const getSerial: (() => string) | undefined;
+declare const process: { memory?: () => { [k: string]: number } } | undefined;
+
+/** What Espruino's SPI objects offer: send(data, csPin) -> the bytes clocked in. */
+export interface EspruinoSpi { send(data: Uint8Array, cs?: unknown): Uint8Array | string | number }
+
+export interface BoardConfig {
+  chip?: 'enc28j60' | 'w5500';
+  spi?: EspruinoSpi;
+  cs?: unknown;
+  /** Any EthernetDriver instead of a chip (custom links). */
+  driver?: EthernetDriver;
+  ip?: string;
+  gateway?: string;
+  dns?: string;
+  /** "02:00:..." (default: derived from the board's serial number, locally administered). */
+  mac?: string;
+  hostname?: string;
+  apps?: AppsConfig | false;
+  tcp?: TcpConfig;
+  /** Register with Espruino's NetworkJS so its net/http/dgram use synack (default true). */
+  networkjs?: boolean;
+  /** Slowest poll when idle, ms (default 100). */
+  idlePollMs?: number;
+}
+
+export interface Board { stack: Stack; stop(): void }
+
+/** Espruino's SPI as our SpiBus: whole-buffer sends with the chip select held. */
+export function espruinoSpiBus(spi: EspruinoSpi, cs: unknown): SpiBus {
+  return {
+    send: function (data: Uint8Array): Uint8Array {
+      const r = spi.send(data, cs);
+      if (r instanceof Uint8Array) return r;
+      const out = new Uint8Array(data.length);
+      if (typeof r === 'string') for (let i = 0; i < r.length && i < out.length; i++) out[i] = r.charCodeAt(i);
+      return out;
+    },
+  };
+}
+
+function parseMac(s: string): Uint8Array {
+  const p = s.split(':');
+  const m = new Uint8Array(6);
+  if (p.length !== 6) throw new Error('bad mac "' + s + '": use six hex bytes like "02:00:5e:00:00:02"');
+  for (let i = 0; i < 6; i++) {
+    const v = parseInt(p[i], 16);
+    if (!(v >= 0 && v <= 255)) throw new Error('bad mac "' + s + '": use six hex bytes like "02:00:5e:00:00:02"');
+    m[i] = v;
+  }
+  if (m[0] & 1) throw new Error('bad mac "' + s + '": the first byte must be even (unicast)');
+  return m;
+}
+
+/** A stable locally administered MAC from the board's serial number (or random). */
+function defaultMac(): Uint8Array {
+  const serial = typeof getSerial === 'function' ? getSerial() : String(Math.random());
+  let h = 0x811c9dc5;
+  for (let i = 0; i < serial.length; i++) { h ^= serial.charCodeAt(i); h = (h * 0x01000193) % 0x100000000; }
+  return new Uint8Array([0x02, 0x53, (h >>> 24) & 255, (h >>> 16) & 255, (h >>> 8) & 255, h & 255]);
+}
+
+function nowMs(): number { return typeof getTime === 'function' ? getTime() * 1000 : Date.now(); }
+
+export function start(config: BoardConfig): Board {
+  const c = config || {};
+  const mac = c.mac ? parseMac(c.mac) : defaultMac();
+  let driver = c.driver;
+  if (!driver) {
+    if (!c.spi || c.cs === undefined) throw new Error('start: give {chip: "enc28j60" | "w5500", spi: SPI1, cs: <pin>} (SPI set up with SPI1.setup({mosi, miso, sck, baud})) or {driver: yourEthernetDriver}');
+    const bus = espruinoSpiBus(c.spi, c.cs);
+    if (c.chip === 'w5500') driver = new W5500(bus, mac);
+    else if (!c.chip || c.chip === 'enc28j60') driver = new Enc28j60(bus, mac);
+    else throw new Error('start: unknown chip "' + c.chip + '": use "enc28j60" or "w5500"');
+  }
+  const stack = createStack(driver, {
+    ip: c.ip, gateway: c.gateway, dns: c.dns, hostname: c.hostname, apps: c.apps,
+    tcp: Object.assign({ now: nowMs }, c.tcp || {}),
+    memory: typeof process !== 'undefined' && process && process.memory ? function () { return process!.memory!(); } : undefined,
+  });
+  if (c.networkjs !== false) { try { networkjs(stack); } catch (e) { /* no NetworkJS in this firmware */ } }
+  const idle = c.idlePollMs || 100;
+  let timer: unknown = null;
+  let running = true;
+  const loop = function () {
+    if (!running) return;
+    const before = stack.iface.counters.rxFrames;
+    const next = stack.poll(nowMs());
+    // Traffic: come back at once; idle: sleep until the next timer, at most idlePollMs.
+    const busy = stack.iface.counters.rxFrames !== before;
+    timer = setTimeout(loop, busy ? 0 : next < idle ? next : idle);
+  };
+  loop();
+  return { stack: stack, stop: function () { running = false; if (timer) clearTimeout(timer as never); } };
+}

@@ -1,0 +1,41 @@
+// require("synack").start(config): configuration errors are one line naming the fix; a started
+// board polls itself on a timer and answers (an ARP request here) without anyone calling poll.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { start } from '../firmware/board.ts';
+
+test('configuration errors name the fix', () => {
+  assert.throws(() => start({ chip: 'enc28j60' }), /give \{chip: "enc28j60" \| "w5500", spi: SPI1, cs: <pin>\}/);
+  const spi = { send: (d: Uint8Array) => new Uint8Array(d.length).fill(0xff) };
+  assert.throws(() => start({ chip: 'enc28j60', spi, cs: 1 }), /ENC28J60 not found .*check the wiring/);
+  assert.throws(() => start({ chip: 'w5500', spi, cs: 1 }), /W5500 not found .*check the wiring/);
+  assert.throws(() => start({ chip: 'rtl8019' as never, spi, cs: 1 }), /unknown chip "rtl8019"/);
+  const driver = { mac: new Uint8Array(6), send: () => true, recv: () => 0, link: () => true };
+  assert.throws(() => start({ driver, ip: '198.18.0.2' }), /use "dhcp" or an address with its prefix/);
+  assert.throws(() => start({ driver, mac: 'zz' }), /bad mac "zz"/);
+});
+
+test('a started board polls itself and answers ARP', async () => {
+  const inq: Uint8Array[] = [];
+  const out: Uint8Array[] = [];
+  const driver = {
+    mac: new Uint8Array([2, 0, 0, 0, 0, 2]),
+    send: (f: Uint8Array, len: number) => { out.push(f.slice(0, len)); return true; },
+    recv: (b: Uint8Array) => { const f = inq.shift(); if (!f) return 0; b.set(f); return f.length; },
+    link: () => true,
+  };
+  const board = start({ driver, ip: '198.18.0.2/24', apps: false, networkjs: false, idlePollMs: 5 });
+  try {
+    await new Promise((r) => setTimeout(r, 20));
+    out.length = 0; // the gratuitous ARP
+    const arp = new Uint8Array(42);
+    arp.fill(0xff, 0, 6); arp.set([2, 0, 0, 0, 0, 1], 6); arp[12] = 8; arp[13] = 6;
+    arp.set([0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 198, 18, 0, 1, 0, 0, 0, 0, 0, 0, 198, 18, 0, 2], 14);
+    inq.push(arp);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(out.length, 1);
+    assert.equal([...out[0].subarray(20, 22)], [0, 2], 'an ARP reply');
+  } finally { board.stop(); }
+});
+
+test.run();

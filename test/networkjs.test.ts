@@ -1,0 +1,100 @@
+// The NetworkJS adapter driven the way Espruino drives it (../shared/espruino.md): a harness that
+// polls accept/recv/send on every idle pass and honours the return codes, against a simulated
+// client: a TCP server (as http.createServer would use it), a TCP client by name and address,
+// UDP with the 8-byte header both ways, and the error codes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { VirtualClock } from '../host-sim/clock.ts';
+import { Segment } from '../host-sim/segment.ts';
+import { SimBoard } from '../host-sim/board.ts';
+import { NetworkJsAdapter, SOCKET_ERR_CLOSED, SOCKET_ERR_NO_CONN, SOCKET_ERR_NO_ROUTE, SOCKET_ERR_NOT_FOUND } from '../firmware/socket/networkjs.ts';
+
+function world() {
+  const clock = new VirtualClock();
+  const seg = new Segment(clock, 0.2);
+  const board = new SimBoard(clock, seg, { chip: 'enc28j60', ip: '198.18.0.2/24', apps: false, random32: () => 77 });
+  const peer = new SimBoard(clock, seg, { name: 'peer', chip: 'none', ip: '198.18.0.1/24', apps: false, random32: () => 88 });
+  const adapter = new NetworkJsAdapter(board.stack);
+  /** Espruino's idle loop: `passes` passes, 1 ms of virtual time each, calling `onPass`. */
+  const idle = (passes: number, onPass: () => void) => { for (let i = 0; i < passes; i++) { onPass(); board.host.kick(); clock.runFor(1); } };
+  return { clock, board, peer, adapter, idle };
+}
+
+test('a TCP server through the adapter: accept polled, request read, reply sent, closed', () => {
+  const w = world();
+  const srv = w.adapter.create(undefined, 80, 1);
+  assert.ok(srv >= 0);
+  let reply = '', peerClosed = false;
+  w.clock.runFor(5);
+  const c = w.peer.stack.net.connect({ host: '198.18.0.2', port: 80 });
+  c.on('connect', () => { c.write('GET / HTTP/1.0\r\n\r\n'); w.peer.host.kick(); });
+  c.on('data', (d: Uint8Array) => { reply += String.fromCharCode(...d); });
+  c.on('end', () => { c.end(); w.peer.host.kick(); });
+  c.on('close', () => { peerClosed = true; });
+  let conn = -1, req = '', sent = false;
+  w.idle(500, () => {
+    if (conn < 0) { conn = w.adapter.accept(srv); return; }
+    const r = w.adapter.recv(conn, 536, 1);
+    if (typeof r === 'string') req += r;
+    if (!sent && req.endsWith('\r\n\r\n')) {
+      const body = 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi';
+      assert.is(w.adapter.send(conn, body, 1), body.length);
+      sent = true;
+      w.adapter.close(conn);
+    }
+  });
+  assert.is(req, 'GET / HTTP/1.0\r\n\r\n');
+  assert.is(reply, 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi');
+  assert.ok(peerClosed);
+  assert.is(w.adapter.accept(srv), -1);
+});
+
+test('a TCP client through the adapter: -11 while connecting, data both ways, -1 at the end', () => {
+  const w = world();
+  w.peer.stack.net.createServer((s) => { s.on('data', (d: Uint8Array) => { s.end('echo:' + String.fromCharCode(...d)); w.peer.host.kick(); }); }).listen(8080);
+  w.clock.runFor(5);
+  const id = w.adapter.create('198.18.0.1', 8080, 0);
+  assert.is(w.adapter.recv(id, 536, 0), SOCKET_ERR_NO_CONN);
+  const seen: (string | number)[] = [];
+  let wrote = false;
+  w.idle(300, () => {
+    if (!wrote && w.adapter.send(id, 'ping', 0) === 4) wrote = true;
+    const r = w.adapter.recv(id, 536, 0);
+    if (r !== '' && r !== SOCKET_ERR_NO_CONN && seen[seen.length - 1] !== r) seen.push(r);
+  });
+  assert.equal(seen, ['echo:ping', SOCKET_ERR_CLOSED]);
+});
+
+test('errors: a refused connection and an unknown host give Espruino codes', async () => {
+  const w = world();
+  const refused = w.adapter.create('198.18.0.1', 1, 0);
+  w.idle(50, () => {});
+  assert.is(w.adapter.recv(refused, 536, 0), SOCKET_ERR_NO_ROUTE);
+  const unknown = w.adapter.create('no.such.host', 80, 0);
+  await new Promise((r) => setTimeout(r, 0));
+  w.idle(5, () => {});
+  assert.is(w.adapter.recv(unknown, 536, 0), SOCKET_ERR_NOT_FOUND);
+});
+
+test('UDP: datagrams carry the 8-byte header (ip, port LE, length LE) both ways', () => {
+  const w = world();
+  const id = w.adapter.create(undefined, 5000, 2);
+  assert.ok(id >= 0);
+  const got: string[] = [];
+  w.peer.stack.iface.udpBind(6000, (src, srcPort, _dst, buf, off, len) => { got.push(`${src.toString(16)}:${srcPort}:${String.fromCharCode(...buf.subarray(off, off + len))}`); });
+  const msg = new TextEncoder().encode('hello udp');
+  w.peer.stack.iface.udpSend(6000, 0xc6120002, 5000, msg, 0, msg.length);
+  w.peer.host.kick();
+  let dgram: string | number = '';
+  w.idle(20, () => { const r = w.adapter.recv(id, 1500, 2); if (r !== '') dgram = r; });
+  assert.is(typeof dgram, 'string');
+  const d = dgram as string;
+  assert.equal([...d.substring(0, 8)].map((c) => c.charCodeAt(0)), [198, 18, 0, 1, 6000 & 255, 6000 >> 8, 9, 0]);
+  assert.is(d.substring(8), 'hello udp');
+  const reply = String.fromCharCode(198, 18, 0, 1, 6000 & 255, 6000 >> 8, 5, 0) + 'pong!';
+  assert.is(w.adapter.send(id, reply, 2), reply.length);
+  w.idle(20, () => {});
+  assert.equal(got, ['c6120002:5000:pong!']);
+});
+
+test.run();
