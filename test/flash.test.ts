@@ -1,0 +1,50 @@
+// npm run flash: the boot file and the upload script it would send, and its one-line errors.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { bootCode, uploadScript, main } from '../tools/flash.ts';
+
+test('boot code sets up SPI and starts synack with the configuration', () => {
+  const b = bootCode({ chip: 'w5500', cs: 'B10', ip: '198.18.0.2/24', hostname: 'lab' });
+  assert.is(b, 'SPI1.setup({sck:A5,miso:A6,mosi:A7,baud:4000000});\nvar synack=require("synack").start({"chip":"w5500","ip":"198.18.0.2/24","hostname":"lab","spi":SPI1,"cs":B10});\n');
+});
+
+test('the upload script writes the bundle to Storage in pieces that add up to it', () => {
+  const bundle = 'x'.repeat(5000) + 'END';
+  const written: Record<string, string> = {};
+  const Storage = {
+    erase: (n: string) => { delete written[n]; },
+    write: (n: string, d: string, off?: number, total?: number) => {
+      if (off === undefined) { written[n] = d; return; }
+      if (off === 0) written[n] = ' '.repeat(total!);
+      written[n] = written[n].slice(0, off) + d + written[n].slice(off + d.length);
+    },
+  };
+  let loaded = false;
+  vm.runInNewContext(uploadScript(bundle, 'BOOT'), { require: () => Storage, load: () => { loaded = true; } });
+  assert.is(written.synack, bundle);
+  assert.is(written['.boot0'], 'BOOT');
+  assert.ok(loaded);
+});
+
+test('errors: a bundle larger than the board\'s Storage, no such port, unknown board', () => {
+  const errs: string[] = [];
+  const orig = console.error;
+  console.error = (s: string) => errs.push(s);
+  const dir = mkdtempSync(join(tmpdir(), 'synack-flash-test-'));
+  try {
+    assert.is(main(['--board', 'ESPRUINOBOARD', '--port', '/dev/null']), 1);
+    assert.match(errs.pop()!, /more than ESPRUINOBOARD's 20480-byte Storage/);
+    assert.is(main(['--board', 'ESPRUINOWIFI', '--port', '/dev/ttyNOPE']), 1);
+    assert.match(errs.pop()!, /^flash: no such port \/dev\/ttyNOPE: is the board plugged in\?/);
+    assert.is(main(['--board', 'NOPE']), 2);
+    assert.match(errs.pop()!, /unknown board NOPE/);
+    assert.is(main(['--board', 'ESPRUINOWIFI', '--dry-run', join(dir, 'out.js')]), 0);
+    assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
+  } finally { console.error = orig; rmSync(dir, { recursive: true, force: true }); }
+});
+
+test.run();
