@@ -839,10 +839,21 @@ export class Tcp {
     return next;
   }
 
+  /** The delay to this connection's earliest timer (no array: poll runs constantly). */
   private earliest(c: Conn, now: number, next: number): number {
-    const ts = [c.rtoAt, c.persistAt, c.delAckAt, c.twAt, c.keepAt, c.idleAt, c.connectAt];
-    for (let i = 0; i < ts.length; i++) if (ts[i] && ts[i] - now < next) next = ts[i] > now ? ts[i] - now : 0;
-    return next;
+    next = this.sooner(c.rtoAt, now, next);
+    next = this.sooner(c.persistAt, now, next);
+    next = this.sooner(c.delAckAt, now, next);
+    next = this.sooner(c.twAt, now, next);
+    next = this.sooner(c.keepAt, now, next);
+    next = this.sooner(c.idleAt, now, next);
+    return this.sooner(c.connectAt, now, next);
+  }
+
+  private sooner(at: number, now: number, next: number): number {
+    if (!at) return next;
+    const d = at > now ? at - now : 0;
+    return d < next ? d : next;
   }
 
   private timers(c: Conn, now: number): void {
