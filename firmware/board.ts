@@ -3,15 +3,15 @@
 // stack and its apps, and drives it with one timer: polled again soon while there is traffic,
 // slowly when idle, so an idle board is not busy. Time is getTime(); randomness E.hwRand.
 import type { EthernetDriver, SpiBus } from './drivers/driver.ts';
-import { Enc28j60 } from './drivers/enc28j60.ts';
-import { W5500 } from './drivers/w5500.ts';
-import { createStack, type Stack } from './stack.ts';
+import { createStack, hasApps, useApps, type AppsStarter, type Stack } from './stack.ts';
 import type { AppsConfig } from './apps/index.ts';
 import type { TcpConfig } from './tcp/tcp.ts';
 import { networkjs } from './socket/networkjs.ts';
 
 declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
+declare const global: { require?: (name: string) => { startApps?: AppsStarter } | undefined } | undefined;
+declare const print: ((s: string) => void) | undefined;
 declare const process: { memory?: () => { [k: string]: number } } | undefined;
 
 /** What Espruino's SPI objects offer: send(data, csPin) -> the bytes clocked in. */
@@ -38,6 +38,25 @@ export interface BoardConfig {
 }
 
 export interface Board { stack: Stack; stop(): void }
+
+/** A chip driver's constructor, as the chip bundles register it. */
+export type ChipDriver = new (bus: SpiBus, mac: Uint8Array) => EthernetDriver;
+const chips: { [name: string]: ChipDriver } = {};
+
+/** Makes `chip: name` available to start(); each board bundle registers its one chip. */
+export function registerChip(name: string, driver: ChipDriver): void { chips[name] = driver; }
+
+/** The default apps live in the Storage module "synack-apps" (npm run flash writes it). */
+function loadApps(): void {
+  if (hasApps()) return;
+  try {
+    // Through Espruino's `global` (a bare `require` would make esbuild emit a shim).
+    const g = typeof global !== 'undefined' ? global : undefined;
+    const m = g && typeof g.require === 'function' ? g.require('synack-apps') : undefined;
+    if (m && m.startApps) useApps(m.startApps);
+  } catch (e) { /* not flashed: the stack runs without its apps */ }
+  if (!hasApps() && typeof print === 'function') print('synack: no "synack-apps" module in Storage: the default apps are off (flash them, or pass apps: false)');
+}
 
 /** Espruino's SPI as our SpiBus: whole-buffer sends with the chip select held. */
 export function espruinoSpiBus(spi: EspruinoSpi, cs: unknown): SpiBus {
@@ -81,11 +100,13 @@ export function start(config: BoardConfig): Board {
   let driver = c.driver;
   if (!driver) {
     if (!c.spi || c.cs === undefined) throw new Error('start: give {chip: "enc28j60" | "w5500", spi: SPI1, cs: <pin>} (SPI set up with SPI1.setup({mosi, miso, sck, baud})) or {driver: yourEthernetDriver}');
-    const bus = espruinoSpiBus(c.spi, c.cs);
-    if (c.chip === 'w5500') driver = new W5500(bus, mac);
-    else if (!c.chip || c.chip === 'enc28j60') driver = new Enc28j60(bus, mac);
-    else throw new Error('start: unknown chip "' + c.chip + '": use "enc28j60" or "w5500"');
+    const name = c.chip || 'enc28j60';
+    if (name !== 'enc28j60' && name !== 'w5500') throw new Error('start: unknown chip "' + name + '": use "enc28j60" or "w5500"');
+    const chip = chips[name];
+    if (!chip) throw new Error('start: this bundle has no ' + name + ' driver: flash the ' + name + ' bundle (npm run flash with chip "' + name + '" in the config)');
+    driver = new chip(espruinoSpiBus(c.spi, c.cs), mac);
   }
+  if (c.apps !== false) loadApps();
   const stack = createStack(driver, {
     ip: c.ip, gateway: c.gateway, dns: c.dns, hostname: c.hostname, apps: c.apps,
     tcp: Object.assign({ now: nowMs }, c.tcp || {}),

@@ -1,5 +1,6 @@
-// The bundle's entry: what `require("synack")` returns on the board (and what the tests load
-// from dist/synack.js). The build is an IIFE that assigns module.exports itself, so esbuild
+// The full bundle's entry (dist/synack.js: both chips and the default apps), what the tests and
+// the simulator load. A board gets one of the chip bundles (board-enc28j60.ts, board-w5500.ts)
+// and the apps module (apps/module.ts). The build is an IIFE that assigns module.exports itself, so esbuild
 // emits no runtime helpers. To export a module, import it here and add it to the object.
 import { Interface } from './iface/interface.ts';
 import { ipFromString, ipToString } from './wire/ipv4.ts';
@@ -12,12 +13,15 @@ import { DnsClient } from './iface/dns.ts';
 import { Enc28j60 } from './drivers/enc28j60.ts';
 import { W5500 } from './drivers/w5500.ts';
 import { createStack, Stack } from './stack.ts';
-import { start } from './board.ts';
+import { registerChip, start } from './board.ts';
+import './apps/register.ts';
 import { networkjs, NetworkJsAdapter } from './socket/networkjs.ts';
+import { version } from './version.ts';
 
 declare const module: { exports: unknown };
 
-export const version = '0.1.0';
+registerChip('enc28j60', Enc28j60);
+registerChip('w5500', W5500);
 
 module.exports = {
   version: version,

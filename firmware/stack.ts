@@ -8,8 +8,9 @@ import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
 import { Tcp, STATE_NAMES, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
-import { startApps, type AppsConfig } from './apps/index.ts';
+import type { AppsConfig } from './apps/index.ts';
 import type { Status } from './apps/http-status.ts';
+import type { AppNet, AppServer } from './apps/net-api.ts';
 import { ipFromString, ipToString } from './wire/ipv4.ts';
 import { macToString } from './wire/ethernet.ts';
 
@@ -44,6 +45,16 @@ function parseIp(name: string, s: string | undefined): number {
   return ip >>> 0;
 }
 
+/** What starts the default apps: apps/index.ts's startApps, registered with useApps. On a board
+ *  the apps are a Storage module of their own ("synack-apps"), so the stack's bundle does not
+ *  carry them. */
+export type AppsStarter = (net: AppNet, config: AppsConfig, status: () => Status) => AppServer[];
+let appsStarter: AppsStarter | null = null;
+
+/** Registers the default apps; stacks created afterwards start them unless `apps: false`. */
+export function useApps(starter: AppsStarter | null): void { appsStarter = starter; }
+export function hasApps(): boolean { return appsStarter !== null; }
+
 export class Stack {
   readonly iface: Interface;
   readonly tcp: Tcp;
@@ -69,7 +80,7 @@ export class Stack {
       onAddressChange: function (oldIp: number) { self.tcp.addressChanged(oldIp); },
     }) : null;
     this.net = createNet(this.tcp, function (host, cb) { self.dns.resolve(host, cb); });
-    if (c.apps !== false) startApps(this.net, c.apps || {}, function () { return self.status(); });
+    if (c.apps !== false && appsStarter) appsStarter(this.net, c.apps || {}, function () { return self.status(); });
   }
 
   /** Runs everything due; returns ms until the next poll is needed. */

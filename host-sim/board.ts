@@ -2,6 +2,7 @@
 // the real driver, and the firmware's stack with its apps, polled on the virtual clock as the
 // board's timer would poll it.
 import { createStack, type Stack, type StackConfig } from '../firmware/stack.ts';
+import '../firmware/apps/register.ts';
 import type { VirtualClock } from './clock.ts';
 import type { Segment } from './segment.ts';
 import { SimHost } from './nic.ts';

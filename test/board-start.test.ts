@@ -2,7 +2,16 @@
 // board polls itself on a timer and answers (an ARP request here) without anyone calling poll.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { start } from '../firmware/board.ts';
+import { join } from 'node:path';
+import { registerChip, start } from '../firmware/board.ts';
+import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
+import { W5500 } from '../firmware/drivers/w5500.ts';
+import { loadBundleContext } from './helpers/bundle.ts';
+import vm from 'node:vm';
+
+registerChip('enc28j60', Enc28j60);
+registerChip('w5500', W5500);
+const dist = join(import.meta.dirname, '..', 'dist');
 
 test('configuration errors name the fix', () => {
   assert.throws(() => start({ chip: 'enc28j60' }), /give \{chip: "enc28j60" \| "w5500", spi: SPI1, cs: <pin>\}/);
@@ -13,6 +22,36 @@ test('configuration errors name the fix', () => {
   const driver = { mac: new Uint8Array(6), send: () => true, recv: () => 0, link: () => true };
   assert.throws(() => start({ driver, ip: '198.18.0.2' }), /use "dhcp" or an address with its prefix/);
   assert.throws(() => start({ driver, mac: 'zz' }), /bad mac "zz"/);
+});
+
+test('a chip bundle carries its one driver and says which bundle the other chip needs', () => {
+  const spi = { send: (d: Uint8Array) => new Uint8Array(d.length).fill(0xff) };
+  const enc = loadBundleContext(join(dist, 'synack-enc28j60.js')).exports;
+  assert.throws(() => enc.start({ chip: 'enc28j60', spi, cs: 1, apps: false }), /ENC28J60 not found .*check the wiring/);
+  assert.throws(() => enc.start({ chip: 'w5500', spi, cs: 1, apps: false }), /this bundle has no w5500 driver: flash the w5500 bundle/);
+  const wiz = loadBundleContext(join(dist, 'synack-w5500.js')).exports;
+  assert.throws(() => wiz.start({ chip: 'w5500', spi, cs: 1, apps: false }), /W5500 not found .*check the wiring/);
+  assert.throws(() => wiz.start({ chip: 'enc28j60', spi, cs: 1, apps: false }), /this bundle has no enc28j60 driver/);
+});
+
+test('a chip bundle starts the default apps from the "synack-apps" module, or runs without them', () => {
+  const apps = loadBundleContext(join(dist, 'synack-apps.js')).exports;
+  assert.type(apps.startApps, 'function');
+  const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
+  const withApps = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  withApps.context.global = { require: (name: string) => (name === 'synack-apps' ? apps : undefined) };
+  const b1 = withApps.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
+  const listening = b1.stack.status().connections.map((c: { local: string }) => c.local).sort();
+  b1.stop();
+  assert.is(JSON.stringify(listening), JSON.stringify(['*:19', '*:7', '*:80', '*:9']));
+  const without = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const printed: string[] = [];
+  without.context.print = (s: string) => printed.push(s);
+  const b2 = without.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
+  assert.is(b2.stack.status().connections.length, 0);
+  b2.stop();
+  assert.match(printed.join('\n'), /no "synack-apps" module in Storage: the default apps are off/);
+  void vm;
 });
 
 test('a started board polls itself and answers ARP', async () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { bootCode, uploadScript, main } from '../tools/flash.ts';
+import { bootCode, bundlesFor, uploadScript, main } from '../tools/flash.ts';
 
 test('boot code sets up SPI and starts synack with the configuration', () => {
   const b = bootCode({ chip: 'w5500', cs: 'B10', ip: '198.18.0.2/24', hostname: 'lab' });
@@ -24,10 +24,22 @@ test('the upload script writes the bundle to Storage in pieces that add up to it
     },
   };
   let loaded = false;
-  vm.runInNewContext(uploadScript(bundle, 'BOOT'), { require: () => Storage, load: () => { loaded = true; } });
+  vm.runInNewContext(uploadScript(bundle, 'BOOT', 'APPS'.repeat(700)), { require: () => Storage, load: () => { loaded = true; } });
   assert.is(written.synack, bundle);
+  assert.is(written['synack-apps'], 'APPS'.repeat(700));
   assert.is(written['.boot0'], 'BOOT');
   assert.ok(loaded);
+});
+
+test('the chip in the config picks the bundle; apps: false leaves the apps out and erases old ones', () => {
+  assert.match(bundlesFor({ chip: 'w5500' }).bundle, /dist\/synack-w5500\.js$/);
+  assert.match(bundlesFor({}).bundle, /dist\/synack-enc28j60\.js$/);
+  assert.match(bundlesFor({}).apps!, /dist\/synack-apps\.js$/);
+  assert.is(bundlesFor({ apps: false }).apps, null);
+  const written: Record<string, string> = { 'synack-apps': 'old' };
+  const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+  vm.runInNewContext(uploadScript('B', 'BOOT'), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-apps'], undefined);
 });
 
 test('errors: a bundle larger than the board\'s Storage, no such port, unknown board', () => {

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStack as createStackSrc, type Stack } from '../firmware/stack.ts';
+import '../firmware/apps/register.ts';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { FaultInjector, type FaultConfig } from '../host-sim/faults.ts';

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createStack } from '../firmware/stack.ts';
+import '../firmware/apps/register.ts';
 import { Conn } from '../firmware/tcp/tcp.ts';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
@@ -14,19 +15,23 @@ import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
 import { W5500Model } from '../host-sim/chips/w5500.ts';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
-import { espruinoPath, runWithBundle } from '../test/helpers/espruino.ts';
+import { espruinoPath } from '../test/helpers/espruino.ts';
+import { memoryFigures, segmentCost } from './bench/espruino.ts';
+import { BUNDLES } from './build.ts';
+import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
 
 const root = join(import.meta.dirname, '..');
-const BUNDLE_BUDGET = 24 * 1024;
 
 function row(name: string, value: string): void { console.log(`  ${name.padEnd(52)} ${value}`); }
 
 function bundleFigures(): void {
-  console.log('bundle (dist/synack.js: stack + both drivers + apps; the NetworkJS adapter is not written yet)');
-  const code = readFileSync(join(root, 'dist', 'synack.js'));
-  row('minified bytes', `${code.length} (budget ${BUNDLE_BUDGET}: ${code.length <= BUNDLE_BUDGET ? 'within' : `OVER by ${code.length - BUNDLE_BUDGET}`})`);
-  row('gzipped bytes', String(gzipSync(code).length));
+  console.log('bundles (npm run build; a board gets one chip bundle as "synack" and the apps as "synack-apps")');
+  for (const b of BUNDLES) {
+    const code = readFileSync(join(root, 'dist', `${b.name}.js`));
+    const budget = b.board ? ` (budget ${BUNDLE_BUDGET}: ${code.length <= BUNDLE_BUDGET ? 'within' : `OVER by ${code.length - BUNDLE_BUDGET}`}; the build fails above ${BUNDLE_CEILING})` : '';
+    row(`dist/${b.name}.js, minified bytes`, `${code.length}, gzipped ${gzipSync(code).length}${budget}`);
+  }
 }
 
 function connStateFigures(): void {
@@ -39,31 +44,31 @@ function connStateFigures(): void {
 }
 
 async function espruinoFigures(): Promise<void> {
-  if (!espruinoPath()) { console.log('Espruino blocks: ESPRUINO not set (an Espruino Linux build with the Pico layout gives blocks)'); return; }
-  console.log(`Espruino (${espruinoPath()})`);
-  const script = `
-var s = require("synack");
-var drv = { mac: new Uint8Array([2,0,0,0,0,1]), send: function () { return true; }, recv: function () { return 0; }, link: function () { return true; } };
-var m0 = process.memory().usage;
-var st = s.createStack(drv, { ip: "198.18.0.2/24", apps: false, tcp: { sndBuf: 512, rcvBuf: 512 } });
-st.poll(0);
-var m1 = process.memory().usage;
-var u = { onConnect: function () {}, onReadable: function () {}, onEnd: function () {}, onWritable: function () {}, onClose: function () {} };
-var c1 = st.tcp.connect(0xc6120001, 80, u);
-var m2 = process.memory().usage;
-var c2 = st.tcp.connect(0xc6120001, 81, u);
-var m3 = process.memory().usage;
-var t0 = getTime(); for (var i = 0; i < 1000; i++) {} var loop = (getTime() - t0) / 1000;
-print("FIG " + JSON.stringify({ total: process.memory().total, blocksize: process.memory().blocksize, stack: m1 - m0, conn1: m2 - m1, conn2: m3 - m2, ring: E.getSizeOf(c2.sb) + E.getSizeOf(c2.rb), loopIter: loop }));
-quit();
-`;
-  const r = await runWithBundle(script, 60000);
-  const line = r.out.split('\n').find((l) => l.startsWith('FIG '));
-  if (!line) { console.log('  could not run the bundle in Espruino:\n' + r.out.slice(0, 800)); return; }
-  const f = JSON.parse(line.slice(4));
-  row('memory layout', `${f.total} blocks of ${f.blocksize} bytes`);
-  row('stack started (interface, TCP, DNS; no apps), blocks', `${f.stack} (budget 800)`);
-  row('one more TCP connection (512 B rings), blocks', `${f.conn2}, of which rings ${f.ring}; beyond buffers ${f.conn2 - f.ring} (budget 40)`);
+  if (!espruinoPath()) { console.log('Espruino: ESPRUINO not set (an Espruino Linux build; with the Pico layout it gives blocks)'); return; }
+  console.log(`Espruino (${espruinoPath()}), the enc28j60 bundle from Storage`);
+  const f = await memoryFigures();
+  if (typeof f === 'string') { console.log('  could not run the bundle in Espruino:\n' + f); }
+  else {
+    const pico = f.total === 5100 && f.blocksize === 13;
+    row('memory layout', `${f.total} blocks of ${f.blocksize} bytes${pico ? ' (a Pico\'s)' : ' (not a Pico\'s: blocks differ from a board\'s)'}`);
+    row('bare interpreter, blocks', String(f.base));
+    row('require("synack") (code in Storage), blocks', String(f.loaded));
+    row('+ stack started and idle (no apps), blocks', `${f.idle} in all, the stack alone ${f.idle - f.loaded} (budget ${IDLE_BLOCKS_BUDGET} in all)`);
+    row('one more TCP connection (512 B rings), blocks', `${f.conn}, rings ${f.rings}; beyond buffers ${f.conn - f.rings} (budget ${CONN_BLOCKS_BUDGET})`);
+  }
+  // Two stacks in one interpreter need more than a Pico's memory: ESPRUINO_LARGE may name a
+  // build with resizable memory for this figure.
+  const large = process.env.ESPRUINO_LARGE;
+  const saved = process.env.ESPRUINO;
+  if (large) process.env.ESPRUINO = large;
+  try {
+    for (const fromRam of [false, true]) {
+      const s = await segmentCost(fromRam);
+      const where = fromRam ? 'bundle in RAM' : 'bundle in Storage';
+      if (typeof s === 'string') { row(`receive + ACK one 1460-byte segment (${where})`, 'did not run' + (large ? '' : ' (set ESPRUINO_LARGE to a 64-bit build: two stacks do not fit a Pico)')); continue; }
+      row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs`);
+    }
+  } finally { process.env.ESPRUINO = saved; }
 }
 
 function transferFigures(): void {

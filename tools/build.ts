@@ -1,6 +1,8 @@
-// Builds the board bundle: firmware/index.ts -> dist/synack.js (minified, a module Espruino
-// loads with require("synack") from Storage) and dist/synack.debug.js (readable), type-checks the
-// project, then runs the Espruino gate over the emitted code and fails on any violation.
+// Builds the bundles (BUNDLES below): each minified (dist/NAME.js, with internal property names
+// shortened) and readable (dist/NAME.debug.js); type-checks the project first, runs the Espruino
+// gate over the emitted code, and fails on any violation or when a board bundle is over its
+// ceiling. A board's Storage holds one chip bundle as the module "synack" and the apps as
+// "synack-apps".
 // Usage: npm run build [-- --no-typecheck]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -8,6 +10,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
+import { mangleRegExp } from './mangle.ts';
+import { inlineConstants } from './inline-consts.ts';
+import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -25,17 +30,31 @@ export async function bundle(entry: string, minify: boolean): Promise<string> {
     target: 'es2019',
     platform: 'neutral',
     minify,
+    // Names only the firmware sees are shortened (tools/mangle.ts): fewer bytes in Storage and
+    // fewer RAM blocks per object on the board. The readable bundle keeps them.
+    mangleProps: minify ? mangleRegExp(join(root, 'firmware')) : undefined,
     legalComments: 'none',
     charset: 'ascii',
     treeShaking: true,
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'silent',
   });
-  return r.outputFiles[0].text;
+  const text = r.outputFiles[0].text;
+  return minify ? inlineConstants(text).code : text;
 }
 
-export interface BuildResult { code: string; bytes: number; gzip: number }
+export interface BuildResult { name: string; code: string; bytes: number; gzip: number }
 
+/** The bundles: the full one the tests and the simulator load, one per chip for boards (stack,
+ *  driver, NetworkJS adapter: the budgeted product), and the default apps as their own module. */
+export const BUNDLES: { name: string; entry: string; board: boolean }[] = [
+  { name: 'synack', entry: 'index.ts', board: false },
+  { name: 'synack-enc28j60', entry: 'board-enc28j60.ts', board: true },
+  { name: 'synack-w5500', entry: 'board-w5500.ts', board: true },
+  { name: 'synack-apps', entry: 'apps/module.ts', board: false },
+];
+
+/** Builds one bundle into dist/NAME.js and dist/NAME.debug.js, after the Espruino gate. */
 export async function buildFirmware(entry = join(root, 'firmware', 'index.ts'), name = 'synack'): Promise<BuildResult> {
   const code = await bundle(entry, true);
   const debug = await bundle(entry, false);
@@ -48,7 +67,19 @@ export async function buildFirmware(entry = join(root, 'firmware', 'index.ts'), 
   mkdirSync(dist, { recursive: true });
   writeFileSync(join(dist, `${name}.js`), code);
   writeFileSync(join(dist, `${name}.debug.js`), debug);
-  return { code, bytes: Buffer.byteLength(code), gzip: gzipSync(code).length };
+  return { name, code, bytes: Buffer.byteLength(code), gzip: gzipSync(code).length };
+}
+
+/** Builds every bundle; fails when a board bundle is over its ceiling (tools/budgets.ts). */
+export async function buildAll(): Promise<BuildResult[]> {
+  const out: BuildResult[] = [];
+  for (const b of BUNDLES) out.push(await buildFirmware(join(root, 'firmware', b.entry), b.name));
+  const over = out.filter((r) => BUNDLES.find((b) => b.name === r.name)!.board && r.bytes > BUNDLE_CEILING);
+  if (over.length) {
+    throw new Error(over.map((r) => `dist/${r.name}.js is ${r.bytes} bytes, over the ${BUNDLE_CEILING}-byte ceiling in tools/budgets.ts`).join('\n') +
+      '\n(shrink it: shorter internal names, less code on the board; the target is ' + BUNDLE_BUDGET + ' bytes)');
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -62,8 +93,8 @@ async function main(): Promise<void> {
     }
   }
   try {
-    const r = await buildFirmware();
-    console.log(`build: dist/synack.js ${r.bytes} bytes minified (${r.gzip} gzipped), passed the Espruino gate`);
+    const rs = await buildAll();
+    for (const r of rs) console.log(`build: dist/${r.name}.js ${r.bytes} bytes minified (${r.gzip} gzipped), passed the Espruino gate`);
   } catch (e) {
     console.error('build: ' + (e as Error).message);
     process.exit(1);

@@ -1,14 +1,16 @@
 // npm run flash -- --port /dev/ttyACM0 [--board PICO_R1_3|ESPRUINOWIFI|ESPRUINOBOARD] [--baud 115200]
 //                  [--config board.json] [--dry-run [out.js]]
-// Builds the bundle, writes it to the board's Storage as the module "synack" and a boot file that
-// starts it with the configuration, through the `espruino` npm package (EspruinoTools' CLI).
+// Builds the bundles and writes to the board's Storage, through the `espruino` npm package
+// (EspruinoTools' CLI): the bundle for the configured chip (dist/synack-<chip>.js) as the module
+// "synack", the default apps (dist/synack-apps.js) as "synack-apps" unless the configuration
+// says `"apps": false`, and a boot file that starts synack with the configuration.
 // --dry-run writes what would be sent into a file instead. One-line errors: no such port, the
 // board does not answer, the bundle is larger than that board's Storage.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFirmware } from './build.ts';
+import { buildAll } from './build.ts';
 
 /** Storage sizes in bytes (../shared/espruino.md). */
 export const STORAGE: Record<string, number> = { PICO_R1_3: 48 * 1024, ESPRUINOWIFI: 64 * 1024, ESPRUINOBOARD: 20 * 1024 };
@@ -26,16 +28,33 @@ export function bootCode(cfg: FlashConfig): string {
   return `${c.spi}.setup({sck:${c.sck},miso:${c.miso},mosi:${c.mosi},baud:${c.baud}});\nvar synack=require("synack").start(${json});\n`;
 }
 
-/** The upload as JavaScript for the board: Storage writes in pieces, then a reset. */
-export function uploadScript(bundle: string, boot: string): string {
-  const out: string[] = ['require("Storage").erase("synack");'];
+/** One Storage file written in pieces (a board cannot hold a whole bundle as one string). */
+function storageWrites(name: string, data: string): string[] {
+  const out: string[] = [`require("Storage").erase(${JSON.stringify(name)});`];
   const PIECE = 2048;
-  for (let off = 0; off < bundle.length; off += PIECE) {
-    const part = JSON.stringify(bundle.slice(off, off + PIECE));
-    out.push(off === 0 ? `require("Storage").write("synack",${part},0,${bundle.length});` : `require("Storage").write("synack",${part},${off});`);
+  for (let off = 0; off < data.length; off += PIECE) {
+    const part = JSON.stringify(data.slice(off, off + PIECE));
+    out.push(off === 0 ? `require("Storage").write(${JSON.stringify(name)},${part},0,${data.length});` : `require("Storage").write(${JSON.stringify(name)},${part},${off});`);
   }
+  return out;
+}
+
+/** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
+ *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it). */
+export function uploadScript(bundle: string, boot: string, apps?: string): string {
+  const out = storageWrites('synack', bundle);
+  if (apps) out.push(...storageWrites('synack-apps', apps));
+  else out.push('require("Storage").erase("synack-apps");');
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
+}
+
+/** The files for a configuration: the chip's bundle, and the apps unless `apps: false`. */
+export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; apps: string | null } {
+  const chip = cfg.chip || DEFAULTS.chip!;
+  const dist = join(import.meta.dirname, '..', 'dist');
+  const bundle = join(dist, `synack-${chip}.js`);
+  return { chip, bundle, apps: cfg.apps === false ? null : join(dist, 'synack-apps.js') };
 }
 
 export function main(argv: string[]): number {
@@ -54,14 +73,17 @@ export function main(argv: string[]): number {
   if (configFile) {
     try { cfg = JSON.parse(readFileSync(configFile, 'utf8')); } catch (e) { console.error(`flash: cannot read ${configFile}: ${(e as Error).message}`); return 2; }
   }
-  const code = readFileSync(join(import.meta.dirname, '..', 'dist', 'synack.js'), 'utf8');
+  const files = bundlesFor(cfg);
+  if (files.chip !== 'enc28j60' && files.chip !== 'w5500') { console.error(`flash: unknown chip "${files.chip}" in the config: use "enc28j60" or "w5500"`); return 2; }
+  const code = readFileSync(files.bundle, 'utf8');
+  const apps = files.apps ? readFileSync(files.apps, 'utf8') : '';
   const boot = bootCode(cfg);
-  const need = code.length + boot.length;
+  const need = code.length + apps.length + boot.length;
   if (need > STORAGE[board]) {
-    console.error(`flash: the bundle (${code.length} bytes) and boot file (${boot.length}) need ${need} bytes, more than ${board}'s ${STORAGE[board]}-byte Storage`);
+    console.error(`flash: the ${files.chip} bundle (${code.length} bytes)${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length}) need ${need} bytes, more than ${board}'s ${STORAGE[board]}-byte Storage`);
     if (!dryRun) return 1;
   }
-  if (dryRun) { writeFileSync(dryRun, uploadScript(code, boot)); console.log(`flash: wrote what would be sent to ${dryRun}`); return 0; }
+  if (dryRun) { writeFileSync(dryRun, uploadScript(code, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}`); return 0; }
   if (!port) { console.error('flash: give --port (for example /dev/ttyACM0), or --dry-run'); return 2; }
   if (!port.startsWith('tcp://') && !existsSync(port)) { console.error(`flash: no such port ${port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`); return 1; }
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-'));
@@ -69,16 +91,17 @@ export function main(argv: string[]): number {
   writeFileSync(bootFile, boot);
   const cli = join(import.meta.dirname, '..', 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--board', board, '--no-ble',
-    '--storage', `synack:${join(import.meta.dirname, '..', 'dist', 'synack.js')}`, '--storage', `.boot0:${bootFile}`, '-e', 'load()'], { encoding: 'utf8', timeout: 120000 });
+    '--storage', `synack:${files.bundle}`].concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
+    .concat(['--storage', `.boot0:${bootFile}`, '-e', 'load()']), { encoding: 'utf8', timeout: 120000 });
   const out = (r.stdout || '') + (r.stderr || '');
   if (r.status !== 0 || /Unable to connect|not found|Error/i.test(out)) {
     console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${out.trim().split('\n').slice(-1)[0] || 'no output'})`);
     return 1;
   }
-  console.log(`flash: wrote synack (${code.length} bytes) and .boot0 to ${board} on ${port}`);
+  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}`);
   return 0;
 }
 
 if (process.argv[1] && /tools[\\/]flash\.ts$/.test(process.argv[1])) {
-  buildFirmware().then(() => { process.exitCode = main(process.argv.slice(2)); }, (e) => { console.error(`flash: ${e.message}`); process.exitCode = 1; });
+  buildAll().then(() => { process.exitCode = main(process.argv.slice(2)); }, (e) => { console.error(`flash: ${e.message}`); process.exitCode = 1; });
 }

@@ -1,0 +1,7 @@
+// The entry of the apps bundle (dist/synack-apps.js), written to a board's Storage as the module
+// "synack-apps": start(config) in the stack's bundle loads it when the configuration wants apps.
+import { startApps } from './index.ts';
+
+declare const module: { exports: unknown };
+
+module.exports = { startApps: startApps };

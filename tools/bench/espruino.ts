@@ -1,0 +1,111 @@
+// The board budgets measured in the real interpreter (ESPRUINO: an Espruino Linux build; the
+// memory figures need its Pico layout, 5100 blocks of 13 bytes). The chip bundle is written to
+// Storage as the module "synack", as `npm run flash` does, so its code stays in flash.
+// - idle: blocks in use after require("synack"), a started stack (static address, no apps) and
+//   polls with nothing to do, minus the blocks of the bare interpreter;
+// - per connection: blocks one more net-style connection adds (socket and control block),
+//   minus its two rings;
+// - segment cost: one stack receives 1460-byte segments from another in the same interpreter;
+//   the time of the receiver's input(frame) (parse, checksums, TCP processing, the copy into
+//   the ring and the ACK it sends, every second segment at once) per segment, divided by the
+//   time of one empty `for` iteration timed in the same run.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { runEspruino, runWithBundle } from '../../test/helpers/espruino.ts';
+
+export interface EspruinoFigures {
+  total: number; blocksize: number;
+  base: number; loaded: number; idle: number;
+  conn: number; rings: number;
+}
+export interface SegmentCost { perSegmentMs: number; loopIterMs: number; ratio: number; segments: number; acks: number; bytes: number }
+
+const root = join(import.meta.dirname, '..', '..');
+export const chipBundle = join(root, 'dist', 'synack-enc28j60.js');
+
+const MEMORY_SCRIPT = `
+var m = function () { return process.memory().usage; };
+var base = m();
+var s = require("synack");
+var loaded = m();
+var drv = { mac: new Uint8Array([2,0,0,0,0,1]), send: function () { return true; }, recv: function () { return 0; }, link: function () { return true; } };
+var st = s.createStack(drv, { ip: "198.18.0.2/24", apps: false, tcp: { sndBuf: 512, rcvBuf: 512 } });
+for (var i = 0; i < 10; i++) st.poll(i * 100);
+var idle = m();
+var a = st.net.connect({ host: "198.18.0.1", port: 80 });
+st.poll(1000);
+var one = m();
+var b = st.net.connect({ host: "198.18.0.1", port: 81 });
+st.poll(1001);
+var two = m();
+var c = st.tcp.conns[1];
+var rings = E.getSizeOf(c.sb) + E.getSizeOf(c.rb);
+var mem = process.memory();
+print("FIG " + JSON.stringify({ total: mem.total, blocksize: mem.blocksize, base: base, loaded: loaded - base, idle: idle - base, conn: two - one, rings: rings }));
+quit();
+`;
+
+const SEGMENT_SCRIPT = `
+var s = require("synack");
+function drv(mac, q) {
+  return { mac: new Uint8Array(mac), q: q, recv: function () { return 0; }, link: function () { return true; },
+    send: function (f, len) { var c = new Uint8Array(len); c.set(f.subarray(0, len)); q.push(c); return true; } };
+}
+var ab = [], ba = [];
+var tcpCfg = { sndBuf: 3000, rcvBuf: 3000, maxConns: 2, delAckMs: 100 };
+var A = s.createStack(drv([2,0,0,0,0,1], ab), { ip: "198.18.0.1/24", apps: false, tcp: tcpCfg });
+var B = s.createStack(drv([2,0,0,0,0,2], ba), { ip: "198.18.0.2/24", apps: false, tcp: tcpCfg });
+var now = 0;
+function deliver(q, to) { while (q.length) { var f = q.shift(); to.iface.input(f, f.length); } }
+function step() { now += 1; A.poll(now); B.poll(now); deliver(ab, B); deliver(ba, A); }
+var bc = null;
+B.tcp.listen(5001, function (c) { bc = c; });
+var user = { onConnect: function () {}, onReadable: function () {}, onEnd: function () {}, onWritable: function () {}, onClose: function () {} };
+var ac = A.tcp.connect(0xc6120002, 5001, user);
+for (var i = 0; i < 50 && !bc; i++) step();
+var data = new Uint8Array(1460); for (i = 0; i < 1460; i++) data[i] = i & 255;
+var sink = new Uint8Array(3000);
+var N = 200, spent = 0, acks = 0, bytes = 0, segs = 0;
+for (var k = 0; k < N; k++) {
+  A.tcp.send(ac, data, 0, 1460);
+  while (ab.length) {
+    var f = ab.shift();
+    var before = ba.length;
+    var t0 = getTime();
+    B.iface.input(f, f.length);
+    spent += getTime() - t0;
+    segs++;
+    acks += ba.length - before;
+    bytes += B.tcp.recv(bc, sink, 0, 3000);
+    deliver(ba, A);
+  }
+  now += 1; A.poll(now); B.poll(now); deliver(ba, A); deliver(ab, B);
+}
+var L = 20000, t1 = getTime(); for (var j = 0; j < L; j++) {} var loop = (getTime() - t1) / L;
+print("SEG " + JSON.stringify({ perSegmentMs: spent / segs * 1000, loopIterMs: loop * 1000, ratio: (spent / segs) / loop, segments: segs, acks: acks, bytes: bytes }));
+quit();
+`;
+
+function parse<T>(out: string, tag: string): T | string {
+  const line = out.split('\n').find((l) => l.startsWith(tag + ' '));
+  return line ? JSON.parse(line.slice(tag.length + 1)) as T : out.slice(0, 800);
+}
+
+/** Memory figures; a string is the interpreter's output when the script did not finish. */
+export async function memoryFigures(bundle = chipBundle): Promise<EspruinoFigures | string> {
+  return parse<EspruinoFigures>((await runWithBundle(MEMORY_SCRIPT, 60000, bundle)).out, 'FIG');
+}
+
+/** The segment cost with the bundle in Storage (as on a board), or in RAM: the Linux build
+ *  emulates flash with a file, so code run from Storage is slower there than on a board, where
+ *  flash is memory-mapped; the two figures bound the board's. */
+export async function segmentCost(fromRam: boolean, bundle = chipBundle): Promise<SegmentCost | string> {
+  const run = fromRam
+    ? await runEspruino('Modules.addCached("synack", ' + JSON.stringify(readFileSync(bundle, 'utf8')) + ');\n' + SEGMENT_SCRIPT, 120000)
+    : await runWithBundle(SEGMENT_SCRIPT, 120000, bundle);
+  return parse<SegmentCost>(run.out, 'SEG');
+}
+
+if (process.argv[1] && /bench[\\/]espruino\.ts$/.test(process.argv[1])) {
+  memoryFigures().then((f) => { console.log(f); return segmentCost(true); }).then((f) => console.log(f));
+}

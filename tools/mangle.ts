@@ -1,0 +1,96 @@
+// Which property names the build may shorten. On the board a property name costs flash in the
+// bundle and RAM in every object that holds it (../shared/espruino.md: a property of at most 4
+// characters holding a small integer takes 1 block, a longer name 2), so names nobody outside
+// the firmware can see are renamed by esbuild's mangleProps.
+//
+// A name is shortened when the firmware declares it only as `private` class members or members
+// tagged `@internal`, and nowhere as a public member of a class, interface or type literal, and
+// it is not a property of anything built in (JavaScript's globals and prototypes, and the
+// Espruino API the firmware calls). esbuild renames a name everywhere, so one public use of a
+// name keeps it whole. Quoted accesses (`o["name"]`) are never renamed: the firmware does not use
+// them for its own members.
+import ts from 'typescript';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Properties of Espruino's own objects the firmware touches (SPI, pins, E, Storage, process,
+ *  the NetworkJS adapter contract), which reflection over Node's globals does not list. */
+const ESPRUINO_NAMES = [
+  'send', 'setup', 'write', 'read', 'reset', 'mode', 'sum', 'hwRand', 'toString', 'toUint8Array', 'getSizeOf',
+  'memory', 'free', 'usage', 'total', 'blocksize', 'create', 'close', 'accept', 'recv', 'exports', 'env',
+  'mosi', 'miso', 'sck', 'baud', 'erase', 'list', 'readArrayBuffer',
+];
+
+function builtinNames(): Set<string> {
+  const names = new Set<string>(ESPRUINO_NAMES);
+  const seen = new Set<unknown>();
+  const visit = (o: unknown, depth: number): void => {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o) || depth > 3) return;
+    seen.add(o);
+    for (const k of Object.getOwnPropertyNames(o)) {
+      names.add(k);
+      const d = Object.getOwnPropertyDescriptor(o, k); // values only: getters may have effects
+      if (d && 'value' in d) visit(d.value, depth + 1);
+    }
+    visit(Object.getPrototypeOf(o), depth + 1);
+    if (typeof o === 'function' && (o as { prototype?: unknown }).prototype) visit((o as { prototype: unknown }).prototype, depth + 1);
+  };
+  visit(globalThis, 0);
+  return names;
+}
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (n.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+function memberName(n: ts.Node): string | null {
+  const name = (n as { name?: ts.Node }).name;
+  if (!name) return null;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return null; // quoted or computed names stay as written
+}
+
+function isInternal(n: ts.Node): boolean {
+  if (ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Private) return true;
+  return ts.getJSDocTags(n).some((t) => t.tagName.text === 'internal');
+}
+
+/** The property names the build shortens, from the firmware's sources under `dir`. */
+export function mangleableNames(dir: string): string[] {
+  const internal = new Set<string>();
+  const visible = new Set<string>();
+  for (const file of tsFiles(dir)) {
+    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2020, true);
+    const walk = (n: ts.Node): void => {
+      if (ts.isPropertyDeclaration(n) || ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) ||
+        ts.isPropertySignature(n) || ts.isMethodSignature(n)) {
+        const name = memberName(n);
+        if (name) (isInternal(n) ? internal : visible).add(name);
+      } else if (ts.isParameter(n) && ts.isConstructorDeclaration(n.parent) && ts.getCombinedModifierFlags(n) & ts.ModifierFlags.ParameterPropertyModifier) {
+        const name = memberName(n);
+        if (name) (isInternal(n) ? internal : visible).add(name);
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(sf);
+  }
+  const builtins = builtinNames();
+  return [...internal].filter((n) => !visible.has(n) && !builtins.has(n)).sort();
+}
+
+/** The esbuild option: a regular expression matching exactly those names. */
+export function mangleRegExp(dir: string): RegExp {
+  const names = mangleableNames(dir);
+  return new RegExp(names.length ? '^(' + names.join('|') + ')$' : '^$');
+}
+
+if (process.argv[1] && /tools[\\/]mangle\.ts$/.test(process.argv[1])) {
+  const names = mangleableNames(join(import.meta.dirname, '..', 'firmware'));
+  console.log(names.length + ' names shortened:\n' + names.join(' '));
+}
