@@ -5,6 +5,7 @@
 // synack stack that plays the LAN peer.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { join } from 'node:path';
 import { espruinoPath, runWithBundle, skipReason } from './helpers/espruino.ts';
 
 const SCRIPT = "if (process.memory().total <= 5100 && process.memory().blocksize === 13) { print(\"HTTPSKIP\"); quit(); }\nvar s = require(\"synack\");\nvar ab = [], ba = [];\nfunction drv(mac, out, inq) {\n  return { mac: new Uint8Array(mac), send: function (f, len) { out.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },\n    recv: function (buf) { var f = inq.shift(); if (!f) return 0; buf.set(f); return f.length; }, link: function () { return true; } };\n}\nvar board = s.start({ driver: drv([2,0,0,0,0,2], ab, ba), ip: \"198.18.0.2/24\", apps: false, idlePollMs: 5 });\nvar peer = s.createStack(drv([2,0,0,0,0,1], ba, ab), { ip: \"198.18.0.1/24\", apps: false });\nsetInterval(function () { peer.poll(getTime() * 1000); }, 5);\nrequire(\"http\").createServer(function (req, res) { res.writeHead(200, {\"Content-Type\": \"text/plain\"}); res.end(\"hello from espruino http\"); }).listen(80);\nsetTimeout(function () {\n  var c = peer.net.connect({ host: \"198.18.0.2\", port: 80 }); var got = \"\";\n  c.on(\"connect\", function () { c.write(\"GET / HTTP/1.0\\r\\n\\r\\n\"); });\n  c.on(\"data\", function (d) { got += E.toString(d); });\n  c.on(\"end\", function () { c.end(); });\n  c.on(\"close\", function () {\n    print(\"HTTPSERVER \" + JSON.stringify(got));\n    peer.net.createServer(function (sk) { sk.on(\"data\", function () { sk.end(\"HTTP/1.0 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello\"); }); }).listen(8080);\n    require(\"http\").get(\"http://198.18.0.1:8080/\", function (res) { var body = \"\"; res.on(\"data\", function (d) { body += d; }); res.on(\"close\", function () { print(\"HTTPGET \" + body); quit(); }); });\n  });\n}, 300);\nsetTimeout(function () { print(\"TIMEOUT\"); quit(); }, 15000);\n";
@@ -13,7 +14,7 @@ if (!espruinoPath()) {
   console.log(skipReason);
 } else {
   test('Espruino http.createServer and http.get over synack (NetworkJS)', async () => {
-    const r = await runWithBundle(SCRIPT, 60000);
+    const r = await runWithBundle(SCRIPT, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.js'));
     if (/HTTPSKIP/.test(r.out)) { console.log('skipped: needs more memory than a Pico layout'); return; }
     assert.match(r.out, /HTTPSERVER "HTTP\/1\.1 200 OK\\r\\nServer: Espruino[^"]*hello from espruino http"/, r.out);
     assert.match(r.out, /HTTPGET hello/, r.out);

@@ -10,6 +10,7 @@ import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { FaultInjector, type FaultConfig } from '../host-sim/faults.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
+import { join } from 'node:path';
 import { loadBundle } from './helpers/bundle.ts';
 
 const MiB = 1 << 20;
@@ -101,6 +102,13 @@ test('the same through the built bundle, clean and with faults', () => {
   const synack = loadBundle();
   verify(exchange(synack.createStack, null));
   verify(exchange(synack.createStack, { loss: 0.05, reorder: 0.25, duplicate: 0.05, corrupt: 0.01 }, 3));
+});
+
+test('the same through each board bundle (internal names shortened), with faults', () => {
+  for (const chip of ['enc28j60', 'w5500']) {
+    const synack = loadBundle(join(import.meta.dirname, '..', 'dist', `synack-${chip}.js`));
+    verify(exchange(synack.createStack, { loss: 0.05, reorder: 0.25, duplicate: 0.05, corrupt: 0.01 }, 5));
+  }
 });
 
 test.run();

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
-import { mangleRegExp } from './mangle.ts';
+import { mangleRegExp, PUBLIC_TYPES } from './mangle.ts';
 import { inlineConstants } from './inline-consts.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
 
@@ -21,7 +21,7 @@ const dist = join(root, 'dist');
  *  module.exports itself, so no esbuild runtime helper (__export, __toCommonJS: getters via
  *  defineProperty) is emitted. Target ES2019 lowers `?.`, `??`, `**`-free code stays as written;
  *  class fields become constructor assignments (useDefineForClassFields is false). */
-export async function bundle(entry: string, minify: boolean): Promise<string> {
+export async function bundle(entry: string, minify: boolean, board = false): Promise<string> {
   const r = await build({
     entryPoints: [entry],
     bundle: true,
@@ -32,7 +32,7 @@ export async function bundle(entry: string, minify: boolean): Promise<string> {
     minify,
     // Names only the firmware sees are shortened (tools/mangle.ts): fewer bytes in Storage and
     // fewer RAM blocks per object on the board. The readable bundle keeps them.
-    mangleProps: minify ? mangleRegExp(join(root, 'firmware')) : undefined,
+    mangleProps: minify ? mangleRegExp(join(root, 'firmware'), board ? PUBLIC_TYPES : undefined) : undefined,
     legalComments: 'none',
     charset: 'ascii',
     treeShaking: true,
@@ -55,8 +55,8 @@ export const BUNDLES: { name: string; entry: string; board: boolean }[] = [
 ];
 
 /** Builds one bundle into dist/NAME.js and dist/NAME.debug.js, after the Espruino gate. */
-export async function buildFirmware(entry = join(root, 'firmware', 'index.ts'), name = 'synack'): Promise<BuildResult> {
-  const code = await bundle(entry, true);
+export async function buildFirmware(entry = join(root, 'firmware', 'index.ts'), name = 'synack', board = false): Promise<BuildResult> {
+  const code = await bundle(entry, true, board);
   const debug = await bundle(entry, false);
   const problems = gate(code).concat(gate(debug));
   if (problems.length) {
@@ -73,7 +73,7 @@ export async function buildFirmware(entry = join(root, 'firmware', 'index.ts'), 
 /** Builds every bundle; fails when a board bundle is over its ceiling (tools/budgets.ts). */
 export async function buildAll(): Promise<BuildResult[]> {
   const out: BuildResult[] = [];
-  for (const b of BUNDLES) out.push(await buildFirmware(join(root, 'firmware', b.entry), b.name));
+  for (const b of BUNDLES) out.push(await buildFirmware(join(root, 'firmware', b.entry), b.name, b.board));
   const over = out.filter((r) => BUNDLES.find((b) => b.name === r.name)!.board && r.bytes > BUNDLE_CEILING);
   if (over.length) {
     throw new Error(over.map((r) => `dist/${r.name}.js is ${r.bytes} bytes, over the ${BUNDLE_CEILING}-byte ceiling in tools/budgets.ts`).join('\n') +

@@ -61,8 +61,29 @@ function isInternal(n: ts.Node): boolean {
   return ts.getJSDocTags(n).some((t) => t.tagName.text === 'internal');
 }
 
-/** The property names the build shortens, from the firmware's sources under `dir`. */
-export function mangleableNames(dir: string): string[] {
+/** The types a board bundle's user can see: their members keep their names in the board
+ *  bundles, where every other member the firmware declares is shortened. */
+export const PUBLIC_TYPES = [
+  'BoardConfig', 'Board', 'EspruinoSpi', 'StackConfig', 'Stack', 'TcpConfig', 'Tcp', 'AppsConfig', 'Status', 'StatusConnection',
+  'EthernetDriver', 'Enc28j60Options', 'W5500Options', 'InterfaceConfig', 'Interface', 'DnsClient', 'DhcpClient', 'DhcpOptions',
+  'Emitter', 'Socket', 'Server', 'SocketOptions', 'ConnectOptions', 'AppSocket', 'AppServer', 'AppNet', 'NetworkJsAdapter',
+];
+
+/** True if the member is declared in one of the public types (or a type literal inside one, or
+ *  a type literal outside any named type: those describe arguments and results, kept whole). */
+function inPublicType(n: ts.Node, publicTypes: string[]): boolean {
+  for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
+    if (ts.isClassDeclaration(p) || ts.isInterfaceDeclaration(p) || ts.isTypeAliasDeclaration(p)) {
+      return !!p.name && publicTypes.includes(p.name.text);
+    }
+  }
+  return true;
+}
+
+/** The property names the build shortens, from the firmware's sources under `dir`: with
+ *  `publicTypes`, every declared member except those of the public types (board bundles);
+ *  without, only private and @internal members (the full bundle, whose internals tests read). */
+export function mangleableNames(dir: string, publicTypes?: string[]): string[] {
   const internal = new Set<string>();
   const visible = new Set<string>();
   for (const file of tsFiles(dir)) {
@@ -71,10 +92,10 @@ export function mangleableNames(dir: string): string[] {
       if (ts.isPropertyDeclaration(n) || ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) ||
         ts.isPropertySignature(n) || ts.isMethodSignature(n)) {
         const name = memberName(n);
-        if (name) (isInternal(n) ? internal : visible).add(name);
+        if (name) (isInternal(n) || (publicTypes && !inPublicType(n, publicTypes)) ? internal : visible).add(name);
       } else if (ts.isParameter(n) && ts.isConstructorDeclaration(n.parent) && ts.getCombinedModifierFlags(n) & ts.ModifierFlags.ParameterPropertyModifier) {
         const name = memberName(n);
-        if (name) (isInternal(n) ? internal : visible).add(name);
+        if (name) (isInternal(n) || (publicTypes && !inPublicType(n, publicTypes)) ? internal : visible).add(name);
       }
       ts.forEachChild(n, walk);
     };
@@ -85,12 +106,14 @@ export function mangleableNames(dir: string): string[] {
 }
 
 /** The esbuild option: a regular expression matching exactly those names. */
-export function mangleRegExp(dir: string): RegExp {
-  const names = mangleableNames(dir);
+export function mangleRegExp(dir: string, publicTypes?: string[]): RegExp {
+  const names = mangleableNames(dir, publicTypes);
   return new RegExp(names.length ? '^(' + names.join('|') + ')$' : '^$');
 }
 
 if (process.argv[1] && /tools[\\/]mangle\.ts$/.test(process.argv[1])) {
-  const names = mangleableNames(join(import.meta.dirname, '..', 'firmware'));
-  console.log(names.length + ' names shortened:\n' + names.join(' '));
+  const dir = join(import.meta.dirname, '..', 'firmware');
+  console.log('full bundle: ' + mangleableNames(dir).length + ' names shortened');
+  const names = mangleableNames(dir, PUBLIC_TYPES);
+  console.log('board bundles: ' + names.length + ' names shortened:\n' + names.join(' '));
 }
