@@ -7,6 +7,7 @@ import { createStack, hasApps, useApps, type AppsStarter, type Stack } from './s
 import type { AppsConfig } from './apps/index.ts';
 import type { TcpConfig } from './tcp/tcp.ts';
 import { networkjs } from './socket/networkjs.ts';
+import { parseMac } from './wire/ethernet.ts';
 
 declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
@@ -69,19 +70,6 @@ export function espruinoSpiBus(spi: EspruinoSpi, cs: unknown): SpiBus {
       return out;
     },
   };
-}
-
-function parseMac(s: string): Uint8Array {
-  const p = s.split(':');
-  const m = new Uint8Array(6);
-  if (p.length !== 6) throw new Error('bad mac "' + s + '": use six hex bytes like "02:00:5e:00:00:02"');
-  for (let i = 0; i < 6; i++) {
-    const v = parseInt(p[i], 16);
-    if (!(v >= 0 && v <= 255)) throw new Error('bad mac "' + s + '": use six hex bytes like "02:00:5e:00:00:02"');
-    m[i] = v;
-  }
-  if (m[0] & 1) throw new Error('bad mac "' + s + '": the first byte must be even (unicast)');
-  return m;
 }
 
 /** A stable locally administered MAC from the board's serial number (or random). */

@@ -3,6 +3,7 @@
 // board's timer would poll it.
 import { createStack, type Stack, type StackConfig } from '../firmware/stack.ts';
 import '../firmware/apps/register.ts';
+import { parseMac } from '../firmware/wire/ethernet.ts';
 import type { VirtualClock } from './clock.ts';
 import type { Segment } from './segment.ts';
 import { SimHost } from './nic.ts';
@@ -22,13 +23,8 @@ export function randomMac(): Uint8Array {
   return new Uint8Array(m);
 }
 
-export function parseMac(s: string): Uint8Array {
-  const m = /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(s);
-  if (!m) throw new Error(`bad mac "${s}": use six hex bytes like 02:00:5e:00:00:02`);
-  const b = new Uint8Array(m.slice(1).map((x) => parseInt(x, 16)));
-  if (b[0] & 1) throw new Error(`bad mac "${s}": a station address must be unicast (first byte even)`);
-  return b;
-}
+/** The firmware's parser: the simulator's --mac takes what a board's config takes. */
+export { parseMac };
 
 export class SimBoard {
   readonly chip: AttachedChip;

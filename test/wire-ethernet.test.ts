@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { hex, toHex } from './helpers/hex.ts';
 import { getU16, putU16, getU32, putU32 } from '../firmware/wire/bytes.ts';
 import {
-  ethParse, ethType, emitEthernet, macEquals, macIsBroadcast, macIsGroup, macToString, MAC_BROADCAST,
+  ethParse, ethType, emitEthernet, macEquals, macIsBroadcast, macIsGroup, macToString, MAC_BROADCAST, parseMac,
   ETH_OK, ETH_TRUNCATED, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETH_HEADER_LEN,
 } from '../firmware/wire/ethernet.ts';
 
@@ -45,6 +45,14 @@ test('MAC helpers', () => {
   assert.ok(macIsGroup(hex('01005e000001'), 0));
   assert.not.ok(macIsGroup(m, 0));
   assert.is(macToString(m, 0), '02:00:00:00:00:01');
+});
+
+test('parseMac: six pairs of hex digits, a unicast station address, one-line errors', () => {
+  assert.equal([...parseMac('02:00:5E:00:00:0a')], [2, 0, 0x5e, 0, 0, 10]);
+  for (const bad of ['zz', '02:00:5e:00:00', '02:00:5e:00:00:1g', '2:00:5e:00:00:02', '02-00-5e-00-00-02']) {
+    assert.throws(() => parseMac(bad), /^bad mac ".*": use six hex bytes like 02:00:5e:00:00:02$/);
+  }
+  assert.throws(() => parseMac('01:00:5e:00:00:01'), /must be unicast/);
 });
 
 test.run();

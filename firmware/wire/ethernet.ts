@@ -53,6 +53,18 @@ export function macIsGroup(buf: Uint8Array, off: number): boolean {
 /** ff:ff:ff:ff:ff:ff. Never write into it. */
 export const MAC_BROADCAST = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
 
+/** Parses "02:00:5e:00:00:02" (six pairs of hex digits) into a station address; throws one line
+ *  naming the expected form, or saying a group address cannot be a station's. The board's
+ *  configuration and the simulator's command line both use it. */
+export function parseMac(s: string): Uint8Array {
+  const m = /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(s);
+  if (!m) throw new Error('bad mac "' + s + '": use six hex bytes like 02:00:5e:00:00:02');
+  const b = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) b[i] = parseInt(m[i + 1], 16);
+  if (b[0] & 1) throw new Error('bad mac "' + s + '": a station address must be unicast (first byte even)');
+  return b;
+}
+
 /** "02:00:00:00:00:01" style text for logs and tests (allocates: not for the packet path). */
 export function macToString(buf: Uint8Array, off: number): string {
   let s = '';
