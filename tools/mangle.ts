@@ -3,11 +3,11 @@
 // characters holding a small integer takes 1 block, a longer name 2), so names nobody outside
 // the firmware can see are renamed by esbuild's mangleProps.
 //
-// A name is shortened when the firmware declares it only as `private` class members or members
-// tagged `@internal`, and nowhere as a public member of a class, interface or type literal, and
-// it is not a property of anything built in (JavaScript's globals and prototypes, and the
-// Espruino API the firmware calls). esbuild renames a name everywhere, so one public use of a
-// name keeps it whole. Quoted accesses (`o["name"]`) are never renamed: the firmware does not use
+// A name is shortened when every member the firmware declares with it is internal, and it is not
+// a property of anything built in (JavaScript's globals and prototypes, and the Espruino API the
+// firmware calls). Internal means `private` or tagged `@internal` for the full bundle, whose
+// internals the tests read; for the board bundles, anything outside PUBLIC_TYPES. esbuild renames
+// a name everywhere, so one visible member with a name keeps it whole. Quoted accesses (`o["name"]`) are never renamed: the firmware does not use
 // them for its own members.
 import ts from 'typescript';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -56,6 +56,13 @@ function memberName(n: ts.Node): string | null {
   return null; // quoted or computed names stay as written
 }
 
+/** Class and interface members, and constructor parameters that declare properties. */
+function isMember(n: ts.Node): boolean {
+  return ts.isPropertyDeclaration(n) || ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) ||
+    ts.isPropertySignature(n) || ts.isMethodSignature(n) ||
+    (ts.isParameter(n) && ts.isConstructorDeclaration(n.parent) && (ts.getCombinedModifierFlags(n) & ts.ModifierFlags.ParameterPropertyModifier) !== 0);
+}
+
 function isInternal(n: ts.Node): boolean {
   if (ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Private) return true;
   return ts.getJSDocTags(n).some((t) => t.tagName.text === 'internal');
@@ -89,14 +96,8 @@ export function mangleableNames(dir: string, publicTypes?: string[]): string[] {
   for (const file of tsFiles(dir)) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2020, true);
     const walk = (n: ts.Node): void => {
-      if (ts.isPropertyDeclaration(n) || ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) ||
-        ts.isPropertySignature(n) || ts.isMethodSignature(n)) {
-        const name = memberName(n);
-        if (name) (isInternal(n) || (publicTypes && !inPublicType(n, publicTypes)) ? internal : visible).add(name);
-      } else if (ts.isParameter(n) && ts.isConstructorDeclaration(n.parent) && ts.getCombinedModifierFlags(n) & ts.ModifierFlags.ParameterPropertyModifier) {
-        const name = memberName(n);
-        if (name) (isInternal(n) || (publicTypes && !inPublicType(n, publicTypes)) ? internal : visible).add(name);
-      }
+      const name = isMember(n) ? memberName(n) : null;
+      if (name) (isInternal(n) || (publicTypes && !inPublicType(n, publicTypes)) ? internal : visible).add(name);
       ts.forEachChild(n, walk);
     };
     walk(sf);
@@ -105,10 +106,19 @@ export function mangleableNames(dir: string, publicTypes?: string[]): string[] {
   return [...internal].filter((n) => !visible.has(n) && !builtins.has(n)).sort();
 }
 
-/** The esbuild option: a regular expression matching exactly those names. */
+const regExps = new Map<string, RegExp>();
+
+/** The esbuild option: a regular expression matching exactly those names (worked out once per
+ *  build for each kind of bundle: it parses every source file). */
 export function mangleRegExp(dir: string, publicTypes?: string[]): RegExp {
-  const names = mangleableNames(dir, publicTypes);
-  return new RegExp(names.length ? '^(' + names.join('|') + ')$' : '^$');
+  const key = dir + (publicTypes ? '|' + publicTypes.join(',') : '');
+  let re = regExps.get(key);
+  if (!re) {
+    const names = mangleableNames(dir, publicTypes);
+    re = new RegExp(names.length ? '^(' + names.join('|') + ')$' : '^$');
+    regExps.set(key, re);
+  }
+  return re;
 }
 
 if (process.argv[1] && /tools[\\/]mangle\.ts$/.test(process.argv[1])) {
