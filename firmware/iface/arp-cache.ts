@@ -37,6 +37,9 @@ export class ArpCache {
   qLen: Uint16Array;
   /** The entry found last: most traffic goes to one next hop, checked first. */
   last: number;
+  /** Bumped on every change to the table: a header cached from it (the TCP fast ACK) is valid
+   *  while this is unchanged. */
+  gen = 0;
 
   constructor(n: number) {
     this.n = n;
@@ -79,6 +82,7 @@ export class ArpCache {
 
   /** Makes entry i a fresh pending entry for ip at time now. */
   claim(i: number, ip: number, now: number): void {
+    this.gen++;
     this.ip[i] = ip;
     this.st[i] = ARP_PENDING;
     this.t[i] = now;
@@ -90,6 +94,7 @@ export class ArpCache {
 
   /** Records ip -> mac (6 bytes at src[off]) as confirmed at time now. */
   resolve(i: number, src: Uint8Array, off: number, now: number): void {
+    this.gen++;
     const m = this.mac;
     const k = i * 6;
     for (let j = 0; j < 6; j++) m[k + j] = src[off + j];
@@ -99,6 +104,7 @@ export class ArpCache {
   }
 
   free(i: number): void {
+    this.gen++;
     this.st[i] = ARP_FREE;
     this.ip[i] = 0;
     this.q[i] = -1;

@@ -25,7 +25,7 @@ import {
 import {
   ipv4Parse, ipv4Src, emitIpv4, prefixMask, IPV4_OK, IPV4_TRUNCATED,
   IPV4_BAD_VERSION, IPV4_BAD_IHL, IPV4_BAD_LENGTH, IPV4_BAD_CHECKSUM, IPV4_PROTO, IPV4_HEADER_LEN,
-  IP_PROTO_ICMP, IP_PROTO_UDP, IP_BROADCAST,
+  IP_PROTO_ICMP, IP_PROTO_TCP, IP_PROTO_UDP, IP_BROADCAST,
 } from '../wire/ipv4.ts';
 import {
   icmpParse, emitIcmp, emitIcmpEcho, ICMP_OK, ICMP_TRUNCATED, ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY, ICMP_DEST_UNREACH,
@@ -91,11 +91,16 @@ export class Interface {
   arpDue: number;
   /** Next IP identification. */
   ipId: number;
+  /** After sendIpv4: nonzero if the frame went straight to a resolved next hop, then the time
+   *  until which its Ethernet and IP headers may be reused (see ArpCache.gen). */
+  txReuseUntil = 0;
   /** Time of the last ICMP error sent. */
   lastIcmpErr: number;
   /** Registered protocol handlers (parallel arrays, no Map in Espruino). */
   protos: number[];
   handlers: ProtocolHandler[];
+  /** The handler of protocol 6, found without the search on the per-packet path. */
+  tcp: ProtocolHandler | null = null;
   /** Bound UDP ports and their receivers (parallel arrays). */
   udpPorts: number[];
   udpHandlers: UdpHandler[];
@@ -144,6 +149,7 @@ export class Interface {
     this.gateway = gateway >>> 0;
     this.mask = prefixMask(prefix);
     this.bcast = prefix >= 31 || prefix <= 0 ? IP_BROADCAST : (this.ip | ~this.mask) >>> 0;
+    this.arp.gen++; // headers cached with the old address are stale
     if (this.ip !== 0) this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, this.ip);
   }
 
@@ -153,11 +159,13 @@ export class Interface {
     for (let i = 0; i < this.protos.length; i++) {
       if (this.protos[i] === proto) {
         this.handlers[i] = handler;
+        if (proto === IP_PROTO_TCP) this.tcp = handler;
         return;
       }
     }
     this.protos.push(proto);
     this.handlers.push(handler);
+    if (proto === IP_PROTO_TCP) this.tcp = handler;
   }
 
   /** Binds a UDP port; false if it is 0, out of range or already bound. */
@@ -232,6 +240,7 @@ export class Interface {
    *  queued. */
   sendIpv4(dst: number, proto: number, l4len: number): boolean {
     const c = this.counters;
+    this.txReuseUntil = 0;
     if (IPV4_HEADER_LEN + l4len > this.mtu) {
       c.dropTxTooBig++;
       return false;
@@ -273,7 +282,11 @@ export class Interface {
         a.req[i] = now;
         this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
       }
-      return this.sendFrame(tx, len);
+      // The headers now in tx may be reused (TCP's fast ACK) while arp.gen is unchanged and
+      // until the entry is due for its refresh.
+      const sent = this.sendFrame(tx, len);
+      if (sent) this.txReuseUntil = a.t[i] + ARP_REFRESH_AGE_MS;
+      return sent;
     }
     if (i < 0) {
       i = this.newEntry(hop);
@@ -363,13 +376,15 @@ export class Interface {
       return;
     }
     // A unicast frame for another station (drivers filter; a flooding switch may not).
-    if (!macIsGroup(buf, ETH_DST) && !macEquals(buf, ETH_DST, this.mac, 0)) {
+    // Per-packet path: the comparison written out (macEquals costs a call per frame).
+    const m = this.mac;
+    if ((buf[ETH_DST] & 1) === 0 && (buf[5] !== m[5] || buf[4] !== m[4] || buf[3] !== m[3] || buf[2] !== m[2] ||
+      buf[1] !== m[1] || buf[0] !== m[0])) {
       c.dropEthNotUs++;
       return;
     }
-    const type = (buf[ETH_TYPE] << 8) | buf[ETH_TYPE + 1];
-    if (type === ETHERTYPE_IPV4) this.inputIpv4(buf, len);
-    else if (type === ETHERTYPE_ARP) this.inputArp(buf, len);
+    if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0) this.inputIpv4(buf, len); // 0x0800
+    else if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 6) this.inputArp(buf, len); // 0x0806
     else c.dropEthType++;
   }
 
@@ -471,7 +486,7 @@ export class Interface {
       this.inputIcmp(buf, lo, l4len, src, dst, bcast);
       return;
     }
-    const h = this.handlerOf(proto);
+    const h = proto === IP_PROTO_TCP && this.tcp ? this.tcp : this.handlerOf(proto);
     if (!h) {
       c.dropIpProto++;
       return;

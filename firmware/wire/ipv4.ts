@@ -1,7 +1,7 @@
 // IPv4 header (RFC 791). Options are skipped by IHL, never interpreted; fragments are reported
 // (the stack does not reassemble).
 import { getU16, getU32 } from './bytes.ts';
-import { checksum } from './checksum.ts';
+import { checksum, checksumWith } from './checksum.ts';
 
 export const IPV4_VER_IHL = 0;
 export const IPV4_TOS = 1;
@@ -53,7 +53,7 @@ export function ipv4Parse(buf: Uint8Array, off: number, len: number): number {
   // Per-packet path: byte reads inlined (a call costs more than the arithmetic in Espruino).
   const total = (buf[off + 2] << 8) | buf[off + 3];
   if (total < hl || total > len) return IPV4_BAD_LENGTH;
-  if (checksum(buf, off, hl) !== 0) return IPV4_BAD_CHECKSUM;
+  if (checksumWith(buf, off, hl, 0) !== 0) return IPV4_BAD_CHECKSUM;
   // MF set or a fragment offset: flags/offset byte 6 without DF and reserved bits, and byte 7.
   if ((buf[off + 6] & 0x3f) !== 0 || buf[off + 7] !== 0) return IPV4_FRAGMENT;
   return IPV4_OK;

@@ -2,7 +2,7 @@
 // SACK-permitted RFC 2018, timestamps RFC 7323 3, NOP, EOL): named offsets, read helpers, an
 // options parser that fills a reused object and reports a malformed list as a status, and emit.
 import { getU16, getU32, putU16, putU32 } from './bytes.ts';
-import { fold, pseudoSum, sum16 } from './checksum.ts';
+import { checksumWith, fold, pseudoSum, sum16 } from './checksum.ts';
 
 export const TCP_SRC_PORT = 0;
 export const TCP_DST_PORT = 2;
@@ -56,10 +56,11 @@ export function tcpWindow(b: Uint8Array, o: number): number { return getU16(b, o
 
 /** Validates a segment at b[o..o+len) from src to dst: header length and checksum. */
 export function tcpParse(b: Uint8Array, o: number, len: number, src: number, dst: number): number {
+  // Per-packet path: the header length and the pseudo-header sum (RFC 9293 3.1) written out.
   if (len < TCP_HEADER_LEN) return TCP_TRUNCATED;
-  const hl = tcpHeaderLen(b, o);
+  const hl = (b[o + TCP_DATA_OFF] >> 4) << 2;
   if (hl < TCP_HEADER_LEN || hl > len) return TCP_BAD_OFFSET;
-  if (fold(sum16(b, o, len, pseudoSum(src, dst, IP_PROTO_TCP, len))) !== 0) return TCP_BAD_CHECKSUM;
+  if (checksumWith(b, o, len, (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IP_PROTO_TCP + len) !== 0) return TCP_BAD_CHECKSUM;
   return TCP_OK;
 }
 

@@ -1,0 +1,161 @@
+// Header prediction and the fast ACK, over a real Interface on a fake driver: the peer's
+// segments are built here byte by byte; what the stack sends is compared with frames built
+// independently (test/helpers/frames.ts), so the template ACK must equal what the full path
+// would send, checksums included.
+//
+//      peer (198.18.0.2:40000)                      us (198.18.0.1:80), ESTABLISHED
+//   1. <SEQ=1001><ACK=ISS+1><DATA 1000>  -->  predicted, ACK delayed
+//   2. <SEQ=2001><ACK=ISS+1><DATA 1000>  -->  predicted    <--  <SEQ=ISS+1><ACK=3001> (full path, kept)
+//   3. <SEQ=3001> ... 4. <SEQ=4001> ...  -->  predicted    <--  <SEQ=ISS+1><ACK=5001> (from the template)
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setup } from './helpers/iface-setup.ts';
+import { Tcp, ESTABLISHED, type Conn } from '../firmware/tcp/tcp.ts';
+import { segment, Recorder } from './helpers/tcp-fixture.ts';
+import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16 } from './helpers/frames.ts';
+
+const ACK = 0x10, PSH = 0x08, FIN = 0x01;
+const PEER_PORT = 40000, PORT = 80;
+
+function fromPeer(seq: number, ack: number, flags: number, data: Uint8Array, opts: { win?: number; mss?: number; mac?: Uint8Array } = {}): Uint8Array {
+  return eth(US_MAC, opts.mac || PEER_MAC, 0x0800, ipv4(PEER, US, 6, segment(PEER, US, PEER_PORT, PORT, seq, ack, flags, { win: opts.win ?? 8192, data, mss: opts.mss })));
+}
+
+const be32 = (f: Uint8Array, o: number) => ((f[o] << 24) | (f[o + 1] << 16) | (f[o + 2] << 8) | f[o + 3]) >>> 0;
+const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 255);
+
+/** An ESTABLISHED connection on port 80, the peer's next sequence number 1001. */
+function established(rcvBuf = 4096) {
+  const { d, ifc } = setup();
+  const tcp = new Tcp(ifc as any, { rcvBuf, sndBuf: 2048 });
+  const user = new Recorder(tcp);
+  const box: { conn: Conn | null } = { conn: null };
+  tcp.listen(PORT, (c) => { box.conn = c; c.user = user; });
+  const syn = fromPeer(1000, 0, 0x02, new Uint8Array(0), { mss: 1460 });
+  ifc.input(syn, syn.length);
+  const synAck = d.take()[0];
+  const iss = be32(synAck, 38);
+  const f = fromPeer(1001, iss + 1, ACK, new Uint8Array(0));
+  ifc.input(f, f.length);
+  const conn = box.conn as Conn | null;
+  if (!conn) throw new Error('not accepted');
+  assert.is(conn.state, ESTABLISHED);
+  return { d, ifc, tcp, user, conn, iss };
+}
+
+/** The pure ACK we expect, built from scratch: IPv4 with DF, TTL 64, the given identification. */
+function expectedAck(id: number, seq: number, ack: number, win: number, mac = PEER_MAC): Uint8Array {
+  const t = segment(US, PEER, PORT, PEER_PORT, seq, ack, ACK, { win });
+  return eth(mac, US_MAC, 0x0800, ipv4(US, PEER, 6, t, { id }));
+}
+
+const ipId = (f: Uint8Array) => (f[18] << 8) | f[19];
+
+test('ESTABLISHED: in-order data is predicted; the second ACK comes from the template, equal to a freshly built one', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  // The application reads nothing yet: no window update ACK interleaves.
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const data = [0, 1, 2, 3].map((i) => bytes(1000, i));
+  let seq = 1001;
+  const acks: Uint8Array[] = [];
+  for (const p of data) {
+    const f = fromPeer(seq, iss + 1, ACK | PSH, p);
+    ifc.input(f, f.length);
+    seq += 1000;
+    acks.push(...d.take());
+  }
+  assert.is(tcp.counters.predicted, 4);
+  assert.is(acks.length, 2, 'every second segment is ACKed at once');
+  assert.is(tcp.counters.fastAcks, 1, 'the first ACK is built by the full path and kept, the second comes from it');
+  // The window shrinks by what the application has not read: 8192 - 2000, then 8192 - 4000.
+  assert.equal(acks[0], expectedAck(ipId(acks[0]), iss + 1, 3001, 6192));
+  assert.equal(acks[1], expectedAck((ipId(acks[0]) + 1) & 0xffff, iss + 1, 5001, 4192));
+  const got = new Uint8Array(4000);
+  assert.is(tcp.recv(conn, got, 0, 4000), 4000);
+  assert.equal(got, cat(...data));
+});
+
+test('ESTABLISHED: a new window, an ACK of new data, out-of-order data, a FIN or options take the full path', () => {
+  const { d, tcp, ifc, user, conn, iss } = established();
+  const send = (f: Uint8Array) => ifc.input(f, f.length);
+  send(fromPeer(1001, iss + 1, ACK, bytes(100, 1), { win: 9000 }));   // window changed
+  send(fromPeer(1201, iss + 1, ACK, bytes(100, 3)));                  // out of order (hole at 1101)
+  send(fromPeer(1101, iss + 1, ACK, bytes(100, 2)));                  // fills the hole: ranges held
+  send(fromPeer(1301, iss + 1, ACK | FIN, bytes(100, 4)));            // FIN
+  assert.is(tcp.counters.predicted, 0);
+  assert.equal(Uint8Array.from(user.data), cat(bytes(100, 1), bytes(100, 2), bytes(100, 3), bytes(100, 4)));
+  assert.is(conn.stateName, 'CLOSE-WAIT');
+  d.take();
+  // A segment with options (an MSS option: unusual but legal) is not predicted either.
+  const { ifc: ifc2, tcp: tcp2, iss: iss2, user: user2 } = established();
+  const f = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 6, segment(PEER, US, PEER_PORT, PORT, 1001, iss2 + 1, ACK, { data: bytes(10, 5), mss: 1400 })));
+  ifc2.input(f, f.length);
+  assert.is(tcp2.counters.predicted, 0);
+  assert.equal(Uint8Array.from(user2.data), bytes(10, 5));
+});
+
+test('ESTABLISHED: the ACK of new data in a data segment takes the full path, then prediction resumes', () => {
+  const { d, tcp, ifc, conn, iss } = established();
+  tcp.send(conn, bytes(10, 9), 0, 10);
+  d.take();
+  const send = (f: Uint8Array) => ifc.input(f, f.length);
+  send(fromPeer(1001, iss + 11, ACK, bytes(50, 1)));  // acknowledges our 10 bytes
+  assert.is(tcp.counters.predicted, 0);
+  assert.is(conn.sndUna, (iss + 11) >>> 0);
+  send(fromPeer(1051, iss + 11, ACK, bytes(50, 2)));
+  assert.is(tcp.counters.predicted, 1);
+});
+
+test('the fast ACK follows the ARP table: a new MAC for the peer is used for the next ACK', () => {
+  const { d, ifc, tcp, iss } = established();
+  let seq = 1001;
+  const two = (mac?: Uint8Array) => {
+    for (let i = 0; i < 2; i++) { const f = fromPeer(seq, iss + 1, ACK, bytes(500, i), { mac }); ifc.input(f, f.length); seq += 500; }
+    return d.take();
+  };
+  two(); two(); // the second ACK from the template
+  assert.is(tcp.counters.fastAcks, 1);
+  const NEW_MAC = Uint8Array.of(2, 0, 0, 0, 0, 0x22);
+  const a = arp(2, NEW_MAC, PEER, US_MAC, US);
+  ifc.input(eth(US_MAC, NEW_MAC, 0x0806, a), 42);
+  const acks = two(NEW_MAC);
+  assert.is(acks.length, 1);
+  assert.equal(acks[0].subarray(0, 6), NEW_MAC);
+  assert.is(tcp.counters.fastAcks, 1, 'rebuilt by the full path after the change');
+  const next = two(NEW_MAC);
+  assert.equal(next[0].subarray(0, 6), NEW_MAC);
+  assert.is(tcp.counters.fastAcks, 2);
+});
+
+test('predicted data wraps around the end of the receive ring intact', () => {
+  const { ifc, conn, iss, tcp } = established(3000);
+  const got: number[] = [];
+  // Read only when asked, so the ring's head moves and later segments wrap.
+  conn.user = { onConnect() {}, onEnd() {}, onWritable() {}, onClose() {}, onReadable(c: Conn) {
+    const b = new Uint8Array(Math.min(c.readable, 700)); tcp.recv(c, b, 0, b.length); got.push(...b);
+  } };
+  const all: Uint8Array[] = [];
+  let seq = 1001;
+  for (let i = 0; i < 12; i++) {
+    const p = bytes(900, i);
+    all.push(p);
+    const f = fromPeer(seq, iss + 1, ACK, p, { win: 8192 });
+    ifc.input(f, f.length);
+    seq += 900;
+    // Drain the rest so the advertised window stays open.
+    const b = new Uint8Array(conn.readable); tcp.recv(conn, b, 0, b.length); got.push(...b);
+  }
+  assert.ok(tcp.counters.predicted >= 10, `predicted ${tcp.counters.predicted}`);
+  assert.equal(Uint8Array.from(got), cat(...all));
+});
+
+test('a predicted segment larger than the advertised window is not taken by the fast path', () => {
+  const { ifc, tcp, iss, user } = established(1024);
+  const f = fromPeer(1001, iss + 1, ACK, bytes(1200, 1));
+  ifc.input(f, f.length);
+  assert.is(tcp.counters.predicted, 0);
+  assert.is(user.data.length, 1024, 'trimmed to the window by the full path');
+  void u16;
+});
+
+test.run();
