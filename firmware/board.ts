@@ -99,6 +99,8 @@ export function start(config: BoardConfig): Board {
     ip: c.ip, gateway: c.gateway, dns: c.dns, hostname: c.hostname, apps: c.apps,
     tcp: Object.assign({ now: nowMs }, c.tcp || {}),
     memory: typeof process !== 'undefined' && process && process.memory ? function () { return process!.memory!(); } : undefined,
+    // The startup line and the DHCP line on the console (what hil --port watches).
+    print: typeof print === 'function' ? function (s: string) { print!(s); } : undefined,
   });
   if (c.networkjs !== false) { try { networkjs(stack); } catch (e) { /* no NetworkJS in this firmware */ } }
   const idle = c.idlePollMs || 100;

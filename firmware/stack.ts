@@ -27,6 +27,9 @@ export interface StackConfig {
   random32?: () => number;
   /** Memory figures for the status page (Espruino: process.memory()). */
   memory?: () => { [name: string]: number };
+  /** The console: one line at start and one when DHCP binds an address (board.ts: Espruino's
+   *  print; the simulator: its console). */
+  print?: (line: string) => void;
 }
 
 /** Parses "A.B.C.D/NN"; throws one line naming the expected form. */
@@ -74,11 +77,17 @@ export class Stack {
     this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32, icmpEcho: echo });
     this.tcp = new Tcp(this.iface, c.tcp);
     const self = this;
+    const out = c.print;
     this.dns = new DnsClient(this.iface, dnsServer);
     this.dhcp = useDhcp ? new DhcpClient(this.iface, {
       hostname: c.hostname || 'synack',
-      onAddressChange: function (oldIp: number) { self.tcp.addressChanged(oldIp); },
+      onAddressChange: function (oldIp: number, newIp: number) {
+        self.tcp.addressChanged(oldIp);
+        const d = self.dhcp!;
+        if (newIp && out) out('synack: ' + ipToString(newIp) + '/' + self.iface.prefix + ' by DHCP from ' + ipToString(d.server) + ', lease ' + d.lease / 1000 + ' s');
+      },
     }) : null;
+    if (out) out('synack: started, mac ' + macToString(this.iface.mac, 0) + ', ' + (useDhcp ? 'DHCP' : c.ip + ' static'));
     this.net = createNet(this.tcp, function (host, cb) { self.dns.resolve(host, cb); });
     if (c.apps !== false && appsStarter) appsStarter(this.net, c.apps || {}, function () { return self.status(); });
   }

@@ -2,6 +2,7 @@
 // the real driver, and the firmware's stack with its apps, polled on the virtual clock as the
 // board's timer would poll it.
 import { createStack, type Stack, type StackConfig } from '../firmware/stack.ts';
+import type { EthernetDriver } from '../firmware/drivers/driver.ts';
 import '../firmware/apps/register.ts';
 import { parseMac } from '../firmware/wire/ethernet.ts';
 import type { VirtualClock } from './clock.ts';
@@ -28,17 +29,35 @@ export { parseMac };
 
 export class SimBoard {
   readonly chip: AttachedChip;
-  readonly stack: Stack;
-  readonly host: SimHost;
+  /** The running firmware's stack and its driver loop: both replaced by restart(). */
+  stack!: Stack;
+  host!: SimHost;
   readonly mac: Uint8Array;
+  /** How many times the firmware restarted. */
+  restarts = 0;
+  private readonly config: StackConfig;
 
   constructor(readonly clock: VirtualClock, readonly segment: Segment, opts: SimBoardOptions) {
     this.mac = opts.mac ?? randomMac();
     this.chip = attachChip(opts.chip ?? 'enc28j60', clock, segment.attach(opts.name ?? 'board'), this.mac);
     const random32 = opts.random32 ?? (() => randomBytes(4).readUInt32LE(0));
-    this.stack = createStack(this.chip.driver, { ...opts, random32, tcp: { ...opts.tcp, now: () => clock.now } });
-    const chip = this.chip, stack = this.stack;
-    this.host = new SimHost(clock, { poll: (now) => { chip.tick(now); return stack.poll(now); } }, chip);
+    this.config = { ...opts, random32, tcp: { ...opts.tcp, now: () => clock.now } };
+    this.boot(this.chip.driver);
+  }
+
+  /** The firmware starts again, as load() or a reset does on a board: a new driver instance on
+   *  the same chip, a new stack (no connections, ARP cache or DHCP state; same MAC), which prints
+   *  its startup line and acquires its address again. */
+  restart(): void {
+    this.host.stop();
+    this.restarts++;
+    this.boot(this.chip.restart());
+  }
+
+  private boot(driver: EthernetDriver): void {
+    const chip = this.chip;
+    const stack = this.stack = createStack(driver, this.config);
+    this.host = new SimHost(this.clock, { poll: (now) => { chip.tick(now); return stack.poll(now); } }, chip);
   }
 
   stop(): void { this.host.stop(); }

@@ -11,6 +11,7 @@ import { netnsUnavailable } from './links/netns.ts';
 import { PcapWriter } from './pcap.ts';
 import { Tracer } from './trace.ts';
 import { SimBoard, parseMac } from './board.ts';
+import { SimConsole } from './console.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
 import { STATE_NAMES, type Conn } from '../firmware/tcp/tcp.ts';
@@ -30,11 +31,15 @@ export const USAGE = `usage: npm run sim -- [options]
   --faults loss=P,reorder=P,duplicate=P,corrupt=P,delay=MS,seed=N   faults on the link
   --pcap FILE                     capture every frame on the segment
   --trace                         one line per frame, and the ladder of each TCP connection
-  --no-apps                       no default apps (ping only)`;
+  --no-apps                       no default apps (ping only)
+  --console PATH                  the board's serial console as a pty at PATH (made by socat):
+                                  its startup and DHCP lines, and load() or E.reboot() restart
+                                  the firmware (npm run hil -- --port PATH)`;
 
 export interface SimOptions {
   link: string; ip: string; gateway?: string; dns?: string; mac?: Uint8Array; hostname?: string; chip: ChipKind;
   sourceBytes: number; faults: FaultConfig | null; seed: number; pcap?: string; trace: boolean; apps: boolean;
+  console?: string;
 }
 
 export class UsageError extends Error {}
@@ -75,6 +80,7 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
       case '--pcap': o.pcap = val(); break;
       case '--trace': o.trace = true; break;
       case '--no-apps': o.apps = false; break;
+      case '--console': o.console = val(); break;
       case '-h': case '--help': throw new UsageError('');
       default: throw new UsageError(`unknown option ${a}`);
     }
@@ -87,7 +93,7 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
   return o;
 }
 
-export interface RunningSim { board: SimBoard; close(): void; tap: TapNamespace | null; link: UdpLink; address(): string }
+export interface RunningSim { board: SimBoard; close(): void; tap: TapNamespace | null; link: UdpLink; console: SimConsole | null; address(): string }
 
 export async function startSim(o: SimOptions, log: (s: string) => void = console.log): Promise<RunningSim> {
   const clock = new VirtualClock();
@@ -122,15 +128,26 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
       for (const s of d.segments) ladder.segment(s);
     });
   }
-  const board = new SimBoard(clock, seg, {
+  // The board's console lines (what print() shows on a board) go to the log, and to the pty with
+  // --console, which restarts the firmware on load() or E.reboot().
+  let con: SimConsole | null = null;
+  let board: SimBoard | null = null;
+  if (o.console) {
+    try {
+      con = await SimConsole.open(o.console, () => { log('console: restarting the board\'s firmware'); runner.sync(); board!.restart(); runner.wake(); });
+    } catch (e) { link.close(); tap?.close(); throw e; }
+  }
+  const print = (line: string) => { log(`console: ${line}`); con?.print(line); };
+  board = new SimBoard(clock, seg, {
     chip: o.chip, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
-    apps: o.apps ? { source: o.sourceBytes } : false, tcp: { onState },
+    apps: o.apps ? { source: o.sourceBytes } : false, tcp: { onState }, print,
   });
+  const b = board;
   runner.start();
   return {
-    board, tap, link,
-    address: () => board.stack.iface.ip ? ipToString(board.stack.iface.ip) : '(no address yet)',
-    close: () => { runner.stop(); board.stop(); link.close(); pcap?.close(); tap?.close(); },
+    board: b, tap, link, console: con,
+    address: () => b.stack.iface.ip ? ipToString(b.stack.iface.ip) : '(no address yet)',
+    close: () => { runner.stop(); b.stop(); link.close(); pcap?.close(); tap?.close(); con?.close(); },
   };
 }
 
@@ -171,6 +188,7 @@ async function main(): Promise<void> {
     console.log('waiting for a DHCP lease...');
     const t = setInterval(() => { if (sim.board.stack.iface.ip) { clearInterval(t); console.log(howToReach(sim)); } }, 200);
   } else console.log(howToReach(sim));
+  if (sim.console) console.log(`console: ${sim.console.path} (load() or E.reboot() there restarts the board's firmware)`);
   console.log('Ctrl-C stops the board and removes its namespace.');
 }
 

@@ -33,6 +33,9 @@ export class SimNic implements EthernetDriver {
 
   get pending(): number { return this.queue.length; }
 
+  /** Drops the frames held (the board restarted). */
+  clear(): void { this.queue = []; }
+
   send(frame: Uint8Array, len: number): boolean {
     if (!this.linkUp) return false;
     this.txFrames++;

@@ -51,6 +51,8 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   assert.is(b2.stack.status().connections.length, 0);
   b2.stop();
   assert.match(printed.join('\n'), /no "synack-apps" module in Storage: the default apps are off/);
+  // The startup line on the console (tools/hil.ts --port watches for it).
+  assert.is(printed[printed.length - 1], 'synack: started, mac 02:00:00:00:00:02, 198.18.0.2/24 static');
   void vm;
 });
 

@@ -9,6 +9,7 @@ import { DhcpClient, DHCP_BOUND, DHCP_RENEWING, DHCP_REBINDING, DHCP_SELECTING }
 import { DnsClient } from '../firmware/iface/dns.ts';
 import { DhcpInfo, dhcpParse, emitDhcpRequest, DHCP_OK, DHCP_BAD_OPTIONS, DHCP_TRUNCATED, DHCPDISCOVER, DHCPREQUEST } from '../firmware/wire/dhcp.ts';
 import { DnsAnswer, dnsParseResponse, emitDnsQuery, DNS_OK, DNS_BAD_NAME, DNS_RCODE } from '../firmware/wire/dns.ts';
+import { createStack } from '../firmware/stack.ts';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
@@ -87,16 +88,20 @@ function dnsResponse(id: number, name: string, ip: number[], ttl: number): Uint8
 
 interface Seen { type: number; xid: number; dst: number; ciaddr: number; flags: number; at: number }
 
-function world(opts: { answer?: (s: Seen) => number[] | null } = {}) {
+/** The clients on their own, or (with `print`) the whole stack as createStack builds it on a
+ *  board, printing its console lines there. */
+function world(opts: { answer?: (s: Seen) => number[] | null; print?: (line: string) => void } = {}) {
   const clock = new VirtualClock();
   const seg = new Segment(clock, 0.05);
   const nic = new SimNic(seg.attach('board'), MAC);
   let r = 12345;
-  const iface = new Interface(nic, { random32: () => (r = (r * 1103515245 + 12345) >>> 0) });
+  const random32 = () => (r = (r * 1103515245 + 12345) >>> 0);
   const changes: [number, number][] = [];
-  const dhcp = new DhcpClient(iface, { hostname: 'synack', onAddressChange: (o, n) => changes.push([o >>> 0, n >>> 0]) });
-  const dns = new DnsClient(iface, 0);
-  const host = new SimHost(clock, { poll: (now) => Math.min(iface.poll(now), dhcp.poll(now), dns.poll(now)) }, nic);
+  const stack = opts.print ? createStack(nic, { random32, apps: false, print: opts.print }) : null;
+  const iface = stack ? stack.iface : new Interface(nic, { random32 });
+  const dhcp = stack ? stack.dhcp! : new DhcpClient(iface, { hostname: 'synack', onAddressChange: (o, n) => changes.push([o >>> 0, n >>> 0]) });
+  const dns = stack ? stack.dns : new DnsClient(iface, 0);
+  const host = new SimHost(clock, stack ? stack : { poll: (now) => Math.min(iface.poll(now), dhcp.poll(now), dns.poll(now)) }, nic);
   // The scripted server: a raw port that answers DHCP (and DNS) from 198.18.0.1.
   const srv = seg.attach('server');
   const SRV_MAC = [2, 0, 0, 0, 0, 1];
@@ -141,6 +146,37 @@ function world(opts: { answer?: (s: Seen) => number[] | null } = {}) {
 }
 
 const LEASE_OPTS = [1, 4, 255, 255, 255, 0, 3, 4, 198, 18, 0, 1, 6, 4, 198, 18, 0, 1, 51, 4, 0, 0, 0, 120];
+
+test('the stack prints its startup line, and the address when DHCP binds one (not at each renewal)', () => {
+  const printed: string[] = [];
+  let ack = true;
+  const w = world({
+    print: (l) => printed.push(l),
+    answer: (s) => {
+      if (s.type === DHCPDISCOVER) return [...reply(2, s.xid, OFFER_IP, LEASE_OPTS)];
+      if (s.type === DHCPREQUEST) return [...reply(ack ? 5 : 6, s.xid, OFFER_IP, LEASE_OPTS)];
+      return null;
+    },
+  });
+  assert.equal(printed, ['synack: started, mac 02:00:00:00:00:42, DHCP']);
+  w.clock.runFor(1000);
+  assert.is(w.dhcp.state, DHCP_BOUND);
+  assert.equal(printed.slice(1), ['synack: 198.18.0.50/24 by DHCP from 198.18.0.1, lease 120 s']);
+  w.clock.runFor(61000); // renewed at T1: same address, nothing printed
+  assert.is(w.seen.length, 3);
+  assert.is(printed.length, 2);
+  ack = false; // the next renewal is NAKed: the address goes ...
+  w.clock.runFor(60000);
+  assert.ok(w.dhcp.naks >= 1);
+  assert.is(w.iface.ip, 0);
+  ack = true; // ... and is bound again, which is printed
+  w.clock.runFor(10000);
+  assert.is(w.dhcp.state, DHCP_BOUND);
+  assert.equal(printed.slice(2), ['synack: 198.18.0.50/24 by DHCP from 198.18.0.1, lease 120 s']);
+  const fixed: string[] = [];
+  createStack(new SimNic(new Segment(new VirtualClock(), 0).attach('b'), MAC), { ip: '198.18.0.2/24', apps: false, print: (l) => fixed.push(l) });
+  assert.equal(fixed, ['synack: started, mac 02:00:00:00:00:42, 198.18.0.2/24 static']);
+});
 
 test('DHCP: DISCOVER/OFFER/REQUEST/ACK, then renew at T1 by unicast, rebind at T2 by broadcast, expiry', () => {
   let answerRenew = true;

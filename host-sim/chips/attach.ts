@@ -22,37 +22,45 @@ export interface AttachedChip {
   tick(now: number): void;
   /** Frames waiting in the chip (SimHost polls again at once while any). */
   readonly pending: number;
+  /** The firmware restarted (load() on a board): a new driver instance, which initialises the
+   *  chip again as the driver does at start; the plain NIC just drops what it held. */
+  restart(): EthernetDriver;
 }
 
 export function attachChip(kind: ChipKind, clock: VirtualClock, port: Port, mac: Uint8Array): AttachedChip {
   if (kind === 'none') {
     const nic = new SimNic(port, mac);
-    return { kind, driver: nic, model: null, onReceive: (fn) => nic.onReceive(fn), tick: () => {}, get pending() { return nic.pending; } };
+    return { kind, driver: nic, model: null, onReceive: (fn) => nic.onReceive(fn), tick: () => {}, get pending() { return nic.pending; },
+      restart: () => { nic.clear(); return nic; } };
   }
   if (kind === 'enc28j60') {
     const model = new Enc28j60Model(port);
     model.now = clock.now;
-    const driver = new Enc28j60(model, mac, { delayMs: (ms) => { model.now += ms; } });
+    const make = () => new Enc28j60(model, mac, { delayMs: (ms) => { model.now += ms; } });
     let wake: (() => void) | null = null;
     port.onFrame(() => { if (wake) wake(); });
-    return {
-      kind, driver, model,
+    const chip: AttachedChip = {
+      kind, driver: make(), model,
       onReceive: (fn) => { wake = fn; },
       tick: (now) => { if (now > model.now) model.now = now; },
       get pending() { return model.banks[1][0x19]; },
+      restart: () => (chip.driver = make()),
     };
+    return chip;
   }
   if (kind === 'w5500') {
     const model = new W5500Model(port);
-    const driver = new W5500(model, mac, { delayMs: () => {} });
+    const make = () => new W5500(model, mac, { delayMs: () => {} });
     let wake: (() => void) | null = null;
     port.onFrame(() => { if (wake) wake(); });
-    return {
-      kind, driver, model,
+    const chip: AttachedChip = {
+      kind, driver: make(), model,
       onReceive: (fn) => { wake = fn; },
       tick: () => {},
       get pending() { const s = model.sockets[0]; return (((s[0x2a] << 8) | s[0x2b]) - ((s[0x28] << 8) | s[0x29])) & 0xffff; },
+      restart: () => (chip.driver = make()),
     };
+    return chip;
   }
   throw new Error(`chip ${kind}: unknown (choose enc28j60, w5500 or none)`);
 }
