@@ -14,7 +14,7 @@ import { SimBoard, parseMac } from './board.ts';
 import { SimConsole } from './console.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
-import { STATE_NAMES, type Conn } from '../firmware/tcp/tcp.ts';
+import { STATE_NAMES, LIP, LPORT, RIP, RPORT, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
 import { decodeTcp } from '../tools/ladder/decode.ts';
 import { LadderPrinter } from '../tools/ladder/index.ts';
@@ -121,7 +121,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
     const tracer = new Tracer(log);
     const ladder = new LadderPrinter(log);
     // The board's own TCP states go into the ladders (the kernel's side stays inferred).
-    onState = (c, s) => ladder.state({ timeMs: clock.now, local: `${ipToString(c.lip)}:${c.lport}`, remote: `${ipToString(c.rip)}:${c.rport}`, state: STATE_NAMES[s] });
+    onState = (c, s) => ladder.state({ timeMs: clock.now, local: `${ipToString(c.s[LIP])}:${c.s[LPORT]}`, remote: `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, state: STATE_NAMES[s] });
     seg.tap((f, from) => {
       tracer.frame(clock.now, from.name === 'link' ? '>' : '<', f);
       const d = decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: clock.now, data: f, origLen: f.length }] });

@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LPORT } from '../firmware/tcp/tcp.ts';
 import { startSim, parseArgs, type RunningSim } from '../host-sim/cli.ts';
 import { netnsUnavailable, waitUntil } from '../host-sim/links/netns.ts';
 
@@ -67,7 +68,7 @@ if (why) {
       // The board closes first: the source on port 19 sends its bytes, then its FIN.
       const src = await sh(ns, `nc ${BOARD} 19`, 30000);
       assert.is(src.buf.length, 100000);
-      assert.is((sim.board.stack.tcp.conns.filter((c) => c.lport === 19 && c.state === 10)).length, 1, 'the board holds TIME-WAIT');
+      assert.is((sim.board.stack.tcp.conns.filter((c) => c.s[LPORT] === 19 && c.state === 10)).length, 1, 'the board holds TIME-WAIT');
 
       // Status page and /stats.json with Connection: close.
       const page = await sh(ns, `curl -s -i -m 5 http://${BOARD}/`);

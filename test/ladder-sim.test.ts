@@ -10,7 +10,7 @@ import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimBoard } from '../host-sim/board.ts';
 import { PcapWriter, readPcap } from '../host-sim/pcap.ts';
-import { STATE_NAMES, type Conn } from '../firmware/tcp/tcp.ts';
+import { STATE_NAMES, LIP, LPORT, RIP, RPORT, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
 import { connections, decodeTcp, ladder, renderText, type StateEvent } from '../tools/ladder/index.ts';
 
@@ -22,7 +22,7 @@ function run(isnA: number, isnB: number, script: (a: SimBoard, b: SimBoard, cloc
     const pcap = new PcapWriter(join(dir, 'run.pcap'));
     seg.tap((f) => pcap.write(clock.now, f));
     const states: StateEvent[] = [];
-    const onState = (c: Conn, s: number) => states.push({ timeMs: clock.now, local: `${ipToString(c.lip)}:${c.lport}`, remote: `${ipToString(c.rip)}:${c.rport}`, state: STATE_NAMES[s] });
+    const onState = (c: Conn, s: number) => states.push({ timeMs: clock.now, local: `${ipToString(c.s[LIP])}:${c.s[LPORT]}`, remote: `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, state: STATE_NAMES[s] });
     const a = new SimBoard(clock, seg, { name: 'A', chip: 'none', ip: '198.18.0.1/24', mac: new Uint8Array([2, 0, 0, 0, 0, 1]), apps: false, tcp: { isn: () => isnA, onState, mslMs: 1000 }, random32: () => 4242 });
     const b = new SimBoard(clock, seg, { name: 'B', chip: 'none', ip: '198.18.0.2/24', mac: new Uint8Array([2, 0, 0, 0, 0, 2]), apps: false, tcp: { isn: () => isnB, onState, mslMs: 1000 }, random32: () => 4343 });
     // Resolve each other first, so that the SYN leaves when connect() is called.

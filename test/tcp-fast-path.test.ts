@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setup } from './helpers/iface-setup.ts';
-import { Tcp, ESTABLISHED, type Conn } from '../firmware/tcp/tcp.ts';
+import { Tcp, ESTABLISHED, SND_UNA, type Conn } from '../firmware/tcp/tcp.ts';
 import { segment, Recorder } from './helpers/tcp-fixture.ts';
 import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16 } from './helpers/frames.ts';
 
@@ -101,7 +101,7 @@ test('ESTABLISHED: the ACK of new data in a data segment takes the full path, th
   const send = (f: Uint8Array) => ifc.input(f, f.length);
   send(fromPeer(1001, iss + 11, ACK, bytes(50, 1)));  // acknowledges our 10 bytes
   assert.is(tcp.counters.predicted, 0);
-  assert.is(conn.sndUna, (iss + 11) >>> 0);
+  assert.is(conn.s[SND_UNA], (iss + 11) >>> 0);
   send(fromPeer(1051, iss + 11, ACK, bytes(50, 2)));
   assert.is(tcp.counters.predicted, 1);
 });

@@ -3,7 +3,7 @@
 // exact virtual times. ISN 300 for the Tcp under test (as TCP B of RFC 9293's figures).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tcp, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { Tcp, CWND, MSS, NO_DELAY, RPORT, RTO, SND_UNA, SRTT, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { FakeIface, segment, fmt, Recorder, stateOf, pair, A_IP, B_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8;
@@ -143,7 +143,7 @@ test('SYN-SENT: a SYN,ACK with a bad ACK gets RST; a good one is ACKed (ESTABLIS
   f.tcp.input(PEER, US, s, 0, s.length);
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK>']);
   assert.is(stateOf(f.c), 'ESTABLISHED');
-  assert.is(f.c.mss, 536, 'MSS clamped to the peer\'s');
+  assert.is(f.c.s[MSS], 536, 'MSS clamped to the peer\'s');
 });
 
 test('MSS: absent option means 536; data segments never exceed the MSS', () => {
@@ -152,8 +152,8 @@ test('MSS: absent option means 536; data segments never exceed the MSS', () => {
   f.send(101, 301, ACK, { win: 8192 });
   const c = f.conn();
   f.out();
-  assert.is(c.mss, 536);
-  c.noDelay = true;
+  assert.is(c.s[MSS], 536);
+  c.s[NO_DELAY] = 1;
   f.tcp.send(c, new Uint8Array(1500), 0, 1500);
   assert.equal(f.ifc.take().map((s) => s.len), [536, 536, 428]);
 });
@@ -245,7 +245,7 @@ test('Nagle: a small segment waits for the ACK of the one in flight; setNoDelay 
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=10']);
   f.send(101, 311, ACK);
   assert.equal(f.out(), ['0: <SEQ=311><ACK=101><CTL=ACK><DATA> len=10']);
-  c.noDelay = true;
+  c.s[NO_DELAY] = 1;
   f.tcp.send(c, new Uint8Array(5), 0, 5);
   f.tcp.send(c, new Uint8Array(5), 0, 5);
   assert.equal(f.out(), ['0: <SEQ=321><ACK=101><CTL=ACK><DATA> len=5', '0: <SEQ=326><ACK=101><CTL=ACK><DATA> len=5']);
@@ -258,17 +258,17 @@ test('RTO: retransmission after 1 s, then 2 s (backoff); Karn: no RTT sample fro
   f.out();
   for (let t = 0; t <= 3000; t += 10) f.at(t);
   assert.equal(f.out(), ['1000: <SEQ=301><ACK=101><CTL=ACK><DATA> len=100', '3000: <SEQ=301><ACK=101><CTL=ACK><DATA> len=100']);
-  assert.is(c.rto, 4000);
+  assert.is(c.t[RTO], 4000);
   f.at(3050);
   f.send(101, 401, ACK);
-  assert.is(c.srtt, 0, 'Karn: the ACK of a retransmitted segment gives no sample');
-  assert.is(c.rto, 4000);
+  assert.is(c.t[SRTT], 0, 'Karn: the ACK of a retransmitted segment gives no sample');
+  assert.is(c.t[RTO], 4000);
   // A fresh segment's ACK gives a sample: RTO = SRTT + 4*RTTVAR, at least the 200 ms floor.
   f.tcp.send(c, new Uint8Array(10), 0, 10);
   f.at(3100);
   f.send(101, 411, ACK);
-  assert.is(c.srtt, 50);
-  assert.is(c.rto, 200);
+  assert.is(c.t[SRTT], 50);
+  assert.is(c.t[RTO], 200);
 });
 
 test('retry limit: after maxRetries the connection is aborted with RST and ETIMEDOUT', () => {
@@ -284,7 +284,7 @@ test('retry limit: after maxRetries the connection is aborted with RST and ETIME
 test('fast retransmit on the third duplicate ACK', () => {
   const f = established({ sndBuf: 8192 }, 65535);
   const c = f.conn();
-  c.cwnd = 10 * 1460;
+  c.s[CWND] = 10 * 1460;
   f.tcp.send(c, new Uint8Array(5 * 1460), 0, 5 * 1460);
   assert.is(f.out().length, 5);
   f.send(101, 301 + 1460, ACK, { win: 65535 });      // first ACK: new data acknowledged
@@ -301,13 +301,13 @@ test('sequence numbers wrap past 2^32 while retransmitting', () => {
   f.send(101, 0xfffffff1, ACK, { win: 8192 });
   f.out();
   const c = f.conn();
-  c.noDelay = true;
+  c.s[NO_DELAY] = 1;
   f.tcp.send(c, new Uint8Array(40), 0, 40);
   assert.equal(f.out(), [`0: <SEQ=${0xfffffff1}><ACK=101><CTL=ACK><DATA> len=40`]);
   f.at(1000);
   assert.equal(f.out(), [`1000: <SEQ=${0xfffffff1}><ACK=101><CTL=ACK><DATA> len=40`]);
   f.send(101, (0xfffffff1 + 40) >>> 0, ACK, { win: 8192 });
-  assert.is(c.sndUna, 25);
+  assert.is(c.s[SND_UNA], 25);
   assert.is(c.unacked, 0);
 });
 
@@ -483,7 +483,7 @@ test('SYN flood: the oldest half-open entry is recycled, established connections
   f.tcp.input(PEER, US, s, 0, s.length);
   const ack = segment(PEER, US, 41000, 80, 5001, 301, ACK);
   f.tcp.input(PEER, US, ack, 0, ack.length);
-  assert.ok(f.tcp.conns.some((c) => c.rport === 41000 && c.state === 4));
+  assert.ok(f.tcp.conns.some((c) => c.s[RPORT] === 41000 && c.state === 4));
 });
 
 test.run();

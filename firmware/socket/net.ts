@@ -6,7 +6,7 @@
 // (latin1, as Espruino's strings are).
 import { Emitter } from './emitter.ts';
 import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
-import { CLOSED } from '../tcp/tcp.ts';
+import { BYTES_IN, BYTES_OUT, CLOSED, FIN_RCVD, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
 import { ipFromString, ipToString } from '../wire/ipv4.ts';
 
 export type Resolver = (host: string, cb: (err: string | null, ip: number) => void) => void;
@@ -34,78 +34,94 @@ export function toBytes(data: Uint8Array | string): Uint8Array {
 
 export interface SocketOptions { highWaterMark?: number; sndBuf?: number; rcvBuf?: number }
 
+// Socket flags (one small integer per socket: an Espruino property per flag would cost 2 blocks).
+const CONNECTING = 1, DESTROYED = 2, NEED_DRAIN = 4, ENDING = 8, PAUSED = 16, END_PENDING = 32, ENDED = 64;
+
 export class Socket extends Emitter implements ConnUser {
   conn: Conn | null = null;
-  remoteAddress = '';
-  remotePort = 0;
-  localPort = 0;
-  bytesRead = 0;
-  bytesWritten = 0;
-  connecting = false;
-  destroyed = false;
-  readonly highWaterMark: number;
-  private queue: Uint8Array[] = [];
-  private queued = 0;
-  private needDrain = false;
-  private ending = false;
-  private paused = false;
-  private endPending = false;
-  private ended = false;
+  /** Flags: CONNECTING ... ENDED. */
+  private f = 0;
+  // Present only while needed (an Espruino property costs RAM per socket even when null):
+  /** Data written while connecting or beyond the send ring, and its length. */
+  private q?: Uint8Array[];
+  private qn?: number;
+  /** The peer as asked for, until the connection exists. */
+  private ra?: string;
+  private rp?: number;
+  /** A high-water mark other than the send ring's size. */
+  private hw?: number;
 
   constructor(readonly tcp: Tcp, opts?: SocketOptions) {
     super();
-    this.highWaterMark = opts && opts.highWaterMark ? opts.highWaterMark : tcp.cfg.sndBuf;
+    if (opts && opts.highWaterMark) this.hw = opts.highWaterMark;
   }
+
+  // Node's fields, read from the connection (per-socket RAM is counted: see Conn).
+  get remoteAddress(): string { return this.conn ? ipToString(this.conn.s[RIP]) : this.ra || ''; }
+  get remotePort(): number { return this.conn ? this.conn.s[RPORT] : this.rp || 0; }
+  get localPort(): number { return this.conn ? this.conn.s[LPORT] : 0; }
+  get bytesRead(): number { return this.conn ? this.conn.t[BYTES_IN] : 0; }
+  get bytesWritten(): number { return this.conn ? this.conn.t[BYTES_OUT] : 0; }
+  get connecting(): boolean { return (this.f & CONNECTING) !== 0; }
+  get destroyed(): boolean { return (this.f & DESTROYED) !== 0; }
+  get highWaterMark(): number { return this.hw || this.tcp.cfg.sndBuf; }
+
+  /** @internal the peer asked for, while connecting. */
+  connectTo(host: string, port: number): void { this.ra = host; this.rp = port; this.f |= CONNECTING; }
+
+  /** @internal connecting failed before a connection existed. */
+  failed(): void { this.f = (this.f & ~CONNECTING) | DESTROYED; }
 
   /** @internal binds the socket to its connection. */
   attach(c: Conn): void {
     this.conn = c;
     c.user = this;
-    this.remoteAddress = ipToString(c.rip);
-    this.remotePort = c.rport;
-    this.localPort = c.lport;
+    delete this.ra;
+    delete this.rp;
   }
 
   /** Queues data; false once more than highWaterMark bytes wait (then 'drain' follows). */
   write(data: Uint8Array | string): boolean {
-    if (this.ending || this.destroyed) {
+    if (this.f & (ENDING | DESTROYED)) {
       const self = this;
       defer(function () { self.emit('error', netError('EPIPE', 'write after end')); });
       return false;
     }
     const b = toBytes(data);
-    if (b.length) { this.queue.push(b); this.queued += b.length; }
+    if (b.length) {
+      if (this.q) { this.q.push(b); this.qn = (this.qn || 0) + b.length; } else { this.q = [b]; this.qn = b.length; }
+    }
     this.flush();
-    const ok = this.queued + (this.conn ? this.conn.unacked : 0) < this.highWaterMark;
-    if (!ok) this.needDrain = true;
+    const ok = (this.qn || 0) + (this.conn ? this.conn.unacked : 0) < this.highWaterMark;
+    if (!ok) this.f |= NEED_DRAIN;
     return ok;
   }
 
   /** Half-close: a FIN after everything written. */
   end(data?: Uint8Array | string): this {
     if (data !== undefined) this.write(data);
-    this.ending = true;
+    this.f |= ENDING;
     this.flush();
     return this;
   }
 
   destroy(): this {
-    if (this.destroyed) return this;
-    this.destroyed = true;
+    if (this.f & DESTROYED) return this;
+    this.f |= DESTROYED;
     if (this.conn && this.conn.state !== CLOSED) this.tcp.abort(this.conn);
     return this;
   }
 
-  pause(): this { this.paused = true; return this; }
+  pause(): this { this.f |= PAUSED; return this; }
 
   resume(): this {
-    this.paused = false;
+    this.f &= ~PAUSED;
     if (this.conn) this.read(this.conn);
     return this;
   }
 
   setNoDelay(noDelay?: boolean): this {
-    if (this.conn) { this.conn.noDelay = noDelay !== false; if (this.conn.noDelay) this.tcp.dispatch(this.conn); }
+    if (this.conn) { this.conn.s[NO_DELAY] = noDelay !== false ? 1 : 0; if (this.conn.s[NO_DELAY]) this.tcp.dispatch(this.conn); }
     return this;
   }
 
@@ -122,45 +138,44 @@ export class Socket extends Emitter implements ConnUser {
   }
 
   address(): { address: string; port: number } {
-    return { address: this.conn ? ipToString(this.conn.lip) : '', port: this.localPort };
+    return { address: this.conn ? ipToString(this.conn.s[LIP]) : '', port: this.localPort };
   }
 
   private flush(): void {
     const c = this.conn;
-    if (!c || this.connecting) return;
-    while (this.queue.length) {
-      const b = this.queue[0];
+    const q = this.q;
+    if (!c || (this.f & CONNECTING)) return;
+    while (q && q.length) {
+      const b = q[0];
       const n = this.tcp.send(c, b, 0, b.length);
       if (n <= 0) break;
-      this.bytesWritten += n;
-      this.queued -= n;
-      if (n === b.length) this.queue.shift(); else { this.queue[0] = b.subarray(n); break; }
+      this.qn = (this.qn || 0) - n;
+      if (n === b.length) q.shift(); else { q[0] = b.subarray(n); break; }
     }
-    if (!this.queue.length && this.ending && c.state !== CLOSED) this.tcp.close(c);
+    if (q && !q.length) { delete this.q; delete this.qn; }
+    if (!this.q && (this.f & ENDING) && c.state !== CLOSED) this.tcp.close(c);
   }
 
   private read(c: Conn): void {
-    while (!this.paused && c.readable > 0) {
+    while (!(this.f & PAUSED) && c.readable > 0) {
       const b = new Uint8Array(c.readable);
       const n = this.tcp.recv(c, b, 0, b.length);
       if (n <= 0) break;
-      this.bytesRead += n;
       this.emit('data', n === b.length ? b : b.subarray(0, n));
     }
-    if (this.endPending && !this.paused && c.readable === 0) { this.endPending = false; this.emitEnd(); }
+    if ((this.f & (END_PENDING | PAUSED)) === END_PENDING && c.readable === 0) { this.f &= ~END_PENDING; this.emitEnd(); }
   }
 
   private emitEnd(): void {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.f & ENDED) return;
+    this.f |= ENDED;
     this.emit('end');
   }
 
   // ---- ConnUser ----
 
-  onConnect(c: Conn): void {
-    this.connecting = false;
-    this.localPort = c.lport;
+  onConnect(): void {
+    this.f &= ~CONNECTING;
     this.emit('connect');
     this.flush();
   }
@@ -168,25 +183,25 @@ export class Socket extends Emitter implements ConnUser {
   onReadable(c: Conn): void { this.read(c); }
 
   onEnd(c: Conn): void {
-    if (c.readable > 0 || this.paused) this.endPending = true;
+    if (c.readable > 0 || (this.f & PAUSED)) this.f |= END_PENDING;
     else this.emitEnd();
   }
 
   onWritable(c: Conn): void {
     this.flush();
-    if (this.needDrain && !this.queue.length && c.unacked < this.highWaterMark) {
-      this.needDrain = false;
+    if ((this.f & NEED_DRAIN) && !this.q && c.unacked < this.highWaterMark) {
+      this.f &= ~NEED_DRAIN;
       this.emit('drain');
     }
   }
 
   onClose(c: Conn, err: string | null): void {
-    this.connecting = false;
+    this.f &= ~CONNECTING;
     // Data still in the ring is delivered before the end of the story.
-    if (c.readable > 0 && !this.destroyed) { this.paused = false; this.read(c); }
+    if (c.readable > 0 && !(this.f & DESTROYED)) { this.f &= ~PAUSED; this.read(c); }
     if (err) this.emit('error', netError(err, this.remoteAddress + ':' + this.remotePort));
-    else if (!this.ended && c.finRcvd) this.emitEnd();
-    this.destroyed = true;
+    else if (!(this.f & ENDED) && c.s[FIN_RCVD]) this.emitEnd();
+    this.f |= DESTROYED;
     this.emit('close', !!err);
   }
 
@@ -239,16 +254,13 @@ export function createNet(tcp: Tcp, resolve?: Resolver) {
     if (typeof a === 'number') { opts = { port: a, host: typeof b === 'string' ? b : undefined }; if (typeof b === 'function') cb = b; }
     else { opts = a; if (typeof b === 'function') cb = b; }
     const s = new Socket(tcp, opts);
-    s.connecting = true;
-    s.remotePort = opts.port;
-    if (cb) s.once('connect', cb);
     const host = opts.host || '127.0.0.1';
+    s.connectTo(host, opts.port);
+    if (cb) s.once('connect', cb);
     const start = function (ip: number) {
-      s.remoteAddress = ipToString(ip);
       const c = tcp.connect(ip, opts.port, s, { sndBuf: opts.sndBuf, rcvBuf: opts.rcvBuf, localPort: opts.localPort });
       if (!c) {
-        s.connecting = false;
-        s.destroyed = true;
+        s.failed();
         const code = tcp.iface.ip ? 'EMFILE' : 'ENETUNREACH';
         defer(function () { s.emit('error', netError(code, host + ':' + opts.port)); s.emit('close', true); });
         return;
@@ -260,15 +272,14 @@ export function createNet(tcp: Tcp, resolve?: Resolver) {
     else if (resolve) {
       resolve(host, function (err, ip) {
         if (err || !ip) {
-          s.connecting = false;
-          s.destroyed = true;
+          s.failed();
           defer(function () { s.emit('error', netError(err === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ENOTFOUND', host)); s.emit('close', true); });
           return;
         }
         if (!s.destroyed) start(ip);
       });
     } else {
-      s.destroyed = true;
+      s.failed();
       defer(function () { s.emit('error', netError('ENOTFOUND', host + ': no resolver')); s.emit('close', true); });
     }
     return s;

@@ -80,56 +80,89 @@ export class Listener {
   constructor(readonly port: number, readonly backlog: number, readonly onAccept: (c: Conn) => void) {}
 }
 
-/** A transmission control block (RFC 9293 3.3.1). */
+// The transmission control block's numbers live in two typed arrays, named by these indexes (the
+// build writes the literal index at each use). An Espruino object property costs one or two
+// 13-byte blocks (two for a sequence number, a time or a boolean); 37 unsigned 32-bit fields
+// cost 148 bytes in a Uint32Array. A Uint32Array also wraps stored sequence numbers modulo 2^32.
+// Conn.s: the RFC 9293 3.3.1 sequence variables and the other unsigned 32-bit fields.
+export const LIP = 0, RIP = 1, LPORT = 2, RPORT = 3;
+// Send sequence variables
+export const ISS = 4, SND_UNA = 5, SND_NXT = 6, SND_MAX = 7, SND_WND = 8, SND_WL1 = 9, SND_WL2 = 10;
+/** The largest window the peer has offered (sender SWS avoidance, RFC 9293 3.8.6.2.1). */
+export const MAX_SND_WND = 11;
+/** Effective send MSS (the peer's MSS option, 536 without one, RFC 9293 3.7.1). */
+export const MSS = 12;
+// Receive sequence variables
+export const IRS = 13, RCV_NXT = 14, RCV_ADV = 15;
+/** Send ring: the bytes from SND_BASE (the oldest unacknowledged data byte) on. */
+export const SB_HEAD = 16, SB_LEN = 17, SND_BASE = 18;
+/** Receive ring: in-order bytes not yet read by the application, then out-of-order ranges. */
+export const RB_HEAD = 19, RB_LEN = 20;
+export const RETRIES = 21, PERSIST_BACKOFF = 22, KEEP_PROBES = 23;
+/** RFC 6298: the sequence number whose acknowledgment gives the RTT sample. */
+export const RTT_SEQ = 24;
+/** RFC 5681 (and 6582's `recover`). */
+export const CWND = 25, SSTHRESH = 26, DUP_ACKS = 27, RECOVER = 28;
+export const ACK_PENDING = 29;
+// Flags, 0 or 1: the user asked to close (FIN goes after the data); the peer's FIN arrived;
+// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener.
+export const CLOSE_QUEUED = 30, FIN_RCVD = 31, IN_RECOVERY = 32, ACK_NOW = 33, NO_DELAY = 34, KEEP_ALIVE = 35, PASSIVE = 36;
+/** The connection state (CLOSED ... TIME_WAIT). */
+export const STATE = 37;
+const CONN_U32 = 38;
+// Conn.t: doubles. Timers are absolute ms, 0 when not running.
+export const RTO_AT = 0, PERSIST_AT = 1, DEL_ACK_AT = 2, TW_AT = 3, KEEP_AT = 4, IDLE_AT = 5, CONNECT_AT = 6;
+/** RFC 6298: when the timed segment was sent, the RTO and the estimates (ms). */
+export const RTT_AT = 7, RTO = 9, SRTT = 10, RTTVAR = 11;
+export const CREATED_AT = 8, IDLE_MS = 12;
+/** Sequence number of a FIN that arrived behind a hole (-1: none). */
+export const FIN_SEQ = 13;
+/** Bytes delivered to and taken from the application (counters for the socket). */
+export const BYTES_IN = 14, BYTES_OUT = 15;
+const CONN_F64 = 16;
+
+/** A transmission control block (RFC 9293 3.3.1). Its numbers share one ArrayBuffer: one
+ *  allocation, three views. */
 export class Conn {
-  state = CLOSED;
-  lip = 0; lport = 0; rip = 0; rport = 0;
-  // Send sequence variables
-  iss = 0; sndUna = 0; sndNxt = 0; sndMax = 0; sndWnd = 0; sndWl1 = 0; sndWl2 = 0; maxSndWnd = 0;
-  /** Effective send MSS (peer's MSS option, 536 without one, RFC 9293 3.7.1). */
-  mss = 536;
-  // Receive sequence variables
-  irs = 0; rcvNxt = 0; rcvAdv = 0;
-  // Send ring: the bytes from sndBase (the oldest unacknowledged data byte) on.
-  sb: Uint8Array; sbHead = 0; sbLen = 0; sndBase = 0;
-  // Receive ring: in-order bytes not yet read by the application, then out-of-order ranges.
-  rb: Uint8Array; rbHead = 0; rbLen = 0;
-  /** Out-of-order ranges as offsets from rcvNxt: [start0, end0, start1, end1, ...], -1 unused. */
+  /** The 32-bit variables, indexed by LIP ... STATE. */
+  s: Uint32Array;
+  /** Out-of-order ranges as offsets from RCV.NXT: [start0, end0, start1, end1, ...], -1 unused,
+   *  the used ones first. */
   ooo: Int32Array;
-  /** The user asked to close: FIN goes after the data. */
-  closeQueued = false;
-  /** Sequence number of a FIN that arrived behind a hole (-1: none). */
-  finSeq = -1;
-  finRcvd = false;
-  // Timers: absolute ms, 0 when not running.
-  rtoAt = 0; persistAt = 0; delAckAt = 0; twAt = 0; keepAt = 0; idleAt = 0; connectAt = 0;
-  retries = 0; persistBackoff = 0; keepProbes = 0;
-  // RFC 6298
-  rto = 1000; srtt = 0; rttvar = 0; rttSeq = 0; rttAt = 0;
-  // RFC 5681
-  cwnd = 0; ssthresh = 65535; dupAcks = 0; recover = 0; inRecovery = false;
-  ackPending = 0; ackNow = false;
-  noDelay = false; keepAlive = false; idleMs = 0;
-  passive = false;
-  listener: Listener | null = null;
+  /** Times, RTT estimates and byte counts, indexed by RTO_AT ... BYTES_OUT. */
+  t: Float64Array;
+  sb: Uint8Array;
+  rb: Uint8Array;
   user: ConnUser | null = null;
-  /** Bytes delivered to and taken from the application (counters for the socket). */
-  bytesIn = 0; bytesOut = 0;
-  createdAt = 0;
+  /** The listener of a passive connection until it is accepted (absent otherwise: a property
+   *  costs RAM per connection). */
+  listener?: Listener;
 
   constructor(sndBuf: number, rcvBuf: number, oooRanges: number) {
+    const u32 = CONN_U32 * 4, ranges = oooRanges * 8;
+    const t = (u32 + ranges + 7) & ~7; // the doubles 8-byte aligned
+    const b = new ArrayBuffer(t + CONN_F64 * 8);
+    this.s = new Uint32Array(b, 0, CONN_U32);
+    this.ooo = new Int32Array(b, u32, oooRanges * 2);
+    this.ooo.fill(-1);
+    this.t = new Float64Array(b, t, CONN_F64);
     this.sb = new Uint8Array(sndBuf);
     this.rb = new Uint8Array(rcvBuf);
-    this.ooo = new Int32Array(oooRanges * 2).fill(-1);
+    this.s[MSS] = 536;
+    this.s[SSTHRESH] = 65535;
+    this.t[RTO] = 1000;
+    this.t[FIN_SEQ] = -1;
   }
 
-  get stateName(): string { return STATE_NAMES[this.state]; }
+  /** The state (CLOSED ... TIME_WAIT), for readers outside TCP. */
+  get state(): number { return this.s[STATE]; }
+  get stateName(): string { return STATE_NAMES[this.s[STATE]]; }
   /** Bytes the application can read now. */
-  get readable(): number { return this.rbLen; }
+  get readable(): number { return this.s[RB_LEN]; }
   /** Room in the send ring. */
-  get writable(): number { return this.sb.length - this.sbLen; }
+  get writable(): number { return this.sb.length - this.s[SB_LEN]; }
   /** Data in the send ring not yet acknowledged (sent or not). */
-  get unacked(): number { return this.sbLen; }
+  get unacked(): number { return this.s[SB_LEN]; }
 }
 
 /** 32-bit multiply without Math.imul (Espruino lacks it): exact low 32 bits. */
@@ -217,7 +250,7 @@ export class Tcp {
     // Half-open connections of that listener go too.
     for (let i = this.conns.length - 1; i >= 0; i--) {
       const c = this.conns[i];
-      if (c.listener === l && c.state === SYN_RECEIVED) this.reset(c, null);
+      if (c.listener === l && c.s[STATE] === SYN_RECEIVED) this.reset(c, null);
     }
   }
 
@@ -227,12 +260,12 @@ export class Tcp {
     this.catchUp();
     const c = this.newConn(opts || null);
     if (!c) return null;
-    c.lip = this.iface.ip; c.rip = rip >>> 0; c.rport = rport;
-    c.lport = opts && opts.localPort ? opts.localPort : this.ephemeralPort(c.rip, rport);
+    c.s[LIP] = this.iface.ip; c.s[RIP] = rip >>> 0; c.s[RPORT] = rport;
+    c.s[LPORT] = opts && opts.localPort ? opts.localPort : this.ephemeralPort(c.s[RIP], rport);
     c.user = user;
-    c.iss = this.isn(c);
-    c.sndUna = c.iss; c.sndNxt = c.iss; c.sndMax = c.iss; c.sndBase = seqAdd(c.iss, 1);
-    c.connectAt = this.iface.now + this.cfg.connectTimeoutMs;
+    c.s[ISS] = this.isn(c);
+    c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
+    c.t[CONNECT_AT] = this.iface.now + this.cfg.connectTimeoutMs;
     this.conns.push(c);
     this.setState(c, SYN_SENT);
     this.dispatch(c);
@@ -241,18 +274,19 @@ export class Tcp {
 
   /** SEND: copies up to len bytes into the send ring; returns how many were taken. */
   send(c: Conn, data: Uint8Array, off: number, len: number): number {
-    if (c.closeQueued || (c.state !== ESTABLISHED && c.state !== CLOSE_WAIT && c.state !== SYN_SENT && c.state !== SYN_RECEIVED)) return 0;
-    const room = c.sb.length - c.sbLen;
+    const cs = c.s;
+    if (cs[CLOSE_QUEUED] || (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT && cs[STATE] !== SYN_SENT && cs[STATE] !== SYN_RECEIVED)) return 0;
+    const room = c.sb.length - cs[SB_LEN];
     const n = len < room ? len : room;
     if (n <= 0) return 0;
     this.catchUp();
     const size = c.sb.length;
-    const at = (c.sbHead + c.sbLen) % size;
+    const at = (cs[SB_HEAD] + cs[SB_LEN]) % size;
     const first = size - at < n ? size - at : n;
     c.sb.set(data.subarray(off, off + first), at);
     if (first < n) c.sb.set(data.subarray(off + first, off + n), 0);
-    c.sbLen += n;
-    c.bytesOut += n;
+    cs[SB_LEN] += n;
+    c.t[BYTES_OUT] += n;
     this.touch(c);
     this.dispatch(c);
     return n;
@@ -261,23 +295,24 @@ export class Tcp {
   /** RECEIVE: copies up to max bytes of in-order data out; sends a window update when the
    *  window reopens significantly (RFC 9293 3.8.6.2.2). */
   recv(c: Conn, out: Uint8Array, off: number, max: number): number {
-    const n = c.rbLen < max ? c.rbLen : max;
+    const cs = c.s;
+    const n = cs[RB_LEN] < max ? cs[RB_LEN] : max;
     if (n <= 0) return 0;
     this.catchUp();
     const size = c.rb.length;
-    const first = size - c.rbHead < n ? size - c.rbHead : n;
-    out.set(c.rb.subarray(c.rbHead, c.rbHead + first), off);
+    const first = size - cs[RB_HEAD] < n ? size - cs[RB_HEAD] : n;
+    out.set(c.rb.subarray(cs[RB_HEAD], cs[RB_HEAD] + first), off);
     if (first < n) out.set(c.rb.subarray(0, n - first), off + first);
-    c.rbHead = (c.rbHead + n) % size;
-    c.rbLen -= n;
-    c.bytesIn += n;
+    cs[RB_HEAD] = (cs[RB_HEAD] + n) % size;
+    cs[RB_LEN] -= n;
+    c.t[BYTES_IN] += n;
     // Window update (RFC 9293 3.8.6.2.2 with Linux's rule for when): only when the window we
     // advertised has fallen to half the buffer or less and reading at least doubles it, so a
     // reader that keeps up does not turn every delayed ACK into an immediate one.
-    const free = size - c.rbLen;
-    const advertised = seqDiff(c.rcvAdv, c.rcvNxt);
-    if (c.state >= ESTABLISHED && 2 * advertised <= size && free >= 2 * advertised && free >= this.swsThreshold(c)) {
-      c.ackNow = true;
+    const free = size - cs[RB_LEN];
+    const advertised = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
+    if (cs[STATE] >= ESTABLISHED && 2 * advertised <= size && free >= 2 * advertised && free >= this.swsThreshold(c)) {
+      cs[ACK_NOW] = 1;
       this.dispatch(c);
     }
     return n;
@@ -285,13 +320,14 @@ export class Tcp {
 
   /** CLOSE: a FIN after the data still in the send ring (RFC 9293 3.10.4). */
   close(c: Conn): void {
+    const cs = c.s;
     this.catchUp();
-    switch (c.state) {
+    switch (cs[STATE]) {
       case SYN_SENT: this.reset(c, null); return;
       // SYN-RECEIVED: the FIN waits for ESTABLISHED (RFC 9293 3.10.4).
-      case SYN_RECEIVED: c.closeQueued = true; return;
-      case ESTABLISHED: c.closeQueued = true; this.setState(c, FIN_WAIT_1); break;
-      case CLOSE_WAIT: c.closeQueued = true; this.setState(c, LAST_ACK); break;
+      case SYN_RECEIVED: cs[CLOSE_QUEUED] = 1; return;
+      case ESTABLISHED: cs[CLOSE_QUEUED] = 1; this.setState(c, FIN_WAIT_1); break;
+      case CLOSE_WAIT: cs[CLOSE_QUEUED] = 1; this.setState(c, LAST_ACK); break;
       default: return; // already closing
     }
     this.dispatch(c);
@@ -299,27 +335,28 @@ export class Tcp {
 
   /** ABORT: RST to the peer, the connection is gone at once (RFC 9293 3.10.5). */
   abort(c: Conn): void {
-    if (c.state >= SYN_RECEIVED && c.state <= CLOSE_WAIT) this.sendRst(c.lip, c.lport, c.rip, c.rport, c.sndNxt, 0, 0);
+    const cs = c.s;
+    if (cs[STATE] >= SYN_RECEIVED && cs[STATE] <= CLOSE_WAIT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
     this.reset(c, null);
   }
 
   setKeepAlive(c: Conn, on: boolean): void {
-    c.keepAlive = on;
-    c.keepProbes = 0;
-    c.keepAt = on ? this.iface.now + this.cfg.keepIdleMs : 0;
+    c.s[KEEP_ALIVE] = on ? 1 : 0;
+    c.s[KEEP_PROBES] = 0;
+    c.t[KEEP_AT] = on ? this.iface.now + this.cfg.keepIdleMs : 0;
   }
 
   /** Idle timeout for the socket's 'timeout' event (0: off). */
   setIdle(c: Conn, ms: number): void {
-    c.idleMs = ms;
-    c.idleAt = ms > 0 ? this.iface.now + ms : 0;
+    c.t[IDLE_MS] = ms;
+    c.t[IDLE_AT] = ms > 0 ? this.iface.now + ms : 0;
   }
 
   /** The interface's address changed: connections bound to the old one are reset. */
   addressChanged(oldIp: number): void {
     for (let i = this.conns.length - 1; i >= 0; i--) {
       const c = this.conns[i];
-      if (c.lip === oldIp >>> 0 && oldIp) this.reset(c, 'EADDRNOTAVAIL');
+      if (c.s[LIP] === oldIp >>> 0 && oldIp) this.reset(c, 'EADDRNOTAVAIL');
     }
   }
 
@@ -334,7 +371,7 @@ export class Tcp {
     }
     // Header prediction: the next in-order data segment of the last connection, no options.
     const p = this.last;
-    if (p !== null && buf[off + 12] === 0x50 && (buf[off + 13] & 0xf7) === ACK && p.state === ESTABLISHED &&
+    if (p !== null && buf[off + 12] === 0x50 && (buf[off + 13] & 0xf7) === ACK && p.s[STATE] === ESTABLISHED &&
       this.fastInput(p, src, dst, buf, off, len)) return;
     if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.counters.dropOptions++; return; }
     const hl = tcpHeaderLen(buf, off);
@@ -361,18 +398,20 @@ export class Tcp {
    *  the full path. Per-packet path: header fields read inline and no helper calls, because each
    *  interpreted statement and call costs in Espruino (measured: npm run bench). */
   private fastInput(c: Conn, src: number, dst: number, buf: Uint8Array, off: number, len: number): boolean {
+    const cs = c.s;
+    const ct = c.t;
     const seq = ((buf[off + 4] << 24) | (buf[off + 5] << 16) | (buf[off + 6] << 8) | buf[off + 7]) >>> 0;
     const n = len - 20;
-    if (seq !== c.rcvNxt || n <= 0 || n > ((c.rcvAdv - seq) | 0) || c.finSeq >= 0 || c.ooo[0] >= 0 ||
-      src !== c.rip || dst !== c.lip || ((buf[off] << 8) | buf[off + 1]) !== c.rport ||
-      ((buf[off + 2] << 8) | buf[off + 3]) !== c.lport || ((buf[off + 14] << 8) | buf[off + 15]) !== c.sndWnd) return false;
+    if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || ct[FIN_SEQ] >= 0 || c.ooo[0] >= 0 ||
+      src !== cs[RIP] || dst !== cs[LIP] || ((buf[off] << 8) | buf[off + 1]) !== cs[RPORT] ||
+      ((buf[off + 2] << 8) | buf[off + 3]) !== cs[LPORT] || ((buf[off + 14] << 8) | buf[off + 15]) !== cs[SND_WND]) return false;
     const ack = ((buf[off + 8] << 24) | (buf[off + 9] << 16) | (buf[off + 10] << 8) | buf[off + 11]) >>> 0;
-    if (ack !== c.sndUna) return false;
+    if (ack !== cs[SND_UNA]) return false;
     this.counters.predicted++;
     // Seventh (segment text): into the ring after the unread bytes, in one or two native copies.
     const rb = c.rb;
     const size = rb.length;
-    let pos = c.rbHead + c.rbLen;
+    let pos = cs[RB_HEAD] + cs[RB_LEN];
     if (pos >= size) pos -= size;
     const d = off + 20;
     if (size - pos >= n) rb.set(buf.subarray(d, d + n), pos);
@@ -380,18 +419,18 @@ export class Tcp {
       rb.set(buf.subarray(d, d + size - pos), pos);
       rb.set(buf.subarray(d + size - pos, d + n), 0);
     }
-    c.rcvNxt = (seq + n) >>> 0;
-    c.rbLen += n;
+    cs[RCV_NXT] = (seq + n) >>> 0;
+    cs[RB_LEN] += n;
     // Fifth (window update): the same window from a newer segment.
-    c.sndWl1 = seq; c.sndWl2 = ack;
-    if (c.keepAlive || c.idleMs) this.touch(c);
+    cs[SND_WL1] = seq; cs[SND_WL2] = ack;
+    if (cs[KEEP_ALIVE] || ct[IDLE_MS]) this.touch(c);
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
-    c.ackPending++;
-    if (c.ackPending >= 2) c.ackNow = true;
-    else if (!c.delAckAt) c.delAckAt = this.iface.now + this.cfg.delAckMs;
-    if (c.ackNow) {
+    cs[ACK_PENDING]++;
+    if (cs[ACK_PENDING] >= 2) cs[ACK_NOW] = 1;
+    else if (!ct[DEL_ACK_AT]) ct[DEL_ACK_AT] = this.iface.now + this.cfg.delAckMs;
+    if (cs[ACK_NOW]) {
       // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
-      if (c.closeQueued || c.sbLen > ((c.sndNxt - c.sndBase) | 0)) this.dispatch(c);
+      if (cs[CLOSE_QUEUED] || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
       else this.fastAck(c);
     }
     if (c.user) c.user.onReadable(c);
@@ -404,11 +443,12 @@ export class Tcp {
    *  back to dispatch (which builds it afresh and keeps it) when no template is valid: another
    *  connection's, the ARP entry changed or is due for its refresh. Per-packet path. */
   private fastAck(c: Conn): void {
+    const cs = c.s;
     const ifc = this.iface;
     if (this.ackConn !== c || this.ackGen !== ifc.arp.gen || ifc.now >= this.ackUntil) { this.dispatch(c); return; }
     const t = this.ackTpl;
-    const seq = ((c.sndMax - c.sndNxt) | 0) > 0 ? c.sndMax : c.sndNxt;
-    const ack = c.rcvNxt;
+    const seq = ((cs[SND_MAX] - cs[SND_NXT]) | 0) > 0 ? cs[SND_MAX] : cs[SND_NXT];
+    const ack = cs[RCV_NXT];
     let win = this.advertise(c);
     if (win > 0xffff) win = 0xffff;
     const id = ifc.ipId;
@@ -423,7 +463,7 @@ export class Tcp {
     s = this.ackTcpSum + (seq >>> 16) + (seq & 0xffff) + (ack >>> 16) + (ack & 0xffff) + win;
     s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
     t[50] = s >>> 8; t[51] = s & 0xff;
-    c.ackNow = false; c.ackPending = 0; c.delAckAt = 0;
+    cs[ACK_NOW] = 0; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0;
     this.counters.segsOut++;
     this.counters.fastAcks++;
     ifc.counters.ipTx++;
@@ -441,7 +481,7 @@ export class Tcp {
     for (let i = 14; i < 34; i += 2) if (i !== 18 && i !== 24) s += (t[i] << 8) | t[i + 1];
     this.ackIpSum = s;
     // Pseudo-header, ports, data offset and flags, urgent pointer.
-    this.ackTcpSum = pseudoSum(c.lip, c.rip, IP_PROTO_TCP, 20) + ((t[34] << 8) | t[35]) + ((t[36] << 8) | t[37]) +
+    this.ackTcpSum = pseudoSum(c.s[LIP], c.s[RIP], IP_PROTO_TCP, 20) + ((t[34] << 8) | t[35]) + ((t[36] << 8) | t[37]) +
       ((t[46] << 8) | t[47]) + ((t[52] << 8) | t[53]);
   }
 
@@ -466,20 +506,20 @@ export class Tcp {
       let oldest: Conn | null = null;
       for (let i = 0; i < this.conns.length; i++) {
         const o = this.conns[i];
-        if (o.listener === l && o.state === SYN_RECEIVED && (!oldest || o.createdAt < oldest.createdAt)) oldest = o;
+        if (o.listener === l && o.s[STATE] === SYN_RECEIVED && (!oldest || o.t[CREATED_AT] < oldest.t[CREATED_AT])) oldest = o;
       }
       if (oldest) { this.counters.synFloodRecycled++; this.reset(oldest, null); }
     }
     const c = this.newConn(null);
     if (!c) return; // table full: the SYN is dropped, the peer will retry
-    c.passive = true;
+    c.s[PASSIVE] = 1;
     c.listener = l;
     l.halfOpen++;
-    c.lip = dst; c.lport = dport; c.rip = src; c.rport = sport;
-    c.irs = this.sSeq; c.rcvNxt = seqAdd(this.sSeq, 1); c.rcvAdv = c.rcvNxt;
-    c.iss = this.isn(c);
-    c.sndUna = c.iss; c.sndNxt = c.iss; c.sndMax = c.iss; c.sndBase = seqAdd(c.iss, 1);
-    c.sndWnd = this.sWnd; c.sndWl1 = this.sSeq; c.sndWl2 = c.iss; c.maxSndWnd = this.sWnd;
+    c.s[LIP] = dst; c.s[LPORT] = dport; c.s[RIP] = src; c.s[RPORT] = sport;
+    c.s[IRS] = this.sSeq; c.s[RCV_NXT] = seqAdd(this.sSeq, 1); c.s[RCV_ADV] = c.s[RCV_NXT];
+    c.s[ISS] = this.isn(c);
+    c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
+    c.s[SND_WND] = this.sWnd; c.s[SND_WL1] = this.sSeq; c.s[SND_WL2] = c.s[ISS]; c.s[MAX_SND_WND] = this.sWnd;
     this.takeMss(c);
     this.conns.push(c);
     this.setState(c, SYN_RECEIVED);
@@ -488,18 +528,20 @@ export class Tcp {
 
   /** A connection's segment (RFC 9293 3.10.7.3 and 3.10.7.4). */
   private process(c: Conn, buf: Uint8Array, dataOff: number): void {
+    const cs = c.s;
+    const ct = c.t;
     const f = this.sFlags;
     const now = this.iface.now;
-    if (c.state === SYN_SENT) { this.synSentInput(c); return; }
+    if (cs[STATE] === SYN_SENT) { this.synSentInput(c); return; }
     // A duplicate of the peer's SYN while our SYN,ACK is unacknowledged: send it again.
-    if (c.state === SYN_RECEIVED && (f & SYN) && !(f & ACK) && this.sSeq === c.irs) {
-      c.sndNxt = c.iss;
+    if (cs[STATE] === SYN_RECEIVED && (f & SYN) && !(f & ACK) && this.sSeq === cs[IRS]) {
+      cs[SND_NXT] = cs[ISS];
       this.dispatch(c);
       return;
     }
     // Simultaneous open (RFC 9293 figure 7): the peer's SYN,ACK repeats the SYN we already took;
     // trim it and let its ACK complete the handshake, without an extra ACK.
-    if (c.state === SYN_RECEIVED && (f & SYN) && (f & ACK) && this.sSeq === c.irs) {
+    if (cs[STATE] === SYN_RECEIVED && (f & SYN) && (f & ACK) && this.sSeq === cs[IRS]) {
       this.sSeq = seqAdd(this.sSeq, 1);
       this.sFlags = f & ~SYN;
       this.process(c, buf, dataOff);
@@ -510,8 +552,8 @@ export class Tcp {
       this.counters.dropUnacceptable++;
       if (!(f & RST)) {
         // TIME-WAIT: a retransmitted FIN is acknowledged and 2 MSL restarts.
-        if (c.state === TIME_WAIT && (f & FIN)) c.twAt = now + 2 * this.cfg.mslMs;
-        c.ackNow = true;
+        if (cs[STATE] === TIME_WAIT && (f & FIN)) ct[TW_AT] = now + 2 * this.cfg.mslMs;
+        cs[ACK_NOW] = 1;
         this.dispatch(c);
       }
       return;
@@ -520,20 +562,20 @@ export class Tcp {
     // Second: RST (RFC 5961 3.2): exactly RCV.NXT resets; anything else in the window gets a
     // challenge ACK.
     if (f & RST) {
-      if (this.sSeq !== c.rcvNxt) { this.challengeAck(c); return; }
-      if (c.state === SYN_RECEIVED) { this.reset(c, c.passive ? null : 'ECONNREFUSED'); return; }
-      this.reset(c, c.state <= CLOSE_WAIT ? 'ECONNRESET' : null);
+      if (this.sSeq !== cs[RCV_NXT]) { this.challengeAck(c); return; }
+      if (cs[STATE] === SYN_RECEIVED) { this.reset(c, cs[PASSIVE] ? null : 'ECONNREFUSED'); return; }
+      this.reset(c, cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
       return;
     }
     // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2).
     if (f & SYN) { this.challengeAck(c); return; }
     // Fifth: ACK.
     if (!(f & ACK)) return;
-    if (c.state === SYN_RECEIVED) {
-      if (seqLt(c.sndUna, this.sAck) && seqLe(this.sAck, c.sndMax)) {
+    if (cs[STATE] === SYN_RECEIVED) {
+      if (seqLt(cs[SND_UNA], this.sAck) && seqLe(this.sAck, cs[SND_MAX])) {
         this.establish(c);
       } else {
-        this.sendRst(c.lip, c.lport, c.rip, c.rport, this.sAck, 0, 0);
+        this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], this.sAck, 0, 0);
         return;
       }
     }
@@ -541,31 +583,32 @@ export class Tcp {
     // Seventh: segment text (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
     let delivered = false;
     if (this.sLen > 0) {
-      if (c.state === ESTABLISHED || c.state === FIN_WAIT_1 || c.state === FIN_WAIT_2) delivered = this.dataInput(c, buf, dataOff);
-      else c.ackNow = true; // data after the peer's FIN: just acknowledge
+      if (cs[STATE] === ESTABLISHED || cs[STATE] === FIN_WAIT_1 || cs[STATE] === FIN_WAIT_2) delivered = this.dataInput(c, buf, dataOff);
+      else cs[ACK_NOW] = 1; // data after the peer's FIN: just acknowledge
     }
     // Eighth: FIN.
     let ended = false;
     if (f & FIN) {
       const finAt = seqAdd(this.sSeq, this.sLen);
-      if (finAt === c.rcvNxt) ended = this.finInput(c);
-      else if (seqGt(finAt, c.rcvNxt)) { c.finSeq = finAt; c.ackNow = true; } // behind a hole: later
-      else c.ackNow = true;
-    } else if (c.finSeq >= 0 && c.finSeq === c.rcvNxt) {
+      if (finAt === cs[RCV_NXT]) ended = this.finInput(c);
+      else if (seqGt(finAt, cs[RCV_NXT])) { ct[FIN_SEQ] = finAt; cs[ACK_NOW] = 1; } // behind a hole: later
+      else cs[ACK_NOW] = 1;
+    } else if (ct[FIN_SEQ] >= 0 && ct[FIN_SEQ] === cs[RCV_NXT]) {
       ended = this.finInput(c);
     }
-    if (c.state === CLOSED) return;
+    if (cs[STATE] === CLOSED) return;
     this.dispatch(c);
     const u = c.user;
     if (u && delivered) u.onReadable(c);
-    if (u && ended && c.state !== CLOSED) u.onEnd(c);
+    if (u && ended && cs[STATE] !== CLOSED) u.onEnd(c);
   }
 
   private synSentInput(c: Conn): void {
+    const cs = c.s;
     const f = this.sFlags;
     if (f & ACK) {
-      if (seqLe(this.sAck, c.iss) || seqGt(this.sAck, c.sndMax)) {
-        if (!(f & RST)) this.sendRst(c.lip, c.lport, c.rip, c.rport, this.sAck, 0, 0);
+      if (seqLe(this.sAck, cs[ISS]) || seqGt(this.sAck, cs[SND_MAX])) {
+        if (!(f & RST)) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], this.sAck, 0, 0);
         return;
       }
     }
@@ -574,16 +617,16 @@ export class Tcp {
       return;
     }
     if (!(f & SYN)) return;
-    c.irs = this.sSeq;
-    c.rcvNxt = seqAdd(this.sSeq, 1);
-    c.rcvAdv = c.rcvNxt;
+    cs[IRS] = this.sSeq;
+    cs[RCV_NXT] = seqAdd(this.sSeq, 1);
+    cs[RCV_ADV] = cs[RCV_NXT];
     this.takeMss(c);
     if (f & ACK) {
-      c.sndUna = this.sAck;
-      c.sndWnd = this.sWnd; c.sndWl1 = this.sSeq; c.sndWl2 = this.sAck; c.maxSndWnd = this.sWnd;
+      cs[SND_UNA] = this.sAck;
+      cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[SND_WL2] = this.sAck; cs[MAX_SND_WND] = this.sWnd;
       this.rttSample(c);
-      c.rtoAt = 0; c.retries = 0;
-      c.ackNow = true;
+      c.t[RTO_AT] = 0; cs[RETRIES] = 0;
+      cs[ACK_NOW] = 1;
       // The handshake's ACK goes out before the user hears of the connection, so data the user
       // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
       this.establish(c, false);
@@ -591,96 +634,100 @@ export class Tcp {
       if (c.user) c.user.onConnect(c);
     } else {
       // Simultaneous open (RFC 9293 3.5, figure 7): SYN-RECEIVED, our SYN again with an ACK.
-      c.sndWnd = this.sWnd; c.sndWl1 = this.sSeq; c.maxSndWnd = this.sWnd;
+      cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[MAX_SND_WND] = this.sWnd;
       this.setState(c, SYN_RECEIVED);
-      c.sndNxt = c.iss;
+      cs[SND_NXT] = cs[ISS];
       this.dispatch(c);
     }
   }
 
   private establish(c: Conn, notify?: boolean): void {
-    const wasState = c.state;
+    const cs = c.s;
+    const wasState = cs[STATE];
     if (c.listener) { c.listener.halfOpen--; }
-    c.cwnd = c.mss > 2190 ? 2 * c.mss : c.mss > 1095 ? 3 * c.mss : 4 * c.mss; // RFC 5681 3.1 IW
-    if (wasState === SYN_RECEIVED && c.closeQueued) { this.setState(c, FIN_WAIT_1); }
+    cs[CWND] = cs[MSS] > 2190 ? 2 * cs[MSS] : cs[MSS] > 1095 ? 3 * cs[MSS] : 4 * cs[MSS]; // RFC 5681 3.1 IW
+    if (wasState === SYN_RECEIVED && cs[CLOSE_QUEUED]) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
-    c.connectAt = 0;
+    c.t[CONNECT_AT] = 0;
     const l = c.listener;
-    c.listener = null;
-    if (c.passive && l) l.onAccept(c);
+    delete c.listener;
+    if (cs[PASSIVE] && l) l.onAccept(c);
     else if (c.user && notify !== false) c.user.onConnect(c);
   }
 
   /** ACK processing (RFC 9293 3.10.7.4 fifth, RFC 5961 5.2); false if the segment is dropped. */
   private ackInput(c: Conn): boolean {
+    const cs = c.s;
+    const ct = c.t;
     const ack = this.sAck;
     // The byte of a zero-window probe counts as sent once the peer acknowledges it.
-    if (c.persistAt && ack === seqAdd(c.sndMax, 1) && c.sndNxt === c.sndMax) c.sndMax = ack;
-    if (seqGt(ack, c.sndMax)) { c.ackNow = true; this.dispatch(c); return false; } // acks what we never sent
-    if (seqLt(ack, seqAdd(c.sndUna, -(c.maxSndWnd > 0 ? c.maxSndWnd : 65535)))) { c.ackNow = true; this.dispatch(c); return false; }
-    const finEnd = seqAdd(c.sndBase, c.sbLen + 1);
-    if (seqGt(ack, c.sndUna)) {
-      const acked = seqDiff(ack, c.sndUna);
-      c.sndUna = ack;
-      if (seqLt(c.sndNxt, ack)) c.sndNxt = ack;
+    if (ct[PERSIST_AT] && ack === seqAdd(cs[SND_MAX], 1) && cs[SND_NXT] === cs[SND_MAX]) cs[SND_MAX] = ack;
+    if (seqGt(ack, cs[SND_MAX])) { cs[ACK_NOW] = 1; this.dispatch(c); return false; } // acks what we never sent
+    if (seqLt(ack, seqAdd(cs[SND_UNA], -(cs[MAX_SND_WND] > 0 ? cs[MAX_SND_WND] : 65535)))) { cs[ACK_NOW] = 1; this.dispatch(c); return false; }
+    const finEnd = seqAdd(cs[SND_BASE], cs[SB_LEN] + 1);
+    if (seqGt(ack, cs[SND_UNA])) {
+      const acked = seqDiff(ack, cs[SND_UNA]);
+      cs[SND_UNA] = ack;
+      if (seqLt(cs[SND_NXT], ack)) cs[SND_NXT] = ack;
       // Free acknowledged data from the send ring.
-      const data = seqDiff(ack, c.sndBase);
-      const n = data > c.sbLen ? c.sbLen : data > 0 ? data : 0;
-      if (n > 0) { c.sbHead = (c.sbHead + n) % c.sb.length; c.sbLen -= n; c.sndBase = seqAdd(c.sndBase, n); }
+      const data = seqDiff(ack, cs[SND_BASE]);
+      const n = data > cs[SB_LEN] ? cs[SB_LEN] : data > 0 ? data : 0;
+      if (n > 0) { cs[SB_HEAD] = (cs[SB_HEAD] + n) % c.sb.length; cs[SB_LEN] -= n; cs[SND_BASE] = seqAdd(cs[SND_BASE], n); }
       this.rttSample(c);
-      c.retries = 0;
-      c.persistBackoff = 0;
+      cs[RETRIES] = 0;
+      cs[PERSIST_BACKOFF] = 0;
       // RFC 5681: slow start, congestion avoidance; leave fast recovery on new data acked.
-      if (c.inRecovery) {
-        if (seqGe(ack, c.recover)) { c.inRecovery = false; c.cwnd = c.ssthresh; }
-        else { c.cwnd = c.cwnd > acked ? c.cwnd - acked + c.mss : c.mss; this.retransmitOne(c); } // NewReno partial ACK
-      } else if (c.cwnd < c.ssthresh) c.cwnd += acked < c.mss ? acked : c.mss;
-      else c.cwnd += Math.max(1, Math.floor((c.mss * c.mss) / c.cwnd));
-      c.dupAcks = 0;
-      c.rtoAt = seqLt(c.sndUna, c.sndMax) ? this.iface.now + c.rto : 0;
+      if (cs[IN_RECOVERY]) {
+        if (seqGe(ack, cs[RECOVER])) { cs[IN_RECOVERY] = 0; cs[CWND] = cs[SSTHRESH]; }
+        else { cs[CWND] = cs[CWND] > acked ? cs[CWND] - acked + cs[MSS] : cs[MSS]; this.retransmitOne(c); } // NewReno partial ACK
+      } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += acked < cs[MSS] ? acked : cs[MSS];
+      else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
+      cs[DUP_ACKS] = 0;
+      ct[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? this.iface.now + ct[RTO] : 0;
       if (n > 0 && c.user) c.user.onWritable(c);
-    } else if (ack === c.sndUna && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === c.sndWnd && seqLt(c.sndUna, c.sndMax)) {
+    } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
-      c.dupAcks++;
-      if (c.dupAcks === 3 && !c.inRecovery) {
+      cs[DUP_ACKS]++;
+      if (cs[DUP_ACKS] === 3 && !cs[IN_RECOVERY]) {
         this.counters.fastRetransmits++;
-        const flight = seqDiff(c.sndMax, c.sndUna);
-        c.ssthresh = Math.max(flight >> 1, 2 * c.mss);
-        c.recover = c.sndMax;
-        c.inRecovery = true;
+        const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
+        cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
+        cs[RECOVER] = cs[SND_MAX];
+        cs[IN_RECOVERY] = 1;
         this.retransmitOne(c);
-        c.cwnd = c.ssthresh + 3 * c.mss;
-      } else if (c.dupAcks > 3) c.cwnd += c.mss;
+        cs[CWND] = cs[SSTHRESH] + 3 * cs[MSS];
+      } else if (cs[DUP_ACKS] > 3) cs[CWND] += cs[MSS];
     }
     // Window update (RFC 9293 3.10.7.4: SND.WL1/WL2 guard against old segments).
-    if (seqLt(c.sndWl1, this.sSeq) || (c.sndWl1 === this.sSeq && seqLe(c.sndWl2, ack))) {
-      c.sndWnd = this.sWnd; c.sndWl1 = this.sSeq; c.sndWl2 = ack;
-      if (this.sWnd > c.maxSndWnd) c.maxSndWnd = this.sWnd;
-      if (this.sWnd > 0) { c.persistAt = 0; }
+    if (seqLt(cs[SND_WL1], this.sSeq) || (cs[SND_WL1] === this.sSeq && seqLe(cs[SND_WL2], ack))) {
+      cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[SND_WL2] = ack;
+      if (this.sWnd > cs[MAX_SND_WND]) cs[MAX_SND_WND] = this.sWnd;
+      if (this.sWnd > 0) { ct[PERSIST_AT] = 0; }
     }
-    const finAcked = c.closeQueued && seqGe(c.sndUna, finEnd);
+    const finAcked = cs[CLOSE_QUEUED] && seqGe(cs[SND_UNA], finEnd);
     if (finAcked) {
-      if (c.state === FIN_WAIT_1) this.setState(c, FIN_WAIT_2);
-      else if (c.state === CLOSING) { this.enterTimeWait(c); }
-      else if (c.state === LAST_ACK) { this.reset(c, null); return false; }
+      if (cs[STATE] === FIN_WAIT_1) this.setState(c, FIN_WAIT_2);
+      else if (cs[STATE] === CLOSING) { this.enterTimeWait(c); }
+      else if (cs[STATE] === LAST_ACK) { this.reset(c, null); return false; }
     }
     return true;
   }
 
   /** In-order data to the receive ring; out-of-order data to its place with a range noted. */
   private dataInput(c: Conn, buf: Uint8Array, off: number): boolean {
+    const cs = c.s;
     let seq = this.sSeq;
     let len = this.sLen;
     // Trim what we already have (RFC 9293 3.10.7.4 seventh: old and overlapping data).
-    const old = seqDiff(c.rcvNxt, seq);
-    if (old > 0) { off += old; len -= old; seq = c.rcvNxt; }
-    if (len <= 0) { c.ackNow = true; return false; }
+    const old = seqDiff(cs[RCV_NXT], seq);
+    if (old > 0) { off += old; len -= old; seq = cs[RCV_NXT]; }
+    if (len <= 0) { cs[ACK_NOW] = 1; return false; }
     const size = c.rb.length;
-    const free = size - c.rbLen;
-    const at = seqDiff(seq, c.rcvNxt); // offset from rcvNxt
+    const free = size - cs[RB_LEN];
+    const at = seqDiff(seq, cs[RCV_NXT]); // offset from rcvNxt
     if (at + len > free) len = free - at; // trim to the window
-    if (len <= 0) { c.ackNow = true; return false; }
-    const pos = (c.rbHead + c.rbLen + at) % size;
+    if (len <= 0) { cs[ACK_NOW] = 1; return false; }
+    const pos = (cs[RB_HEAD] + cs[RB_LEN] + at) % size;
     const first = size - pos < len ? size - pos : len;
     c.rb.set(buf.subarray(off, off + first), pos);
     if (first < len) c.rb.set(buf.subarray(off + first, off + len), 0);
@@ -688,65 +735,68 @@ export class Tcp {
       // Out of order: keep it if a range is free (RFC 9293 3.10.7.4 allows queuing), and send a
       // duplicate ACK at once (RFC 5681 4.2) so the sender learns of the hole.
       if (!this.addRange(c, at, at + len)) this.counters.dropOoo++;
-      c.ackNow = true;
+      cs[ACK_NOW] = 1;
       return false;
     }
     let end = len;
     // Merge ranges now contiguous with the in-order data.
     end = this.mergeRanges(c, end);
-    c.rcvNxt = seqAdd(c.rcvNxt, end);
-    c.rbLen += end;
+    cs[RCV_NXT] = seqAdd(cs[RCV_NXT], end);
+    cs[RB_LEN] += end;
     // Delayed ACK (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2): every second full segment at once,
     // otherwise within delAckMs; at once while a hole is being filled.
-    c.ackPending++;
-    if (c.ackPending >= 2 || this.hasRanges(c) || end > len) c.ackNow = true;
-    else if (!c.delAckAt) c.delAckAt = this.iface.now + this.cfg.delAckMs;
+    cs[ACK_PENDING]++;
+    if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[ACK_NOW] = 1;
+    else if (!c.t[DEL_ACK_AT]) c.t[DEL_ACK_AT] = this.iface.now + this.cfg.delAckMs;
     return true;
   }
 
   private finInput(c: Conn): boolean {
-    c.finSeq = -1;
-    c.rcvNxt = seqAdd(c.rcvNxt, 1);
-    c.ackNow = true;
-    c.finRcvd = true;
-    switch (c.state) {
+    const cs = c.s;
+    c.t[FIN_SEQ] = -1;
+    cs[RCV_NXT] = seqAdd(cs[RCV_NXT], 1);
+    cs[ACK_NOW] = 1;
+    cs[FIN_RCVD] = 1;
+    switch (cs[STATE]) {
       case SYN_RECEIVED: case ESTABLISHED: this.setState(c, CLOSE_WAIT); return true;
       case FIN_WAIT_1:
         // Our FIN acknowledged by this segment? Then TIME-WAIT, else simultaneous close.
-        if (seqGt(c.sndUna, seqAdd(c.sndBase, c.sbLen))) this.enterTimeWait(c);
+        if (seqGt(cs[SND_UNA], seqAdd(cs[SND_BASE], cs[SB_LEN]))) this.enterTimeWait(c);
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: c.twAt = this.iface.now + 2 * this.cfg.mslMs; return false;
+      case TIME_WAIT: c.t[TW_AT] = this.iface.now + 2 * this.cfg.mslMs; return false;
     }
     return false;
   }
 
   private enterTimeWait(c: Conn): void {
+    const ct = c.t;
     this.setState(c, TIME_WAIT);
-    c.twAt = this.iface.now + 2 * this.cfg.mslMs;
-    c.rtoAt = 0; c.persistAt = 0; c.keepAt = 0; c.idleAt = 0;
+    ct[TW_AT] = this.iface.now + 2 * this.cfg.mslMs;
+    ct[RTO_AT] = 0; ct[PERSIST_AT] = 0; ct[KEEP_AT] = 0; ct[IDLE_AT] = 0;
   }
 
   // ---- segment acceptability and out-of-order ranges ----
 
   /** RFC 9293 3.10.7.4: the four cases of segment length and receive window. */
   private acceptable(c: Conn): boolean {
-    const wnd = seqDiff(c.rcvAdv, c.rcvNxt) > 0 ? seqDiff(c.rcvAdv, c.rcvNxt) : 0;
+    const cs = c.s;
+    const wnd = seqDiff(cs[RCV_ADV], cs[RCV_NXT]) > 0 ? seqDiff(cs[RCV_ADV], cs[RCV_NXT]) : 0;
     const space = this.segSpace();
     const seq = this.sSeq;
     if (space === 0) {
-      if (wnd === 0) return seq === c.rcvNxt;
-      return seqLe(c.rcvNxt, seq) && seqLt(seq, seqAdd(c.rcvNxt, wnd));
+      if (wnd === 0) return seq === cs[RCV_NXT];
+      return seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd));
     }
     if (wnd === 0) {
       // A zero window still takes ACK, RST and URG: process the control bits of in-sequence
       // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
-      return seq === c.rcvNxt;
+      return seq === cs[RCV_NXT];
     }
     const last = seqAdd(seq, space - 1);
-    return (seqLe(c.rcvNxt, seq) && seqLt(seq, seqAdd(c.rcvNxt, wnd))) ||
-      (seqLe(c.rcvNxt, last) && seqLt(last, seqAdd(c.rcvNxt, wnd)));
+    return (seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd))) ||
+      (seqLe(cs[RCV_NXT], last) && seqLt(last, seqAdd(cs[RCV_NXT], wnd)));
   }
 
   private segSpace(): number {
@@ -815,100 +865,105 @@ export class Tcp {
   /** Sends what the connection may send now: SYN, data within the windows (Nagle and SWS
    *  avoidance applied), FIN after the data, or a pure ACK when one is owed. */
   dispatch(c: Conn): void {
+    const cs = c.s;
+    const ct = c.t;
     const now = this.iface.now;
-    if (c.state === SYN_SENT || c.state === SYN_RECEIVED) {
-      if (c.sndNxt === c.iss) {
-        this.xmit(c, c.iss, c.state === SYN_SENT ? SYN : SYN | ACK, 0, 0);
-        c.sndNxt = seqAdd(c.iss, 1);
-        if (seqGt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
-        if (!c.rtoAt) c.rtoAt = now + c.rto;
-        if (!c.rttAt && c.retries === 0) { c.rttAt = now; c.rttSeq = c.sndNxt; }
-      } else if (c.ackNow && c.state === SYN_RECEIVED) {
-        this.xmit(c, c.sndNxt, ACK, 0, 0);
+    if (cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED) {
+      if (cs[SND_NXT] === cs[ISS]) {
+        this.xmit(c, cs[ISS], cs[STATE] === SYN_SENT ? SYN : SYN | ACK, 0, 0);
+        cs[SND_NXT] = seqAdd(cs[ISS], 1);
+        if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
+        if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
+        if (!ct[RTT_AT] && cs[RETRIES] === 0) { ct[RTT_AT] = now; cs[RTT_SEQ] = cs[SND_NXT]; }
+      } else if (cs[ACK_NOW] && cs[STATE] === SYN_RECEIVED) {
+        this.xmit(c, cs[SND_NXT], ACK, 0, 0);
       }
-      c.ackNow = false;
+      cs[ACK_NOW] = 0;
       return;
     }
-    if (c.state < ESTABLISHED) return;
-    const sendingStates = c.state === ESTABLISHED || c.state === CLOSE_WAIT || c.state === FIN_WAIT_1 || c.state === LAST_ACK || c.state === CLOSING;
+    if (cs[STATE] < ESTABLISHED) return;
+    const sendingStates = cs[STATE] === ESTABLISHED || cs[STATE] === CLOSE_WAIT || cs[STATE] === FIN_WAIT_1 || cs[STATE] === LAST_ACK || cs[STATE] === CLOSING;
     for (let guard = 0; sendingStates && guard < 64; guard++) {
-      const flight = seqDiff(c.sndNxt, c.sndUna);
-      const off = seqDiff(c.sndNxt, c.sndBase);
-      const unsent = c.sbLen - off;
-      const finPending = c.closeQueued && off <= c.sbLen; // FIN not yet sent (or to send again)
-      const wnd = c.sndWnd < c.cwnd ? c.sndWnd : c.cwnd;
+      const flight = seqDiff(cs[SND_NXT], cs[SND_UNA]);
+      const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
+      const unsent = cs[SB_LEN] - off;
+      const finPending = cs[CLOSE_QUEUED] && off <= cs[SB_LEN]; // FIN not yet sent (or to send again)
+      const wnd = cs[SND_WND] < cs[CWND] ? cs[SND_WND] : cs[CWND];
       const usable = wnd - flight;
-      let len = unsent < c.mss ? unsent : c.mss;
+      let len = unsent < cs[MSS] ? unsent : cs[MSS];
       if (len > usable) len = usable > 0 ? usable : 0;
       const fin = finPending && len === unsent;
       if (len <= 0 && !fin) break;
-      if (len > 0 && len < c.mss && !fin) {
-        if (flight > 0 && !c.noDelay) break;                                 // Nagle (RFC 9293 3.7.4)
-        if (len < unsent && len < (c.maxSndWnd >> 1)) break;                // sender SWS (3.8.6.2.1)
+      if (len > 0 && len < cs[MSS] && !fin) {
+        if (flight > 0 && !cs[NO_DELAY]) break;                                 // Nagle (RFC 9293 3.7.4)
+        if (len < unsent && len < (cs[MAX_SND_WND] >> 1)) break;                // sender SWS (3.8.6.2.1)
       }
       let flags = ACK;
       if (len > 0 && len === unsent) flags |= PSH;
       if (fin) flags |= FIN;
-      const isNew = seqGe(c.sndNxt, c.sndMax);
-      this.xmit(c, c.sndNxt, flags, off, len);
-      c.sndNxt = seqAdd(c.sndNxt, len + (fin ? 1 : 0));
-      if (seqGt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
+      const isNew = seqGe(cs[SND_NXT], cs[SND_MAX]);
+      this.xmit(c, cs[SND_NXT], flags, off, len);
+      cs[SND_NXT] = seqAdd(cs[SND_NXT], len + (fin ? 1 : 0));
+      if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
       if (!isNew) this.counters.retransmits++;
-      if (isNew && !c.rttAt && c.retries === 0) { c.rttAt = now; c.rttSeq = c.sndNxt; }
-      if (!c.rtoAt) c.rtoAt = now + c.rto;
+      if (isNew && !ct[RTT_AT] && cs[RETRIES] === 0) { ct[RTT_AT] = now; cs[RTT_SEQ] = cs[SND_NXT]; }
+      if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
       if (fin) break;
     }
     // A pure ACK carries SND.MAX, not a SND.NXT rewound by a retransmission timeout (as BSD
     // does): the peer may already hold everything up to SND.MAX, and would find an ACK with an
     // older sequence number unacceptable and drop it, so neither side's ACKs would get through.
-    if (c.ackNow) this.xmit(c, seqGt(c.sndMax, c.sndNxt) ? c.sndMax : c.sndNxt, ACK, 0, 0);
+    if (cs[ACK_NOW]) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
     // Zero window with data waiting and nothing in flight: the persist timer probes (3.8.6.1).
-    const unsentNow = c.sbLen - seqDiff(c.sndNxt, c.sndBase);
-    if (c.sndWnd === 0 && unsentNow > 0 && c.sndNxt === c.sndUna && !c.persistAt) {
-      c.persistAt = now + this.persistDelay(c);
-      c.rtoAt = 0;
+    const unsentNow = cs[SB_LEN] - seqDiff(cs[SND_NXT], cs[SND_BASE]);
+    if (cs[SND_WND] === 0 && unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !ct[PERSIST_AT]) {
+      ct[PERSIST_AT] = now + this.persistDelay(c);
+      ct[RTO_AT] = 0;
     }
   }
 
   /** Retransmits the first unacknowledged segment (fast retransmit, NewReno partial ACK). */
   private retransmitOne(c: Conn): void {
-    const off = seqDiff(c.sndUna, c.sndBase);
-    const avail = c.sbLen - off;
-    const len = avail < c.mss ? avail : c.mss;
-    const fin = c.closeQueued && len === avail && seqGt(c.sndMax, seqAdd(c.sndBase, c.sbLen));
+    const cs = c.s;
+    const off = seqDiff(cs[SND_UNA], cs[SND_BASE]);
+    const avail = cs[SB_LEN] - off;
+    const len = avail < cs[MSS] ? avail : cs[MSS];
+    const fin = cs[CLOSE_QUEUED] && len === avail && seqGt(cs[SND_MAX], seqAdd(cs[SND_BASE], cs[SB_LEN]));
     if (len <= 0 && !fin) return;
     this.counters.retransmits++;
-    c.rttAt = 0; // Karn: no RTT sample from a retransmission
-    this.xmit(c, c.sndUna, ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), off, len);
+    c.t[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
+    this.xmit(c, cs[SND_UNA], ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), off, len);
   }
 
   /** Builds and sends one segment: header (MSS option on SYN), data from the send ring. */
   private xmit(c: Conn, seq: number, flags: number, ringOff: number, len: number): void {
+    const cs = c.s;
     const tx = this.iface.tx;
     const win = this.advertise(c);
-    const hl = emitTcp(tx, TX_OFF, c.lport, c.rport, seq, (flags & ACK) ? c.rcvNxt : 0, flags, win,
+    const hl = emitTcp(tx, TX_OFF, cs[LPORT], cs[RPORT], seq, (flags & ACK) ? cs[RCV_NXT] : 0, flags, win,
       (flags & SYN) ? this.ourMss() : 0);
     if (len > 0) {
       const size = c.sb.length;
-      const pos = (c.sbHead + ringOff) % size;
+      const pos = (cs[SB_HEAD] + ringOff) % size;
       const first = size - pos < len ? size - pos : len;
       tx.set(c.sb.subarray(pos, pos + first), TX_OFF + hl);
       if (first < len) tx.set(c.sb.subarray(0, len - first), TX_OFF + hl + first);
     }
-    tcpChecksum(tx, TX_OFF, hl + len, c.lip, c.rip);
+    tcpChecksum(tx, TX_OFF, hl + len, cs[LIP], cs[RIP]);
     this.counters.segsOut++;
-    if (flags & ACK) { c.ackNow = false; c.ackPending = 0; c.delAckAt = 0; }
-    this.iface.sendIpv4(c.rip, IP_PROTO_TCP, hl + len);
+    if (flags & ACK) { cs[ACK_NOW] = 0; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0; }
+    this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
     if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil) this.keepAck(c);
   }
 
   /** The receive window to advertise, with receiver SWS avoidance (RFC 9293 3.8.6.2.2): the
    *  right edge moves only by at least min(rcvBuf / 2, MSS), and never back. */
   private advertise(c: Conn): number {
-    const free = c.rb.length - c.rbLen;
-    const edge = seqAdd(c.rcvNxt, free);
-    if (seqDiff(edge, c.rcvAdv) >= this.swsThreshold(c) || seqLt(c.rcvAdv, c.rcvNxt)) c.rcvAdv = edge;
-    const w = seqDiff(c.rcvAdv, c.rcvNxt);
+    const cs = c.s;
+    const free = c.rb.length - cs[RB_LEN];
+    const edge = seqAdd(cs[RCV_NXT], free);
+    if (seqDiff(edge, cs[RCV_ADV]) >= this.swsThreshold(c) || seqLt(cs[RCV_ADV], cs[RCV_NXT])) cs[RCV_ADV] = edge;
+    const w = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
     return w > 0 ? w : 0;
   }
 
@@ -921,10 +976,11 @@ export class Tcp {
   private ourMss(): number { return this.iface.mtu - 40; }
 
   private takeMss(c: Conn): void {
+    const cs = c.s;
     const peer = this.opts.mss > 0 ? this.opts.mss : 536; // RFC 9293 3.7.1: 536 when absent
     const ours = this.ourMss();
-    c.mss = peer < ours ? peer : ours;
-    if (c.mss < 64) c.mss = 64;
+    cs[MSS] = peer < ours ? peer : ours;
+    if (cs[MSS] < 64) cs[MSS] = 64;
   }
 
   private sendRst(lip: number, lport: number, rip: number, rport: number, seq: number, ack: number, flags: number): void {
@@ -943,7 +999,7 @@ export class Tcp {
     if (this.challengeCount >= this.cfg.challengeAcksPerSec) return;
     this.challengeCount++;
     this.counters.challengeAcks++;
-    c.ackNow = true;
+    c.s[ACK_NOW] = 1;
     this.dispatch(c);
   }
 
@@ -954,7 +1010,7 @@ export class Tcp {
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
       this.timers(c, now);
-      if (c.state === CLOSED) { i--; continue; }
+      if (c.s[STATE] === CLOSED) { i--; continue; }
       next = this.earliest(c, now, next);
     }
     return next;
@@ -962,13 +1018,14 @@ export class Tcp {
 
   /** The delay to this connection's earliest timer (no array: poll runs constantly). */
   private earliest(c: Conn, now: number, next: number): number {
-    next = this.sooner(c.rtoAt, now, next);
-    next = this.sooner(c.persistAt, now, next);
-    next = this.sooner(c.delAckAt, now, next);
-    next = this.sooner(c.twAt, now, next);
-    next = this.sooner(c.keepAt, now, next);
-    next = this.sooner(c.idleAt, now, next);
-    return this.sooner(c.connectAt, now, next);
+    const ct = c.t;
+    next = this.sooner(ct[RTO_AT], now, next);
+    next = this.sooner(ct[PERSIST_AT], now, next);
+    next = this.sooner(ct[DEL_ACK_AT], now, next);
+    next = this.sooner(ct[TW_AT], now, next);
+    next = this.sooner(ct[KEEP_AT], now, next);
+    next = this.sooner(ct[IDLE_AT], now, next);
+    return this.sooner(ct[CONNECT_AT], now, next);
   }
 
   private sooner(at: number, now: number, next: number): number {
@@ -978,41 +1035,45 @@ export class Tcp {
   }
 
   private timers(c: Conn, now: number): void {
-    if (c.twAt && now >= c.twAt) { this.reset(c, null); return; }
-    if (c.connectAt && now >= c.connectAt) { this.counters.timeouts++; this.reset(c, 'ETIMEDOUT'); return; }
-    if (c.rtoAt && now >= c.rtoAt) { this.onRto(c, now); if (c.state === CLOSED) return; }
-    if (c.persistAt && now >= c.persistAt) this.onPersist(c, now);
-    if (c.delAckAt && now >= c.delAckAt) { c.delAckAt = 0; c.ackNow = true; this.dispatch(c); }
-    if (c.keepAt && now >= c.keepAt) { this.onKeepalive(c, now); if (c.state === CLOSED) return; }
-    if (c.idleAt && now >= c.idleAt) { c.idleAt = now + c.idleMs; if (c.user && c.user.onIdle) c.user.onIdle(c); }
+    const cs = c.s;
+    const ct = c.t;
+    if (ct[TW_AT] && now >= ct[TW_AT]) { this.reset(c, null); return; }
+    if (ct[CONNECT_AT] && now >= ct[CONNECT_AT]) { this.counters.timeouts++; this.reset(c, 'ETIMEDOUT'); return; }
+    if (ct[RTO_AT] && now >= ct[RTO_AT]) { this.onRto(c, now); if (cs[STATE] === CLOSED) return; }
+    if (ct[PERSIST_AT] && now >= ct[PERSIST_AT]) this.onPersist(c, now);
+    if (ct[DEL_ACK_AT] && now >= ct[DEL_ACK_AT]) { ct[DEL_ACK_AT] = 0; cs[ACK_NOW] = 1; this.dispatch(c); }
+    if (ct[KEEP_AT] && now >= ct[KEEP_AT]) { this.onKeepalive(c, now); if (cs[STATE] === CLOSED) return; }
+    if (ct[IDLE_AT] && now >= ct[IDLE_AT]) { ct[IDLE_AT] = now + ct[IDLE_MS]; if (c.user && c.user.onIdle) c.user.onIdle(c); }
   }
 
   /** Retransmission timeout (RFC 6298 5.4-5.7, RFC 5681 3.1). */
   private onRto(c: Conn, now: number): void {
-    const limit = c.state === SYN_SENT || c.state === SYN_RECEIVED ? this.cfg.synRetries : this.cfg.maxRetries;
-    if (c.retries >= limit) {
+    const cs = c.s;
+    const ct = c.t;
+    const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg.synRetries : this.cfg.maxRetries;
+    if (cs[RETRIES] >= limit) {
       this.counters.timeouts++;
-      if (c.state === SYN_RECEIVED && c.passive) { this.abort(c); return; }
-      if (c.state !== SYN_SENT) this.sendRst(c.lip, c.lport, c.rip, c.rport, c.sndNxt, 0, 0);
+      if (cs[STATE] === SYN_RECEIVED && cs[PASSIVE]) { this.abort(c); return; }
+      if (cs[STATE] !== SYN_SENT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
       this.reset(c, 'ETIMEDOUT');
       return;
     }
-    c.retries++;
-    c.rto = c.rto * 2 > this.cfg.rtoMaxMs ? this.cfg.rtoMaxMs : c.rto * 2;
-    const flight = seqDiff(c.sndMax, c.sndUna);
-    c.ssthresh = Math.max(flight >> 1, 2 * c.mss);
-    c.cwnd = c.mss;
-    c.inRecovery = false;
-    c.dupAcks = 0;
-    c.rttAt = 0; // Karn's algorithm
-    c.sndNxt = c.sndUna; // go back: resend from the oldest unacknowledged byte (or SYN)
-    c.rtoAt = 0;
+    cs[RETRIES]++;
+    ct[RTO] = ct[RTO] * 2 > this.cfg.rtoMaxMs ? this.cfg.rtoMaxMs : ct[RTO] * 2;
+    const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
+    cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
+    cs[CWND] = cs[MSS];
+    cs[IN_RECOVERY] = 0;
+    cs[DUP_ACKS] = 0;
+    ct[RTT_AT] = 0; // Karn's algorithm
+    cs[SND_NXT] = cs[SND_UNA]; // go back: resend from the oldest unacknowledged byte (or SYN)
+    ct[RTO_AT] = 0;
     this.dispatch(c);
-    if (!c.rtoAt) c.rtoAt = now + c.rto;
+    if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
   }
 
   private persistDelay(c: Conn): number {
-    let d = c.rto << c.persistBackoff;
+    let d = c.t[RTO] << c.s[PERSIST_BACKOFF];
     if (d > this.cfg.rtoMaxMs) d = this.cfg.rtoMaxMs;
     if (d < this.cfg.rtoMinMs) d = this.cfg.rtoMinMs;
     return d;
@@ -1020,45 +1081,49 @@ export class Tcp {
 
   /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off. */
   private onPersist(c: Conn, now: number): void {
-    c.persistAt = 0;
-    const off = seqDiff(c.sndNxt, c.sndBase);
-    if (c.sndWnd > 0 || off >= c.sbLen) { this.dispatch(c); return; }
+    const cs = c.s;
+    c.t[PERSIST_AT] = 0;
+    const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
+    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { this.dispatch(c); return; }
     // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
     // the byte is not sent again; if not, it goes with the data once the window opens.
-    this.xmit(c, c.sndNxt, ACK, off, 1);
-    if (c.persistBackoff < 6) c.persistBackoff++;
-    c.persistAt = now + this.persistDelay(c);
+    this.xmit(c, cs[SND_NXT], ACK, off, 1);
+    if (cs[PERSIST_BACKOFF] < 6) cs[PERSIST_BACKOFF]++;
+    c.t[PERSIST_AT] = now + this.persistDelay(c);
   }
 
   /** Keepalive probe: <SEQ=SND.NXT-1> with no data (RFC 1122 4.2.3.6). */
   private onKeepalive(c: Conn, now: number): void {
-    if (c.state !== ESTABLISHED && c.state !== CLOSE_WAIT) { c.keepAt = 0; return; }
-    if (c.keepProbes >= this.cfg.keepCnt) { this.counters.timeouts++; this.abort2(c, 'ETIMEDOUT'); return; }
-    c.keepProbes++;
-    this.xmit(c, seqAdd(c.sndUna, -1), ACK, 0, 0);
-    c.keepAt = now + this.cfg.keepIntvlMs;
+    const cs = c.s;
+    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { c.t[KEEP_AT] = 0; return; }
+    if (cs[KEEP_PROBES] >= this.cfg.keepCnt) { this.counters.timeouts++; this.abort2(c, 'ETIMEDOUT'); return; }
+    cs[KEEP_PROBES]++;
+    this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
+    c.t[KEEP_AT] = now + this.cfg.keepIntvlMs;
   }
 
   private abort2(c: Conn, err: string): void {
-    this.sendRst(c.lip, c.lport, c.rip, c.rport, c.sndNxt, 0, 0);
+    const cs = c.s;
+    this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
     this.reset(c, err);
   }
 
   private rttSample(c: Conn): void {
-    if (!c.rttAt || seqLt(this.sAck, c.rttSeq)) return;
-    const r = this.iface.now - c.rttAt;
-    c.rttAt = 0;
+    const ct = c.t;
+    if (!ct[RTT_AT] || seqLt(this.sAck, c.s[RTT_SEQ])) return;
+    const r = this.iface.now - ct[RTT_AT];
+    ct[RTT_AT] = 0;
     // RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4, G taken as 1 ms).
-    if (c.srtt === 0) { c.srtt = r > 0 ? r : 1; c.rttvar = r / 2; }
+    if (ct[SRTT] === 0) { ct[SRTT] = r > 0 ? r : 1; ct[RTTVAR] = r / 2; }
     else {
-      const d = c.srtt > r ? c.srtt - r : r - c.srtt;
-      c.rttvar = 0.75 * c.rttvar + 0.25 * d;
-      c.srtt = 0.875 * c.srtt + 0.125 * r;
+      const d = ct[SRTT] > r ? ct[SRTT] - r : r - ct[SRTT];
+      ct[RTTVAR] = 0.75 * ct[RTTVAR] + 0.25 * d;
+      ct[SRTT] = 0.875 * ct[SRTT] + 0.125 * r;
     }
-    let rto = Math.round(c.srtt + Math.max(1, 4 * c.rttvar));
+    let rto = Math.round(ct[SRTT] + Math.max(1, 4 * ct[RTTVAR]));
     if (rto < this.cfg.rtoMinMs) rto = this.cfg.rtoMinMs;
     if (rto > this.cfg.rtoMaxMs) rto = this.cfg.rtoMaxMs;
-    c.rto = rto;
+    ct[RTO] = rto;
   }
 
   // ---- the table ----
@@ -1067,46 +1132,48 @@ export class Tcp {
     if (this.conns.length >= this.cfg.maxConns) {
       // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
       let tw: Conn | null = null;
-      for (let i = 0; i < this.conns.length; i++) if (this.conns[i].state === TIME_WAIT && (!tw || this.conns[i].twAt < tw.twAt)) tw = this.conns[i];
+      for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || this.conns[i].t[TW_AT] < tw.t[TW_AT])) tw = this.conns[i];
       if (!tw) { this.counters.tableFull++; return null; }
       this.counters.timeWaitRecycled++;
       this.reset(tw, null);
     }
     const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg.sndBuf, opts && opts.rcvBuf ? opts.rcvBuf : this.cfg.rcvBuf, this.cfg.oooRanges);
-    c.rto = this.cfg.rtoInitMs;
-    c.createdAt = this.iface.now;
+    c.t[RTO] = this.cfg.rtoInitMs;
+    c.t[CREATED_AT] = this.iface.now;
     return c;
   }
 
   /** Removes a connection and tells its user (err null: a normal close). */
   private reset(c: Conn, err: string | null): void {
+    const ct = c.t;
     const i = this.conns.indexOf(c);
     if (i >= 0) this.conns.splice(i, 1);
     if (this.last === c) this.last = null;
     if (this.ackConn === c) this.ackConn = null;
-    if (c.listener && c.state === SYN_RECEIVED) c.listener.halfOpen--;
-    c.listener = null;
-    const was = c.state;
+    if (c.listener && c.s[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
+    delete c.listener;
+    const was = c.s[STATE];
     this.setState(c, CLOSED);
-    c.rtoAt = 0; c.persistAt = 0; c.delAckAt = 0; c.twAt = 0; c.keepAt = 0; c.idleAt = 0; c.connectAt = 0;
+    ct[RTO_AT] = 0; ct[PERSIST_AT] = 0; ct[DEL_ACK_AT] = 0; ct[TW_AT] = 0; ct[KEEP_AT] = 0; ct[IDLE_AT] = 0; ct[CONNECT_AT] = 0;
     if (c.user && was !== CLOSED) { const u = c.user; u.onClose(c, err); }
   }
 
   private setState(c: Conn, s: number): void {
-    if (c.state === s) return;
-    c.state = s;
+    if (c.s[STATE] === s) return;
+    c.s[STATE] = s;
     if (this.cfg.onState) this.cfg.onState(c, s);
   }
 
   private touch(c: Conn): void {
-    if (c.keepAlive) { c.keepAt = this.iface.now + this.cfg.keepIdleMs; c.keepProbes = 0; }
-    if (c.idleMs) c.idleAt = this.iface.now + c.idleMs;
+    const ct = c.t;
+    if (c.s[KEEP_ALIVE]) { ct[KEEP_AT] = this.iface.now + this.cfg.keepIdleMs; c.s[KEEP_PROBES] = 0; }
+    if (ct[IDLE_MS]) ct[IDLE_AT] = this.iface.now + ct[IDLE_MS];
   }
 
   findConn(lip: number, lport: number, rip: number, rport: number): Conn | null {
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
-      if (c.lport === lport && c.rport === rport && c.rip === rip && c.lip === lip) { this.last = c; return c; }
+      if (c.s[LPORT] === lport && c.s[RPORT] === rport && c.s[RIP] === rip && c.s[LIP] === lip) { this.last = c; return c; }
     }
     return null;
   }
@@ -1118,9 +1185,10 @@ export class Tcp {
 
   /** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 us clock. */
   private isn(c: Conn): number {
-    if (this.cfg.isn) return this.cfg.isn(c.lip, c.lport, c.rip, c.rport) >>> 0;
+    const cs = c.s;
+    if (this.cfg.isn) return this.cfg.isn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
     const m = (Math.floor(this.iface.now * 250) % 0x100000000) >>> 0;
-    return (m + isnHash(this.key, c.lip, c.rip, ((c.lport << 16) | c.rport) >>> 0)) >>> 0;
+    return (m + isnHash(this.key, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
   }
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */
