@@ -8,6 +8,7 @@ import type { AppsConfig } from './apps/index.ts';
 import type { TcpConfig } from './tcp/tcp.ts';
 import { networkjs } from './socket/networkjs.ts';
 import { parseMac } from './wire/ethernet.ts';
+import { RX_FRAMES } from './iface/counters.ts';
 
 declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
@@ -108,10 +109,10 @@ export function start(config: BoardConfig): Board {
   let running = true;
   const loop = function () {
     if (!running) return;
-    const before = stack.iface.counters.rxFrames;
+    const before = stack.iface.cnt[RX_FRAMES];
     const next = stack.poll(nowMs());
     // Traffic: come back at once; idle: sleep until the next timer, at most idlePollMs.
-    const busy = stack.iface.counters.rxFrames !== before;
+    const busy = stack.iface.cnt[RX_FRAMES] !== before;
     timer = setTimeout(loop, busy ? 0 : next < idle ? next : idle);
   };
   loop();

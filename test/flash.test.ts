@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { bootCode, bundlesFor, uploadScript, main } from '../tools/flash.ts';
+import { bootCode, bundlesFor, storageBytes, uploadScript, main } from '../tools/flash.ts';
 
 test('boot code sets up SPI and starts synack with the configuration', () => {
   const b = bootCode({ chip: 'w5500', cs: 'B10', ip: '198.18.0.2/24', hostname: 'lab' });
@@ -32,9 +32,9 @@ test('the upload script writes the bundle to Storage in pieces that add up to it
 });
 
 test('the chip in the config picks the bundle; apps: false leaves the apps out and erases old ones', () => {
-  assert.match(bundlesFor({ chip: 'w5500' }).bundle, /dist\/synack-w5500\.js$/);
-  assert.match(bundlesFor({}).bundle, /dist\/synack-enc28j60\.js$/);
-  assert.match(bundlesFor({}).apps!, /dist\/synack-apps\.js$/);
+  assert.match(bundlesFor({ chip: 'w5500' }).bundle, /dist\/synack-w5500\.tok$/);
+  assert.match(bundlesFor({}).bundle, /dist\/synack-enc28j60\.tok$/);
+  assert.match(bundlesFor({}).apps!, /dist\/synack-apps\.tok$/);
   assert.is(bundlesFor({ apps: false }).apps, null);
   const written: Record<string, string> = { 'synack-apps': 'old' };
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
@@ -49,7 +49,7 @@ test('errors: a bundle larger than the board\'s Storage, no such port, unknown b
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-test-'));
   try {
     assert.is(main(['--board', 'ESPRUINOBOARD', '--port', '/dev/null']), 1);
-    assert.match(errs.pop()!, /more than ESPRUINOBOARD's 20480-byte Storage/);
+    assert.match(errs.pop()!, /more than ESPRUINOBOARD's 20480 bytes/);
     assert.is(main(['--board', 'ESPRUINOWIFI', '--port', '/dev/ttyNOPE']), 1);
     assert.match(errs.pop()!, /^flash: no such port \/dev\/ttyNOPE: is the board plugged in\?/);
     assert.is(main(['--board', 'NOPE']), 2);
@@ -57,6 +57,24 @@ test('errors: a bundle larger than the board\'s Storage, no such port, unknown b
     assert.is(main(['--board', 'ESPRUINOWIFI', '--dry-run', join(dir, 'out.js')]), 0);
     assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
   } finally { console.error = orig; rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('the pretokenised enc28j60 bundle, the apps and the boot file fit a Pico\'s 48 KB Storage', () => {
+  const errs: string[] = [];
+  const orig = console.error;
+  console.error = (s: string) => errs.push(s);
+  const dir = mkdtempSync(join(tmpdir(), 'synack-flash-test-'));
+  try {
+    assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);
+    assert.equal(errs, []);
+    // What is sent writes the .tok bytes exactly (high bytes escaped in the string literals).
+    const written: Record<string, string> = {};
+    const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+    vm.runInNewContext(readFileSync(join(dir, 'out.js'), 'utf8'), { require: () => Storage, load: () => {} });
+    assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
+    assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
+  } finally { console.error = orig; rmSync(dir, { recursive: true, force: true }); }
+  assert.is(storageBytes(1), 40);
 });
 
 test.run();

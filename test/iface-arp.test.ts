@@ -65,22 +65,21 @@ test('malformed ARP: each drop reason counted, nothing sent', () => {
   const { d, ifc } = mk();
   d.take();
   const good = arpReq(PEER_MAC, PEER, US);
-  const c = ifc.counters;
-  ifc.input(good.subarray(0, 41), 41); assert.is(c.dropArpTruncated, 1);
-  let b = good.slice(); b[18] = 8; ifc.input(b, b.length); assert.is(c.dropArpLengths, 1);  // hlen 8
-  b = good.slice(); b[18] = 0; ifc.input(b, b.length); assert.is(c.dropArpLengths, 2);  // hlen 0
-  b = good.slice(); b[19] = 16; ifc.input(b, b.length); assert.is(c.dropArpLengths, 3); // plen 16
-  b = good.slice(); b[15] = 6; ifc.input(b, b.length); assert.is(c.dropArpType, 1);     // htype 6
-  b = good.slice(); b[16] = 0x86; b[17] = 0xdd; ifc.input(b, b.length); assert.is(c.dropArpType, 2);
-  b = good.slice(); b[21] = 9; ifc.input(b, b.length); assert.is(c.dropArpOper, 1);
+  ifc.input(good.subarray(0, 41), 41); assert.is(ifc.counters.dropArpTruncated, 1);
+  let b = good.slice(); b[18] = 8; ifc.input(b, b.length); assert.is(ifc.counters.dropArpLengths, 1);  // hlen 8
+  b = good.slice(); b[18] = 0; ifc.input(b, b.length); assert.is(ifc.counters.dropArpLengths, 2);  // hlen 0
+  b = good.slice(); b[19] = 16; ifc.input(b, b.length); assert.is(ifc.counters.dropArpLengths, 3); // plen 16
+  b = good.slice(); b[15] = 6; ifc.input(b, b.length); assert.is(ifc.counters.dropArpType, 1);     // htype 6
+  b = good.slice(); b[16] = 0x86; b[17] = 0xdd; ifc.input(b, b.length); assert.is(ifc.counters.dropArpType, 2);
+  b = good.slice(); b[21] = 9; ifc.input(b, b.length); assert.is(ifc.counters.dropArpOper, 1);
   // a zero sender (RFC 5227 probe) and a broadcast sender are never learnt nor answered
-  ifc.input(arpReq(PEER_MAC, 0, US), 42); assert.is(c.dropArpNotUs, 1);
-  ifc.input(arpReq(PEER_MAC, 0xffffffff, US), 42); assert.is(c.dropArpNotUs, 2);
-  ifc.input(arpReq(BCAST_MAC, PEER, US), 42); assert.is(c.dropArpNotUs, 3);
+  ifc.input(arpReq(PEER_MAC, 0, US), 42); assert.is(ifc.counters.dropArpNotUs, 1);
+  ifc.input(arpReq(PEER_MAC, 0xffffffff, US), 42); assert.is(ifc.counters.dropArpNotUs, 2);
+  ifc.input(arpReq(BCAST_MAC, PEER, US), 42); assert.is(ifc.counters.dropArpNotUs, 3);
   // our own address claimed by someone else
-  ifc.input(arpReq(PEER_MAC, US, US), 42); assert.is(c.arpConflict, 1);
+  ifc.input(arpReq(PEER_MAC, US, US), 42); assert.is(ifc.counters.arpConflict, 1);
   assert.is(d.sent.length, 0);
-  assert.is(c.arpRx, 4); // the four well-formed ones
+  assert.is(ifc.counters.arpRx, 4); // the four well-formed ones
 });
 
 test('resolution: one queued packet is sent after the reply, byte-exact; a newer one replaces it', () => {

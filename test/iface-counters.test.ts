@@ -4,13 +4,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeCounters, totalDrops } from '../firmware/iface/counters.ts';
+import * as counters from '../firmware/iface/counters.ts';
+import { makeCounters, totalDrops, counterValues, ifaceCounterNames, RX_FRAMES, DROP_IP_CHECKSUM, DROP_ETH_TYPE } from '../firmware/iface/counters.ts';
+import { tcpCounterNames } from '../firmware/tcp/tcp.ts';
+import * as tcp from '../firmware/tcp/tcp.ts';
 
 test('every drop counter is asserted in an iface test', () => {
   const dir = import.meta.dirname;
   const text = readdirSync(dir).filter((f) => f.startsWith('iface-') && f.endsWith('.test.ts') && f !== 'iface-counters.test.ts')
     .map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
-  const names = Object.keys(makeCounters()).filter((k) => k.startsWith('drop'));
+  const names = ifaceCounterNames().split(' ').filter((k) => k.startsWith('drop'));
   assert.ok(names.length >= 30);
   const missing = names.filter((k) => !new RegExp(`\\.${k}\\b`).test(text));
   assert.equal(missing, []);
@@ -18,9 +21,25 @@ test('every drop counter is asserted in an iface test', () => {
 
 test('counters start at zero and totalDrops sums only drop counters', () => {
   const c = makeCounters();
-  assert.ok(Object.values(c).every((v) => v === 0));
-  c.rxFrames = 5; c.dropIpChecksum = 2; c.dropEthType = 1;
-  assert.is(totalDrops(c), 3);
+  assert.ok(c.every((v) => v === 0));
+  c[RX_FRAMES] = 5; c[DROP_IP_CHECKSUM] = 2; c[DROP_ETH_TYPE] = 1;
+  const named = counterValues(c, ifaceCounterNames());
+  assert.is(named.rxFrames, 5);
+  assert.is(totalDrops(named), 3);
+});
+
+// The index constants and the names string must agree: RX_FRAMES is the index of "rxFrames".
+const constantOf = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+test('each interface counter name is at the index of its constant', () => {
+  const names = ifaceCounterNames().split(' ');
+  assert.is(makeCounters().length, names.length);
+  names.forEach((n, i) => assert.is((counters as unknown as Record<string, number>)[constantOf(n)], i, n));
+});
+
+test('each TCP counter name is at the index of its constant', () => {
+  const names = tcpCounterNames().split(' ');
+  names.forEach((n, i) => assert.is((tcp as unknown as Record<string, number>)[constantOf(n)], i, n));
 });
 
 test.run();

@@ -31,7 +31,6 @@ test('every malformed frame is dropped under its own counter, nothing reaches th
   const { d, ifc } = setup();
   const r = recorder();
   ifc.register(99, r.h);
-  const c = ifc.counters;
   const good = frame(ipv4(PEER, US, 99, [1, 2, 3, 4]));
   const feed = (b: Uint8Array, len = b.length) => ifc.input(b, len);
   const mod = (f: (b: Uint8Array) => void, fixSum = true) => {
@@ -39,30 +38,30 @@ test('every malformed frame is dropped under its own counter, nothing reaches th
     if (fixSum) { b[24] = 0; b[25] = 0; let s = 0; const hl = (b[14] & 15) * 4; for (let i = 0; i < hl && 14 + i + 1 < b.length; i += 2) s += (b[14 + i] << 8) | b[15 + i]; while (s > 0xffff) s = (s & 0xffff) + (s >>> 16); s = ~s & 0xffff; b[24] = s >> 8; b[25] = s & 255; }
     return b;
   };
-  feed(good.subarray(0, 13)); assert.is(c.dropEthTruncated, 1);
-  feed(good, 0); assert.is(c.dropEthTruncated, 2);
-  feed(frame(ipv4(PEER, US, 99, [1]), Uint8Array.of(2, 0, 0, 0, 0, 9))); assert.is(c.dropEthNotUs, 1);
-  feed(eth(US_MAC, PEER_MAC, 0x86dd, new Uint8Array(40))); assert.is(c.dropEthType, 1);
-  feed(eth(US_MAC, PEER_MAC, 0x8100, new Uint8Array(40))); assert.is(c.dropEthType, 2);
-  feed(good.subarray(0, 33)); assert.is(c.dropIpTruncated, 1);
-  feed(mod((b) => { b[14] = 0x65; })); assert.is(c.dropIpVersion, 1);
-  feed(mod((b) => { b[14] = 0x44; }, false)); assert.is(c.dropIpIhl, 1);
-  feed(mod((b) => { b[14] = 0x4f; })); assert.is(c.dropIpIhl, 2); // 60-byte header, 24 bytes present
-  feed(mod((b) => { b[17] = 25; })); assert.is(c.dropIpLength, 1); // total 25 > 24 present
-  feed(good, good.length - 1); assert.is(c.dropIpLength, 2); // frame shorter than the total length
-  feed(mod((b) => { b[17] = 19; })); assert.is(c.dropIpLength, 3); // total < header
-  feed(mod((b) => { b[22] = 1; }, false)); assert.is(c.dropIpChecksum, 1);
-  feed(mod((b) => { b[20] = 0x20; })); assert.is(c.dropIpFragment, 1); // MF, offset 0
-  feed(mod((b) => { b[20] = 0x00; b[21] = 0xb9; })); assert.is(c.dropIpFragment, 2); // last fragment
-  feed(frame(ipv4(PEER, 0xc6120009, 99, [1]))); assert.is(c.dropIpNotUs, 1);
-  feed(frame(ipv4(PEER, 0xe0000001, 99, [1]), Uint8Array.of(1, 0, 0x5e, 0, 0, 1))); assert.is(c.dropIpNotUs, 2);
-  feed(frame(ipv4(0xffffffff, US, 99, [1]))); assert.is(c.dropIpSrc, 1);
-  feed(frame(ipv4(0xe0000001, US, 99, [1]))); assert.is(c.dropIpSrc, 2);
-  feed(frame(ipv4(0xc61200ff, US, 99, [1]))); assert.is(c.dropIpSrc, 3);
-  feed(frame(ipv4(PEER, US, 98, [1]))); assert.is(c.dropIpProto, 1);
-  feed(frame(ipv4(PEER, 0xffffffff, 99, [1]), BCAST_MAC)); assert.is(c.dropIpBcastProto, 1);
-  assert.is(totalDrops(c), 22);
-  assert.is(c.rxFrames, 23); // and the ARP request of setup()
+  feed(good.subarray(0, 13)); assert.is(ifc.counters.dropEthTruncated, 1);
+  feed(good, 0); assert.is(ifc.counters.dropEthTruncated, 2);
+  feed(frame(ipv4(PEER, US, 99, [1]), Uint8Array.of(2, 0, 0, 0, 0, 9))); assert.is(ifc.counters.dropEthNotUs, 1);
+  feed(eth(US_MAC, PEER_MAC, 0x86dd, new Uint8Array(40))); assert.is(ifc.counters.dropEthType, 1);
+  feed(eth(US_MAC, PEER_MAC, 0x8100, new Uint8Array(40))); assert.is(ifc.counters.dropEthType, 2);
+  feed(good.subarray(0, 33)); assert.is(ifc.counters.dropIpTruncated, 1);
+  feed(mod((b) => { b[14] = 0x65; })); assert.is(ifc.counters.dropIpVersion, 1);
+  feed(mod((b) => { b[14] = 0x44; }, false)); assert.is(ifc.counters.dropIpIhl, 1);
+  feed(mod((b) => { b[14] = 0x4f; })); assert.is(ifc.counters.dropIpIhl, 2); // 60-byte header, 24 bytes present
+  feed(mod((b) => { b[17] = 25; })); assert.is(ifc.counters.dropIpLength, 1); // total 25 > 24 present
+  feed(good, good.length - 1); assert.is(ifc.counters.dropIpLength, 2); // frame shorter than the total length
+  feed(mod((b) => { b[17] = 19; })); assert.is(ifc.counters.dropIpLength, 3); // total < header
+  feed(mod((b) => { b[22] = 1; }, false)); assert.is(ifc.counters.dropIpChecksum, 1);
+  feed(mod((b) => { b[20] = 0x20; })); assert.is(ifc.counters.dropIpFragment, 1); // MF, offset 0
+  feed(mod((b) => { b[20] = 0x00; b[21] = 0xb9; })); assert.is(ifc.counters.dropIpFragment, 2); // last fragment
+  feed(frame(ipv4(PEER, 0xc6120009, 99, [1]))); assert.is(ifc.counters.dropIpNotUs, 1);
+  feed(frame(ipv4(PEER, 0xe0000001, 99, [1]), Uint8Array.of(1, 0, 0x5e, 0, 0, 1))); assert.is(ifc.counters.dropIpNotUs, 2);
+  feed(frame(ipv4(0xffffffff, US, 99, [1]))); assert.is(ifc.counters.dropIpSrc, 1);
+  feed(frame(ipv4(0xe0000001, US, 99, [1]))); assert.is(ifc.counters.dropIpSrc, 2);
+  feed(frame(ipv4(0xc61200ff, US, 99, [1]))); assert.is(ifc.counters.dropIpSrc, 3);
+  feed(frame(ipv4(PEER, US, 98, [1]))); assert.is(ifc.counters.dropIpProto, 1);
+  feed(frame(ipv4(PEER, 0xffffffff, 99, [1]), BCAST_MAC)); assert.is(ifc.counters.dropIpBcastProto, 1);
+  assert.is(totalDrops(ifc.counters), 22);
+  assert.is(ifc.counters.rxFrames, 23); // and the ARP request of setup()
   assert.equal(r.got, []);
   assert.is(d.sent.length, 0);
   // the valid one still goes through

@@ -50,20 +50,19 @@ test('malformed UDP: truncated, bad length, bad checksum are counted and never d
   const { d, ifc } = setup();
   let n = 0;
   ifc.udpBind(7, () => n++);
-  const c = ifc.counters;
   const f1 = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 17, [0, 1, 0, 7, 0, 8, 0]));
-  ifc.input(f1, f1.length); assert.is(c.dropUdpTruncated, 1);
+  ifc.input(f1, f1.length); assert.is(ifc.counters.dropUdpTruncated, 1);
   const u2 = udp(PEER, US, 4000, 7, [1, 2], false); u2[5] = 11;
   const f2 = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 17, u2));
-  ifc.input(f2, f2.length); assert.is(c.dropUdpLength, 1);
+  ifc.input(f2, f2.length); assert.is(ifc.counters.dropUdpLength, 1);
   const u3 = udp(PEER, US, 4000, 7, [1, 2], false); u3[5] = 7;
   const f3 = eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 17, u3));
-  ifc.input(f3, f3.length); assert.is(c.dropUdpLength, 2);
+  ifc.input(f3, f3.length); assert.is(ifc.counters.dropUdpLength, 2);
   const f4 = dgram(7, [1, 2, 3]); f4[f4.length - 1] ^= 1;
-  ifc.input(f4, f4.length); assert.is(c.dropUdpChecksum, 1);
+  ifc.input(f4, f4.length); assert.is(ifc.counters.dropUdpChecksum, 1);
   assert.is(n, 0);
   assert.is(d.sent.length, 0, 'no ICMP error for malformed datagrams');
-  assert.is(totalDrops(c), 4);
+  assert.is(totalDrops(ifc.counters), 4);
 });
 
 test('closed port: ICMP port unreachable, byte-exact, rate-limited; none for broadcasts', () => {

@@ -14,7 +14,7 @@ if (!espruinoPath()) {
   console.log(skipReason);
 } else {
   test('Espruino http.createServer and http.get over synack (NetworkJS)', async () => {
-    const r = await runWithBundle(SCRIPT, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.js'));
+    const r = await runWithBundle(SCRIPT, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.tok'));
     if (/HTTPSKIP/.test(r.out)) { console.log('skipped: needs more memory than a Pico layout'); return; }
     assert.match(r.out, /HTTPSERVER "HTTP\/1\.1 200 OK\\r\\nServer: Espruino[^"]*hello from espruino http"/, r.out);
     assert.match(r.out, /HTTPGET hello/, r.out);

@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
 import { mangleRegExp, PUBLIC_TYPES } from './mangle.ts';
 import { inlineConstants } from './inline-consts.ts';
+import { pretokenise } from './pretokenise.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -43,7 +44,7 @@ export async function bundle(entry: string, minify: boolean, board = false): Pro
   return minify ? inlineConstants(text).code : text;
 }
 
-export interface BuildResult { name: string; code: string; bytes: number; gzip: number }
+export interface BuildResult { name: string; code: string; bytes: number; gzip: number; /** pretokenised, as in Storage */ storage: number }
 
 /** The bundles: the full one the tests and the simulator load, one per chip for boards (stack,
  *  driver, NetworkJS adapter: the budgeted product), and the default apps as their own module. */
@@ -67,7 +68,10 @@ export async function buildFirmware(entry = join(root, 'firmware', 'index.ts'), 
   mkdirSync(dist, { recursive: true });
   writeFileSync(join(dist, `${name}.js`), code);
   writeFileSync(join(dist, `${name}.debug.js`), debug);
-  return { name, code, bytes: Buffer.byteLength(code), gzip: gzipSync(code).length };
+  // What npm run flash writes to Storage: the same code pretokenised (tools/pretokenise.ts).
+  const tok = pretokenise(code);
+  writeFileSync(join(dist, `${name}.tok`), tok, 'latin1');
+  return { name, code, bytes: Buffer.byteLength(code), gzip: gzipSync(code).length, storage: tok.length };
 }
 
 /** Builds every bundle; fails when a board bundle is over its ceiling (tools/budgets.ts). */
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   }
   try {
     const rs = await buildAll();
-    for (const r of rs) console.log(`build: dist/${r.name}.js ${r.bytes} bytes minified (${r.gzip} gzipped), passed the Espruino gate`);
+    for (const r of rs) console.log(`build: dist/${r.name}.js ${r.bytes} bytes minified (${r.gzip} gzipped, ${r.storage} pretokenised for Storage), passed the Espruino gate`);
   } catch (e) {
     console.error('build: ' + (e as Error).message);
     process.exit(1);

@@ -1,98 +1,118 @@
-// The interface's counters: a plain object of named numbers. Every dropped frame or datagram is
-// counted under exactly one `drop...` name saying why; the other names count traffic.
+// The interface's counters: one Uint32Array, one index per counter, named by the constants below
+// (the build writes the literal index at each use). Every dropped frame or datagram is counted
+// under exactly one `DROP_...` index saying why; the others count traffic. An object with a
+// property per counter would cost two RAM blocks per counter on the board for as long as the
+// stack runs; `counterValues` gives the named object when someone asks (status page, tests).
+
+/** The names, in index order, as one string made only when asked for (a string or an array of
+ *  strings kept by the bundle would cost RAM all the time). */
+export function ifaceCounterNames(): string {
+  return 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort';
+}
+const IFACE_COUNTER_NAMES_TYPE = 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort' as const;
+const COUNT = 49;
+
+/** Frames taken from the driver (or given to input()) and frames handed to driver.send. */
+export const RX_FRAMES = 0;
+export const TX_FRAMES = 1;
+/** driver.send refused a frame (busy, link down). */
+export const TX_FAIL = 2;
+// Ethernet
+export const DROP_ETH_TRUNCATED = 3;
+/** Unicast frame for another station (a driver without a MAC filter, a flooding switch). */
+export const DROP_ETH_NOT_US = 4;
+/** EtherType neither IPv4 nor ARP. */
+export const DROP_ETH_TYPE = 5;
+// ARP (RFC 826)
+export const ARP_RX = 6;
+export const ARP_TX = 7;
+export const DROP_ARP_TRUNCATED = 8;
+/** Hardware type not Ethernet or protocol type not IPv4. */
+export const DROP_ARP_TYPE = 9;
+/** Hardware length not 6 or protocol length not 4. */
+export const DROP_ARP_LENGTHS = 10;
+export const DROP_ARP_OPER = 11;
+/** A request for another address, or a sender address that is zero or broadcast. */
+export const DROP_ARP_NOT_US = 12;
+/** An ARP packet from another station with our address as sender (RFC 5227 conflict). */
+export const ARP_CONFLICT = 13;
+/** A packet waiting on ARP was lost: no queue buffer free; replaced by a newer packet for the
+ *  same next hop; the next hop never answered; its entry was evicted. */
+export const DROP_ARP_QUEUE_FULL = 14;
+export const DROP_ARP_QUEUE_REPLACED = 15;
+export const DROP_ARP_TIMEOUT = 16;
+export const DROP_ARP_EVICTED = 17;
+/** Cache entries evicted (oldest first) to make room. */
+export const ARP_EVICTIONS = 18;
+// IPv4 (RFC 791)
+export const IP_RX = 19;
+export const IP_TX = 20;
+export const DROP_IP_TRUNCATED = 21;
+export const DROP_IP_VERSION = 22;
+export const DROP_IP_IHL = 23;
+/** Total length below the header or beyond the frame. */
+export const DROP_IP_LENGTH = 24;
+export const DROP_IP_CHECKSUM = 25;
+/** Fragments are not reassembled. */
+export const DROP_IP_FRAGMENT = 26;
+/** Destination neither ours nor a broadcast we accept. */
+export const DROP_IP_NOT_US = 27;
+/** Source address broadcast or multicast (RFC 1122 3.2.1.3). */
+export const DROP_IP_SRC = 28;
+/** No handler registered for the protocol (no ICMP protocol unreachable is sent). */
+export const DROP_IP_PROTO = 29;
+/** A broadcast datagram for a protocol handler other than UDP (TCP takes unicast only). */
+export const DROP_IP_BCAST_PROTO = 30;
+/** sendIpv4: datagram larger than the MTU; off-link destination and no gateway. */
+export const DROP_TX_TOO_BIG = 31;
+export const DROP_NO_ROUTE = 32;
+// ICMP (RFC 792)
+export const ICMP_ECHO_RX = 33;
+export const ICMP_ECHO_TX = 34;
+/** Echo requests not answered because the ICMP echo app is switched off. */
+export const ICMP_ECHO_IGNORED = 35;
+export const DROP_ICMP_TRUNCATED = 36;
+export const DROP_ICMP_CHECKSUM = 37;
+/** Types other than echo request, with no handler registered for protocol 1. */
+export const DROP_ICMP_TYPE = 38;
+/** Echo request to a broadcast address (not answered, like lwIP and Linux by default), from
+ *  0.0.0.0, or while we have no address. */
+export const DROP_ICMP_BCAST = 39;
+/** Echo request whose reply would not fit the MTU. */
+export const DROP_ICMP_TOO_BIG = 40;
+export const ICMP_UNREACH_TX = 41;
+/** Port unreachable not sent: rate limit. */
+export const ICMP_UNREACH_LIMITED = 42;
+// UDP (RFC 768)
+export const UDP_RX = 43;
+export const UDP_TX = 44;
+export const DROP_UDP_TRUNCATED = 45;
+/** UDP length below 8 or beyond the IP payload. */
+export const DROP_UDP_LENGTH = 46;
+export const DROP_UDP_CHECKSUM = 47;
+/** No socket bound to the destination port. */
+export const DROP_UDP_NO_PORT = 48;
 
 /** A fresh set of counters, all zero. */
-export function makeCounters() {
-  return {
-    /** Frames taken from the driver (or given to input()) and frames handed to driver.send. */
-    rxFrames: 0,
-    txFrames: 0,
-    /** driver.send refused a frame (busy, link down). */
-    txFail: 0,
-    // Ethernet
-    dropEthTruncated: 0,
-    /** Unicast frame for another station (a driver without a MAC filter, a flooding switch). */
-    dropEthNotUs: 0,
-    /** EtherType neither IPv4 nor ARP. */
-    dropEthType: 0,
-    // ARP (RFC 826)
-    arpRx: 0,
-    arpTx: 0,
-    dropArpTruncated: 0,
-    /** Hardware type not Ethernet or protocol type not IPv4. */
-    dropArpType: 0,
-    /** Hardware length not 6 or protocol length not 4. */
-    dropArpLengths: 0,
-    dropArpOper: 0,
-    /** A request for another address, or a sender address that is zero or broadcast. */
-    dropArpNotUs: 0,
-    /** An ARP packet from another station with our address as sender (RFC 5227 conflict). */
-    arpConflict: 0,
-    /** A packet waiting on ARP was lost: no queue buffer free; replaced by a newer packet for the
-     *  same next hop; the next hop never answered; its entry was evicted. */
-    dropArpQueueFull: 0,
-    dropArpQueueReplaced: 0,
-    dropArpTimeout: 0,
-    dropArpEvicted: 0,
-    /** Cache entries evicted (oldest first) to make room. */
-    arpEvictions: 0,
-    // IPv4 (RFC 791)
-    ipRx: 0,
-    ipTx: 0,
-    dropIpTruncated: 0,
-    dropIpVersion: 0,
-    dropIpIhl: 0,
-    /** Total length below the header or beyond the frame. */
-    dropIpLength: 0,
-    dropIpChecksum: 0,
-    /** Fragments are not reassembled. */
-    dropIpFragment: 0,
-    /** Destination neither ours nor a broadcast we accept. */
-    dropIpNotUs: 0,
-    /** Source address broadcast or multicast (RFC 1122 3.2.1.3). */
-    dropIpSrc: 0,
-    /** No handler registered for the protocol (no ICMP protocol unreachable is sent). */
-    dropIpProto: 0,
-    /** A broadcast datagram for a protocol handler other than UDP (TCP takes unicast only). */
-    dropIpBcastProto: 0,
-    /** sendIpv4: datagram larger than the MTU; off-link destination and no gateway. */
-    dropTxTooBig: 0,
-    dropNoRoute: 0,
-    // ICMP (RFC 792)
-    icmpEchoRx: 0,
-    icmpEchoTx: 0,
-    /** Echo requests not answered because the ICMP echo app is switched off. */
-    icmpEchoIgnored: 0,
-    dropIcmpTruncated: 0,
-    dropIcmpChecksum: 0,
-    /** Types other than echo request, with no handler registered for protocol 1. */
-    dropIcmpType: 0,
-    /** Echo request to a broadcast address (not answered, like lwIP and Linux by default), from
-     *  0.0.0.0, or while we have no address. */
-    dropIcmpBcast: 0,
-    /** Echo request whose reply would not fit the MTU. */
-    dropIcmpTooBig: 0,
-    icmpUnreachTx: 0,
-    /** Port unreachable not sent: rate limit. */
-    icmpUnreachLimited: 0,
-    // UDP (RFC 768)
-    udpRx: 0,
-    udpTx: 0,
-    dropUdpTruncated: 0,
-    /** UDP length below 8 or beyond the IP payload. */
-    dropUdpLength: 0,
-    dropUdpChecksum: 0,
-    /** No socket bound to the destination port. */
-    dropUdpNoPort: 0,
-  };
+export function makeCounters(): Uint32Array {
+  return new Uint32Array(COUNT);
 }
 
-export type IfaceCounters = ReturnType<typeof makeCounters>;
+type Split<S extends string> = S extends `${infer A} ${infer B}` ? A | Split<B> : S;
+export type IfaceCounterName = Split<typeof IFACE_COUNTER_NAMES_TYPE>;
+export type IfaceCounters = Record<IfaceCounterName, number>;
+
+/** The counters as a plain object, name by name (a snapshot). */
+export function counterValues(v: Uint32Array, names: string): { [name: string]: number } {
+  const o: { [name: string]: number } = {};
+  const n = names.split(' ');
+  for (let i = 0; i < n.length; i++) o[n[i]] = v[i];
+  return o;
+}
 
 /** The sum of all `drop...` counters. */
-export function totalDrops(c: IfaceCounters): number {
+export function totalDrops(c: { [name: string]: number }): number {
   let n = 0;
-  const o = c as any;
-  for (const k in o) if (k.indexOf('drop') === 0) n += o[k];
+  for (const k in c) if (k.indexOf('drop') === 0) n += c[k];
   return n;
 }

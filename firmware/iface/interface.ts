@@ -9,7 +9,9 @@ import type { EthernetDriver } from '../drivers/driver.ts';
 import { MAX_FRAME } from '../drivers/driver.ts';
 import type { InterfaceConfig, ProtocolHandler, UdpHandler } from './types.ts';
 import { NO_TIMER } from './types.ts';
-import { makeCounters, type IfaceCounters } from './counters.ts';
+import { makeCounters, counterValues, ifaceCounterNames, type IfaceCounters,
+  ARP_CONFLICT, ARP_EVICTIONS, ARP_RX, ARP_TX, DROP_ARP_EVICTED, DROP_ARP_LENGTHS, DROP_ARP_NOT_US, DROP_ARP_OPER, DROP_ARP_QUEUE_FULL, DROP_ARP_QUEUE_REPLACED, DROP_ARP_TIMEOUT, DROP_ARP_TRUNCATED, DROP_ARP_TYPE, DROP_ETH_NOT_US, DROP_ETH_TRUNCATED, DROP_ETH_TYPE, DROP_ICMP_BCAST, DROP_ICMP_CHECKSUM, DROP_ICMP_TOO_BIG, DROP_ICMP_TRUNCATED, DROP_ICMP_TYPE, DROP_IP_BCAST_PROTO, DROP_IP_CHECKSUM, DROP_IP_FRAGMENT, DROP_IP_IHL, DROP_IP_LENGTH, DROP_IP_NOT_US, DROP_IP_PROTO, DROP_IP_SRC, DROP_IP_TRUNCATED, DROP_IP_VERSION, DROP_NO_ROUTE, DROP_TX_TOO_BIG, DROP_UDP_CHECKSUM, DROP_UDP_LENGTH, DROP_UDP_NO_PORT, DROP_UDP_TRUNCATED, ICMP_ECHO_IGNORED, ICMP_ECHO_RX, ICMP_ECHO_TX, ICMP_UNREACH_LIMITED, ICMP_UNREACH_TX, IP_RX, IP_TX, RX_FRAMES, TX_FAIL, TX_FRAMES, UDP_RX, UDP_TX,
+} from './counters.ts';
 import {
   ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RETRY_MS, ARP_MAX_TRIES,
 } from './arp-cache.ts';
@@ -73,7 +75,10 @@ export class Interface {
   random32: () => number;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
-  counters: IfaceCounters;
+  /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
+  cnt: Uint32Array;
+  /** The counters by name (a snapshot). */
+  get counters(): IfaceCounters { return counterValues(this.cnt, ifaceCounterNames()) as IfaceCounters; }
   /** The transmit buffer: L4 writes at tx[IP_PAYLOAD_OFFSET..] then calls sendIpv4. */
   tx: Uint8Array;
   /** The receive buffer poll() drains the driver into. */
@@ -111,7 +116,7 @@ export class Interface {
     this.mac = new Uint8Array(6);
     this.mac.set(driver.mac.subarray(0, 6));
     this.peer = new Uint8Array(6);
-    this.counters = makeCounters();
+    this.cnt = makeCounters();
     let mtu = c.mtu || 1500;
     if (mtu < 576) mtu = 576;
     if (mtu > 1500) mtu = 1500;
@@ -188,13 +193,13 @@ export class Interface {
   udpSend(srcPort: number, dst: number, dstPort: number, data: Uint8Array, off: number, len: number): boolean {
     const l4 = UDP_HEADER_LEN + len;
     if (IPV4_HEADER_LEN + l4 > this.mtu) {
-      this.counters.dropTxTooBig++;
+      this.cnt[DROP_TX_TOO_BIG]++;
       return false;
     }
     const at = IP_PAYLOAD_OFFSET + UDP_HEADER_LEN;
     if (!(data === this.tx && off === at) && len > 0) this.tx.set(data.subarray(off, off + len), at);
     emitUdp(this.tx, IP_PAYLOAD_OFFSET, srcPort, dstPort, l4, this.ip, dst >>> 0);
-    this.counters.udpTx++;
+    this.cnt[UDP_TX]++;
     return this.sendIpv4(dst >>> 0, IP_PROTO_UDP, l4);
   }
 
@@ -223,7 +228,7 @@ export class Interface {
   sendPing(dst: number, id: number, seq: number, data: Uint8Array, off: number, len: number): boolean {
     const l4 = ICMP_HEADER_LEN + len;
     if (IPV4_HEADER_LEN + l4 > this.mtu) {
-      this.counters.dropTxTooBig++;
+      this.cnt[DROP_TX_TOO_BIG]++;
       return false;
     }
     const at = IP_PAYLOAD_OFFSET + ICMP_HEADER_LEN;
@@ -239,10 +244,10 @@ export class Interface {
    *  resolves the next hop and sends, or queues the frame while ARP resolves. True if sent or
    *  queued. */
   sendIpv4(dst: number, proto: number, l4len: number): boolean {
-    const c = this.counters;
+    const c = this.cnt;
     this.txReuseUntil = 0;
     if (IPV4_HEADER_LEN + l4len > this.mtu) {
-      c.dropTxTooBig++;
+      c[DROP_TX_TOO_BIG]++;
       return false;
     }
     dst = dst >>> 0;
@@ -250,7 +255,7 @@ export class Interface {
     emitIpv4(tx, IP_OFFSET, this.ip, dst, proto, l4len, this.ipId, IP_TTL);
     this.ipId = (this.ipId + 1) & 0xffff;
     const len = IP_PAYLOAD_OFFSET + l4len;
-    c.ipTx++;
+    c[IP_TX]++;
     // Broadcast: no ARP (RFC 1122 3.3.6, RFC 919); multicast: RFC 1112 section 6.4 mapping.
     if (dst === IP_BROADCAST || dst === this.bcast) {
       emitEthernet(tx, 0, MAC_BROADCAST, this.mac, ETHERTYPE_IPV4);
@@ -267,7 +272,7 @@ export class Interface {
     let hop = dst;
     if (((dst ^ this.ip) & this.mask) !== 0) {
       if (this.gateway === 0) {
-        c.dropNoRoute++;
+        c[DROP_NO_ROUTE]++;
         return false;
       }
       hop = this.gateway;
@@ -296,11 +301,11 @@ export class Interface {
     // Pending: keep this frame (the newest one, RFC 1122 2.3.2.2) in the entry's queue buffer.
     let q = a.q[i];
     if (q >= 0) {
-      c.dropArpQueueReplaced++;
+      c[DROP_ARP_QUEUE_REPLACED]++;
     } else {
       q = this.takeQueue();
       if (q < 0) {
-        c.dropArpQueueFull++;
+        c[DROP_ARP_QUEUE_FULL]++;
         return false;
       }
       a.q[i] = q;
@@ -314,10 +319,10 @@ export class Interface {
   /** Hands a frame to the driver and counts it. */
   sendFrame(buf: Uint8Array, len: number): boolean {
     if (this.driver.send(buf, len)) {
-      this.counters.txFrames++;
+      this.cnt[TX_FRAMES]++;
       return true;
     }
-    this.counters.txFail++;
+    this.cnt[TX_FAIL]++;
     return false;
   }
 
@@ -326,7 +331,7 @@ export class Interface {
     const b = this.arpTx;
     emitEthernet(b, 0, ethDst, this.mac, ETHERTYPE_ARP);
     emitArp(b, ETH_HEADER_LEN, oper, this.mac, this.ip, tha, tpa);
-    this.counters.arpTx++;
+    this.cnt[ARP_TX]++;
     this.sendFrame(b, ETH_HEADER_LEN + ARP_LEN);
   }
 
@@ -335,8 +340,8 @@ export class Interface {
     const a = this.arp;
     const i = a.victim();
     if (a.st[i] !== ARP_FREE) {
-      this.counters.arpEvictions++;
-      if (a.q[i] >= 0) this.counters.dropArpEvicted++;
+      this.cnt[ARP_EVICTIONS]++;
+      if (a.q[i] >= 0) this.cnt[DROP_ARP_EVICTED]++;
       this.releaseQueue(i);
     }
     a.claim(i, ip, this.now);
@@ -368,11 +373,11 @@ export class Interface {
 
   /** Handles one received frame buf[0..len). */
   input(buf: Uint8Array, len: number): void {
-    const c = this.counters;
-    c.rxFrames++;
+    const c = this.cnt;
+    c[RX_FRAMES]++;
     if (len > buf.length) len = buf.length;
     if (!(len >= ETH_HEADER_LEN)) { // also NaN
-      c.dropEthTruncated++;
+      c[DROP_ETH_TRUNCATED]++;
       return;
     }
     // A unicast frame for another station (drivers filter; a flooding switch may not).
@@ -380,37 +385,37 @@ export class Interface {
     const m = this.mac;
     if ((buf[ETH_DST] & 1) === 0 && (buf[5] !== m[5] || buf[4] !== m[4] || buf[3] !== m[3] || buf[2] !== m[2] ||
       buf[1] !== m[1] || buf[0] !== m[0])) {
-      c.dropEthNotUs++;
+      c[DROP_ETH_NOT_US]++;
       return;
     }
     if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0) this.inputIpv4(buf, len); // 0x0800
     else if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 6) this.inputArp(buf, len); // 0x0806
-    else c.dropEthType++;
+    else c[DROP_ETH_TYPE]++;
   }
 
   /** ARP input (RFC 826 "packet reception", with the merge flag). */
   inputArp(buf: Uint8Array, len: number): void {
-    const c = this.counters;
+    const c = this.cnt;
     const o = ETH_HEADER_LEN;
     const st = arpParse(buf, o, len - o);
     if (st !== ARP_OK) {
-      if (st === ARP_TRUNCATED) c.dropArpTruncated++;
-      else if (st === ARP_BAD_TYPE) c.dropArpType++;
-      else if (st === ARP_BAD_LENGTHS) c.dropArpLengths++;
-      else c.dropArpOper++;
+      if (st === ARP_TRUNCATED) c[DROP_ARP_TRUNCATED]++;
+      else if (st === ARP_BAD_TYPE) c[DROP_ARP_TYPE]++;
+      else if (st === ARP_BAD_LENGTHS) c[DROP_ARP_LENGTHS]++;
+      else c[DROP_ARP_OPER]++;
       return;
     }
-    c.arpRx++;
+    c[ARP_RX]++;
     const spa = arpSpa(buf, o);
     const forUs = this.ip !== 0 && arpTpa(buf, o) === this.ip;
     // Never learn a zero (RFC 5227 probe), broadcast, multicast or group-MAC sender.
     if (spa === 0 || spa === IP_BROADCAST || (spa >>> 28) === 14 || macIsGroup(buf, o + ARP_SHA)) {
-      c.dropArpNotUs++;
+      c[DROP_ARP_NOT_US]++;
       return;
     }
     if (spa === this.ip) {
       // Another station claims our address (RFC 5227 conflict): counted, never learnt.
-      c.arpConflict++;
+      c[ARP_CONFLICT]++;
       return;
     }
     const a = this.arp;
@@ -435,7 +440,7 @@ export class Interface {
       if (now + ARP_MAX_AGE_MS < this.arpDue) this.arpDue = now + ARP_MAX_AGE_MS;
     }
     if (!forUs) {
-      if (!merged) c.dropArpNotUs++;
+      if (!merged) c[DROP_ARP_NOT_US]++;
       return;
     }
     if (arpOper(buf, o) === ARP_REQUEST) {
@@ -447,16 +452,16 @@ export class Interface {
 
   /** IPv4 input (RFC 791, RFC 1122 3.2.1). */
   inputIpv4(buf: Uint8Array, len: number): void {
-    const c = this.counters;
+    const c = this.cnt;
     const o = IP_OFFSET;
     const st = ipv4Parse(buf, o, len - o);
     if (st !== IPV4_OK) {
-      if (st === IPV4_TRUNCATED) c.dropIpTruncated++;
-      else if (st === IPV4_BAD_VERSION) c.dropIpVersion++;
-      else if (st === IPV4_BAD_IHL) c.dropIpIhl++;
-      else if (st === IPV4_BAD_LENGTH) c.dropIpLength++;
-      else if (st === IPV4_BAD_CHECKSUM) c.dropIpChecksum++;
-      else c.dropIpFragment++;
+      if (st === IPV4_TRUNCATED) c[DROP_IP_TRUNCATED]++;
+      else if (st === IPV4_BAD_VERSION) c[DROP_IP_VERSION]++;
+      else if (st === IPV4_BAD_IHL) c[DROP_IP_IHL]++;
+      else if (st === IPV4_BAD_LENGTH) c[DROP_IP_LENGTH]++;
+      else if (st === IPV4_BAD_CHECKSUM) c[DROP_IP_CHECKSUM]++;
+      else c[DROP_IP_FRAGMENT]++;
       return;
     }
     // Per-packet path: fields read inline (IPv4 source at 12, destination at 16).
@@ -466,14 +471,14 @@ export class Interface {
     // Ours, limited broadcast, subnet broadcast; while unconfigured (DHCP) any unicast too.
     const bcast = dst === IP_BROADCAST || dst === this.bcast;
     if (!(dst === ip || bcast || (ip === 0 && (dst >>> 28) !== 14))) {
-      c.dropIpNotUs++;
+      c[DROP_IP_NOT_US]++;
       return;
     }
     if (src === IP_BROADCAST || (src >>> 28) === 14 || (src === this.bcast && src !== ip)) {
-      c.dropIpSrc++;
+      c[DROP_IP_SRC]++;
       return;
     }
-    c.ipRx++;
+    c[IP_RX]++;
     const hl = (buf[o] & 15) << 2;
     const lo = o + hl;
     const l4len = ((buf[o + 2] << 8) | buf[o + 3]) - hl;
@@ -488,11 +493,11 @@ export class Interface {
     }
     const h = proto === IP_PROTO_TCP && this.tcp ? this.tcp : this.handlerOf(proto);
     if (!h) {
-      c.dropIpProto++;
+      c[DROP_IP_PROTO]++;
       return;
     }
     if (bcast) {
-      c.dropIpBcastProto++;
+      c[DROP_IP_BCAST_PROTO]++;
       return;
     }
     h.input(src, dst, buf, lo, l4len);
@@ -506,27 +511,27 @@ export class Interface {
   /** ICMP input: answers echo requests (RFC 792, RFC 1122 3.2.2.6), byte-exact; passes other
    *  types to a handler registered for protocol 1. */
   inputIcmp(buf: Uint8Array, off: number, len: number, src: number, dst: number, bcast: boolean): void {
-    const c = this.counters;
+    const c = this.cnt;
     const st = icmpParse(buf, off, len);
     if (st !== ICMP_OK) {
-      if (st === ICMP_TRUNCATED) c.dropIcmpTruncated++;
-      else c.dropIcmpChecksum++;
+      if (st === ICMP_TRUNCATED) c[DROP_ICMP_TRUNCATED]++;
+      else c[DROP_ICMP_CHECKSUM]++;
       return;
     }
     if (buf[off + ICMP_TYPE] !== ICMP_ECHO_REQUEST) {
       const h = this.handlerOf(IP_PROTO_ICMP);
       if (h) h.input(src, dst, buf, off, len);
-      else c.dropIcmpType++;
+      else c[DROP_ICMP_TYPE]++;
       return;
     }
-    c.icmpEchoRx++;
-    if (!this.icmpEcho) { c.icmpEchoIgnored++; return; }
+    c[ICMP_ECHO_RX]++;
+    if (!this.icmpEcho) { c[ICMP_ECHO_IGNORED]++; return; }
     if (bcast || this.ip === 0 || src === 0) {
-      c.dropIcmpBcast++;
+      c[DROP_ICMP_BCAST]++;
       return;
     }
     if (IPV4_HEADER_LEN + len > this.mtu) {
-      c.dropIcmpTooBig++;
+      c[DROP_ICMP_TOO_BIG]++;
       return;
     }
     // The reply is the request with type 0: identifier, sequence number and data unchanged. Only
@@ -547,29 +552,29 @@ export class Interface {
     }
     tx[p + 2] = s >>> 8;
     tx[p + 3] = s & 0xff;
-    c.icmpEchoTx++;
+    c[ICMP_ECHO_TX]++;
     this.sendIpv4(src, IP_PROTO_ICMP, len);
   }
 
   /** UDP input (RFC 768, RFC 1122 4.1.3). */
   inputUdp(buf: Uint8Array, off: number, len: number, src: number, dst: number, bcast: boolean): void {
-    const c = this.counters;
+    const c = this.cnt;
     const st = udpParse(buf, off, len, src, dst);
     if (st !== UDP_OK) {
-      if (st === UDP_TRUNCATED) c.dropUdpTruncated++;
-      else if (st === UDP_BAD_LENGTH) c.dropUdpLength++;
-      else c.dropUdpChecksum++;
+      if (st === UDP_TRUNCATED) c[DROP_UDP_TRUNCATED]++;
+      else if (st === UDP_BAD_LENGTH) c[DROP_UDP_LENGTH]++;
+      else c[DROP_UDP_CHECKSUM]++;
       return;
     }
     const port = getU16(buf, off + UDP_DST_PORT);
     const k = this.udpPorts.indexOf(port);
     if (k < 0) {
-      c.dropUdpNoPort++;
+      c[DROP_UDP_NO_PORT]++;
       // RFC 1122 3.2.2: no ICMP error about a broadcast datagram, nor from an unset address.
       if (!bcast && this.ip !== 0) this.sendPortUnreachable(buf, off);
       return;
     }
-    c.udpRx++;
+    c[UDP_RX]++;
     const ulen = getU16(buf, off + 4);
     this.udpHandlers[k](src, getU16(buf, off + UDP_SRC_PORT), dst, buf, off + UDP_HEADER_LEN, ulen - UDP_HEADER_LEN);
   }
@@ -577,11 +582,11 @@ export class Interface {
   /** ICMP destination unreachable, port unreachable (RFC 792, RFC 1122 3.2.2.1), quoting the IP
    *  header and the first 8 bytes of the datagram, at most one per ICMP_ERROR_INTERVAL_MS. */
   sendPortUnreachable(buf: Uint8Array, l4off: number): void {
-    const c = this.counters;
+    const c = this.cnt;
     const src = ipv4Src(buf, IP_OFFSET);
     if (src === 0) return; // RFC 1122 3.2.2: not to a source that does not define one host
     if (this.now - this.lastIcmpErr < ICMP_ERROR_INTERVAL_MS) {
-      c.icmpUnreachLimited++;
+      c[ICMP_UNREACH_LIMITED]++;
       return;
     }
     this.lastIcmpErr = this.now;
@@ -589,7 +594,7 @@ export class Interface {
     const tx = this.tx;
     tx.set(buf.subarray(IP_OFFSET, l4off + 8), IP_PAYLOAD_OFFSET + ICMP_HEADER_LEN);
     emitIcmp(tx, IP_PAYLOAD_OFFSET, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, ICMP_HEADER_LEN + quote);
-    c.icmpUnreachTx++;
+    c[ICMP_UNREACH_TX]++;
     this.sendIpv4(src, IP_PROTO_ICMP, ICMP_HEADER_LEN + quote);
   }
 
@@ -635,7 +640,7 @@ export class Interface {
         let due = a.req[i] + ARP_RETRY_MS;
         if (now >= due) {
           if (a.tries[i] >= ARP_MAX_TRIES) {
-            if (a.q[i] >= 0) this.counters.dropArpTimeout++;
+            if (a.q[i] >= 0) this.cnt[DROP_ARP_TIMEOUT]++;
             this.releaseQueue(i);
             a.free(i);
             continue;

@@ -6,6 +6,7 @@
 // The core does no I/O and reads no clock: time is the interface's `now`.
 import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
+import { counterValues, IP_TX } from '../iface/counters.ts';
 import {
   ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpAck, tcpChecksum, tcpDstPort, tcpFlags, tcpHeaderLen,
   tcpParse, tcpParseOptions, tcpSeq, tcpSrcPort, tcpWindow, IP_PROTO_TCP,
@@ -121,6 +122,21 @@ export const FIN_SEQ = 13;
 export const BYTES_IN = 14, BYTES_OUT = 15;
 const CONN_F64 = 16;
 
+// TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each.
+export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
+  DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_FLOOD_RECYCLED = 10, TABLE_FULL = 11,
+  TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
+/** Segments taken by header prediction (fastInput), and ACKs sent from the template. */
+export const PREDICTED = 16, FAST_ACKS = 17;
+const TCP_COUNT = 18;
+/** The names in index order (made only when asked for). */
+export function tcpCounterNames(): string {
+  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks';
+}
+const TCP_COUNTER_NAMES_TYPE = 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks' as const;
+type Split<S extends string> = S extends `${infer A} ${infer B}` ? A | Split<B> : S;
+export type TcpCounters = Record<Split<typeof TCP_COUNTER_NAMES_TYPE>, number>;
+
 /** A transmission control block (RFC 9293 3.3.1). Its numbers share one ArrayBuffer: one
  *  allocation, three views. */
 export class Conn {
@@ -190,13 +206,10 @@ function isnHash(k: Uint32Array, a: number, b: number, c: number): number {
 export class Tcp {
   readonly conns: Conn[] = [];
   readonly listeners: Listener[] = [];
-  readonly counters = {
-    segsIn: 0, segsOut: 0, retransmits: 0, dropChecksum: 0, dropMalformed: 0, dropOptions: 0, dropUnacceptable: 0,
-    dropNoConn: 0, rstOut: 0, challengeAcks: 0, synFloodRecycled: 0, tableFull: 0, timeWaitRecycled: 0,
-    fastRetransmits: 0, timeouts: 0, dropOoo: 0,
-    /** Segments taken by header prediction (fastInput), and ACKs sent from the template. */
-    predicted: 0, fastAcks: 0,
-  };
+  /** The counters, indexed by SEGS_IN ... FAST_ACKS. */
+  readonly cnt = new Uint32Array(TCP_COUNT);
+  /** The counters by name (a snapshot). */
+  get counters(): TcpCounters { return counterValues(this.cnt, tcpCounterNames()) as TcpCounters; }
   readonly cfg: Required<Omit<TcpConfig, 'isn' | 'onState' | 'now'>> & Pick<TcpConfig, 'isn' | 'onState' | 'now'>;
   private readonly key = new Uint32Array(4);
   private readonly opts = new TcpOptions();
@@ -363,17 +376,17 @@ export class Tcp {
   // ---- SEGMENT ARRIVES (RFC 9293 3.10.7) ----
 
   input(src: number, dst: number, buf: Uint8Array, off: number, len: number): void {
-    this.counters.segsIn++;
+    this.cnt[SEGS_IN]++;
     const st = tcpParse(buf, off, len, src, dst);
     if (st !== TCP_OK) {
-      if (st === 3) this.counters.dropChecksum++; else this.counters.dropMalformed++;
+      if (st === 3) this.cnt[DROP_CHECKSUM]++; else this.cnt[DROP_MALFORMED]++;
       return;
     }
     // Header prediction: the next in-order data segment of the last connection, no options.
     const p = this.last;
     if (p !== null && buf[off + 12] === 0x50 && (buf[off + 13] & 0xf7) === ACK && p.s[STATE] === ESTABLISHED &&
       this.fastInput(p, src, dst, buf, off, len)) return;
-    if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.counters.dropOptions++; return; }
+    if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.cnt[DROP_OPTIONS]++; return; }
     const hl = tcpHeaderLen(buf, off);
     const sport = tcpSrcPort(buf, off), dport = tcpDstPort(buf, off);
     this.sSeq = tcpSeq(buf, off);
@@ -381,7 +394,7 @@ export class Tcp {
     this.sFlags = tcpFlags(buf, off);
     this.sWnd = tcpWindow(buf, off);
     this.sLen = len - hl;
-    if (sport === 0 || dport === 0) { this.counters.dropMalformed++; return; }
+    if (sport === 0 || dport === 0) { this.cnt[DROP_MALFORMED]++; return; }
     const c = this.findConn(dst, dport, src, sport);
     if (c) { this.process(c, buf, off + hl); return; }
     const l = this.findListener(dport);
@@ -407,7 +420,7 @@ export class Tcp {
       ((buf[off + 2] << 8) | buf[off + 3]) !== cs[LPORT] || ((buf[off + 14] << 8) | buf[off + 15]) !== cs[SND_WND]) return false;
     const ack = ((buf[off + 8] << 24) | (buf[off + 9] << 16) | (buf[off + 10] << 8) | buf[off + 11]) >>> 0;
     if (ack !== cs[SND_UNA]) return false;
-    this.counters.predicted++;
+    this.cnt[PREDICTED]++;
     // Seventh (segment text): into the ring after the unread bytes, in one or two native copies.
     const rb = c.rb;
     const size = rb.length;
@@ -464,9 +477,9 @@ export class Tcp {
     s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
     t[50] = s >>> 8; t[51] = s & 0xff;
     cs[ACK_NOW] = 0; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0;
-    this.counters.segsOut++;
-    this.counters.fastAcks++;
-    ifc.counters.ipTx++;
+    this.cnt[SEGS_OUT]++;
+    this.cnt[FAST_ACKS]++;
+    ifc.cnt[IP_TX]++;
     ifc.sendFrame(t, 54);
   }
 
@@ -487,7 +500,7 @@ export class Tcp {
 
   /** CLOSED: everything but a RST is answered with a RST (RFC 9293 3.10.7.1). */
   private closedInput(src: number, sport: number, dst: number, dport: number): void {
-    this.counters.dropNoConn++;
+    this.cnt[DROP_NO_CONN]++;
     const f = this.sFlags;
     if (f & RST) return;
     if (f & ACK) this.sendRst(dst, dport, src, sport, this.sAck, 0, 0);
@@ -508,7 +521,7 @@ export class Tcp {
         const o = this.conns[i];
         if (o.listener === l && o.s[STATE] === SYN_RECEIVED && (!oldest || o.t[CREATED_AT] < oldest.t[CREATED_AT])) oldest = o;
       }
-      if (oldest) { this.counters.synFloodRecycled++; this.reset(oldest, null); }
+      if (oldest) { this.cnt[SYN_FLOOD_RECYCLED]++; this.reset(oldest, null); }
     }
     const c = this.newConn(null);
     if (!c) return; // table full: the SYN is dropped, the peer will retry
@@ -549,7 +562,7 @@ export class Tcp {
     }
     // First: sequence number acceptable? (3.10.7.4, the four cases)
     if (!this.acceptable(c)) {
-      this.counters.dropUnacceptable++;
+      this.cnt[DROP_UNACCEPTABLE]++;
       if (!(f & RST)) {
         // TIME-WAIT: a retransmitted FIN is acknowledged and 2 MSL restarts.
         if (cs[STATE] === TIME_WAIT && (f & FIN)) ct[TW_AT] = now + 2 * this.cfg.mslMs;
@@ -689,7 +702,7 @@ export class Tcp {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
       cs[DUP_ACKS]++;
       if (cs[DUP_ACKS] === 3 && !cs[IN_RECOVERY]) {
-        this.counters.fastRetransmits++;
+        this.cnt[FAST_RETRANSMITS]++;
         const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
         cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
         cs[RECOVER] = cs[SND_MAX];
@@ -734,7 +747,7 @@ export class Tcp {
     if (at > 0) {
       // Out of order: keep it if a range is free (RFC 9293 3.10.7.4 allows queuing), and send a
       // duplicate ACK at once (RFC 5681 4.2) so the sender learns of the hole.
-      if (!this.addRange(c, at, at + len)) this.counters.dropOoo++;
+      if (!this.addRange(c, at, at + len)) this.cnt[DROP_OOO]++;
       cs[ACK_NOW] = 1;
       return false;
     }
@@ -905,7 +918,7 @@ export class Tcp {
       this.xmit(c, cs[SND_NXT], flags, off, len);
       cs[SND_NXT] = seqAdd(cs[SND_NXT], len + (fin ? 1 : 0));
       if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
-      if (!isNew) this.counters.retransmits++;
+      if (!isNew) this.cnt[RETRANSMITS]++;
       if (isNew && !ct[RTT_AT] && cs[RETRIES] === 0) { ct[RTT_AT] = now; cs[RTT_SEQ] = cs[SND_NXT]; }
       if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
       if (fin) break;
@@ -930,7 +943,7 @@ export class Tcp {
     const len = avail < cs[MSS] ? avail : cs[MSS];
     const fin = cs[CLOSE_QUEUED] && len === avail && seqGt(cs[SND_MAX], seqAdd(cs[SND_BASE], cs[SB_LEN]));
     if (len <= 0 && !fin) return;
-    this.counters.retransmits++;
+    this.cnt[RETRANSMITS]++;
     c.t[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
     this.xmit(c, cs[SND_UNA], ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), off, len);
   }
@@ -950,7 +963,7 @@ export class Tcp {
       if (first < len) tx.set(c.sb.subarray(0, len - first), TX_OFF + hl + first);
     }
     tcpChecksum(tx, TX_OFF, hl + len, cs[LIP], cs[RIP]);
-    this.counters.segsOut++;
+    this.cnt[SEGS_OUT]++;
     if (flags & ACK) { cs[ACK_NOW] = 0; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0; }
     this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
     if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil) this.keepAck(c);
@@ -987,8 +1000,8 @@ export class Tcp {
     const tx = this.iface.tx;
     emitTcp(tx, TX_OFF, lport, rport, seq, ack, RST | flags, 0, 0);
     tcpChecksum(tx, TX_OFF, 20, lip, rip);
-    this.counters.rstOut++;
-    this.counters.segsOut++;
+    this.cnt[RST_OUT]++;
+    this.cnt[SEGS_OUT]++;
     this.iface.sendIpv4(rip, IP_PROTO_TCP, 20);
   }
 
@@ -998,7 +1011,7 @@ export class Tcp {
     if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
     if (this.challengeCount >= this.cfg.challengeAcksPerSec) return;
     this.challengeCount++;
-    this.counters.challengeAcks++;
+    this.cnt[CHALLENGE_ACKS]++;
     c.s[ACK_NOW] = 1;
     this.dispatch(c);
   }
@@ -1038,7 +1051,7 @@ export class Tcp {
     const cs = c.s;
     const ct = c.t;
     if (ct[TW_AT] && now >= ct[TW_AT]) { this.reset(c, null); return; }
-    if (ct[CONNECT_AT] && now >= ct[CONNECT_AT]) { this.counters.timeouts++; this.reset(c, 'ETIMEDOUT'); return; }
+    if (ct[CONNECT_AT] && now >= ct[CONNECT_AT]) { this.cnt[TIMEOUTS]++; this.reset(c, 'ETIMEDOUT'); return; }
     if (ct[RTO_AT] && now >= ct[RTO_AT]) { this.onRto(c, now); if (cs[STATE] === CLOSED) return; }
     if (ct[PERSIST_AT] && now >= ct[PERSIST_AT]) this.onPersist(c, now);
     if (ct[DEL_ACK_AT] && now >= ct[DEL_ACK_AT]) { ct[DEL_ACK_AT] = 0; cs[ACK_NOW] = 1; this.dispatch(c); }
@@ -1052,7 +1065,7 @@ export class Tcp {
     const ct = c.t;
     const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg.synRetries : this.cfg.maxRetries;
     if (cs[RETRIES] >= limit) {
-      this.counters.timeouts++;
+      this.cnt[TIMEOUTS]++;
       if (cs[STATE] === SYN_RECEIVED && cs[PASSIVE]) { this.abort(c); return; }
       if (cs[STATE] !== SYN_SENT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
       this.reset(c, 'ETIMEDOUT');
@@ -1096,7 +1109,7 @@ export class Tcp {
   private onKeepalive(c: Conn, now: number): void {
     const cs = c.s;
     if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { c.t[KEEP_AT] = 0; return; }
-    if (cs[KEEP_PROBES] >= this.cfg.keepCnt) { this.counters.timeouts++; this.abort2(c, 'ETIMEDOUT'); return; }
+    if (cs[KEEP_PROBES] >= this.cfg.keepCnt) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
     c.t[KEEP_AT] = now + this.cfg.keepIntvlMs;
@@ -1133,8 +1146,8 @@ export class Tcp {
       // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
       let tw: Conn | null = null;
       for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || this.conns[i].t[TW_AT] < tw.t[TW_AT])) tw = this.conns[i];
-      if (!tw) { this.counters.tableFull++; return null; }
-      this.counters.timeWaitRecycled++;
+      if (!tw) { this.cnt[TABLE_FULL]++; return null; }
+      this.cnt[TIME_WAIT_RECYCLED]++;
       this.reset(tw, null);
     }
     const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg.sndBuf, opts && opts.rcvBuf ? opts.rcvBuf : this.cfg.rcvBuf, this.cfg.oooRanges);

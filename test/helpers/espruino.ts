@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { byteStringLiteral } from '../../tools/pretokenise.ts';
 
 export function espruinoPath(): string | undefined {
   const p = process.env.ESPRUINO;
@@ -44,21 +45,22 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
 }
 
 /** Runs `script` in an interpreter whose Storage (the Linux build keeps it in `espruino.flash`
- *  in the working directory) already holds the built bundle as the module "synack", written by
- *  an earlier run as `npm run flash` would: `require("synack")` then loads it from flash and the
- *  bundle's source text costs no RAM, as on a board. */
+ *  in the working directory) already holds a bundle as the module "synack", written by an earlier
+ *  run as `npm run flash` would: `require("synack")` then loads it from flash and the bundle's
+ *  source text costs no RAM, as on a board. By default the pretokenised full bundle
+ *  (dist/synack.tok); any dist/*.js or dist/*.tok may be given. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
-  bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.js')): Promise<EspruinoRun> {
+  bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok')): Promise<EspruinoRun> {
   const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-'));
   try {
-    const code = readFileSync(bundlePath, 'utf8');
+    const code = readFileSync(bundlePath, 'latin1');
     // Written in 4 KB pieces, one interpreter run each (Storage.write(name, data, offset, size)):
     // a script holding the whole bundle as one string would not fit a Pico's RAM.
     const PIECE = 4096;
     for (let off = 0; off < code.length; off += PIECE) {
       const part = code.slice(off, off + PIECE);
       const args = off === 0 ? `, 0, ${code.length}` : `, ${off}`;
-      const w = await runEspruino(`require("Storage").write("synack", ${JSON.stringify(part)}${args});print("STORED");quit();\n`, timeoutMs, dir);
+      const w = await runEspruino(`require("Storage").write("synack", ${byteStringLiteral(part)}${args});print("STORED");quit();\n`, timeoutMs, dir);
       if (!/STORED/.test(w.out)) return w;
     }
     return await runEspruino(script, timeoutMs, dir);

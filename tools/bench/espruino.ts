@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { runEspruino, runWithBundle } from '../../test/helpers/espruino.ts';
+import { byteStringLiteral } from '../pretokenise.ts';
 
 export interface EspruinoFigures {
   total: number; blocksize: number;
@@ -21,7 +22,8 @@ export interface EspruinoFigures {
 export interface SegmentCost { perSegmentMs: number; loopIterMs: number; ratio: number; segments: number; acks: number; bytes: number }
 
 const root = join(import.meta.dirname, '..', '..');
-export const chipBundle = join(root, 'dist', 'synack-enc28j60.js');
+/** The enc28j60 board bundle as `npm run flash` writes it (pretokenised). */
+export const chipBundle = join(root, 'dist', 'synack-enc28j60.tok');
 
 const MEMORY_SCRIPT = `
 var m = function () { return process.memory().usage; };
@@ -100,7 +102,7 @@ export async function memoryFigures(bundle = chipBundle): Promise<EspruinoFigure
  *  flash is memory-mapped; the two figures bound the board's. */
 export async function segmentCost(fromRam: boolean, bundle = chipBundle): Promise<SegmentCost | string> {
   const run = fromRam
-    ? await runEspruino('Modules.addCached("synack", ' + JSON.stringify(readFileSync(bundle, 'utf8')) + ');\n' + SEGMENT_SCRIPT, 120000)
+    ? await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + SEGMENT_SCRIPT, 120000)
     : await runWithBundle(SEGMENT_SCRIPT, 120000, bundle);
   return parse<SegmentCost>(run.out, 'SEG');
 }
