@@ -3,7 +3,7 @@
 // exact virtual times. ISN 300 for the Tcp under test (as TCP B of RFC 9293's figures).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tcp, CWND, MSS, NO_DELAY, RPORT, RTO, SND_UNA, SRTT, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { Tcp, CWND, FLAGS, MSS, NO_DELAY, RPORT, RTO, SND_UNA, SRTT, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { FakeIface, segment, fmt, Recorder, stateOf, pair, A_IP, B_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8;
@@ -153,7 +153,7 @@ test('MSS: absent option means 536; data segments never exceed the MSS', () => {
   const c = f.conn();
   f.out();
   assert.is(c.s[MSS], 536);
-  c.s[NO_DELAY] = 1;
+  c.s[FLAGS] |= NO_DELAY;
   f.tcp.send(c, new Uint8Array(1500), 0, 1500);
   assert.equal(f.ifc.take().map((s) => s.len), [536, 536, 428]);
 });
@@ -245,7 +245,7 @@ test('Nagle: a small segment waits for the ACK of the one in flight; setNoDelay 
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=10']);
   f.send(101, 311, ACK);
   assert.equal(f.out(), ['0: <SEQ=311><ACK=101><CTL=ACK><DATA> len=10']);
-  c.s[NO_DELAY] = 1;
+  c.s[FLAGS] |= NO_DELAY;
   f.tcp.send(c, new Uint8Array(5), 0, 5);
   f.tcp.send(c, new Uint8Array(5), 0, 5);
   assert.equal(f.out(), ['0: <SEQ=321><ACK=101><CTL=ACK><DATA> len=5', '0: <SEQ=326><ACK=101><CTL=ACK><DATA> len=5']);
@@ -301,7 +301,7 @@ test('sequence numbers wrap past 2^32 while retransmitting', () => {
   f.send(101, 0xfffffff1, ACK, { win: 8192 });
   f.out();
   const c = f.conn();
-  c.s[NO_DELAY] = 1;
+  c.s[FLAGS] |= NO_DELAY;
   f.tcp.send(c, new Uint8Array(40), 0, 40);
   assert.equal(f.out(), [`0: <SEQ=${0xfffffff1}><ACK=101><CTL=ACK><DATA> len=40`]);
   f.at(1000);

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createStack } from '../firmware/stack.ts';
 import '../firmware/apps/register.ts';
-import { Conn } from '../firmware/tcp/tcp.ts';
+import { Conn, OOO } from '../firmware/tcp/tcp.ts';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
@@ -40,7 +40,7 @@ function connStateFigures(): void {
   const keys = Object.keys(c).filter((k) => typeof (c as unknown as Record<string, unknown>)[k] !== 'object');
   row('scalar fields (numbers and booleans)', `${keys.length} (${keys.length * 8} bytes as doubles)`);
   row('send ring + receive ring (default sizes)', `${c.sb.length + c.rb.length} bytes`);
-  row('out-of-order ranges', `${c.ooo.byteLength} bytes`);
+  row('out-of-order ranges', `${(c.s.length - OOO) * 4} bytes`);
 }
 
 async function espruinoFigures(): Promise<void> {
@@ -55,6 +55,7 @@ async function espruinoFigures(): Promise<void> {
     row('require("synack") (code in Storage), blocks', String(f.loaded));
     row('+ stack started and idle (no apps), blocks', `${f.idle} in all, the stack alone ${f.idle - f.loaded} (budget ${IDLE_BLOCKS_BUDGET} in all)`);
     row('one more TCP connection (512 B rings), blocks', `${f.conn}, rings ${f.rings}; beyond buffers ${f.conn - f.rings} (budget ${CONN_BLOCKS_BUDGET})`);
+    row('  the same with a \'data\' listener, blocks', `beyond buffers ${f.connListening - f.rings} (the listener table)`);
   }
   // Two stacks in one interpreter need more than a Pico's memory: ESPRUINO_LARGE may name a
   // build with resizable memory for this figure.

@@ -6,7 +6,7 @@
 // (latin1, as Espruino's strings are).
 import { Emitter } from './emitter.ts';
 import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
-import { BYTES_IN, BYTES_OUT, CLOSED, FIN_RCVD, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
+import { BYTES_IN, BYTES_OUT, CLOSED, FIN_RCVD, FLAGS, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
 import { ipFromString, ipToString } from '../wire/ipv4.ts';
 
 export type Resolver = (host: string, cb: (err: string | null, ip: number) => void) => void;
@@ -121,7 +121,9 @@ export class Socket extends Emitter implements ConnUser {
   }
 
   setNoDelay(noDelay?: boolean): this {
-    if (this.conn) { this.conn.s[NO_DELAY] = noDelay !== false ? 1 : 0; if (this.conn.s[NO_DELAY]) this.tcp.dispatch(this.conn); }
+    const c = this.conn;
+    if (c && noDelay !== false) { c.s[FLAGS] |= NO_DELAY; this.tcp.dispatch(c); }
+    else if (c) c.s[FLAGS] &= ~NO_DELAY;
     return this;
   }
 
@@ -200,7 +202,7 @@ export class Socket extends Emitter implements ConnUser {
     // Data still in the ring is delivered before the end of the story.
     if (c.readable > 0 && !(this.f & DESTROYED)) { this.f &= ~PAUSED; this.read(c); }
     if (err) this.emit('error', netError(err, this.remoteAddress + ':' + this.remotePort));
-    else if (!(this.f & ENDED) && c.s[FIN_RCVD]) this.emitEnd();
+    else if (!(this.f & ENDED) && (c.s[FLAGS] & FIN_RCVD)) this.emitEnd();
     this.f |= DESTROYED;
     this.emit('close', !!err);
   }

@@ -105,12 +105,17 @@ export const RTT_SEQ = 24;
 /** RFC 5681 (and 6582's `recover`). */
 export const CWND = 25, SSTHRESH = 26, DUP_ACKS = 27, RECOVER = 28;
 export const ACK_PENDING = 29;
-// Flags, 0 or 1: the user asked to close (FIN goes after the data); the peer's FIN arrived;
-// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener.
-export const CLOSE_QUEUED = 30, FIN_RCVD = 31, IN_RECOVERY = 32, ACK_NOW = 33, NO_DELAY = 34, KEEP_ALIVE = 35, PASSIVE = 36;
+/** Flag bits, below. */
+export const FLAGS = 30;
 /** The connection state (CLOSED ... TIME_WAIT). */
-export const STATE = 37;
-const CONN_U32 = 38;
+export const STATE = 31;
+/** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
+ *  start1, end1, ..., NONE when unused, the used ones first. */
+export const OOO = 32;
+export const NONE = 0xffffffff;
+// The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
+// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener.
+export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64;
 // Conn.t: doubles. Timers are absolute ms, 0 when not running.
 export const RTO_AT = 0, PERSIST_AT = 1, DEL_ACK_AT = 2, TW_AT = 3, KEEP_AT = 4, IDLE_AT = 5, CONNECT_AT = 6;
 /** RFC 6298: when the timed segment was sent, the RTO and the estimates (ms). */
@@ -137,14 +142,11 @@ const TCP_COUNTER_NAMES_TYPE = 'segsIn segsOut retransmits dropChecksum dropMalf
 type Split<S extends string> = S extends `${infer A} ${infer B}` ? A | Split<B> : S;
 export type TcpCounters = Record<Split<typeof TCP_COUNTER_NAMES_TYPE>, number>;
 
-/** A transmission control block (RFC 9293 3.3.1). Its numbers share one ArrayBuffer: one
- *  allocation, three views. */
+/** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
+ *  one ArrayBuffer. */
 export class Conn {
-  /** The 32-bit variables, indexed by LIP ... STATE. */
+  /** The 32-bit variables, indexed by LIP ... STATE, then the out-of-order ranges (OOO). */
   s: Uint32Array;
-  /** Out-of-order ranges as offsets from RCV.NXT: [start0, end0, start1, end1, ...], -1 unused,
-   *  the used ones first. */
-  ooo: Int32Array;
   /** Times, RTT estimates and byte counts, indexed by RTO_AT ... BYTES_OUT. */
   t: Float64Array;
   sb: Uint8Array;
@@ -155,15 +157,17 @@ export class Conn {
   listener?: Listener;
 
   constructor(sndBuf: number, rcvBuf: number, oooRanges: number) {
-    const u32 = CONN_U32 * 4, ranges = oooRanges * 8;
-    const t = (u32 + ranges + 7) & ~7; // the doubles 8-byte aligned
-    const b = new ArrayBuffer(t + CONN_F64 * 8);
-    this.s = new Uint32Array(b, 0, CONN_U32);
-    this.ooo = new Int32Array(b, u32, oooRanges * 2);
-    this.ooo.fill(-1);
+    // One allocation for the whole block: the numbers, then the two rings (each typed array of
+    // its own would add an ArrayBuffer and its header, about 2 blocks, per connection).
+    const n = OOO + oooRanges * 2;
+    const t = (n * 4 + 7) & ~7; // the doubles 8-byte aligned
+    const rings = t + CONN_F64 * 8;
+    const b = new ArrayBuffer(rings + sndBuf + rcvBuf);
+    this.s = new Uint32Array(b, 0, n);
+    this.s.fill(NONE, OOO);
     this.t = new Float64Array(b, t, CONN_F64);
-    this.sb = new Uint8Array(sndBuf);
-    this.rb = new Uint8Array(rcvBuf);
+    this.sb = new Uint8Array(b, rings, sndBuf);
+    this.rb = new Uint8Array(b, rings + sndBuf, rcvBuf);
     this.s[MSS] = 536;
     this.s[SSTHRESH] = 65535;
     this.t[RTO] = 1000;
@@ -288,7 +292,7 @@ export class Tcp {
   /** SEND: copies up to len bytes into the send ring; returns how many were taken. */
   send(c: Conn, data: Uint8Array, off: number, len: number): number {
     const cs = c.s;
-    if (cs[CLOSE_QUEUED] || (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT && cs[STATE] !== SYN_SENT && cs[STATE] !== SYN_RECEIVED)) return 0;
+    if ((cs[FLAGS] & CLOSE_QUEUED) || (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT && cs[STATE] !== SYN_SENT && cs[STATE] !== SYN_RECEIVED)) return 0;
     const room = c.sb.length - cs[SB_LEN];
     const n = len < room ? len : room;
     if (n <= 0) return 0;
@@ -325,7 +329,7 @@ export class Tcp {
     const free = size - cs[RB_LEN];
     const advertised = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
     if (cs[STATE] >= ESTABLISHED && 2 * advertised <= size && free >= 2 * advertised && free >= this.swsThreshold(c)) {
-      cs[ACK_NOW] = 1;
+      cs[FLAGS] |= ACK_NOW;
       this.dispatch(c);
     }
     return n;
@@ -338,9 +342,9 @@ export class Tcp {
     switch (cs[STATE]) {
       case SYN_SENT: this.reset(c, null); return;
       // SYN-RECEIVED: the FIN waits for ESTABLISHED (RFC 9293 3.10.4).
-      case SYN_RECEIVED: cs[CLOSE_QUEUED] = 1; return;
-      case ESTABLISHED: cs[CLOSE_QUEUED] = 1; this.setState(c, FIN_WAIT_1); break;
-      case CLOSE_WAIT: cs[CLOSE_QUEUED] = 1; this.setState(c, LAST_ACK); break;
+      case SYN_RECEIVED: cs[FLAGS] |= CLOSE_QUEUED; return;
+      case ESTABLISHED: cs[FLAGS] |= CLOSE_QUEUED; this.setState(c, FIN_WAIT_1); break;
+      case CLOSE_WAIT: cs[FLAGS] |= CLOSE_QUEUED; this.setState(c, LAST_ACK); break;
       default: return; // already closing
     }
     this.dispatch(c);
@@ -354,7 +358,7 @@ export class Tcp {
   }
 
   setKeepAlive(c: Conn, on: boolean): void {
-    c.s[KEEP_ALIVE] = on ? 1 : 0;
+    c.s[FLAGS] = on ? c.s[FLAGS] | KEEP_ALIVE : c.s[FLAGS] & ~KEEP_ALIVE;
     c.s[KEEP_PROBES] = 0;
     c.t[KEEP_AT] = on ? this.iface.now + this.cfg.keepIdleMs : 0;
   }
@@ -415,7 +419,7 @@ export class Tcp {
     const ct = c.t;
     const seq = ((buf[off + 4] << 24) | (buf[off + 5] << 16) | (buf[off + 6] << 8) | buf[off + 7]) >>> 0;
     const n = len - 20;
-    if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || ct[FIN_SEQ] >= 0 || c.ooo[0] >= 0 ||
+    if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || ct[FIN_SEQ] >= 0 || cs[OOO] < NONE ||
       src !== cs[RIP] || dst !== cs[LIP] || ((buf[off] << 8) | buf[off + 1]) !== cs[RPORT] ||
       ((buf[off + 2] << 8) | buf[off + 3]) !== cs[LPORT] || ((buf[off + 14] << 8) | buf[off + 15]) !== cs[SND_WND]) return false;
     const ack = ((buf[off + 8] << 24) | (buf[off + 9] << 16) | (buf[off + 10] << 8) | buf[off + 11]) >>> 0;
@@ -436,14 +440,14 @@ export class Tcp {
     cs[RB_LEN] += n;
     // Fifth (window update): the same window from a newer segment.
     cs[SND_WL1] = seq; cs[SND_WL2] = ack;
-    if (cs[KEEP_ALIVE] || ct[IDLE_MS]) this.touch(c);
+    if ((cs[FLAGS] & KEEP_ALIVE) || ct[IDLE_MS]) this.touch(c);
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
     cs[ACK_PENDING]++;
-    if (cs[ACK_PENDING] >= 2) cs[ACK_NOW] = 1;
+    if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
     else if (!ct[DEL_ACK_AT]) ct[DEL_ACK_AT] = this.iface.now + this.cfg.delAckMs;
-    if (cs[ACK_NOW]) {
+    if (cs[FLAGS] & ACK_NOW) {
       // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
-      if (cs[CLOSE_QUEUED] || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
+      if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
       else this.fastAck(c);
     }
     if (c.user) c.user.onReadable(c);
@@ -476,7 +480,7 @@ export class Tcp {
     s = this.ackTcpSum + (seq >>> 16) + (seq & 0xffff) + (ack >>> 16) + (ack & 0xffff) + win;
     s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
     t[50] = s >>> 8; t[51] = s & 0xff;
-    cs[ACK_NOW] = 0; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0;
+    cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0;
     this.cnt[SEGS_OUT]++;
     this.cnt[FAST_ACKS]++;
     ifc.cnt[IP_TX]++;
@@ -525,7 +529,7 @@ export class Tcp {
     }
     const c = this.newConn(null);
     if (!c) return; // table full: the SYN is dropped, the peer will retry
-    c.s[PASSIVE] = 1;
+    c.s[FLAGS] |= PASSIVE;
     c.listener = l;
     l.halfOpen++;
     c.s[LIP] = dst; c.s[LPORT] = dport; c.s[RIP] = src; c.s[RPORT] = sport;
@@ -566,7 +570,7 @@ export class Tcp {
       if (!(f & RST)) {
         // TIME-WAIT: a retransmitted FIN is acknowledged and 2 MSL restarts.
         if (cs[STATE] === TIME_WAIT && (f & FIN)) ct[TW_AT] = now + 2 * this.cfg.mslMs;
-        cs[ACK_NOW] = 1;
+        cs[FLAGS] |= ACK_NOW;
         this.dispatch(c);
       }
       return;
@@ -576,7 +580,7 @@ export class Tcp {
     // challenge ACK.
     if (f & RST) {
       if (this.sSeq !== cs[RCV_NXT]) { this.challengeAck(c); return; }
-      if (cs[STATE] === SYN_RECEIVED) { this.reset(c, cs[PASSIVE] ? null : 'ECONNREFUSED'); return; }
+      if (cs[STATE] === SYN_RECEIVED) { this.reset(c, (cs[FLAGS] & PASSIVE) ? null : 'ECONNREFUSED'); return; }
       this.reset(c, cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
       return;
     }
@@ -597,15 +601,15 @@ export class Tcp {
     let delivered = false;
     if (this.sLen > 0) {
       if (cs[STATE] === ESTABLISHED || cs[STATE] === FIN_WAIT_1 || cs[STATE] === FIN_WAIT_2) delivered = this.dataInput(c, buf, dataOff);
-      else cs[ACK_NOW] = 1; // data after the peer's FIN: just acknowledge
+      else cs[FLAGS] |= ACK_NOW; // data after the peer's FIN: just acknowledge
     }
     // Eighth: FIN.
     let ended = false;
     if (f & FIN) {
       const finAt = seqAdd(this.sSeq, this.sLen);
       if (finAt === cs[RCV_NXT]) ended = this.finInput(c);
-      else if (seqGt(finAt, cs[RCV_NXT])) { ct[FIN_SEQ] = finAt; cs[ACK_NOW] = 1; } // behind a hole: later
-      else cs[ACK_NOW] = 1;
+      else if (seqGt(finAt, cs[RCV_NXT])) { ct[FIN_SEQ] = finAt; cs[FLAGS] |= ACK_NOW; } // behind a hole: later
+      else cs[FLAGS] |= ACK_NOW;
     } else if (ct[FIN_SEQ] >= 0 && ct[FIN_SEQ] === cs[RCV_NXT]) {
       ended = this.finInput(c);
     }
@@ -639,7 +643,7 @@ export class Tcp {
       cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[SND_WL2] = this.sAck; cs[MAX_SND_WND] = this.sWnd;
       this.rttSample(c);
       c.t[RTO_AT] = 0; cs[RETRIES] = 0;
-      cs[ACK_NOW] = 1;
+      cs[FLAGS] |= ACK_NOW;
       // The handshake's ACK goes out before the user hears of the connection, so data the user
       // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
       this.establish(c, false);
@@ -659,12 +663,12 @@ export class Tcp {
     const wasState = cs[STATE];
     if (c.listener) { c.listener.halfOpen--; }
     cs[CWND] = cs[MSS] > 2190 ? 2 * cs[MSS] : cs[MSS] > 1095 ? 3 * cs[MSS] : 4 * cs[MSS]; // RFC 5681 3.1 IW
-    if (wasState === SYN_RECEIVED && cs[CLOSE_QUEUED]) { this.setState(c, FIN_WAIT_1); }
+    if (wasState === SYN_RECEIVED && (cs[FLAGS] & CLOSE_QUEUED)) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
     c.t[CONNECT_AT] = 0;
     const l = c.listener;
     delete c.listener;
-    if (cs[PASSIVE] && l) l.onAccept(c);
+    if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
     else if (c.user && notify !== false) c.user.onConnect(c);
   }
 
@@ -675,8 +679,8 @@ export class Tcp {
     const ack = this.sAck;
     // The byte of a zero-window probe counts as sent once the peer acknowledges it.
     if (ct[PERSIST_AT] && ack === seqAdd(cs[SND_MAX], 1) && cs[SND_NXT] === cs[SND_MAX]) cs[SND_MAX] = ack;
-    if (seqGt(ack, cs[SND_MAX])) { cs[ACK_NOW] = 1; this.dispatch(c); return false; } // acks what we never sent
-    if (seqLt(ack, seqAdd(cs[SND_UNA], -(cs[MAX_SND_WND] > 0 ? cs[MAX_SND_WND] : 65535)))) { cs[ACK_NOW] = 1; this.dispatch(c); return false; }
+    if (seqGt(ack, cs[SND_MAX])) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; } // acks what we never sent
+    if (seqLt(ack, seqAdd(cs[SND_UNA], -(cs[MAX_SND_WND] > 0 ? cs[MAX_SND_WND] : 65535)))) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; }
     const finEnd = seqAdd(cs[SND_BASE], cs[SB_LEN] + 1);
     if (seqGt(ack, cs[SND_UNA])) {
       const acked = seqDiff(ack, cs[SND_UNA]);
@@ -690,8 +694,8 @@ export class Tcp {
       cs[RETRIES] = 0;
       cs[PERSIST_BACKOFF] = 0;
       // RFC 5681: slow start, congestion avoidance; leave fast recovery on new data acked.
-      if (cs[IN_RECOVERY]) {
-        if (seqGe(ack, cs[RECOVER])) { cs[IN_RECOVERY] = 0; cs[CWND] = cs[SSTHRESH]; }
+      if (cs[FLAGS] & IN_RECOVERY) {
+        if (seqGe(ack, cs[RECOVER])) { cs[FLAGS] &= ~IN_RECOVERY; cs[CWND] = cs[SSTHRESH]; }
         else { cs[CWND] = cs[CWND] > acked ? cs[CWND] - acked + cs[MSS] : cs[MSS]; this.retransmitOne(c); } // NewReno partial ACK
       } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += acked < cs[MSS] ? acked : cs[MSS];
       else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
@@ -701,12 +705,12 @@ export class Tcp {
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
       cs[DUP_ACKS]++;
-      if (cs[DUP_ACKS] === 3 && !cs[IN_RECOVERY]) {
+      if (cs[DUP_ACKS] === 3 && !(cs[FLAGS] & IN_RECOVERY)) {
         this.cnt[FAST_RETRANSMITS]++;
         const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
         cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
         cs[RECOVER] = cs[SND_MAX];
-        cs[IN_RECOVERY] = 1;
+        cs[FLAGS] |= IN_RECOVERY;
         this.retransmitOne(c);
         cs[CWND] = cs[SSTHRESH] + 3 * cs[MSS];
       } else if (cs[DUP_ACKS] > 3) cs[CWND] += cs[MSS];
@@ -717,7 +721,7 @@ export class Tcp {
       if (this.sWnd > cs[MAX_SND_WND]) cs[MAX_SND_WND] = this.sWnd;
       if (this.sWnd > 0) { ct[PERSIST_AT] = 0; }
     }
-    const finAcked = cs[CLOSE_QUEUED] && seqGe(cs[SND_UNA], finEnd);
+    const finAcked = (cs[FLAGS] & CLOSE_QUEUED) && seqGe(cs[SND_UNA], finEnd);
     if (finAcked) {
       if (cs[STATE] === FIN_WAIT_1) this.setState(c, FIN_WAIT_2);
       else if (cs[STATE] === CLOSING) { this.enterTimeWait(c); }
@@ -734,12 +738,12 @@ export class Tcp {
     // Trim what we already have (RFC 9293 3.10.7.4 seventh: old and overlapping data).
     const old = seqDiff(cs[RCV_NXT], seq);
     if (old > 0) { off += old; len -= old; seq = cs[RCV_NXT]; }
-    if (len <= 0) { cs[ACK_NOW] = 1; return false; }
+    if (len <= 0) { cs[FLAGS] |= ACK_NOW; return false; }
     const size = c.rb.length;
     const free = size - cs[RB_LEN];
     const at = seqDiff(seq, cs[RCV_NXT]); // offset from rcvNxt
     if (at + len > free) len = free - at; // trim to the window
-    if (len <= 0) { cs[ACK_NOW] = 1; return false; }
+    if (len <= 0) { cs[FLAGS] |= ACK_NOW; return false; }
     const pos = (cs[RB_HEAD] + cs[RB_LEN] + at) % size;
     const first = size - pos < len ? size - pos : len;
     c.rb.set(buf.subarray(off, off + first), pos);
@@ -748,7 +752,7 @@ export class Tcp {
       // Out of order: keep it if a range is free (RFC 9293 3.10.7.4 allows queuing), and send a
       // duplicate ACK at once (RFC 5681 4.2) so the sender learns of the hole.
       if (!this.addRange(c, at, at + len)) this.cnt[DROP_OOO]++;
-      cs[ACK_NOW] = 1;
+      cs[FLAGS] |= ACK_NOW;
       return false;
     }
     let end = len;
@@ -759,7 +763,7 @@ export class Tcp {
     // Delayed ACK (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2): every second full segment at once,
     // otherwise within delAckMs; at once while a hole is being filled.
     cs[ACK_PENDING]++;
-    if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[ACK_NOW] = 1;
+    if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[FLAGS] |= ACK_NOW;
     else if (!c.t[DEL_ACK_AT]) c.t[DEL_ACK_AT] = this.iface.now + this.cfg.delAckMs;
     return true;
   }
@@ -768,8 +772,8 @@ export class Tcp {
     const cs = c.s;
     c.t[FIN_SEQ] = -1;
     cs[RCV_NXT] = seqAdd(cs[RCV_NXT], 1);
-    cs[ACK_NOW] = 1;
-    cs[FIN_RCVD] = 1;
+    cs[FLAGS] |= ACK_NOW;
+    cs[FLAGS] |= FIN_RCVD;
     switch (cs[STATE]) {
       case SYN_RECEIVED: case ESTABLISHED: this.setState(c, CLOSE_WAIT); return true;
       case FIN_WAIT_1:
@@ -816,59 +820,60 @@ export class Tcp {
     return this.sLen + ((this.sFlags & SYN) ? 1 : 0) + ((this.sFlags & FIN) ? 1 : 0);
   }
 
-  /** Ranges are kept packed at the front of `ooo`, so there are none when its first is unused. */
+  /** Ranges are kept packed from s[OOO] on, so there are none when the first is unused (or
+   *  when there is no slot: `undefined < NONE` is false). */
   private hasRanges(c: Conn): boolean {
-    return c.ooo.length > 0 && c.ooo[0] >= 0;
+    return c.s[OOO] < NONE;
   }
 
   /** Moves the used ranges to the front, in their order. */
-  private packRanges(r: Int32Array): void {
-    let k = 0;
-    for (let i = 0; i < r.length; i += 2) {
-      if (r[i] < 0) continue;
-      if (k !== i) { r[k] = r[i]; r[k + 1] = r[i + 1]; r[i] = -1; r[i + 1] = -1; }
+  private packRanges(r: Uint32Array): void {
+    let k = OOO;
+    for (let i = OOO; i < r.length; i += 2) {
+      if (r[i] === NONE) continue;
+      if (k !== i) { r[k] = r[i]; r[k + 1] = r[i + 1]; r[i] = NONE; r[i + 1] = NONE; }
       k += 2;
     }
   }
 
   private addRange(c: Conn, s: number, e: number): boolean {
-    const r = c.ooo;
+    const r = c.s;
     // Merge with an overlapping or touching range.
-    for (let i = 0; i < r.length; i += 2) {
-      if (r[i] >= 0 && s <= r[i + 1] && e >= r[i]) {
+    for (let i = OOO; i < r.length; i += 2) {
+      if (r[i] !== NONE && s <= r[i + 1] && e >= r[i]) {
         r[i] = s < r[i] ? s : r[i];
         r[i + 1] = e > r[i + 1] ? e : r[i + 1];
         // It may now touch another one.
-        for (let j = 0; j < r.length; j += 2) {
-          if (j !== i && r[j] >= 0 && r[j] <= r[i + 1] && r[j + 1] >= r[i]) {
+        for (let j = OOO; j < r.length; j += 2) {
+          if (j !== i && r[j] !== NONE && r[j] <= r[i + 1] && r[j + 1] >= r[i]) {
             r[i] = r[j] < r[i] ? r[j] : r[i]; r[i + 1] = r[j + 1] > r[i + 1] ? r[j + 1] : r[i + 1];
-            r[j] = -1; r[j + 1] = -1;
+            r[j] = NONE; r[j + 1] = NONE;
           }
         }
         this.packRanges(r);
         return true;
       }
     }
-    for (let i = 0; i < r.length; i += 2) if (r[i] < 0) { r[i] = s; r[i + 1] = e; return true; }
+    for (let i = OOO; i < r.length; i += 2) if (r[i] === NONE) { r[i] = s; r[i + 1] = e; return true; }
     return false;
   }
 
   /** After `end` in-order bytes arrived: absorb ranges that now start within them; returns the
    *  new in-order length, and shifts the remaining ranges to the new rcvNxt. */
   private mergeRanges(c: Conn, end: number): number {
-    const r = c.ooo;
+    const r = c.s;
     let changed = true;
     while (changed) {
       changed = false;
-      for (let i = 0; i < r.length; i += 2) {
-        if (r[i] >= 0 && r[i] <= end) {
+      for (let i = OOO; i < r.length; i += 2) {
+        if (r[i] !== NONE && r[i] <= end) {
           if (r[i + 1] > end) end = r[i + 1];
-          r[i] = -1; r[i + 1] = -1;
+          r[i] = NONE; r[i + 1] = NONE;
           changed = true;
         }
       }
     }
-    for (let i = 0; i < r.length; i += 2) if (r[i] >= 0) { r[i] -= end; r[i + 1] -= end; }
+    for (let i = OOO; i < r.length; i += 2) if (r[i] !== NONE) { r[i] -= end; r[i + 1] -= end; }
     this.packRanges(r);
     return end;
   }
@@ -888,10 +893,10 @@ export class Tcp {
         if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
         if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
         if (!ct[RTT_AT] && cs[RETRIES] === 0) { ct[RTT_AT] = now; cs[RTT_SEQ] = cs[SND_NXT]; }
-      } else if (cs[ACK_NOW] && cs[STATE] === SYN_RECEIVED) {
+      } else if ((cs[FLAGS] & ACK_NOW) && cs[STATE] === SYN_RECEIVED) {
         this.xmit(c, cs[SND_NXT], ACK, 0, 0);
       }
-      cs[ACK_NOW] = 0;
+      cs[FLAGS] &= ~ACK_NOW;
       return;
     }
     if (cs[STATE] < ESTABLISHED) return;
@@ -900,7 +905,7 @@ export class Tcp {
       const flight = seqDiff(cs[SND_NXT], cs[SND_UNA]);
       const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
       const unsent = cs[SB_LEN] - off;
-      const finPending = cs[CLOSE_QUEUED] && off <= cs[SB_LEN]; // FIN not yet sent (or to send again)
+      const finPending = (cs[FLAGS] & CLOSE_QUEUED) && off <= cs[SB_LEN]; // FIN not yet sent (or to send again)
       const wnd = cs[SND_WND] < cs[CWND] ? cs[SND_WND] : cs[CWND];
       const usable = wnd - flight;
       let len = unsent < cs[MSS] ? unsent : cs[MSS];
@@ -908,7 +913,7 @@ export class Tcp {
       const fin = finPending && len === unsent;
       if (len <= 0 && !fin) break;
       if (len > 0 && len < cs[MSS] && !fin) {
-        if (flight > 0 && !cs[NO_DELAY]) break;                                 // Nagle (RFC 9293 3.7.4)
+        if (flight > 0 && !(cs[FLAGS] & NO_DELAY)) break;                                 // Nagle (RFC 9293 3.7.4)
         if (len < unsent && len < (cs[MAX_SND_WND] >> 1)) break;                // sender SWS (3.8.6.2.1)
       }
       let flags = ACK;
@@ -926,7 +931,7 @@ export class Tcp {
     // A pure ACK carries SND.MAX, not a SND.NXT rewound by a retransmission timeout (as BSD
     // does): the peer may already hold everything up to SND.MAX, and would find an ACK with an
     // older sequence number unacceptable and drop it, so neither side's ACKs would get through.
-    if (cs[ACK_NOW]) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
+    if (cs[FLAGS] & ACK_NOW) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
     // Zero window with data waiting and nothing in flight: the persist timer probes (3.8.6.1).
     const unsentNow = cs[SB_LEN] - seqDiff(cs[SND_NXT], cs[SND_BASE]);
     if (cs[SND_WND] === 0 && unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !ct[PERSIST_AT]) {
@@ -941,7 +946,7 @@ export class Tcp {
     const off = seqDiff(cs[SND_UNA], cs[SND_BASE]);
     const avail = cs[SB_LEN] - off;
     const len = avail < cs[MSS] ? avail : cs[MSS];
-    const fin = cs[CLOSE_QUEUED] && len === avail && seqGt(cs[SND_MAX], seqAdd(cs[SND_BASE], cs[SB_LEN]));
+    const fin = (cs[FLAGS] & CLOSE_QUEUED) && len === avail && seqGt(cs[SND_MAX], seqAdd(cs[SND_BASE], cs[SB_LEN]));
     if (len <= 0 && !fin) return;
     this.cnt[RETRANSMITS]++;
     c.t[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
@@ -964,7 +969,7 @@ export class Tcp {
     }
     tcpChecksum(tx, TX_OFF, hl + len, cs[LIP], cs[RIP]);
     this.cnt[SEGS_OUT]++;
-    if (flags & ACK) { cs[ACK_NOW] = 0; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0; }
+    if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0; }
     this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
     if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil) this.keepAck(c);
   }
@@ -1012,7 +1017,7 @@ export class Tcp {
     if (this.challengeCount >= this.cfg.challengeAcksPerSec) return;
     this.challengeCount++;
     this.cnt[CHALLENGE_ACKS]++;
-    c.s[ACK_NOW] = 1;
+    c.s[FLAGS] |= ACK_NOW;
     this.dispatch(c);
   }
 
@@ -1054,7 +1059,7 @@ export class Tcp {
     if (ct[CONNECT_AT] && now >= ct[CONNECT_AT]) { this.cnt[TIMEOUTS]++; this.reset(c, 'ETIMEDOUT'); return; }
     if (ct[RTO_AT] && now >= ct[RTO_AT]) { this.onRto(c, now); if (cs[STATE] === CLOSED) return; }
     if (ct[PERSIST_AT] && now >= ct[PERSIST_AT]) this.onPersist(c, now);
-    if (ct[DEL_ACK_AT] && now >= ct[DEL_ACK_AT]) { ct[DEL_ACK_AT] = 0; cs[ACK_NOW] = 1; this.dispatch(c); }
+    if (ct[DEL_ACK_AT] && now >= ct[DEL_ACK_AT]) { ct[DEL_ACK_AT] = 0; cs[FLAGS] |= ACK_NOW; this.dispatch(c); }
     if (ct[KEEP_AT] && now >= ct[KEEP_AT]) { this.onKeepalive(c, now); if (cs[STATE] === CLOSED) return; }
     if (ct[IDLE_AT] && now >= ct[IDLE_AT]) { ct[IDLE_AT] = now + ct[IDLE_MS]; if (c.user && c.user.onIdle) c.user.onIdle(c); }
   }
@@ -1066,7 +1071,7 @@ export class Tcp {
     const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg.synRetries : this.cfg.maxRetries;
     if (cs[RETRIES] >= limit) {
       this.cnt[TIMEOUTS]++;
-      if (cs[STATE] === SYN_RECEIVED && cs[PASSIVE]) { this.abort(c); return; }
+      if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) { this.abort(c); return; }
       if (cs[STATE] !== SYN_SENT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
       this.reset(c, 'ETIMEDOUT');
       return;
@@ -1076,7 +1081,7 @@ export class Tcp {
     const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
     cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
     cs[CWND] = cs[MSS];
-    cs[IN_RECOVERY] = 0;
+    cs[FLAGS] &= ~IN_RECOVERY;
     cs[DUP_ACKS] = 0;
     ct[RTT_AT] = 0; // Karn's algorithm
     cs[SND_NXT] = cs[SND_UNA]; // go back: resend from the oldest unacknowledged byte (or SYN)
@@ -1179,7 +1184,7 @@ export class Tcp {
 
   private touch(c: Conn): void {
     const ct = c.t;
-    if (c.s[KEEP_ALIVE]) { ct[KEEP_AT] = this.iface.now + this.cfg.keepIdleMs; c.s[KEEP_PROBES] = 0; }
+    if (c.s[FLAGS] & KEEP_ALIVE) { ct[KEEP_AT] = this.iface.now + this.cfg.keepIdleMs; c.s[KEEP_PROBES] = 0; }
     if (ct[IDLE_MS]) ct[IDLE_AT] = this.iface.now + ct[IDLE_MS];
   }
 

@@ -4,7 +4,7 @@
 // - idle: blocks in use after require("synack"), a started stack (static address, no apps) and
 //   polls with nothing to do, minus the blocks of the bare interpreter;
 // - per connection: blocks one more net-style connection adds (socket and control block),
-//   minus its two rings;
+//   minus its two rings; again for one with a 'data' listener (the listener table it makes);
 // - segment cost: one stack receives 1460-byte segments from another in the same interpreter;
 //   the time of the receiver's input(frame) (parse, checksums, TCP processing, the copy into
 //   the ring and the ACK it sends, every second segment at once) per segment, divided by the
@@ -18,6 +18,8 @@ export interface EspruinoFigures {
   total: number; blocksize: number;
   base: number; loaded: number; idle: number;
   conn: number; rings: number;
+  /** The same with one 'data' listener on the socket (its listener table). */
+  connListening: number;
 }
 export interface SegmentCost { perSegmentMs: number; loopIterMs: number; ratio: number; segments: number; acks: number; bytes: number }
 
@@ -40,9 +42,14 @@ var one = m();
 var b = st.net.connect({ host: "198.18.0.1", port: 81 });
 st.poll(1001);
 var two = m();
+var onData = function () {};
+var c3 = st.net.connect({ host: "198.18.0.1", port: 82 });
+c3.on("data", onData);
+st.poll(1002);
+var three = m();
 var rings = E.getSizeOf(new Uint8Array(512)) * 2; // the two rings, as the connection allocates them
 var mem = process.memory();
-print("FIG " + JSON.stringify({ total: mem.total, blocksize: mem.blocksize, base: base, loaded: loaded - base, idle: idle - base, conn: two - one, rings: rings }));
+print("FIG " + JSON.stringify({ total: mem.total, blocksize: mem.blocksize, base: base, loaded: loaded - base, idle: idle - base, conn: two - one, connListening: three - two, rings: rings }));
 quit();
 `;
 
