@@ -23,8 +23,9 @@ function pattern(seed: number, off: number, n: number): Uint8Array {
 
 interface Result { aGot: number; bGot: number; aBad: number; bBad: number; aState: string; bState: string; virtualMs: number; aClosed: boolean; bClosed: boolean; retransmits: number }
 
-function exchange(createStack: typeof createStackSrc, faults: FaultConfig | null, seed = 1): Result {
+function exchange(createStack: typeof createStackSrc, faults: FaultConfig | null, seed = 1, startMs = 0): Result {
   const clock = new VirtualClock();
+  clock.now = startMs;
   const seg = new Segment(clock, 0.5);
   const pa = seg.attach('A'), pb = seg.attach('B');
   if (faults) { pa.ingress = new FaultInjector(clock, faults, seed); pb.ingress = new FaultInjector(clock, faults, seed + 100); }
@@ -69,7 +70,7 @@ function exchange(createStack: typeof createStackSrc, faults: FaultConfig | null
   c.on('error', (e: Error) => { throw e; });
   hostA.kick();
   clock.runUntilTrue(() => r.aClosed && r.bClosed && A.tcp.conns.length === 0 && B.tcp.conns.length === 0, 3_600_000);
-  r.virtualMs = clock.now;
+  r.virtualMs = clock.now - startMs;
   r.aState = String(A.tcp.conns.length);
   r.bState = String(B.tcp.conns.length);
   r.retransmits = A.tcp.counters.retransmits + B.tcp.counters.retransmits;
@@ -96,6 +97,13 @@ test('1 MiB each way under 5% loss, 25% reordering, 5% duplication, 1% corruptio
   const r = exchange(createStackSrc, { loss: 0.05, reorder: 0.25, reorderDelayMs: 3, duplicate: 0.05, corrupt: 0.01 }, 7);
   verify(r);
   assert.ok(r.retransmits > 0);
+});
+
+test('under faults while the clock crosses 2^32 ms (the TCB keeps times modulo 2^32)', () => {
+  const r = exchange(createStackSrc, { loss: 0.05, reorder: 0.25, reorderDelayMs: 3, duplicate: 0.05, corrupt: 0.01 }, 11, 2 ** 32 - 3000);
+  verify(r);
+  assert.ok(r.retransmits > 0);
+  assert.ok(r.virtualMs > 3000, `the run lasted ${r.virtualMs} ms, past the wrap`);
 });
 
 test('the same through the built bundle, clean and with faults', () => {

@@ -3,7 +3,7 @@
 // exact virtual times. ISN 300 for the Tcp under test (as TCP B of RFC 9293's figures).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tcp, CWND, FLAGS, MSS, NO_DELAY, RPORT, RTO, SND_UNA, SRTT, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { Tcp, CWND, FLAGS, MSS, RTTVAR8, NO_DELAY, RPORT, RTO, SND_UNA, SRTT8, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { FakeIface, segment, fmt, Recorder, stateOf, pair, A_IP, B_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8;
@@ -254,26 +254,46 @@ test('Nagle: a small segment waits for the ACK of the one in flight; setNoDelay 
 test('RTO: retransmission after 1 s, then 2 s (backoff); Karn: no RTT sample from it', () => {
   const f = established();
   const c = f.conn();
+  // The handshake took 0 ms here, and its ACK timed the SYN,ACK (RFC 6298: RTO 200 ms, the floor).
+  // These tests start from the initial RTO of 1 s instead, as with no sample yet (RFC 6298 2.1).
+  c.s[SRTT8] = 0; c.s[RTTVAR8] = 0; c.s[RTO] = 1000;
   f.tcp.send(c, new Uint8Array(100), 0, 100);
   f.out();
   for (let t = 0; t <= 3000; t += 10) f.at(t);
   assert.equal(f.out(), ['1000: <SEQ=301><ACK=101><CTL=ACK><DATA> len=100', '3000: <SEQ=301><ACK=101><CTL=ACK><DATA> len=100']);
-  assert.is(c.t[RTO], 4000);
+  assert.is(c.s[RTO], 4000);
   f.at(3050);
   f.send(101, 401, ACK);
-  assert.is(c.t[SRTT], 0, 'Karn: the ACK of a retransmitted segment gives no sample');
-  assert.is(c.t[RTO], 4000);
+  assert.is(c.s[SRTT8] / 8, 0, 'Karn: the ACK of a retransmitted segment gives no sample');
+  assert.is(c.s[RTO], 4000);
   // A fresh segment's ACK gives a sample: RTO = SRTT + 4*RTTVAR, at least the 200 ms floor.
   f.tcp.send(c, new Uint8Array(10), 0, 10);
   f.at(3100);
   f.send(101, 411, ACK);
-  assert.is(c.t[SRTT], 50);
-  assert.is(c.t[RTO], 200);
+  assert.is(c.s[SRTT8] / 8, 50);
+  assert.is(c.s[RTO], 200);
+});
+
+test('the handshake is timed: the ACK of our SYN,ACK gives the first RTT sample (RFC 6298 2.2)', () => {
+  const f = fixture();
+  f.at(5000);
+  f.send(100, 0, SYN, { mss: 1460, win: 8192 });
+  f.out();
+  f.at(5120);
+  f.send(101, 301, ACK);
+  const c = f.conn();
+  assert.is(c.stateName, 'ESTABLISHED');
+  assert.is(c.s[SRTT8] / 8, 120);
+  assert.is(c.s[RTO], 120 + 4 * 60, 'SRTT + 4 * RTTVAR, RTTVAR = R/2');
 });
 
 test('retry limit: after maxRetries the connection is aborted with RST and ETIMEDOUT', () => {
   const f = established({ maxRetries: 3 });
-  f.tcp.send(f.conn(), new Uint8Array(10), 0, 10);
+  const c = f.conn();
+  // The handshake took 0 ms here, and its ACK timed the SYN,ACK (RFC 6298: RTO 200 ms, the floor).
+  // These tests start from the initial RTO of 1 s instead, as with no sample yet (RFC 6298 2.1).
+  c.s[SRTT8] = 0; c.s[RTTVAR8] = 0; c.s[RTO] = 1000;
+  f.tcp.send(c, new Uint8Array(10), 0, 10);
   for (let t = 0; t <= 20000; t += 50) f.at(t);
   const segs = f.out();
   assert.equal(segs.slice(-1), ['15000: <SEQ=311><CTL=RST>']);
@@ -314,6 +334,9 @@ test('sequence numbers wrap past 2^32 while retransmitting', () => {
 test('zero window: persist probes with backoff, then the window update lets data go', () => {
   const f = established({}, 0);
   const c = f.conn();
+  // The handshake took 0 ms here, and its ACK timed the SYN,ACK (RFC 6298: RTO 200 ms, the floor).
+  // These tests start from the initial RTO of 1 s instead, as with no sample yet (RFC 6298 2.1).
+  c.s[SRTT8] = 0; c.s[RTTVAR8] = 0; c.s[RTO] = 1000;
   f.tcp.send(c, new Uint8Array(100), 0, 100);
   assert.equal(f.out(), []);
   const probes: number[] = [];

@@ -60,8 +60,8 @@ export class Socket extends Emitter implements ConnUser {
   get remoteAddress(): string { return this.conn ? ipToString(this.conn.s[RIP]) : this.ra || ''; }
   get remotePort(): number { return this.conn ? this.conn.s[RPORT] : this.rp || 0; }
   get localPort(): number { return this.conn ? this.conn.s[LPORT] : 0; }
-  get bytesRead(): number { return this.conn ? this.conn.t[BYTES_IN] : 0; }
-  get bytesWritten(): number { return this.conn ? this.conn.t[BYTES_OUT] : 0; }
+  get bytesRead(): number { return this.conn ? this.conn.s[BYTES_IN] : 0; }
+  get bytesWritten(): number { return this.conn ? this.conn.s[BYTES_OUT] : 0; }
   get connecting(): boolean { return (this.f & CONNECTING) !== 0; }
   get destroyed(): boolean { return (this.f & DESTROYED) !== 0; }
   get highWaterMark(): number { return this.hw || this.tcp.cfg.sndBuf; }

@@ -109,23 +109,32 @@ export const ACK_PENDING = 29;
 export const FLAGS = 30;
 /** The connection state (CLOSED ... TIME_WAIT). */
 export const STATE = 31;
-/** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
- *  start1, end1, ..., NONE when unused, the used ones first. */
-export const OOO = 32;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
-// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener.
-export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64;
-// Conn.t: doubles. Timers are absolute ms, 0 when not running.
-export const RTO_AT = 0, PERSIST_AT = 1, DEL_ACK_AT = 2, TW_AT = 3, KEEP_AT = 4, IDLE_AT = 5, CONNECT_AT = 6;
-/** RFC 6298: when the timed segment was sent, the RTO and the estimates (ms). */
-export const RTT_AT = 7, RTO = 9, SRTT = 10, RTTVAR = 11;
-export const CREATED_AT = 8, IDLE_MS = 12;
-/** Sequence number of a FIN that arrived behind a hole (-1: none). */
-export const FIN_SEQ = 13;
-/** Bytes delivered to and taken from the application (counters for the socket). */
-export const BYTES_IN = 14, BYTES_OUT = 15;
-const CONN_F64 = 16;
+// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
+// behind a hole (at FIN_SEQ).
+export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
+  FIN_HELD = 128;
+
+/** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
+export function at32(ms: number): number { return (ms >>> 0) || 1; }
+/** True once `now` (ms) has reached the kept time `at`. */
+export function due(now: number, at: number): boolean { return ((now - at) | 0) >= 0; }
+// Times: ms modulo 2^32, 0 when not running (`at32` keeps a real time from being 0); compared
+// with `due`, as a signed 32-bit difference like sequence numbers (RFC 1982), so they stay right
+// across the wrap every 49.7 days as long as a timer is shorter than 24.8 days.
+export const RTO_AT = 32, PERSIST_AT = 33, DEL_ACK_AT = 34, TW_AT = 35, KEEP_AT = 36, IDLE_AT = 37, CONNECT_AT = 38;
+/** RFC 6298: when the timed segment was sent; the RTO (ms); SRTT and RTTVAR in 1/8 ms. */
+export const RTT_AT = 39, RTO = 41, SRTT8 = 42, RTTVAR8 = 43;
+export const CREATED_AT = 40, IDLE_MS = 44;
+/** Sequence number of a FIN that arrived behind a hole (valid with the FIN_HELD flag). */
+export const FIN_SEQ = 45;
+/** Bytes delivered to and taken from the application, modulo 2^32 (counters for the socket). */
+export const BYTES_IN = 46, BYTES_OUT = 47;
+/** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
+ *  start1, end1, ..., NONE when unused, the used ones first. */
+export const OOO = 48;
+
 
 // TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each.
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
@@ -145,10 +154,8 @@ export type TcpCounters = Record<Split<typeof TCP_COUNTER_NAMES_TYPE>, number>;
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
 export class Conn {
-  /** The 32-bit variables, indexed by LIP ... STATE, then the out-of-order ranges (OOO). */
+  /** The 32-bit variables, indexed by LIP ... BYTES_OUT, then the out-of-order ranges (OOO). */
   s: Uint32Array;
-  /** Times, RTT estimates and byte counts, indexed by RTO_AT ... BYTES_OUT. */
-  t: Float64Array;
   sb: Uint8Array;
   rb: Uint8Array;
   user: ConnUser | null = null;
@@ -160,18 +167,14 @@ export class Conn {
     // One allocation for the whole block: the numbers, then the two rings (each typed array of
     // its own would add an ArrayBuffer and its header, about 2 blocks, per connection).
     const n = OOO + oooRanges * 2;
-    const t = (n * 4 + 7) & ~7; // the doubles 8-byte aligned
-    const rings = t + CONN_F64 * 8;
-    const b = new ArrayBuffer(rings + sndBuf + rcvBuf);
+    const b = new ArrayBuffer(n * 4 + sndBuf + rcvBuf);
     this.s = new Uint32Array(b, 0, n);
     this.s.fill(NONE, OOO);
-    this.t = new Float64Array(b, t, CONN_F64);
-    this.sb = new Uint8Array(b, rings, sndBuf);
-    this.rb = new Uint8Array(b, rings + sndBuf, rcvBuf);
+    this.sb = new Uint8Array(b, n * 4, sndBuf);
+    this.rb = new Uint8Array(b, n * 4 + sndBuf, rcvBuf);
     this.s[MSS] = 536;
     this.s[SSTHRESH] = 65535;
-    this.t[RTO] = 1000;
-    this.t[FIN_SEQ] = -1;
+    this.s[RTO] = 1000;
   }
 
   /** The state (CLOSED ... TIME_WAIT), for readers outside TCP. */
@@ -282,7 +285,7 @@ export class Tcp {
     c.user = user;
     c.s[ISS] = this.isn(c);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.t[CONNECT_AT] = this.iface.now + this.cfg.connectTimeoutMs;
+    c.s[CONNECT_AT] = at32(this.iface.now + this.cfg.connectTimeoutMs);
     this.conns.push(c);
     this.setState(c, SYN_SENT);
     this.dispatch(c);
@@ -303,7 +306,7 @@ export class Tcp {
     c.sb.set(data.subarray(off, off + first), at);
     if (first < n) c.sb.set(data.subarray(off + first, off + n), 0);
     cs[SB_LEN] += n;
-    c.t[BYTES_OUT] += n;
+    c.s[BYTES_OUT] += n;
     this.touch(c);
     this.dispatch(c);
     return n;
@@ -322,7 +325,7 @@ export class Tcp {
     if (first < n) out.set(c.rb.subarray(0, n - first), off + first);
     cs[RB_HEAD] = (cs[RB_HEAD] + n) % size;
     cs[RB_LEN] -= n;
-    c.t[BYTES_IN] += n;
+    c.s[BYTES_IN] += n;
     // Window update (RFC 9293 3.8.6.2.2 with Linux's rule for when): only when the window we
     // advertised has fallen to half the buffer or less and reading at least doubles it, so a
     // reader that keeps up does not turn every delayed ACK into an immediate one.
@@ -360,13 +363,13 @@ export class Tcp {
   setKeepAlive(c: Conn, on: boolean): void {
     c.s[FLAGS] = on ? c.s[FLAGS] | KEEP_ALIVE : c.s[FLAGS] & ~KEEP_ALIVE;
     c.s[KEEP_PROBES] = 0;
-    c.t[KEEP_AT] = on ? this.iface.now + this.cfg.keepIdleMs : 0;
+    c.s[KEEP_AT] = on ? at32(this.iface.now + this.cfg.keepIdleMs) : 0;
   }
 
   /** Idle timeout for the socket's 'timeout' event (0: off). */
   setIdle(c: Conn, ms: number): void {
-    c.t[IDLE_MS] = ms;
-    c.t[IDLE_AT] = ms > 0 ? this.iface.now + ms : 0;
+    c.s[IDLE_MS] = ms;
+    c.s[IDLE_AT] = ms > 0 ? at32(this.iface.now + ms) : 0;
   }
 
   /** The interface's address changed: connections bound to the old one are reset. */
@@ -416,10 +419,9 @@ export class Tcp {
    *  interpreted statement and call costs in Espruino (measured: npm run bench). */
   private fastInput(c: Conn, src: number, dst: number, buf: Uint8Array, off: number, len: number): boolean {
     const cs = c.s;
-    const ct = c.t;
     const seq = ((buf[off + 4] << 24) | (buf[off + 5] << 16) | (buf[off + 6] << 8) | buf[off + 7]) >>> 0;
     const n = len - 20;
-    if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || ct[FIN_SEQ] >= 0 || cs[OOO] < NONE ||
+    if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || (cs[FLAGS] & FIN_HELD) || cs[OOO] < NONE ||
       src !== cs[RIP] || dst !== cs[LIP] || ((buf[off] << 8) | buf[off + 1]) !== cs[RPORT] ||
       ((buf[off + 2] << 8) | buf[off + 3]) !== cs[LPORT] || ((buf[off + 14] << 8) | buf[off + 15]) !== cs[SND_WND]) return false;
     const ack = ((buf[off + 8] << 24) | (buf[off + 9] << 16) | (buf[off + 10] << 8) | buf[off + 11]) >>> 0;
@@ -440,11 +442,11 @@ export class Tcp {
     cs[RB_LEN] += n;
     // Fifth (window update): the same window from a newer segment.
     cs[SND_WL1] = seq; cs[SND_WL2] = ack;
-    if ((cs[FLAGS] & KEEP_ALIVE) || ct[IDLE_MS]) this.touch(c);
+    if ((cs[FLAGS] & KEEP_ALIVE) || cs[IDLE_MS]) this.touch(c);
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
-    else if (!ct[DEL_ACK_AT]) ct[DEL_ACK_AT] = this.iface.now + this.cfg.delAckMs;
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.iface.now + this.cfg.delAckMs);
     if (cs[FLAGS] & ACK_NOW) {
       // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
       if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
@@ -480,7 +482,7 @@ export class Tcp {
     s = this.ackTcpSum + (seq >>> 16) + (seq & 0xffff) + (ack >>> 16) + (ack & 0xffff) + win;
     s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
     t[50] = s >>> 8; t[51] = s & 0xff;
-    cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0;
+    cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.s[DEL_ACK_AT] = 0;
     this.cnt[SEGS_OUT]++;
     this.cnt[FAST_ACKS]++;
     ifc.cnt[IP_TX]++;
@@ -523,7 +525,7 @@ export class Tcp {
       let oldest: Conn | null = null;
       for (let i = 0; i < this.conns.length; i++) {
         const o = this.conns[i];
-        if (o.listener === l && o.s[STATE] === SYN_RECEIVED && (!oldest || o.t[CREATED_AT] < oldest.t[CREATED_AT])) oldest = o;
+        if (o.listener === l && o.s[STATE] === SYN_RECEIVED && (!oldest || ((o.s[CREATED_AT] - oldest.s[CREATED_AT]) | 0) < 0)) oldest = o;
       }
       if (oldest) { this.cnt[SYN_FLOOD_RECYCLED]++; this.reset(oldest, null); }
     }
@@ -546,7 +548,6 @@ export class Tcp {
   /** A connection's segment (RFC 9293 3.10.7.3 and 3.10.7.4). */
   private process(c: Conn, buf: Uint8Array, dataOff: number): void {
     const cs = c.s;
-    const ct = c.t;
     const f = this.sFlags;
     const now = this.iface.now;
     if (cs[STATE] === SYN_SENT) { this.synSentInput(c); return; }
@@ -569,7 +570,7 @@ export class Tcp {
       this.cnt[DROP_UNACCEPTABLE]++;
       if (!(f & RST)) {
         // TIME-WAIT: a retransmitted FIN is acknowledged and 2 MSL restarts.
-        if (cs[STATE] === TIME_WAIT && (f & FIN)) ct[TW_AT] = now + 2 * this.cfg.mslMs;
+        if (cs[STATE] === TIME_WAIT && (f & FIN)) cs[TW_AT] = at32(now + 2 * this.cfg.mslMs);
         cs[FLAGS] |= ACK_NOW;
         this.dispatch(c);
       }
@@ -608,9 +609,9 @@ export class Tcp {
     if (f & FIN) {
       const finAt = seqAdd(this.sSeq, this.sLen);
       if (finAt === cs[RCV_NXT]) ended = this.finInput(c);
-      else if (seqGt(finAt, cs[RCV_NXT])) { ct[FIN_SEQ] = finAt; cs[FLAGS] |= ACK_NOW; } // behind a hole: later
+      else if (seqGt(finAt, cs[RCV_NXT])) { cs[FIN_SEQ] = finAt; cs[FLAGS] |= FIN_HELD | ACK_NOW; } // behind a hole: later
       else cs[FLAGS] |= ACK_NOW;
-    } else if (ct[FIN_SEQ] >= 0 && ct[FIN_SEQ] === cs[RCV_NXT]) {
+    } else if ((cs[FLAGS] & FIN_HELD) && cs[FIN_SEQ] === cs[RCV_NXT]) {
       ended = this.finInput(c);
     }
     if (cs[STATE] === CLOSED) return;
@@ -642,7 +643,7 @@ export class Tcp {
       cs[SND_UNA] = this.sAck;
       cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[SND_WL2] = this.sAck; cs[MAX_SND_WND] = this.sWnd;
       this.rttSample(c);
-      c.t[RTO_AT] = 0; cs[RETRIES] = 0;
+      c.s[RTO_AT] = 0; cs[RETRIES] = 0;
       cs[FLAGS] |= ACK_NOW;
       // The handshake's ACK goes out before the user hears of the connection, so data the user
       // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
@@ -665,7 +666,7 @@ export class Tcp {
     cs[CWND] = cs[MSS] > 2190 ? 2 * cs[MSS] : cs[MSS] > 1095 ? 3 * cs[MSS] : 4 * cs[MSS]; // RFC 5681 3.1 IW
     if (wasState === SYN_RECEIVED && (cs[FLAGS] & CLOSE_QUEUED)) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
-    c.t[CONNECT_AT] = 0;
+    c.s[CONNECT_AT] = 0;
     const l = c.listener;
     delete c.listener;
     if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
@@ -675,10 +676,9 @@ export class Tcp {
   /** ACK processing (RFC 9293 3.10.7.4 fifth, RFC 5961 5.2); false if the segment is dropped. */
   private ackInput(c: Conn): boolean {
     const cs = c.s;
-    const ct = c.t;
     const ack = this.sAck;
     // The byte of a zero-window probe counts as sent once the peer acknowledges it.
-    if (ct[PERSIST_AT] && ack === seqAdd(cs[SND_MAX], 1) && cs[SND_NXT] === cs[SND_MAX]) cs[SND_MAX] = ack;
+    if (cs[PERSIST_AT] && ack === seqAdd(cs[SND_MAX], 1) && cs[SND_NXT] === cs[SND_MAX]) cs[SND_MAX] = ack;
     if (seqGt(ack, cs[SND_MAX])) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; } // acks what we never sent
     if (seqLt(ack, seqAdd(cs[SND_UNA], -(cs[MAX_SND_WND] > 0 ? cs[MAX_SND_WND] : 65535)))) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; }
     const finEnd = seqAdd(cs[SND_BASE], cs[SB_LEN] + 1);
@@ -700,7 +700,7 @@ export class Tcp {
       } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += acked < cs[MSS] ? acked : cs[MSS];
       else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
       cs[DUP_ACKS] = 0;
-      ct[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? this.iface.now + ct[RTO] : 0;
+      cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.iface.now + cs[RTO]) : 0;
       if (n > 0 && c.user) c.user.onWritable(c);
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
@@ -719,7 +719,7 @@ export class Tcp {
     if (seqLt(cs[SND_WL1], this.sSeq) || (cs[SND_WL1] === this.sSeq && seqLe(cs[SND_WL2], ack))) {
       cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[SND_WL2] = ack;
       if (this.sWnd > cs[MAX_SND_WND]) cs[MAX_SND_WND] = this.sWnd;
-      if (this.sWnd > 0) { ct[PERSIST_AT] = 0; }
+      if (this.sWnd > 0) { cs[PERSIST_AT] = 0; }
     }
     const finAcked = (cs[FLAGS] & CLOSE_QUEUED) && seqGe(cs[SND_UNA], finEnd);
     if (finAcked) {
@@ -764,13 +764,13 @@ export class Tcp {
     // otherwise within delAckMs; at once while a hole is being filled.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[FLAGS] |= ACK_NOW;
-    else if (!c.t[DEL_ACK_AT]) c.t[DEL_ACK_AT] = this.iface.now + this.cfg.delAckMs;
+    else if (!c.s[DEL_ACK_AT]) c.s[DEL_ACK_AT] = at32(this.iface.now + this.cfg.delAckMs);
     return true;
   }
 
   private finInput(c: Conn): boolean {
     const cs = c.s;
-    c.t[FIN_SEQ] = -1;
+    c.s[FLAGS] &= ~FIN_HELD;
     cs[RCV_NXT] = seqAdd(cs[RCV_NXT], 1);
     cs[FLAGS] |= ACK_NOW;
     cs[FLAGS] |= FIN_RCVD;
@@ -782,16 +782,16 @@ export class Tcp {
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: c.t[TW_AT] = this.iface.now + 2 * this.cfg.mslMs; return false;
+      case TIME_WAIT: c.s[TW_AT] = at32(this.iface.now + 2 * this.cfg.mslMs); return false;
     }
     return false;
   }
 
   private enterTimeWait(c: Conn): void {
-    const ct = c.t;
+    const cs = c.s;
     this.setState(c, TIME_WAIT);
-    ct[TW_AT] = this.iface.now + 2 * this.cfg.mslMs;
-    ct[RTO_AT] = 0; ct[PERSIST_AT] = 0; ct[KEEP_AT] = 0; ct[IDLE_AT] = 0;
+    cs[TW_AT] = at32(this.iface.now + 2 * this.cfg.mslMs);
+    cs[RTO_AT] = 0; cs[PERSIST_AT] = 0; cs[KEEP_AT] = 0; cs[IDLE_AT] = 0;
   }
 
   // ---- segment acceptability and out-of-order ranges ----
@@ -884,15 +884,14 @@ export class Tcp {
    *  avoidance applied), FIN after the data, or a pure ACK when one is owed. */
   dispatch(c: Conn): void {
     const cs = c.s;
-    const ct = c.t;
     const now = this.iface.now;
     if (cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED) {
       if (cs[SND_NXT] === cs[ISS]) {
         this.xmit(c, cs[ISS], cs[STATE] === SYN_SENT ? SYN : SYN | ACK, 0, 0);
         cs[SND_NXT] = seqAdd(cs[ISS], 1);
         if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
-        if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
-        if (!ct[RTT_AT] && cs[RETRIES] === 0) { ct[RTT_AT] = now; cs[RTT_SEQ] = cs[SND_NXT]; }
+        if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
+        if (!cs[RTT_AT] && cs[RETRIES] === 0) { cs[RTT_AT] = at32(now); cs[RTT_SEQ] = cs[SND_NXT]; }
       } else if ((cs[FLAGS] & ACK_NOW) && cs[STATE] === SYN_RECEIVED) {
         this.xmit(c, cs[SND_NXT], ACK, 0, 0);
       }
@@ -924,8 +923,8 @@ export class Tcp {
       cs[SND_NXT] = seqAdd(cs[SND_NXT], len + (fin ? 1 : 0));
       if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
       if (!isNew) this.cnt[RETRANSMITS]++;
-      if (isNew && !ct[RTT_AT] && cs[RETRIES] === 0) { ct[RTT_AT] = now; cs[RTT_SEQ] = cs[SND_NXT]; }
-      if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
+      if (isNew && !cs[RTT_AT] && cs[RETRIES] === 0) { cs[RTT_AT] = at32(now); cs[RTT_SEQ] = cs[SND_NXT]; }
+      if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
       if (fin) break;
     }
     // A pure ACK carries SND.MAX, not a SND.NXT rewound by a retransmission timeout (as BSD
@@ -934,9 +933,9 @@ export class Tcp {
     if (cs[FLAGS] & ACK_NOW) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
     // Zero window with data waiting and nothing in flight: the persist timer probes (3.8.6.1).
     const unsentNow = cs[SB_LEN] - seqDiff(cs[SND_NXT], cs[SND_BASE]);
-    if (cs[SND_WND] === 0 && unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !ct[PERSIST_AT]) {
-      ct[PERSIST_AT] = now + this.persistDelay(c);
-      ct[RTO_AT] = 0;
+    if (cs[SND_WND] === 0 && unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !cs[PERSIST_AT]) {
+      cs[PERSIST_AT] = at32(now + this.persistDelay(c));
+      cs[RTO_AT] = 0;
     }
   }
 
@@ -949,7 +948,7 @@ export class Tcp {
     const fin = (cs[FLAGS] & CLOSE_QUEUED) && len === avail && seqGt(cs[SND_MAX], seqAdd(cs[SND_BASE], cs[SB_LEN]));
     if (len <= 0 && !fin) return;
     this.cnt[RETRANSMITS]++;
-    c.t[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
+    c.s[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
     this.xmit(c, cs[SND_UNA], ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), off, len);
   }
 
@@ -969,7 +968,7 @@ export class Tcp {
     }
     tcpChecksum(tx, TX_OFF, hl + len, cs[LIP], cs[RIP]);
     this.cnt[SEGS_OUT]++;
-    if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.t[DEL_ACK_AT] = 0; }
+    if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.s[DEL_ACK_AT] = 0; }
     this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
     if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil) this.keepAck(c);
   }
@@ -1036,38 +1035,37 @@ export class Tcp {
 
   /** The delay to this connection's earliest timer (no array: poll runs constantly). */
   private earliest(c: Conn, now: number, next: number): number {
-    const ct = c.t;
-    next = this.sooner(ct[RTO_AT], now, next);
-    next = this.sooner(ct[PERSIST_AT], now, next);
-    next = this.sooner(ct[DEL_ACK_AT], now, next);
-    next = this.sooner(ct[TW_AT], now, next);
-    next = this.sooner(ct[KEEP_AT], now, next);
-    next = this.sooner(ct[IDLE_AT], now, next);
-    return this.sooner(ct[CONNECT_AT], now, next);
+    const cs = c.s;
+    next = this.sooner(cs[RTO_AT], now, next);
+    next = this.sooner(cs[PERSIST_AT], now, next);
+    next = this.sooner(cs[DEL_ACK_AT], now, next);
+    next = this.sooner(cs[TW_AT], now, next);
+    next = this.sooner(cs[KEEP_AT], now, next);
+    next = this.sooner(cs[IDLE_AT], now, next);
+    return this.sooner(cs[CONNECT_AT], now, next);
   }
 
   private sooner(at: number, now: number, next: number): number {
     if (!at) return next;
-    const d = at > now ? at - now : 0;
+    let d = (at - now) | 0; // kept times are modulo 2^32 (see at32)
+    if (d < 0) d = 0;
     return d < next ? d : next;
   }
 
   private timers(c: Conn, now: number): void {
     const cs = c.s;
-    const ct = c.t;
-    if (ct[TW_AT] && now >= ct[TW_AT]) { this.reset(c, null); return; }
-    if (ct[CONNECT_AT] && now >= ct[CONNECT_AT]) { this.cnt[TIMEOUTS]++; this.reset(c, 'ETIMEDOUT'); return; }
-    if (ct[RTO_AT] && now >= ct[RTO_AT]) { this.onRto(c, now); if (cs[STATE] === CLOSED) return; }
-    if (ct[PERSIST_AT] && now >= ct[PERSIST_AT]) this.onPersist(c, now);
-    if (ct[DEL_ACK_AT] && now >= ct[DEL_ACK_AT]) { ct[DEL_ACK_AT] = 0; cs[FLAGS] |= ACK_NOW; this.dispatch(c); }
-    if (ct[KEEP_AT] && now >= ct[KEEP_AT]) { this.onKeepalive(c, now); if (cs[STATE] === CLOSED) return; }
-    if (ct[IDLE_AT] && now >= ct[IDLE_AT]) { ct[IDLE_AT] = now + ct[IDLE_MS]; if (c.user && c.user.onIdle) c.user.onIdle(c); }
+    if (cs[TW_AT] && due(now, cs[TW_AT])) { this.reset(c, null); return; }
+    if (cs[CONNECT_AT] && due(now, cs[CONNECT_AT])) { this.cnt[TIMEOUTS]++; this.reset(c, 'ETIMEDOUT'); return; }
+    if (cs[RTO_AT] && due(now, cs[RTO_AT])) { this.onRto(c, now); if (cs[STATE] === CLOSED) return; }
+    if (cs[PERSIST_AT] && due(now, cs[PERSIST_AT])) this.onPersist(c, now);
+    if (cs[DEL_ACK_AT] && due(now, cs[DEL_ACK_AT])) { cs[DEL_ACK_AT] = 0; cs[FLAGS] |= ACK_NOW; this.dispatch(c); }
+    if (cs[KEEP_AT] && due(now, cs[KEEP_AT])) { this.onKeepalive(c, now); if (cs[STATE] === CLOSED) return; }
+    if (cs[IDLE_AT] && due(now, cs[IDLE_AT])) { cs[IDLE_AT] = at32(now + cs[IDLE_MS]); if (c.user && c.user.onIdle) c.user.onIdle(c); }
   }
 
   /** Retransmission timeout (RFC 6298 5.4-5.7, RFC 5681 3.1). */
   private onRto(c: Conn, now: number): void {
     const cs = c.s;
-    const ct = c.t;
     const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg.synRetries : this.cfg.maxRetries;
     if (cs[RETRIES] >= limit) {
       this.cnt[TIMEOUTS]++;
@@ -1077,21 +1075,21 @@ export class Tcp {
       return;
     }
     cs[RETRIES]++;
-    ct[RTO] = ct[RTO] * 2 > this.cfg.rtoMaxMs ? this.cfg.rtoMaxMs : ct[RTO] * 2;
+    cs[RTO] = cs[RTO] * 2 > this.cfg.rtoMaxMs ? this.cfg.rtoMaxMs : cs[RTO] * 2;
     const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
     cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
     cs[CWND] = cs[MSS];
     cs[FLAGS] &= ~IN_RECOVERY;
     cs[DUP_ACKS] = 0;
-    ct[RTT_AT] = 0; // Karn's algorithm
+    cs[RTT_AT] = 0; // Karn's algorithm
     cs[SND_NXT] = cs[SND_UNA]; // go back: resend from the oldest unacknowledged byte (or SYN)
-    ct[RTO_AT] = 0;
+    cs[RTO_AT] = 0;
     this.dispatch(c);
-    if (!ct[RTO_AT]) ct[RTO_AT] = now + ct[RTO];
+    if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
   }
 
   private persistDelay(c: Conn): number {
-    let d = c.t[RTO] << c.s[PERSIST_BACKOFF];
+    let d = c.s[RTO] << c.s[PERSIST_BACKOFF];
     if (d > this.cfg.rtoMaxMs) d = this.cfg.rtoMaxMs;
     if (d < this.cfg.rtoMinMs) d = this.cfg.rtoMinMs;
     return d;
@@ -1100,24 +1098,24 @@ export class Tcp {
   /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off. */
   private onPersist(c: Conn, now: number): void {
     const cs = c.s;
-    c.t[PERSIST_AT] = 0;
+    c.s[PERSIST_AT] = 0;
     const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
     if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { this.dispatch(c); return; }
     // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
     // the byte is not sent again; if not, it goes with the data once the window opens.
     this.xmit(c, cs[SND_NXT], ACK, off, 1);
     if (cs[PERSIST_BACKOFF] < 6) cs[PERSIST_BACKOFF]++;
-    c.t[PERSIST_AT] = now + this.persistDelay(c);
+    c.s[PERSIST_AT] = at32(now + this.persistDelay(c));
   }
 
   /** Keepalive probe: <SEQ=SND.NXT-1> with no data (RFC 1122 4.2.3.6). */
   private onKeepalive(c: Conn, now: number): void {
     const cs = c.s;
-    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { c.t[KEEP_AT] = 0; return; }
+    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { c.s[KEEP_AT] = 0; return; }
     if (cs[KEEP_PROBES] >= this.cfg.keepCnt) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
-    c.t[KEEP_AT] = now + this.cfg.keepIntvlMs;
+    c.s[KEEP_AT] = at32(now + this.cfg.keepIntvlMs);
   }
 
   private abort2(c: Conn, err: string): void {
@@ -1127,21 +1125,23 @@ export class Tcp {
   }
 
   private rttSample(c: Conn): void {
-    const ct = c.t;
-    if (!ct[RTT_AT] || seqLt(this.sAck, c.s[RTT_SEQ])) return;
-    const r = this.iface.now - ct[RTT_AT];
-    ct[RTT_AT] = 0;
-    // RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4, G taken as 1 ms).
-    if (ct[SRTT] === 0) { ct[SRTT] = r > 0 ? r : 1; ct[RTTVAR] = r / 2; }
+    const cs = c.s;
+    if (!cs[RTT_AT] || seqLt(this.sAck, c.s[RTT_SEQ])) return;
+    const r = (this.iface.now - cs[RTT_AT]) | 0;
+    cs[RTT_AT] = 0;
+    // RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4, G taken as 1 ms), SRTT and RTTVAR kept in
+    // 1/8 ms (integers, as BSD keeps them scaled).
+    const r8 = (r > 0 ? r : 1) * 8;
+    if (cs[SRTT8] === 0) { cs[SRTT8] = r8; cs[RTTVAR8] = r8 >> 1; }
     else {
-      const d = ct[SRTT] > r ? ct[SRTT] - r : r - ct[SRTT];
-      ct[RTTVAR] = 0.75 * ct[RTTVAR] + 0.25 * d;
-      ct[SRTT] = 0.875 * ct[SRTT] + 0.125 * r;
+      const d = cs[SRTT8] > r8 ? cs[SRTT8] - r8 : r8 - cs[SRTT8];
+      cs[RTTVAR8] = Math.round(0.75 * cs[RTTVAR8] + 0.25 * d);
+      cs[SRTT8] = Math.round(0.875 * cs[SRTT8] + 0.125 * r8);
     }
-    let rto = Math.round(ct[SRTT] + Math.max(1, 4 * ct[RTTVAR]));
+    let rto = Math.round((cs[SRTT8] + Math.max(8, 4 * cs[RTTVAR8])) / 8);
     if (rto < this.cfg.rtoMinMs) rto = this.cfg.rtoMinMs;
     if (rto > this.cfg.rtoMaxMs) rto = this.cfg.rtoMaxMs;
-    ct[RTO] = rto;
+    cs[RTO] = rto;
   }
 
   // ---- the table ----
@@ -1150,20 +1150,20 @@ export class Tcp {
     if (this.conns.length >= this.cfg.maxConns) {
       // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
       let tw: Conn | null = null;
-      for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || this.conns[i].t[TW_AT] < tw.t[TW_AT])) tw = this.conns[i];
+      for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || ((this.conns[i].s[TW_AT] - tw.s[TW_AT]) | 0) < 0)) tw = this.conns[i];
       if (!tw) { this.cnt[TABLE_FULL]++; return null; }
       this.cnt[TIME_WAIT_RECYCLED]++;
       this.reset(tw, null);
     }
     const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg.sndBuf, opts && opts.rcvBuf ? opts.rcvBuf : this.cfg.rcvBuf, this.cfg.oooRanges);
-    c.t[RTO] = this.cfg.rtoInitMs;
-    c.t[CREATED_AT] = this.iface.now;
+    c.s[RTO] = this.cfg.rtoInitMs;
+    c.s[CREATED_AT] = at32(this.iface.now);
     return c;
   }
 
   /** Removes a connection and tells its user (err null: a normal close). */
   private reset(c: Conn, err: string | null): void {
-    const ct = c.t;
+    const cs = c.s;
     const i = this.conns.indexOf(c);
     if (i >= 0) this.conns.splice(i, 1);
     if (this.last === c) this.last = null;
@@ -1172,7 +1172,7 @@ export class Tcp {
     delete c.listener;
     const was = c.s[STATE];
     this.setState(c, CLOSED);
-    ct[RTO_AT] = 0; ct[PERSIST_AT] = 0; ct[DEL_ACK_AT] = 0; ct[TW_AT] = 0; ct[KEEP_AT] = 0; ct[IDLE_AT] = 0; ct[CONNECT_AT] = 0;
+    cs[RTO_AT] = 0; cs[PERSIST_AT] = 0; cs[DEL_ACK_AT] = 0; cs[TW_AT] = 0; cs[KEEP_AT] = 0; cs[IDLE_AT] = 0; cs[CONNECT_AT] = 0;
     if (c.user && was !== CLOSED) { const u = c.user; u.onClose(c, err); }
   }
 
@@ -1183,9 +1183,9 @@ export class Tcp {
   }
 
   private touch(c: Conn): void {
-    const ct = c.t;
-    if (c.s[FLAGS] & KEEP_ALIVE) { ct[KEEP_AT] = this.iface.now + this.cfg.keepIdleMs; c.s[KEEP_PROBES] = 0; }
-    if (ct[IDLE_MS]) ct[IDLE_AT] = this.iface.now + ct[IDLE_MS];
+    const cs = c.s;
+    if (c.s[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.iface.now + this.cfg.keepIdleMs); c.s[KEEP_PROBES] = 0; }
+    if (cs[IDLE_MS]) cs[IDLE_AT] = at32(this.iface.now + cs[IDLE_MS]);
   }
 
   findConn(lip: number, lport: number, rip: number, rport: number): Conn | null {
