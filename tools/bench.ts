@@ -20,27 +20,32 @@ import { memoryFigures, segmentCost } from './bench/espruino.ts';
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
+import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 
 const root = join(import.meta.dirname, '..');
 
 function row(name: string, value: string): void { console.log(`  ${name.padEnd(52)} ${value}`); }
 
 function bundleFigures(): void {
-  console.log('bundles (npm run build; a board gets one chip bundle as "synack" and the apps as "synack-apps")');
+  console.log('bundles (npm run build; a board gets one chip bundle as "synack" and the apps as "synack-apps", pretokenised)');
   for (const b of BUNDLES) {
     const code = readFileSync(join(root, 'dist', `${b.name}.js`));
+    const tok = readFileSync(join(root, 'dist', `${b.name}.tok`));
     const budget = b.board ? ` (budget ${BUNDLE_BUDGET}: ${code.length <= BUNDLE_BUDGET ? 'within' : `OVER by ${code.length - BUNDLE_BUDGET}`}; the build fails above ${BUNDLE_CEILING})` : '';
-    row(`dist/${b.name}.js, minified bytes`, `${code.length}, gzipped ${gzipSync(code).length}${budget}`);
+    row(`dist/${b.name}.js, minified bytes`, `${code.length}, gzipped ${gzipSync(code).length}, pretokenised ${tok.length}${budget}`);
   }
+  // What npm run flash writes for the default configuration, against a Pico's Storage.
+  const files = bundlesFor({});
+  const boot = bootCode({});
+  const need = storageBytes(readFileSync(files.bundle).length) + storageBytes(readFileSync(files.apps!).length) + storageBytes(boot.length);
+  row('Storage for enc28j60 + apps + boot, with headers', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'})`);
 }
 
 function connStateFigures(): void {
   console.log('TCP state per connection (host)');
   const c = new Conn(2048, 2048, 4);
-  const keys = Object.keys(c).filter((k) => typeof (c as unknown as Record<string, unknown>)[k] !== 'object');
-  row('scalar fields (numbers and booleans)', `${keys.length} (${keys.length * 8} bytes as doubles)`);
-  row('send ring + receive ring (default sizes)', `${c.sb.length + c.rb.length} bytes`);
-  row('out-of-order ranges', `${(c.s.length - OOO) * 4} bytes`);
+  row('control block (Uint32 variables, times, ranges)', `${OOO * 4} bytes + ${(c.s.length - OOO) * 4} bytes of out-of-order ranges`);
+  row('send ring + receive ring (default sizes)', `${c.sb.length + c.rb.length} bytes, in the same ArrayBuffer`);
 }
 
 async function espruinoFigures(): Promise<void> {
