@@ -6,7 +6,7 @@ import type { EthernetDriver } from './drivers/driver.ts';
 import { Interface } from './iface/interface.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
-import { Tcp, STATE_NAMES, LIP, LPORT, RIP, RPORT, type TcpConfig } from './tcp/tcp.ts';
+import { Tcp, stateName, LIP, LPORT, RIP, RPORT, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
 import type { Status } from './apps/http-status.ts';
@@ -114,7 +114,7 @@ export class Stack {
     const conns = [];
     for (let i = 0; i < this.tcp.conns.length; i++) {
       const c = this.tcp.conns[i];
-      conns.push({ local: ipToString(c.s[LIP]) + ':' + c.s[LPORT], remote: ipToString(c.s[RIP]) + ':' + c.s[RPORT], state: STATE_NAMES[c.state] });
+      conns.push({ local: ipToString(c.s[LIP]) + ':' + c.s[LPORT], remote: ipToString(c.s[RIP]) + ':' + c.s[RPORT], state: stateName(c.state) });
     }
     for (let i = 0; i < this.tcp.listeners.length; i++) conns.push({ local: '*:' + this.tcp.listeners[i].port, remote: '*', state: 'LISTEN' });
     const counters: { [k: string]: number } = {};

@@ -17,8 +17,14 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 // RFC 9293 3.3.2 states
 export const CLOSED = 0, LISTEN = 1, SYN_SENT = 2, SYN_RECEIVED = 3, ESTABLISHED = 4, FIN_WAIT_1 = 5,
   FIN_WAIT_2 = 6, CLOSE_WAIT = 7, CLOSING = 8, LAST_ACK = 9, TIME_WAIT = 10;
-export const STATE_NAMES = ['CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1',
-  'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'];
+/** The state's name in RFC 9293's words. The names are made when asked for: an array of strings
+ *  kept by the bundle would cost RAM blocks on the board all the time. */
+export function stateName(state: number): string {
+  return 'CLOSED LISTEN SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT'.split(' ')[state];
+}
+/** All the names, in state order (host code; the board bundles use stateName). */
+export const STATE_NAMES = [CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK,
+  TIME_WAIT].map(stateName);
 
 const TX_OFF = 34; // TCP header in the interface's transmit buffer (Ethernet 14 + IPv4 20)
 
@@ -179,7 +185,7 @@ export class Conn {
 
   /** The state (CLOSED ... TIME_WAIT), for readers outside TCP. */
   get state(): number { return this.s[STATE]; }
-  get stateName(): string { return STATE_NAMES[this.s[STATE]]; }
+  get stateName(): string { return stateName(this.s[STATE]); }
   /** Bytes the application can read now. */
   get readable(): number { return this.s[RB_LEN]; }
   /** Room in the send ring. */
