@@ -98,16 +98,38 @@ export function main(argv: string[]): number {
   const bootFile = join(dir, 'boot.js');
   writeFileSync(bootFile, boot);
   const cli = join(import.meta.dirname, '..', 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
-  const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--board', board, '--no-ble',
+  // No --board for EspruinoTools: it would fetch the board's description from espruino.com and give
+  // up without a network; connected, it asks the board itself. (Our --board only sizes Storage.)
+  // After the writes the board reports the CRC32 of what it holds, then load() runs .boot0.
+  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),' +
+    (apps ? 'E.CRC32(require("Storage").read("synack-apps"))' : '0') + ');load()';
+  const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
     '--storage', `synack:${files.bundle}`].concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
-    .concat(['--storage', `.boot0:${bootFile}`, '-e', 'load()']), { encoding: 'utf8', timeout: 120000 });
+    .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
-  if (r.status !== 0 || /Unable to connect|not found|Error/i.test(out)) {
-    console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${out.trim().split('\n').slice(-1)[0] || 'no output'})`);
+  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)/.exec(out);
+  if (!m) {
+    const why = out.trim().split('\n').filter((l) => /Unable to connect|not found|rror/.test(l)).slice(-1)[0] || out.trim().split('\n').slice(-1)[0] || 'no output';
+    console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${why.trim()})`);
     return 1;
   }
-  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}`);
+  const want = [crc32(code), apps ? crc32(apps) : 0];
+  if ((Number(m[1]) >>> 0) !== want[0] || (Number(m[2]) >>> 0) !== want[1]) {
+    console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${Number(m[1]) >>> 0}/${Number(m[2]) >>> 0}, expected ${want[0]}/${want[1]}): flash again`);
+    return 1;
+  }
+  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32`);
   return 0;
+}
+
+/** CRC-32 (IEEE, as Espruino's E.CRC32) of a latin1 string. */
+export function crc32(bytes: string): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) {
+    c ^= bytes.charCodeAt(i) & 0xff;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 if (process.argv[1] && /tools[\\/]flash\.ts$/.test(process.argv[1])) {
