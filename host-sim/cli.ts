@@ -6,7 +6,7 @@ import { Segment } from './segment.ts';
 import { FaultInjector, type FaultConfig } from './faults.ts';
 import { RealTimeRunner } from './realtime.ts';
 import { UdpLink, parseUdpLink } from './links/udp.ts';
-import { TapNamespace } from './links/tap.ts';
+import { TapNamespace, openTapLink } from './links/tap.ts';
 import { netnsUnavailable } from './links/netns.ts';
 import { PcapWriter } from './pcap.ts';
 import { Tracer } from './trace.ts';
@@ -106,10 +106,9 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   if (o.link === 'tap') {
     const why = netnsUnavailable(['socat']);
     if (why) throw new Error(`--link tap ${why}; or use --link udp:...`);
-    link = new UdpLink({ bindHost: '127.0.0.1', bindPort: 0, peerHost: '127.0.0.1', peerPort: 1 }, linkPort, runner);
-    await link.open();
-    tap = await TapNamespace.create({ simPort: link.localPort });
-    (link.spec as { peerPort: number }).peerPort = tap.socatPort;
+    const t = await openTapLink(linkPort, runner);
+    link = t.link;
+    tap = t.tap;
   } else {
     link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
     await link.open();

@@ -17,8 +17,7 @@ import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
 import { RealTimeRunner } from '../host-sim/realtime.ts';
-import { UdpLink } from '../host-sim/links/udp.ts';
-import { TapNamespace } from '../host-sim/links/tap.ts';
+import { openTapLink } from '../host-sim/links/tap.ts';
 import { netnsUnavailable, waitUntil } from '../host-sim/links/netns.ts';
 
 const why = netnsUnavailable(['socat', 'dnsmasq']);
@@ -30,10 +29,7 @@ if (why) {
     const clock = new VirtualClock();
     const seg = new Segment(clock, 0);
     const runner = new RealTimeRunner(clock);
-    const link = new UdpLink({ bindHost: '127.0.0.1', bindPort: 0, peerHost: '127.0.0.1', peerPort: 1 }, seg.attach('udp'), runner);
-    await link.open();
-    const tap = await TapNamespace.create({ simPort: link.localPort, ns: `synack-dhcp-${process.pid}` });
-    (link.spec as { peerPort: number }).peerPort = tap.socatPort;
+    const { link, tap } = await openTapLink(seg.attach('udp'), runner, { ns: `synack-dhcp-${process.pid}` });
     const nic = new SimNic(seg.attach('board'), [2, 0, 0x5e, 0, 0, 7]);
     const iface = new Interface(nic, {});
     const changes: string[] = [];

@@ -9,8 +9,8 @@ import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
 import { RealTimeRunner } from '../host-sim/realtime.ts';
-import { UdpLink, parseUdpLink } from '../host-sim/links/udp.ts';
-import { TapNamespace } from '../host-sim/links/tap.ts';
+import { parseUdpLink } from '../host-sim/links/udp.ts';
+import { openTapLink } from '../host-sim/links/tap.ts';
 import { netnsUnavailable, run } from '../host-sim/links/netns.ts';
 
 test('parseUdpLink accepts the documented form and names it when wrong', () => {
@@ -35,11 +35,7 @@ if (why) {
     const clock = new VirtualClock();
     const seg = new Segment(clock, 0);
     const runner = new RealTimeRunner(clock);
-    const link = new UdpLink({ bindHost: '127.0.0.1', bindPort: 0, peerHost: '127.0.0.1', peerPort: 1 }, seg.attach('udp'), runner);
-    await link.open();
-    const tap = await TapNamespace.create({ simPort: link.localPort, ns: `synack-link-${process.pid}` });
-    // The peer is socat: only now is its port known.
-    (link.spec as { peerPort: number }).peerPort = tap.socatPort;
+    const { link, tap } = await openTapLink(seg.attach('udp'), runner, { ns: `synack-link-${process.pid}` });
     const nic = new SimNic(seg.attach('board'), [2, 0, 0x5e, 0, 0, 2]);
     const iface = new Interface(nic, { ip: 0xc6120002, prefix: 24 });
     const host = new SimHost(clock, iface, nic);

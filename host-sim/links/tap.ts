@@ -6,6 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { Netns, NetnsError, checkTestAddress, netnsUnavailable, run, waitUntil } from './netns.ts';
+import { UdpLink } from './udp.ts';
+import type { Port } from '../segment.ts';
+import type { RealTimeRunner } from '../realtime.ts';
 
 export interface TapOptions {
   /** Namespace name (default synack-<pid>). */
@@ -82,4 +85,17 @@ export class TapNamespace {
     if (this.socat && this.socat.exitCode === null) { try { this.socat.kill('SIGKILL'); } catch { /* gone */ } }
     this.ns.cleanup();
   }
+}
+
+/** A segment port attached to a TAP device in a new namespace: the UDP link on 127.0.0.1, then
+ *  the namespace with socat, whose port the link learns last (the one setup the simulator and
+ *  the Linux-peer tests share). Close both with `tap.close()` and `link.close()`. */
+export async function openTapLink(port: Port, runner: RealTimeRunner, opts: Omit<TapOptions, 'simPort'> = {}): Promise<{ link: UdpLink; tap: TapNamespace }> {
+  const link = new UdpLink({ bindHost: '127.0.0.1', bindPort: 0, peerHost: '127.0.0.1', peerPort: 1 }, port, runner);
+  await link.open();
+  try {
+    const tap = await TapNamespace.create({ ...opts, simPort: link.localPort });
+    (link.spec as { peerPort: number }).peerPort = tap.socatPort;
+    return { link, tap };
+  } catch (e) { link.close(); throw e; }
 }
