@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
 import { Enc28j60Model, ECON1, ERXFCON, EIR, EIR_PKTIF, MACON3, ERXSTL, ERXSTH, ERXRDPTL, ECON1_RXEN } from '../host-sim/chips/enc28j60.ts';
 import { chipWorld, BOARD_MAC } from './helpers/chip-world.ts';
+import { sharedFaultTests } from './helpers/chip-faults.ts';
 
 function freshDriver(opts: { fullDuplex?: boolean } = {}) {
   const model = new Enc28j60Model(null);
@@ -120,42 +121,6 @@ test('fault: receive overflow drops frames, then frames flow again', () => {
   assert.ok((w.chip.driver as Enc28j60).stats.rxOverflows >= 1);
 });
 
-test('fault: link flap is reported by link() and traffic resumes', () => {
-  const w = chipWorld('enc28j60');
-  assert.ok(w.chip.driver.link());
-  w.enc.setLink(false);
-  w.clock.runFor(1500);
-  assert.not.ok(w.chip.driver.link());
-  assert.not.ok(w.ping(10, 300));
-  w.enc.setLink(true);
-  w.clock.runFor(1100);
-  assert.ok(w.chip.driver.link());
-  assert.ok(w.ping(10));
-});
-
-test('fault: corrupted SPI reads are survived: the board answers again within a second', () => {
-  const w = chipWorld('enc28j60');
-  assert.ok(w.ping(10));
-  w.enc.faults.corruptReads = 20;
-  const start = w.clock.now;
-  for (let i = 0; i < 5; i++) w.ping(100, 100);
-  w.enc.faults.corruptReads = 0;
-  let ok = false;
-  while (!ok && w.clock.now - start < 1500) ok = w.ping(56, 200);
-  assert.ok(ok);
-});
-
-test('fault: chip absent after init: the driver does not hang and reports nothing received', () => {
-  const w = chipWorld('enc28j60');
-  w.enc.faults.absent = 0xff;
-  const buf = new Uint8Array(1514);
-  // 0xff everywhere: an impossible header makes the driver reset its receiver, never loop.
-  assert.is(w.chip.driver.recv(buf), 0);
-  assert.not.ok(w.ping(10, 300));
-  w.enc.faults.absent = null;
-  let ok = false;
-  for (let i = 0; i < 5 && !ok; i++) ok = w.ping(10, 200);
-  assert.ok(ok);
-});
+sharedFaultTests('enc28j60');
 
 test.run();

@@ -42,39 +42,36 @@ test('the chip in the config picks the bundle; apps: false leaves the apps out a
   assert.is(written['synack-apps'], undefined);
 });
 
-test('errors: a bundle larger than the board\'s Storage, no such port, unknown board', () => {
+/** Runs fn with console.error collected and a scratch directory, both undone after. */
+function withErrors(fn: (errs: string[], dir: string) => void): void {
   const errs: string[] = [];
   const orig = console.error;
   console.error = (s: string) => errs.push(s);
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-test-'));
-  try {
-    assert.is(main(['--board', 'ESPRUINOBOARD', '--port', '/dev/null']), 1);
-    assert.match(errs.pop()!, /more than ESPRUINOBOARD's 20480 bytes/);
-    assert.is(main(['--board', 'ESPRUINOWIFI', '--port', '/dev/ttyNOPE']), 1);
-    assert.match(errs.pop()!, /^flash: no such port \/dev\/ttyNOPE: is the board plugged in\?/);
-    assert.is(main(['--board', 'NOPE']), 2);
-    assert.match(errs.pop()!, /unknown board NOPE/);
-    assert.is(main(['--board', 'ESPRUINOWIFI', '--dry-run', join(dir, 'out.js')]), 0);
-    assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
-  } finally { console.error = orig; rmSync(dir, { recursive: true, force: true }); }
-});
+  try { fn(errs, dir); } finally { console.error = orig; rmSync(dir, { recursive: true, force: true }); }
+}
 
-test('the pretokenised enc28j60 bundle, the apps and the boot file fit a Pico\'s 48 KB Storage', () => {
-  const errs: string[] = [];
-  const orig = console.error;
-  console.error = (s: string) => errs.push(s);
-  const dir = mkdtempSync(join(tmpdir(), 'synack-flash-test-'));
-  try {
-    assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);
-    assert.equal(errs, []);
-    // What is sent writes the .tok bytes exactly (high bytes escaped in the string literals).
-    const written: Record<string, string> = {};
-    const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
-    vm.runInNewContext(readFileSync(join(dir, 'out.js'), 'utf8'), { require: () => Storage, load: () => {} });
-    assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
-    assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
-  } finally { console.error = orig; rmSync(dir, { recursive: true, force: true }); }
+test('errors: a bundle larger than the board\'s Storage, no such port, unknown board', () => withErrors((errs, dir) => {
+  assert.is(main(['--board', 'ESPRUINOBOARD', '--port', '/dev/null']), 1);
+  assert.match(errs.pop()!, /more than ESPRUINOBOARD's 20480 bytes/);
+  assert.is(main(['--board', 'ESPRUINOWIFI', '--port', '/dev/ttyNOPE']), 1);
+  assert.match(errs.pop()!, /^flash: no such port \/dev\/ttyNOPE: is the board plugged in\?/);
+  assert.is(main(['--board', 'NOPE']), 2);
+  assert.match(errs.pop()!, /unknown board NOPE/);
+  assert.is(main(['--board', 'ESPRUINOWIFI', '--dry-run', join(dir, 'out.js')]), 0);
+  assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
+}));
+
+test('the pretokenised enc28j60 bundle, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
+  assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);
+  assert.equal(errs, []);
+  // What is sent writes the .tok bytes exactly (high bytes escaped in the string literals).
+  const written: Record<string, string> = {};
+  const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+  vm.runInNewContext(readFileSync(join(dir, 'out.js'), 'utf8'), { require: () => Storage, load: () => {} });
+  assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
+  assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
   assert.is(storageBytes(1), 40);
-});
+}));
 
 test.run();

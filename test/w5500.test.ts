@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import { W5500Model, Sn_MR, Sn_SR, Sn_RXBUF_SIZE, Sn_TXBUF_SIZE, SHAR, SOCK_MACRAW, MR_MACRAW, MR_MFEN } from '../host-sim/chips/w5500.ts';
 import { chipWorld, BOARD_MAC } from './helpers/chip-world.ts';
+import { sharedFaultTests } from './helpers/chip-faults.ts';
 
 test('init: MACRAW on socket 0 with the MAC filter, 16 KB each way, MAC address programmed', () => {
   const model = new W5500Model(null);
@@ -100,40 +101,6 @@ test('fault: the socket leaves MACRAW behind the driver: reopened within a secon
   assert.ok((w.chip.driver as W5500).stats.reopens >= 1);
 });
 
-test('fault: link flap reported by link(), traffic resumes', () => {
-  const w = chipWorld('w5500');
-  assert.ok(w.chip.driver.link());
-  w.w5.setLink(false);
-  w.clock.runFor(1500);
-  assert.not.ok(w.chip.driver.link());
-  assert.not.ok(w.ping(10, 300));
-  w.w5.setLink(true);
-  w.clock.runFor(1100);
-  assert.ok(w.chip.driver.link());
-  assert.ok(w.ping(10));
-});
-
-test('fault: corrupted SPI reads are survived: the board answers again within a second', () => {
-  const w = chipWorld('w5500');
-  assert.ok(w.ping(10));
-  w.w5.faults.corruptReads = 20;
-  const start = w.clock.now;
-  for (let i = 0; i < 5; i++) w.ping(100, 100);
-  w.w5.faults.corruptReads = 0;
-  let ok = false;
-  while (!ok && w.clock.now - start < 1500) ok = w.ping(56, 200);
-  assert.ok(ok);
-});
-
-test('fault: chip absent after init: no hang, nothing received, recovers when back', () => {
-  const w = chipWorld('w5500');
-  w.w5.faults.absent = 0xff;
-  assert.is(w.chip.driver.recv(new Uint8Array(1514)), 0);
-  assert.not.ok(w.ping(10, 300));
-  w.w5.faults.absent = null;
-  let ok = false;
-  for (let i = 0; i < 10 && !ok; i++) ok = w.ping(10, 200);
-  assert.ok(ok);
-});
+sharedFaultTests('w5500');
 
 test.run();
