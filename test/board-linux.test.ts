@@ -118,7 +118,10 @@ c.sendall(b'pong ' + d); c.shutdown(socket.SHUT_WR); c.recv(10); c.close()
         assert.is(rst.trim(), '', 'no RST except the refusal');
         const bad = execFileSync('tshark', ['-r', pcap, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE',
           '-Y', '_ws.malformed || _ws.expert.severity >= error || ip.checksum.status==0 || tcp.checksum.status==0 || icmp.checksum.status==0', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
-        assert.is(bad.trim(), '', `malformed or bad checksum in frames ${bad}`);
+        const frames = bad.trim().split('\n').filter(Boolean);
+        const detail = frames.length ? execFileSync('tshark', ['-r', pcap, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-V', '-x',
+          '-Y', 'frame.number==' + frames.slice(0, 3).join(' || frame.number==')], { encoding: 'utf8' }) : '';
+        assert.is(bad.trim(), '', `malformed or bad checksum in frames ${bad}\n${detail}`);
       }
 
       // scapy: hostile and malformed frames; the board stays up; ping and echo work afterwards.

@@ -6,10 +6,9 @@
 
 /** The names, in index order, as one string made only when asked for (a string or an array of
  *  strings kept by the bundle would cost RAM all the time). */
-export function ifaceCounterNames(): string {
-  return 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort';
+export function ifaceCounterNames() {
+  return 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort' as const;
 }
-const IFACE_COUNTER_NAMES_TYPE = 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort' as const;
 const COUNT = 49;
 
 /** Frames taken from the driver (or given to input()) and frames handed to driver.send. */
@@ -98,8 +97,9 @@ export function makeCounters(): Uint32Array {
   return new Uint32Array(COUNT);
 }
 
-type Split<S extends string> = S extends `${infer A} ${infer B}` ? A | Split<B> : S;
-export type IfaceCounterName = Split<typeof IFACE_COUNTER_NAMES_TYPE>;
+/** The names in a space-separated list of counter names, as a type. */
+export type CounterName<S extends string> = S extends `${infer A} ${infer B}` ? A | CounterName<B> : S;
+export type IfaceCounterName = CounterName<ReturnType<typeof ifaceCounterNames>>;
 export type IfaceCounters = Record<IfaceCounterName, number>;
 
 /** The counters as a plain object, name by name (a snapshot). */

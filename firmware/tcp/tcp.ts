@@ -6,7 +6,7 @@
 // The core does no I/O and reads no clock: time is the interface's `now`.
 import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
-import { counterValues, IP_TX } from '../iface/counters.ts';
+import { counterValues, IP_TX, type CounterName } from '../iface/counters.ts';
 import {
   ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpAck, tcpChecksum, tcpDstPort, tcpFlags, tcpHeaderLen,
   tcpParse, tcpParseOptions, tcpSeq, tcpSrcPort, tcpWindow, IP_PROTO_TCP,
@@ -87,13 +87,12 @@ export class Listener {
   constructor(readonly port: number, readonly backlog: number, readonly onAccept: (c: Conn) => void) {}
 }
 
-// The transmission control block's numbers live in two typed arrays, named by these indexes (the
-// build writes the literal index at each use). An Espruino object property costs one or two
-// 13-byte blocks (two for a sequence number, a time or a boolean); 37 unsigned 32-bit fields
-// cost 148 bytes in a Uint32Array. A Uint32Array also wraps stored sequence numbers modulo 2^32.
-// Conn.s: the RFC 9293 3.3.1 sequence variables and the other unsigned 32-bit fields.
+// The transmission control block's numbers: one Uint32Array (Conn.s), named by these indexes
+// (the build writes the literal index at each use), in one ArrayBuffer with the two rings. An
+// Espruino object property costs one or two 13-byte blocks (two for a sequence number, a time or
+// a boolean), a Uint32Array element 4 bytes; storing also wraps a sequence number modulo 2^32.
 export const LIP = 0, RIP = 1, LPORT = 2, RPORT = 3;
-// Send sequence variables
+// Send sequence variables (RFC 9293 3.3.1)
 export const ISS = 4, SND_UNA = 5, SND_NXT = 6, SND_MAX = 7, SND_WND = 8, SND_WL1 = 9, SND_WL2 = 10;
 /** The largest window the peer has offered (sender SWS avoidance, RFC 9293 3.8.6.2.1). */
 export const MAX_SND_WND = 11;
@@ -111,21 +110,10 @@ export const RTT_SEQ = 24;
 /** RFC 5681 (and 6582's `recover`). */
 export const CWND = 25, SSTHRESH = 26, DUP_ACKS = 27, RECOVER = 28;
 export const ACK_PENDING = 29;
-/** Flag bits, below. */
+/** Flag bits (CLOSE_QUEUED ... FIN_HELD, below). */
 export const FLAGS = 30;
 /** The connection state (CLOSED ... TIME_WAIT). */
 export const STATE = 31;
-export const NONE = 0xffffffff;
-// The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
-// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
-// behind a hole (at FIN_SEQ).
-export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
-  FIN_HELD = 128;
-
-/** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
-export function at32(ms: number): number { return (ms >>> 0) || 1; }
-/** True once `now` (ms) has reached the kept time `at`. */
-export function due(now: number, at: number): boolean { return ((now - at) | 0) >= 0; }
 // Times: ms modulo 2^32, 0 when not running (`at32` keeps a real time from being 0); compared
 // with `due`, as a signed 32-bit difference like sequence numbers (RFC 1982), so they stay right
 // across the wrap every 49.7 days as long as a timer is shorter than 24.8 days.
@@ -140,7 +128,17 @@ export const BYTES_IN = 46, BYTES_OUT = 47;
 /** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
  *  start1, end1, ..., NONE when unused, the used ones first. */
 export const OOO = 48;
+export const NONE = 0xffffffff;
+// The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
+// in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
+// behind a hole (at FIN_SEQ).
+export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
+  FIN_HELD = 128;
 
+/** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
+export function at32(ms: number): number { return (ms >>> 0) || 1; }
+/** True once `now` (ms) has reached the kept time `at`. */
+export function due(now: number, at: number): boolean { return ((now - at) | 0) >= 0; }
 
 // TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each.
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
@@ -149,13 +147,11 @@ export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP
 /** Segments taken by header prediction (fastInput), and ACKs sent from the template. */
 export const PREDICTED = 16, FAST_ACKS = 17;
 const TCP_COUNT = 18;
-/** The names in index order (made only when asked for). */
-export function tcpCounterNames(): string {
-  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks';
+/** The names in index order (made only when asked for: a string kept by the bundle costs RAM). */
+export function tcpCounterNames() {
+  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks' as const;
 }
-const TCP_COUNTER_NAMES_TYPE = 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks' as const;
-type Split<S extends string> = S extends `${infer A} ${infer B}` ? A | Split<B> : S;
-export type TcpCounters = Record<Split<typeof TCP_COUNTER_NAMES_TYPE>, number>;
+export type TcpCounters = Record<CounterName<ReturnType<typeof tcpCounterNames>>, number>;
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
