@@ -18,7 +18,7 @@ import {
 import { getU16 } from '../wire/bytes.ts';
 import { checksum } from '../wire/checksum.ts';
 import {
-  ETH_HEADER_LEN, ETH_DST, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, emitEthernet, macEquals, macIsGroup, MAC_BROADCAST,
+  ETH_HEADER_LEN, ETH_DST, ETH_TYPE, ETHERTYPE_ARP, ETHERTYPE_IPV4, emitEthernet, macIsGroup, MAC_BROADCAST,
 } from '../wire/ethernet.ts';
 import {
   arpParse, arpOper, arpSpa, arpTpa, emitArp, ARP_LEN, ARP_OK, ARP_TRUNCATED, ARP_BAD_TYPE, ARP_BAD_LENGTHS,

@@ -1,7 +1,7 @@
 // IPv4 header (RFC 791). Options are skipped by IHL, never interpreted; fragments are reported
 // (the stack does not reassemble).
 import { getU16, getU32 } from './bytes.ts';
-import { checksum, checksumWith } from './checksum.ts';
+import { checksumWith } from './checksum.ts';
 
 export const IPV4_VER_IHL = 0;
 export const IPV4_TOS = 1;
