@@ -308,7 +308,7 @@ export class Tcp {
     c.sb.set(data.subarray(off, off + first), at);
     if (first < n) c.sb.set(data.subarray(off + first, off + n), 0);
     cs[SB_LEN] += n;
-    c.s[BYTES_OUT] += n;
+    cs[BYTES_OUT] += n;
     this.touch(c);
     this.dispatch(c);
     return n;
@@ -327,7 +327,7 @@ export class Tcp {
     if (first < n) out.set(c.rb.subarray(0, n - first), off + first);
     cs[RB_HEAD] = (cs[RB_HEAD] + n) % size;
     cs[RB_LEN] -= n;
-    c.s[BYTES_IN] += n;
+    cs[BYTES_IN] += n;
     // Window update (RFC 9293 3.8.6.2.2 with Linux's rule for when): only when the window we
     // advertised has fallen to half the buffer or less and reading at least doubles it, so a
     // reader that keeps up does not turn every delayed ACK into an immediate one.
@@ -484,7 +484,7 @@ export class Tcp {
     s = this.ackTcpSum + (seq >>> 16) + (seq & 0xffff) + (ack >>> 16) + (ack & 0xffff) + win;
     s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
     t[50] = s >>> 8; t[51] = s & 0xff;
-    cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.s[DEL_ACK_AT] = 0;
+    cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; cs[DEL_ACK_AT] = 0;
     this.cnt[SEGS_OUT]++;
     this.cnt[FAST_ACKS]++;
     ifc.cnt[IP_TX]++;
@@ -645,7 +645,7 @@ export class Tcp {
       cs[SND_UNA] = this.sAck;
       cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[SND_WL2] = this.sAck; cs[MAX_SND_WND] = this.sWnd;
       this.rttSample(c);
-      c.s[RTO_AT] = 0; cs[RETRIES] = 0;
+      cs[RTO_AT] = 0; cs[RETRIES] = 0;
       cs[FLAGS] |= ACK_NOW;
       // The handshake's ACK goes out before the user hears of the connection, so data the user
       // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
@@ -668,7 +668,7 @@ export class Tcp {
     cs[CWND] = cs[MSS] > 2190 ? 2 * cs[MSS] : cs[MSS] > 1095 ? 3 * cs[MSS] : 4 * cs[MSS]; // RFC 5681 3.1 IW
     if (wasState === SYN_RECEIVED && (cs[FLAGS] & CLOSE_QUEUED)) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
-    c.s[CONNECT_AT] = 0;
+    cs[CONNECT_AT] = 0;
     const l = c.listener;
     delete c.listener;
     if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
@@ -766,13 +766,13 @@ export class Tcp {
     // otherwise within delAckMs; at once while a hole is being filled.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[FLAGS] |= ACK_NOW;
-    else if (!c.s[DEL_ACK_AT]) c.s[DEL_ACK_AT] = at32(this.iface.now + this.cfg.delAckMs);
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.iface.now + this.cfg.delAckMs);
     return true;
   }
 
   private finInput(c: Conn): boolean {
     const cs = c.s;
-    c.s[FLAGS] &= ~FIN_HELD;
+    cs[FLAGS] &= ~FIN_HELD;
     cs[RCV_NXT] = seqAdd(cs[RCV_NXT], 1);
     cs[FLAGS] |= ACK_NOW;
     cs[FLAGS] |= FIN_RCVD;
@@ -784,7 +784,7 @@ export class Tcp {
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: c.s[TW_AT] = at32(this.iface.now + 2 * this.cfg.mslMs); return false;
+      case TIME_WAIT: cs[TW_AT] = at32(this.iface.now + 2 * this.cfg.mslMs); return false;
     }
     return false;
   }
@@ -950,7 +950,7 @@ export class Tcp {
     const fin = (cs[FLAGS] & CLOSE_QUEUED) && len === avail && seqGt(cs[SND_MAX], seqAdd(cs[SND_BASE], cs[SB_LEN]));
     if (len <= 0 && !fin) return;
     this.cnt[RETRANSMITS]++;
-    c.s[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
+    cs[RTT_AT] = 0; // Karn: no RTT sample from a retransmission
     this.xmit(c, cs[SND_UNA], ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), off, len);
   }
 
@@ -970,7 +970,7 @@ export class Tcp {
     }
     tcpChecksum(tx, TX_OFF, hl + len, cs[LIP], cs[RIP]);
     this.cnt[SEGS_OUT]++;
-    if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; c.s[DEL_ACK_AT] = 0; }
+    if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; cs[DEL_ACK_AT] = 0; }
     this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
     if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil) this.keepAck(c);
   }
@@ -1100,24 +1100,24 @@ export class Tcp {
   /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off. */
   private onPersist(c: Conn, now: number): void {
     const cs = c.s;
-    c.s[PERSIST_AT] = 0;
+    cs[PERSIST_AT] = 0;
     const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
     if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { this.dispatch(c); return; }
     // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
     // the byte is not sent again; if not, it goes with the data once the window opens.
     this.xmit(c, cs[SND_NXT], ACK, off, 1);
     if (cs[PERSIST_BACKOFF] < 6) cs[PERSIST_BACKOFF]++;
-    c.s[PERSIST_AT] = at32(now + this.persistDelay(c));
+    cs[PERSIST_AT] = at32(now + this.persistDelay(c));
   }
 
   /** Keepalive probe: <SEQ=SND.NXT-1> with no data (RFC 1122 4.2.3.6). */
   private onKeepalive(c: Conn, now: number): void {
     const cs = c.s;
-    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { c.s[KEEP_AT] = 0; return; }
+    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { cs[KEEP_AT] = 0; return; }
     if (cs[KEEP_PROBES] >= this.cfg.keepCnt) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
-    c.s[KEEP_AT] = at32(now + this.cfg.keepIntvlMs);
+    cs[KEEP_AT] = at32(now + this.cfg.keepIntvlMs);
   }
 
   private abort2(c: Conn, err: string): void {
@@ -1128,7 +1128,7 @@ export class Tcp {
 
   private rttSample(c: Conn): void {
     const cs = c.s;
-    if (!cs[RTT_AT] || seqLt(this.sAck, c.s[RTT_SEQ])) return;
+    if (!cs[RTT_AT] || seqLt(this.sAck, cs[RTT_SEQ])) return;
     const r = (this.iface.now - cs[RTT_AT]) | 0;
     cs[RTT_AT] = 0;
     // RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4, G taken as 1 ms), SRTT and RTTVAR kept in
@@ -1170,9 +1170,9 @@ export class Tcp {
     if (i >= 0) this.conns.splice(i, 1);
     if (this.last === c) this.last = null;
     if (this.ackConn === c) this.ackConn = null;
-    if (c.listener && c.s[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
+    if (c.listener && cs[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
     delete c.listener;
-    const was = c.s[STATE];
+    const was = cs[STATE];
     this.setState(c, CLOSED);
     cs[RTO_AT] = 0; cs[PERSIST_AT] = 0; cs[DEL_ACK_AT] = 0; cs[TW_AT] = 0; cs[KEEP_AT] = 0; cs[IDLE_AT] = 0; cs[CONNECT_AT] = 0;
     if (c.user && was !== CLOSED) { const u = c.user; u.onClose(c, err); }
@@ -1186,7 +1186,7 @@ export class Tcp {
 
   private touch(c: Conn): void {
     const cs = c.s;
-    if (c.s[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.iface.now + this.cfg.keepIdleMs); c.s[KEEP_PROBES] = 0; }
+    if (cs[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.iface.now + this.cfg.keepIdleMs); cs[KEEP_PROBES] = 0; }
     if (cs[IDLE_MS]) cs[IDLE_AT] = at32(this.iface.now + cs[IDLE_MS]);
   }
 
