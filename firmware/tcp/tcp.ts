@@ -972,7 +972,10 @@ export class Tcp {
     this.cnt[SEGS_OUT]++;
     if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; cs[DEL_ACK_AT] = 0; }
     this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
-    if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil) this.keepAck(c);
+    // A pure ACK becomes fastAck's template, unless it already is this connection's: the same
+    // ARP generation means the same headers (ArpCache.claim and resolve bump it) and the same
+    // reuse limit.
+    if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil && (this.ackConn !== c || this.ackGen !== this.iface.arp.gen)) this.keepAck(c);
   }
 
   /** The receive window to advertise, with receiver SWS avoidance (RFC 9293 3.8.6.2.2): the
