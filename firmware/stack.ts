@@ -1,4 +1,4 @@
-// The composition root: one EthernetDriver, its Interface, TCP, the net API, DHCP or a static
+// The composition root: one EthernetDriver, its Interface, TCP, the net API (made on first use), DHCP or a static
 // address, DNS, and the default apps. `createStack(driver, config)` is what `start(config)` runs
 // on the board and what the simulator runs on its virtual boards. I/O-free: drive it with
 // `poll(now)`, which returns the delay until it next needs polling.
@@ -61,11 +61,11 @@ export function hasApps(): boolean { return appsStarter !== null; }
 export class Stack {
   readonly iface: Interface;
   readonly tcp: Tcp;
-  readonly net: Net;
   readonly dns: DnsClient;
   readonly dhcp: DhcpClient | null;
   startedAt = -1;
   private started = false;
+  private netApi?: Net;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
     const c = config;
@@ -88,8 +88,19 @@ export class Stack {
       },
     }) : null;
     if (out) out('synack: started, mac ' + macToString(this.iface.mac, 0) + ', ' + (useDhcp ? 'DHCP' : c.ip + ' static'));
-    this.net = createNet(this.tcp, function (host, cb) { self.dns.resolve(host, cb); });
     if (c.apps !== false && appsStarter) appsStarter(this.net, c.apps || {}, function () { return self.status(); });
+  }
+
+  /** The net-style API, made on first use. On a board its code is a Storage module of its own
+   *  ("synack-net": the board bundles take socket/net-storage.ts for socket/net.ts), so a board
+   *  that only runs Espruino's net/http (the NetworkJS adapter sits on the connections) never
+   *  loads it. */
+  get net(): Net {
+    if (!this.netApi) {
+      const dns = this.dns;
+      this.netApi = createNet(this.tcp, function (host, cb) { dns.resolve(host, cb); });
+    }
+    return this.netApi;
   }
 
   /** Runs everything due; returns ms until the next poll is needed. */

@@ -39,7 +39,8 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   assert.type(apps.startApps, 'function');
   const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
   const withApps = loadBundleContext(join(dist, 'synack-enc28j60.js'));
-  withApps.context.global = { require: (name: string) => (name === 'synack-apps' ? apps : undefined) };
+  const storage = withApps.context.global;
+  withApps.context.global = { require: (name: string) => (name === 'synack-apps' ? apps : storage.require(name)) };
   const b1 = withApps.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
   const listening = b1.stack.status().connections.map((c: { local: string }) => c.local).sort();
   b1.stop();
@@ -54,6 +55,32 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   // The startup line on the console (tools/hil.ts --port watches for it).
   assert.is(printed[printed.length - 1], 'synack: started, mac 02:00:00:00:00:02, 198.18.0.2/24 static');
   void vm;
+});
+
+test('a chip bundle loads the net-style API from the "synack-net" module on first use, and only one from its own build', () => {
+  const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
+  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = b.context.global;
+  const asked: string[] = [];
+  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const stack = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  assert.equal(asked, [], 'nothing loaded at start');
+  stack.net.createServer(() => {}).listen(7);
+  assert.equal(asked, ['synack-net', 'synack'], 'the module, which takes the address helpers from the stack\'s bundle');
+  assert.is(JSON.stringify(stack.status().connections.map((c: { local: string }) => c.local)), '["*:7"]');
+  stack.net.connect({ host: '198.18.0.1', port: 7 });
+  assert.equal(asked.length, 2, 'made once');
+
+  const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
+  const s2 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  assert.throws(() => s2.net, /"synack-net" is missing from Storage or from another build: flash again \(npm run flash\)/);
+
+  const foreign = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const real = foreign.context.global.require('synack-net');
+  foreign.context.global = { require: () => Object.assign({}, real, Object.fromEntries(Object.entries(real).filter(([, v]) => typeof v === 'string').map(([k]) => [k, 'other']))) };
+  const s3 = foreign.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  assert.throws(() => s3.net, /from another build/);
 });
 
 test('a started board polls itself and answers ARP', async () => {

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import vm from 'node:vm';
 import { loadBundle, loadBundleContext } from './helpers/bundle.ts';
 import { espruinoPath, runWithBundle } from './helpers/espruino.ts';
+import { join } from 'node:path';
 
 // Two stacks joined by an in-memory wire inside Espruino, polled in a loop (a 64-bit build, or
 // any layout with room for two stacks: a Pico's 5100 blocks hold one).
@@ -50,6 +51,38 @@ if (espruinoPath()) {
     assert.ok(res.closed);
     assert.is(res.src, 3000);
     assert.ok(res.srcClosed);
+  });
+  test('in the real interpreter, a chip bundle loads the net-style API from the "synack-net" module on first use', async () => {
+    const script = [
+      'if (process.memory().total <= 5100 && process.memory().blocksize === 13) { print("RESULT SKIP two stacks need more than a Pico\'s memory"); quit(); }',
+      'var s = require("synack");',
+      'function drv(mac, out, inq) { return { mac: new Uint8Array(mac), send: function (f, len) { out.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },',
+      '  recv: function (buf) { var f = inq.shift(); if (!f) return 0; buf.set(f); return f.length; }, link: function () { return true; } }; }',
+      'var ab = [], ba = [];',
+      'var A = s.createStack(drv([2,0,0,0,0,1], ab, ba), { ip: "198.18.0.1/24", apps: false });',
+      'var B = s.createStack(drv([2,0,0,0,0,2], ba, ab), { ip: "198.18.0.2/24", apps: false });',
+      'var before = process.memory().usage;',
+      'var wasLoaded = Modules.getCached().indexOf("synack-net") >= 0;',
+      'B.net.createServer(function (c) { c.on("data", function (d) { c.end(d); }); }).listen(7);',
+      'var grew = process.memory().usage - before;',
+      'var now = 0, got = "";',
+      'var iv = setInterval(function () { for (var i = 0; i < 20; i++) { now += 5; A.poll(now); B.poll(now); } }, 1);',
+      'var c = A.net.connect({ host: "198.18.0.2", port: 7 });',
+      'c.on("connect", function () { c.write("lazy net"); });',
+      'c.on("data", function (d) { got += E.toString(d); });',
+      'c.on("end", function () { c.end(); });',
+      'c.on("close", function () { clearInterval(iv); print("RESULT " + JSON.stringify({ wasLoaded: wasLoaded, loaded: Modules.getCached().indexOf("synack-net") >= 0, grew: grew, got: got })); quit(); });',
+      'setTimeout(function () { print("TIMEOUT"); quit(); }, 10000);',
+    ].join('\n') + '\n';
+    const r = await runWithBundle(script, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.tok'));
+    const line = r.out.split('\n').find((l) => l.startsWith('RESULT '));
+    assert.ok(line, r.out);
+    if (/SKIP/.test(line!)) { console.log(line); return; }
+    const res = JSON.parse(line!.slice(7));
+    assert.is(res.wasLoaded, false, 'not loaded until used');
+    assert.is(res.loaded, true);
+    assert.ok(res.grew > 100, `loading it took ${res.grew} blocks`);
+    assert.is(res.got, 'lazy net');
   });
 } else {
   console.log('ESPRUINO is not set: the real-interpreter tests are skipped');

@@ -24,8 +24,9 @@ test('the upload script writes the bundle to Storage in pieces that add up to it
     },
   };
   let loaded = false;
-  vm.runInNewContext(uploadScript(bundle, 'BOOT', 'APPS'.repeat(700)), { require: () => Storage, load: () => { loaded = true; } });
+  vm.runInNewContext(uploadScript(bundle, 'NET'.repeat(900), 'BOOT', 'APPS'.repeat(700)), { require: () => Storage, load: () => { loaded = true; } });
   assert.is(written.synack, bundle);
+  assert.is(written['synack-net'], 'NET'.repeat(900));
   assert.is(written['synack-apps'], 'APPS'.repeat(700));
   assert.is(written['.boot0'], 'BOOT');
   assert.ok(loaded);
@@ -35,11 +36,13 @@ test('the chip in the config picks the bundle; apps: false leaves the apps out a
   assert.match(bundlesFor({ chip: 'w5500' }).bundle, /dist\/synack-w5500\.tok$/);
   assert.match(bundlesFor({}).bundle, /dist\/synack-enc28j60\.tok$/);
   assert.match(bundlesFor({}).apps!, /dist\/synack-apps\.tok$/);
+  assert.match(bundlesFor({}).net, /dist\/synack-net\.tok$/);
   assert.is(bundlesFor({ apps: false }).apps, null);
   const written: Record<string, string> = { 'synack-apps': 'old' };
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
-  vm.runInNewContext(uploadScript('B', 'BOOT'), { require: () => Storage, load: () => {} });
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT'), { require: () => Storage, load: () => {} });
   assert.is(written['synack-apps'], undefined);
+  assert.is(written['synack-net'], 'N', 'the net-style API is written either way');
 });
 
 /** Runs fn with console.error collected and a scratch directory, both undone after. */
@@ -62,7 +65,7 @@ test('errors: a bundle larger than the board\'s Storage, no such port, unknown b
   assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
 }));
 
-test('the pretokenised enc28j60 bundle, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
+test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
   assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);
   assert.equal(errs, []);
   // What is sent writes the .tok bytes exactly (high bytes escaped in the string literals).
@@ -70,6 +73,7 @@ test('the pretokenised enc28j60 bundle, the apps and the boot file fit a Pico\'s
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
   vm.runInNewContext(readFileSync(join(dir, 'out.js'), 'utf8'), { require: () => Storage, load: () => {} });
   assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
+  assert.is(written['synack-net'], readFileSync(bundlesFor({}).net, 'latin1'));
   assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
   assert.is(storageBytes(1), 40);
 }));

@@ -7,17 +7,34 @@ import * as assert from 'uvu/assert';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimBoard } from '../host-sim/board.ts';
-import { NetworkJsAdapter, SOCKET_ERR_CLOSED, SOCKET_ERR_NO_CONN, SOCKET_ERR_NO_ROUTE, SOCKET_ERR_NOT_FOUND } from '../firmware/socket/networkjs.ts';
+import { NetworkJsAdapter, SOCKET_ERR_CLOSED, SOCKET_ERR_NO_CONN, SOCKET_ERR_NO_ROUTE, SOCKET_ERR_NOT_FOUND, SOCKET_ERR_RESET, SOCKET_ERR_UNKNOWN } from '../firmware/socket/networkjs.ts';
 
 function world() {
   const clock = new VirtualClock();
   const seg = new Segment(clock, 0.2);
-  const board = new SimBoard(clock, seg, { chip: 'enc28j60', ip: '198.18.0.2/24', apps: false, random32: () => 77 });
+  const board = new SimBoard(clock, seg, { chip: 'enc28j60', ip: '198.18.0.2/24', dns: '198.18.0.1', apps: false, random32: () => 77 });
   const peer = new SimBoard(clock, seg, { name: 'peer', chip: 'none', ip: '198.18.0.1/24', apps: false, random32: () => 88 });
   const adapter = new NetworkJsAdapter(board.stack);
   /** Espruino's idle loop: `passes` passes, 1 ms of virtual time each, calling `onPass`. */
   const idle = (passes: number, onPass: () => void) => { for (let i = 0; i < passes; i++) { onPass(); board.host.kick(); clock.runFor(1); } };
   return { clock, board, peer, adapter, idle };
+}
+
+/** The peer answers DNS queries for `names` with `ip` (RFC 1035 4.1: the question echoed, one A
+ *  record pointing back at it), and any other name with NXDOMAIN. */
+function serveDns(w: ReturnType<typeof world>, names: string[], ip: number[]): void {
+  const iface = w.peer.stack.iface;
+  iface.udpBind(53, (src, sport, _dst, buf, off, len) => {
+    const q = buf.slice(off, off + len);
+    const asked = [];
+    for (let i = 12; q[i]; i += q[i] + 1) asked.push(String.fromCharCode(...q.subarray(i + 1, i + 1 + q[i])));
+    const found = names.includes(asked.join('.'));
+    const r = new Uint8Array(found ? len + 16 : len);
+    r.set(q);
+    r[2] = 0x81; r[3] = found ? 0x80 : 0x83; // a response, recursion available; no error or NXDOMAIN
+    if (found) { r[7] = 1; r.set([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...ip], len); }
+    iface.udpSend(53, src, sport, r, 0, r.length);
+  });
 }
 
 test('a TCP server through the adapter: accept polled, request read, reply sent, closed', () => {
@@ -70,9 +87,10 @@ test('errors: a refused connection and an unknown host give Espruino codes', asy
   const refused = w.adapter.create('198.18.0.1', 1, 0);
   w.idle(50, () => {});
   assert.is(w.adapter.recv(refused, 536, 0), SOCKET_ERR_NO_ROUTE);
+  serveDns(w, ['server.synack.test'], [198, 18, 0, 1]);
   const unknown = w.adapter.create('no.such.host', 80, 0);
+  w.idle(20, () => {});
   await new Promise((r) => setTimeout(r, 0));
-  w.idle(5, () => {});
   assert.is(w.adapter.recv(unknown, 536, 0), SOCKET_ERR_NOT_FOUND);
 });
 
@@ -95,6 +113,60 @@ test('UDP: datagrams carry the 8-byte header (ip, port LE, length LE) both ways'
   assert.is(w.adapter.send(id, reply, 2), reply.length);
   w.idle(20, () => {});
   assert.equal(got, ['c6120002:5000:pong!']);
+});
+
+test('flow control: data waits in the receive ring while Espruino does not read, and arrives whole', () => {
+  const w = world();
+  const total = 20000;
+  const sent = new Uint8Array(total).map((_, i) => (i * 7) & 255);
+  w.peer.stack.net.createServer((s) => { s.end(sent); w.peer.host.kick(); }).listen(8080);
+  w.clock.runFor(5);
+  const id = w.adapter.create('198.18.0.1', 8080, 0);
+  w.idle(300, () => {}); // Espruino busy elsewhere: nothing read
+  const held = w.board.stack.tcp.conns[0];
+  assert.is(held.readable, held.rb.length, 'the ring is full and the window closed');
+  assert.ok(held.readable < total);
+  let got = '';
+  let last: string | number = '';
+  w.idle(3000, () => { const r = w.adapter.recv(id, 536, 0); if (typeof r === 'string') got += r; else last = r; });
+  assert.is(got.length, total);
+  assert.ok([...got].every((ch, i) => ch.charCodeAt(0) === sent[i]), 'every byte in order');
+  assert.is(last, SOCKET_ERR_CLOSED);
+});
+
+test('data received before a reset is read first, then the reset; sending after it fails', () => {
+  const w = world();
+  w.peer.stack.net.createServer((s) => s.on('data', () => { s.write('last words'); s.destroy(); w.peer.host.kick(); })).listen(8080);
+  w.clock.runFor(5);
+  const id = w.adapter.create('198.18.0.1', 8080, 0);
+  let asked = false;
+  w.idle(50, () => { if (!asked) asked = w.adapter.send(id, 'hi', 0) === 2; });
+  assert.is(w.adapter.recv(id, 536, 0), 'last words');
+  assert.is(w.adapter.recv(id, 536, 0), SOCKET_ERR_RESET);
+  assert.is(w.adapter.send(id, 'x', 0), SOCKET_ERR_RESET);
+  w.adapter.close(id);
+  assert.is(w.adapter.recv(id, 536, 0), SOCKET_ERR_CLOSED);
+});
+
+test('a listener on a port already taken fails at create; a socket closed while resolving never connects', async () => {
+  const w = world();
+  assert.ok(w.adapter.create(undefined, 80, 1) >= 0);
+  assert.is(w.adapter.create(undefined, 80, 1), SOCKET_ERR_UNKNOWN);
+  serveDns(w, ['server.synack.test', 'other.synack.test'], [198, 18, 0, 1]);
+  let accepted = 0;
+  w.peer.stack.net.createServer(() => { accepted++; }).listen(8080);
+  w.clock.runFor(5);
+  const byName = w.adapter.create('server.synack.test', 8080, 0);
+  w.idle(50, () => {});
+  assert.is(w.adapter.recv(byName, 536, 0), '', 'connected by name');
+  assert.is(accepted, 1);
+  const closed = w.adapter.create('other.synack.test', 8080, 0);
+  w.adapter.close(closed); // before the answer comes
+  w.idle(50, () => {});
+  await new Promise((r) => setTimeout(r, 0));
+  w.idle(50, () => {});
+  assert.is(accepted, 1, 'no second connection');
+  assert.is(w.board.stack.tcp.conns.length, 1);
 });
 
 test.run();

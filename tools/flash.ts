@@ -1,9 +1,10 @@
 // npm run flash -- --port /dev/ttyACM0 [--board PICO_R1_3|ESPRUINOWIFI|ESPRUINOBOARD] [--baud 115200]
 //                  [--config board.json] [--dry-run [out.js]]
 // Builds the bundles and writes to the board's Storage, through the `espruino` npm package
-// (EspruinoTools' CLI): the bundle for the configured chip as the module "synack", the default
-// apps as "synack-apps" unless the configuration says `"apps": false`, and a boot file that starts
-// synack with the configuration. The modules are written pretokenised (dist/*.tok, see
+// (EspruinoTools' CLI): the bundle for the configured chip as the module "synack", the net-style
+// API as "synack-net" (the stack loads it on first use), the default apps as "synack-apps" unless
+// the configuration says `"apps": false`, and a boot file that starts synack with the
+// configuration. The modules are written pretokenised (dist/*.tok, see
 // tools/pretokenise.ts): smaller in Storage and quicker to lex than dist/*.js.
 // --dry-run writes what would be sent into a file instead. One-line errors: no such port, the
 // board does not answer, the bundle is larger than that board's Storage.
@@ -49,20 +50,21 @@ function storageWrites(name: string, data: string): string[] {
 
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
  *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it). */
-export function uploadScript(bundle: string, boot: string, apps?: string): string {
-  const out = storageWrites('synack', bundle);
+export function uploadScript(bundle: string, net: string, boot: string, apps?: string): string {
+  const out = storageWrites('synack', bundle).concat(storageWrites('synack-net', net));
   if (apps) out.push(...storageWrites('synack-apps', apps));
   else out.push('require("Storage").erase("synack-apps");');
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
 }
 
-/** The files for a configuration: the chip's bundle, and the apps unless `apps: false`. */
-export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; apps: string | null } {
+/** The files for a configuration: the chip's bundle, the net-style API, and the apps unless
+ *  `apps: false`. */
+export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string; apps: string | null } {
   const chip = cfg.chip || DEFAULTS.chip!;
   const dist = join(import.meta.dirname, '..', 'dist');
   const bundle = join(dist, `synack-${chip}.tok`);
-  return { chip, bundle, apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
+  return { chip, bundle, net: join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
 }
 
 export function main(argv: string[]): number {
@@ -84,14 +86,15 @@ export function main(argv: string[]): number {
   const files = bundlesFor(cfg);
   if (files.chip !== 'enc28j60' && files.chip !== 'w5500') { console.error(`flash: unknown chip "${files.chip}" in the config: use "enc28j60" or "w5500"`); return 2; }
   const code = readFileSync(files.bundle, 'latin1');
+  const net = readFileSync(files.net, 'latin1');
   const apps = files.apps ? readFileSync(files.apps, 'latin1') : '';
   const boot = bootCode(cfg);
-  const need = storageBytes(code.length) + (apps ? storageBytes(apps.length) : 0) + storageBytes(boot.length);
+  const need = storageBytes(code.length) + storageBytes(net.length) + (apps ? storageBytes(apps.length) : 0) + storageBytes(boot.length);
   if (need > STORAGE[board]) {
-    console.error(`flash: the ${files.chip} bundle (${code.length} bytes)${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length}) need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
+    console.error(`flash: the ${files.chip} bundle (${code.length} bytes), the net-style API (${net.length})${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length}) need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
     if (!dryRun) return 1;
   }
-  if (dryRun) { writeFileSync(dryRun, uploadScript(code, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}`); return 0; }
+  if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}`); return 0; }
   if (!port) { console.error('flash: give --port (for example /dev/ttyACM0), or --dry-run'); return 2; }
   if (!port.startsWith('tcp://') && !existsSync(port)) { console.error(`flash: no such port ${port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`); return 1; }
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-'));
@@ -101,24 +104,25 @@ export function main(argv: string[]): number {
   // No --board for EspruinoTools: it would fetch the board's description from espruino.com and give
   // up without a network; connected, it asks the board itself. (Our --board only sizes Storage.)
   // After the writes the board reports the CRC32 of what it holds, then load() runs .boot0.
-  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),' +
+  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),E.CRC32(require("Storage").read("synack-net")),' +
     (apps ? 'E.CRC32(require("Storage").read("synack-apps"))' : '0') + ');load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
-    '--storage', `synack:${files.bundle}`].concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
+    '--storage', `synack:${files.bundle}`, '--storage', `synack-net:${files.net}`].concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
-  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)/.exec(out);
+  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
   if (!m) {
     const why = out.trim().split('\n').filter((l) => /Unable to connect|not found|rror/.test(l)).slice(-1)[0] || out.trim().split('\n').slice(-1)[0] || 'no output';
     console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${why.trim()})`);
     return 1;
   }
-  const want = [crc32(code), apps ? crc32(apps) : 0];
-  if ((Number(m[1]) >>> 0) !== want[0] || (Number(m[2]) >>> 0) !== want[1]) {
-    console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${Number(m[1]) >>> 0}/${Number(m[2]) >>> 0}, expected ${want[0]}/${want[1]}): flash again`);
+  const want = [crc32(code), crc32(net), apps ? crc32(apps) : 0];
+  const got = [m[1], m[2], m[3]].map((x) => Number(x) >>> 0);
+  if (got.join('/') !== want.join('/')) {
+    console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${got.join('/')}, expected ${want.join('/')}): flash again`);
     return 1;
   }
-  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32`);
+  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes), synack-net (${net.length})${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32`);
   return 0;
 }
 

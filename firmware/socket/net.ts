@@ -11,15 +11,12 @@ import { ipFromString, ipToString } from '../wire/ipv4.ts';
 
 export type Resolver = (host: string, cb: (err: string | null, ip: number) => void) => void;
 
+/** An error as Node's net gives it: `code` (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRNOTAVAIL,
+ *  ENOTFOUND, EMFILE, ENETUNREACH, EADDRINUSE, EPIPE) in `err.code`, and the message the code
+ *  followed by what it concerns, like Node's "connect ECONNREFUSED 198.18.0.2:1234" without the
+ *  system call's name. */
 export function netError(code: string, detail: string): Error {
-  // The messages live in the function's code (a table kept by the bundle would cost RAM).
-  const table = 'ECONNREFUSED connection refused|ECONNRESET connection reset by peer|ETIMEDOUT connection timed out|' +
-    'EADDRNOTAVAIL local address changed|ENOTFOUND host not found|EMFILE connection table full|' +
-    'ENETUNREACH no address configured|EADDRINUSE port in use|EINVAL invalid argument|EPIPE socket ended';
-  const parts = table.split('|');
-  let message = code;
-  for (let i = 0; i < parts.length; i++) if (parts[i].indexOf(code + ' ') === 0) { message = parts[i].slice(code.length + 1); break; }
-  const e = new Error(code + ' ' + message + (detail ? ' (' + detail + ')' : '')) as Error & { code: string };
+  const e = new Error(detail ? code + ' ' + detail : code) as Error & { code: string };
   e.code = code;
   return e;
 }

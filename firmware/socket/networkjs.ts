@@ -3,8 +3,14 @@
 // Espruino calls create/close/accept/recv/send by name, tens of thousands of times a second
 // while idle, so each is a table lookup and at most a string join. Errors map to Espruino's
 // codes; nothing throws (Espruino would swallow it and close the socket).
+// It sits on the TCP connections themselves, not on the net-style API (socket/net.ts): received
+// data stays in the connection's receive ring until Espruino's recv takes it, so the window
+// closes when Espruino stops reading, and a board using only Espruino's net/http never loads
+// the net-style API.
 import type { Stack } from '../stack.ts';
-import type { Socket, Server } from './net.ts';
+import type { Conn, ConnUser } from '../tcp/tcp.ts';
+import { CLOSED } from '../tcp/tcp.ts';
+import { ipFromString } from '../wire/ipv4.ts';
 
 declare const E: { toString(u8: Uint8Array): string } | undefined;
 
@@ -27,8 +33,6 @@ function codeOf(err: string): number {
   if (err === 'ECONNREFUSED') return SOCKET_ERR_NO_ROUTE;
   if (err === 'ECONNRESET') return SOCKET_ERR_RESET;
   if (err === 'ETIMEDOUT') return SOCKET_ERR_TIMEOUT;
-  if (err === 'ENOTFOUND') return SOCKET_ERR_NOT_FOUND;
-  if (err === 'EMFILE') return SOCKET_ERR_MAX_SOCK;
   return SOCKET_ERR_UNKNOWN;
 }
 
@@ -45,16 +49,28 @@ function stringToBytes(s: string): Uint8Array {
   return b;
 }
 
-interface Slot {
-  kind: number;
-  sock: Socket | null;
-  server: Server | null;
-  rx: string[];       // chunks received, oldest first
-  connected: boolean;
-  ended: boolean;     // the peer finished sending
-  err: number;        // < 0 once failed
-  accepted: number[]; // for listeners: ids of new connections
-  udpPort: number;
+// Slot flags
+const CONNECTED = 1, ENDED = 2;
+
+/** One of Espruino's socket ids: a TCP connection (the slot is its ConnUser), a listener with
+ *  the ids of the connections it accepted and Espruino has not taken yet, or a UDP port with
+ *  its datagrams (each with the 8-byte header) waiting. */
+class Slot implements ConnUser {
+  conn: Conn | null = null;
+  /** CONNECTED, ENDED (the peer finished sending, or the connection is gone). */
+  f = 0;
+  /** < 0 once failed: Espruino's code. */
+  err = 0;
+  /** Listener: its port and the accepted ids; UDP: its port and datagrams. Set only for those. */
+  port?: number;
+  accepted?: number[];
+  rx?: string[];
+  constructor(readonly kind: number) {}
+  onConnect(): void { this.f |= CONNECTED; }
+  onReadable(): void { /* Espruino's recv polls the ring */ }
+  onEnd(): void { this.f |= ENDED; }
+  onWritable(): void { /* Espruino's send polls the room */ }
+  onClose(_c: Conn, err: string | null): void { this.f |= ENDED; if (err) this.err = codeOf(err); }
 }
 
 export class NetworkJsAdapter {
@@ -62,102 +78,112 @@ export class NetworkJsAdapter {
 
   constructor(readonly stack: Stack) {}
 
-  private alloc(kind: number): number {
-    for (let i = 0; i < MAX_SOCKETS; i++) {
-      if (!this.slots[i]) {
-        this.slots[i] = { kind: kind, sock: null, server: null, rx: [], connected: false, ended: false, err: 0, accepted: [], udpPort: 0 };
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private wire(id: number, s: Socket): void {
-    const slot = this.slots[id]!;
-    slot.sock = s;
-    s.on('connect', function () { slot.connected = true; });
-    s.on('data', function (d: Uint8Array) { slot.rx.push(bytesToString(d)); });
-    s.on('end', function () { slot.ended = true; });
-    s.on('error', function (e: Error & { code?: string }) { slot.err = codeOf(e.code || ''); });
-    s.on('close', function () { slot.ended = true; });
+  private alloc(kind: number): Slot | null {
+    for (let i = 0; i < MAX_SOCKETS; i++) if (!this.slots[i]) return (this.slots[i] = new Slot(kind));
+    return null;
   }
 
   /** create(host, port, type, options) -> id >= 0, or < 0 on failure. */
   create(host: string | undefined, port: number, type: number, _options?: unknown): number {
     const kind = type & 3;
     if (kind === ST_UDP) return this.createUdp(host, port);
-    const id = this.alloc(kind === ST_HTTP ? ST_HTTP : ST_TCP);
-    if (id < 0) return SOCKET_ERR_MAX_SOCK;
-    const slot = this.slots[id]!;
+    const slot = this.alloc(kind === ST_HTTP ? ST_HTTP : ST_TCP);
+    if (!slot) return SOCKET_ERR_MAX_SOCK;
+    const id = this.slots.indexOf(slot);
     const self = this;
+    const tcp = this.stack.tcp;
     if (host === undefined) {
-      const server = this.stack.net.createServer(function (s: Socket) {
-        const nid = self.alloc(ST_TCP);
-        if (nid < 0) { s.destroy(); return; }
-        self.wire(nid, s);
-        self.slots[nid]!.connected = true;
-        slot.accepted.push(nid);
+      const accepted: number[] = [];
+      const l = tcp.listen(port, function (c: Conn) {
+        const s = self.alloc(ST_TCP);
+        if (!s) { tcp.abort(c); return; }
+        s.conn = c;
+        s.f = CONNECTED;
+        c.user = s;
+        accepted.push(self.slots.indexOf(s));
       });
-      server.on('error', function () { slot.err = SOCKET_ERR_UNKNOWN; });
-      server.listen(port);
-      slot.server = server;
+      if (!l) { this.slots[id] = null; return SOCKET_ERR_UNKNOWN; } // the port is taken
+      slot.port = port;
+      slot.accepted = accepted;
       return id;
     }
-    this.wire(id, this.stack.net.connect({ host: host, port: port }));
+    const start = function (ip: number): void {
+      const c = tcp.connect(ip, port, slot);
+      if (c) slot.conn = c;
+      else slot.err = tcp.iface.ip ? SOCKET_ERR_MAX_SOCK : SOCKET_ERR_NO_ROUTE;
+    };
+    const literal = ipFromString(host);
+    if (literal >= 0) start(literal >>> 0);
+    else {
+      this.stack.dns.resolve(host, function (err: string | null, ip: number) {
+        if (self.slots[id] !== slot) return; // closed while the name was being resolved
+        if (err || !ip) slot.err = err === 'ETIMEDOUT' ? SOCKET_ERR_TIMEOUT : SOCKET_ERR_NOT_FOUND;
+        else start(ip);
+      });
+    }
     return id;
   }
 
   private createUdp(host: string | undefined, port: number): number {
-    const id = this.alloc(ST_UDP);
-    if (id < 0) return SOCKET_ERR_MAX_SOCK;
-    const slot = this.slots[id]!;
+    const slot = this.alloc(ST_UDP);
+    if (!slot) return SOCKET_ERR_MAX_SOCK;
+    const id = this.slots.indexOf(slot);
     const iface = this.stack.iface;
+    const rx: string[] = [];
     let local = host === undefined ? port : 0;
     if (!local) for (let t = 0; t < 16 && !local; t++) { const p = 49152 + ((iface.random32() >>> 0) % 16384); if (iface.udpBind(p, function () {})) { iface.udpUnbind(p); local = p; } }
     const ok = iface.udpBind(local, function (src: number, srcPort: number, _dst: number, buf: Uint8Array, off: number, len: number) {
       let q = 0;
-      for (let i = 0; i < slot.rx.length; i++) q += slot.rx[i].length;
+      for (let i = 0; i < rx.length; i++) q += rx[i].length;
       if (q + len + 8 > MAX_QUEUED) return; // Espruino is not reading: drop, as a UDP socket may
       // The 8-byte header Espruino expects: ip[4], port (LE), length (LE), then the payload.
       const h = String.fromCharCode(src >>> 24, (src >>> 16) & 255, (src >>> 8) & 255, src & 255,
         srcPort & 255, srcPort >> 8, len & 255, len >> 8);
-      slot.rx.push(h + bytesToString(buf.subarray(off, off + len)));
+      rx.push(h + bytesToString(buf.subarray(off, off + len)));
     });
     if (!ok) { this.slots[id] = null; return SOCKET_ERR_UNKNOWN; }
-    slot.udpPort = local;
-    slot.connected = true;
+    slot.port = local;
+    slot.rx = rx;
+    slot.f = CONNECTED;
     return id;
   }
 
   close(id: number): void {
     const slot = this.slots[id];
     if (!slot) return;
-    if (slot.sock) slot.sock.end();
-    if (slot.server) slot.server.close();
-    if (slot.kind === ST_UDP && slot.udpPort) this.stack.iface.udpUnbind(slot.udpPort);
-    for (let i = 0; i < slot.accepted.length; i++) this.close(slot.accepted[i]);
     this.slots[id] = null;
+    const c = slot.conn;
+    if (c && c.state !== CLOSED) this.stack.tcp.close(c); // a FIN after what was sent
+    if (slot.kind === ST_UDP) this.stack.iface.udpUnbind(slot.port!);
+    else if (slot.accepted) {
+      this.stack.tcp.unlisten(slot.port!);
+      for (let i = 0; i < slot.accepted.length; i++) this.close(slot.accepted[i]);
+    }
   }
 
   accept(serverId: number): number {
     const slot = this.slots[serverId];
-    if (!slot || !slot.accepted.length) return -1;
+    if (!slot || !slot.accepted || !slot.accepted.length) return -1;
     return slot.accepted.shift()!;
   }
 
-  /** recv(id, maxLen, type) -> binary string ("" = nothing yet), or < 0. */
+  /** recv(id, maxLen, type) -> binary string ("" = nothing yet), or < 0. Data still in the ring
+   *  comes before the end or the error that followed it. */
   recv(id: number, maxLen: number, _type?: number): string | number {
     const slot = this.slots[id];
     if (!slot) return SOCKET_ERR_CLOSED;
-    if (slot.rx.length) {
-      if (slot.kind === ST_UDP) return slot.rx.shift()!;
-      let s = slot.rx.shift()!;
-      if (s.length > maxLen) { slot.rx.unshift(s.substring(maxLen)); s = s.substring(0, maxLen); }
-      return s;
-    }
+    const c = slot.conn;
+    if (c) {
+      const n = c.readable < maxLen ? c.readable : maxLen;
+      if (n > 0) {
+        const b = new Uint8Array(n);
+        this.stack.tcp.recv(c, b, 0, n);
+        return bytesToString(b);
+      }
+    } else if (slot.rx && slot.rx.length) return slot.rx.shift()!;
     if (slot.err < 0) return slot.err;
-    if (!slot.connected) return SOCKET_ERR_NO_CONN;
-    if (slot.ended) return SOCKET_ERR_CLOSED;
+    if (!(slot.f & CONNECTED)) return SOCKET_ERR_NO_CONN;
+    if (slot.f & ENDED) return SOCKET_ERR_CLOSED;
     return '';
   }
 
@@ -172,16 +198,17 @@ export class NetworkJsAdapter {
       const port = data.charCodeAt(4) | (data.charCodeAt(5) << 8);
       const len = data.charCodeAt(6) | (data.charCodeAt(7) << 8);
       const payload = stringToBytes(data.substring(8, 8 + len));
-      this.stack.iface.udpSend(slot.udpPort, ip, port, payload, 0, payload.length);
+      this.stack.iface.udpSend(slot.port!, ip, port, payload, 0, payload.length);
       return data.length;
     }
-    const s = slot.sock;
-    if (!s || !slot.connected || !s.conn) return 0;
-    const room = s.conn.writable;
-    if (room <= 0) return 0;
+    const c = slot.conn;
+    if (!c || !(slot.f & CONNECTED)) return 0;
+    const room = c.writable;
     const n = data.length < room ? data.length : room;
-    s.write(n === data.length ? data : data.substring(0, n));
-    return n;
+    if (n <= 0) return 0;
+    // With room in the ring, 0 means the connection no longer sends (closing or closed).
+    const sent = this.stack.tcp.send(c, stringToBytes(n === data.length ? data : data.substring(0, n)), 0, n);
+    return sent > 0 ? sent : SOCKET_ERR_CLOSED;
   }
 }
 

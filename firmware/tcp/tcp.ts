@@ -22,8 +22,9 @@ export const CLOSED = 0, LISTEN = 1, SYN_SENT = 2, SYN_RECEIVED = 3, ESTABLISHED
 export function stateName(state: number): string {
   return 'CLOSED LISTEN SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT'.split(' ')[state];
 }
-/** All the names, in state order (host code; the board bundles use stateName). */
-export const STATE_NAMES = [CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK,
+/** All the names, in state order (host code; the board bundles use stateName). Pure: a bundle
+ *  that does not use the array does not build it. */
+export const STATE_NAMES = /* @__PURE__ */ [CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK,
   TIME_WAIT].map(stateName);
 
 const TX_OFF = 34; // TCP header in the interface's transmit buffer (Ethernet 14 + IPv4 20)

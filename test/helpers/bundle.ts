@@ -10,10 +10,11 @@
 //   `setTimeout`/`setInterval`/`clearTimeout`/`clearInterval`, `getTime()` (seconds), and an
 //   `E` with `sum(typedArray)` (exact sum, as Espruino's), `hwRand()`, `toString(u8)`,
 //   `toUint8Array(str)`, `getSizeOf()` (0: no block accounting in Node);
-// - `process` with `memory()` (blocks are not modelled: zeros) and `env`.
+// - `process` with `memory()` (blocks are not modelled: zeros) and `env`;
+// - `global.require(name)`: "synack" (this bundle) and "synack-net" from beside it in dist/.
 // Anything the bundle touches that the context does not offer throws a ReferenceError.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { randomBytes } from 'node:crypto';
 
@@ -57,6 +58,24 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
     setTimeout, setInterval, clearTimeout, clearInterval,
     getTime: () => Date.now() / 1000,
     process: { memory: () => ({ free: 0, usage: 0, total: 0, blocksize: 13 }), env: {} },
+  };
+  // Espruino's require of a Storage module, through its `global`: "synack" is this bundle, and
+  // "synack-net" loads from beside it in dist/ into the same context (once, as Espruino caches
+  // modules); any other name throws, as a missing module does on a board.
+  const modules: { [name: string]: unknown } = { synack: module.exports };
+  sandbox.global = {
+    require(name: string): unknown {
+      if (name === 'synack') return module.exports;
+      if (!(name in modules) && name === 'synack-net') {
+        const m = { exports: {} as any };
+        context.module = m;
+        vm.runInContext(readFileSync(join(dirname(path), name + '.js'), 'utf8'), context, { filename: name + '.js' });
+        context.module = module;
+        modules[name] = m.exports;
+      }
+      if (!(name in modules)) throw new Error('Module ' + name + ' not found');
+      return modules[name];
+    },
   };
   const context = vm.createContext(sandbox);
   vm.runInContext(HIDE, context);

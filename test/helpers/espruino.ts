@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { byteStringLiteral } from '../../tools/pretokenise.ts';
 
 export function espruinoPath(): string | undefined {
@@ -48,20 +48,26 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
  *  in the working directory) already holds a bundle as the module "synack", written by an earlier
  *  run as `npm run flash` would: `require("synack")` then loads it from flash and the bundle's
  *  source text costs no RAM, as on a board. By default the pretokenised full bundle
- *  (dist/synack.tok); any dist/*.js or dist/*.tok may be given. */
+ *  (dist/synack.tok); any dist/*.js or dist/*.tok may be given. With a chip bundle, the
+ *  net-style API's module goes beside it as "synack-net", as npm run flash writes it. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
   bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok')): Promise<EspruinoRun> {
   const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-'));
   try {
-    const code = readFileSync(bundlePath, 'latin1');
-    // Written in 4 KB pieces, one interpreter run each (Storage.write(name, data, offset, size)):
-    // a script holding the whole bundle as one string would not fit a Pico's RAM.
-    const PIECE = 4096;
-    for (let off = 0; off < code.length; off += PIECE) {
-      const part = code.slice(off, off + PIECE);
-      const args = off === 0 ? `, 0, ${code.length}` : `, ${off}`;
-      const w = await runEspruino(`require("Storage").write("synack", ${byteStringLiteral(part)}${args});print("STORED");quit();\n`, timeoutMs, dir);
-      if (!/STORED/.test(w.out)) return w;
+    const files: [string, string][] = [['synack', bundlePath]];
+    const chip = /synack-(enc28j60|w5500)\.(js|tok)$/.exec(bundlePath);
+    if (chip) files.push(['synack-net', join(dirname(bundlePath), 'synack-net.' + chip[2])]);
+    for (const [name, path] of files) {
+      const code = readFileSync(path, 'latin1');
+      // Written in 4 KB pieces, one interpreter run each (Storage.write(name, data, offset, size)):
+      // a script holding the whole bundle as one string would not fit a Pico's RAM.
+      const PIECE = 4096;
+      for (let off = 0; off < code.length; off += PIECE) {
+        const part = code.slice(off, off + PIECE);
+        const args = off === 0 ? `, 0, ${code.length}` : `, ${off}`;
+        const w = await runEspruino(`require("Storage").write(${JSON.stringify(name)}, ${byteStringLiteral(part)}${args});print("STORED");quit();\n`, timeoutMs, dir);
+        if (!/STORED/.test(w.out)) return w;
+      }
     }
     return await runEspruino(script, timeoutMs, dir);
   } finally {

@@ -3,6 +3,8 @@
 // Storage as the module "synack", as `npm run flash` does, so its code stays in flash.
 // - idle: blocks in use after require("synack"), a started stack (static address, no apps) and
 //   polls with nothing to do, minus the blocks of the bare interpreter;
+// - net: what the net-style API's module ("synack-net", beside the bundle in Storage) adds when
+//   a program first uses stack.net;
 // - per connection: blocks one more net-style connection adds (socket and control block),
 //   minus its two rings; again for one with a 'data' listener (the listener table it makes);
 // - segment cost: one stack receives 1460-byte segments from another in the same interpreter;
@@ -17,6 +19,8 @@ import { byteStringLiteral } from '../pretokenise.ts';
 export interface EspruinoFigures {
   total: number; blocksize: number;
   base: number; loaded: number; idle: number;
+  /** The net-style API's module ("synack-net"), loaded on first use of stack.net. */
+  net: number;
   conn: number; rings: number;
   /** The same with one 'data' listener on the socket (its listener table). */
   connListening: number;
@@ -36,7 +40,9 @@ var drv = { mac: new Uint8Array([2,0,0,0,0,1]), send: function () { return true;
 var st = s.createStack(drv, { ip: "198.18.0.2/24", apps: false, tcp: { sndBuf: 512, rcvBuf: 512 } });
 for (var i = 0; i < 10; i++) st.poll(i * 100);
 var idle = m();
-var a = st.net.connect({ host: "198.18.0.1", port: 80 });
+var netApi = st.net; // the net-style API: the "synack-net" module, loaded on first use
+var net = m();
+var a = netApi.connect({ host: "198.18.0.1", port: 80 });
 st.poll(1000);
 var one = m();
 var b = st.net.connect({ host: "198.18.0.1", port: 81 });
@@ -49,7 +55,7 @@ st.poll(1002);
 var three = m();
 var rings = E.getSizeOf(new Uint8Array(512)) * 2; // the two rings, as the connection allocates them
 var mem = process.memory();
-print("FIG " + JSON.stringify({ total: mem.total, blocksize: mem.blocksize, base: base, loaded: loaded - base, idle: idle - base, conn: two - one, connListening: three - two, rings: rings }));
+print("FIG " + JSON.stringify({ total: mem.total, blocksize: mem.blocksize, base: base, loaded: loaded - base, idle: idle - base, net: net - idle, conn: two - one, connListening: three - two, rings: rings }));
 quit();
 `;
 
