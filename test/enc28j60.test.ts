@@ -7,6 +7,7 @@ import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
 import { Enc28j60Model, ECON1, ERXFCON, EIR, EIR_PKTIF, MACON3, ERXSTL, ERXSTH, ERXRDPTL, ECON1_RXEN } from '../host-sim/chips/enc28j60.ts';
 import { chipWorld, BOARD_MAC } from './helpers/chip-world.ts';
 import { sharedFaultTests } from './helpers/chip-faults.ts';
+import { zeroCopyTests } from './helpers/chip-zero-copy.ts';
 
 function freshDriver(opts: { fullDuplex?: boolean } = {}) {
   const model = new Enc28j60Model(null);
@@ -122,5 +123,6 @@ test('fault: receive overflow drops frames, then frames flow again', () => {
 });
 
 sharedFaultTests('enc28j60');
+zeroCopyTests('enc28j60');
 
 test.run();

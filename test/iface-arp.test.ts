@@ -8,8 +8,8 @@ import {
   US_MAC, PEER_MAC, GW_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, FAR, eth, arp, ipv4, udp, hexOf, cat,
 } from './helpers/frames.ts';
 
-function mk(extra: object = {}) {
-  const d = new FakeDriver(US_MAC.slice());
+function mk(extra: object = {}, asChip = false) {
+  const d = new FakeDriver(US_MAC.slice(), asChip);
   const ifc = new Interface(d, { ip: US, prefix: 24, gateway: GW, random32: () => 0x12340000, ...extra });
   return { d, ifc };
 }
@@ -153,12 +153,13 @@ test('aging: a resolved entry expires; a busy one is refreshed before it does', 
   ifc.input(arpReq(PEER_MAC, PEER, US), 42); // learnt at t=0
   d.take();
   assert.is(ifc.poll(1000), ARP_MAX_AGE_MS - 1000);
-  // in use near the end of its life: the datagram goes out and one request refreshes it
+  // in use near the end of its life: the datagram goes out, then one request refreshes the entry
+  // (after it: a driver may build the request where the datagram was, EthernetDriver.txBuf)
   ifc.poll(ARP_REFRESH_AGE_MS);
   sendUdp(ifc, PEER, 1);
   sendUdp(ifc, PEER, 2);
   const out = d.take().map(hexOf);
-  assert.equal(out, [ourReq(PEER), expectedUdp(PEER_MAC, PEER, 1, 0), expectedUdp(PEER_MAC, PEER, 2, 1)]);
+  assert.equal(out, [expectedUdp(PEER_MAC, PEER, 1, 0), ourReq(PEER), expectedUdp(PEER_MAC, PEER, 2, 1)]);
   // unanswered: the entry expires at its max age, then a send asks again
   ifc.poll(ARP_MAX_AGE_MS);
   sendUdp(ifc, PEER, 3);
@@ -174,6 +175,23 @@ test('aging: a resolved entry expires; a busy one is refreshed before it does', 
   d2.take();
   sendUdp(i2, PEER, 2);
   assert.equal(d2.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 2, 1)]);
+});
+
+test('with a chip driver (frames built in its txBuf, other frames copied there to send): queued and refreshing frames go out intact', () => {
+  const { d, ifc } = mk({}, true);
+  assert.is(ifc.tx, d.txBuf);
+  ifc.poll(0);
+  d.take();
+  // unresolved: the datagram waits in the queue while the request goes out from txBuf
+  sendUdp(ifc, PEER, 1);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 1, 0)]);
+  // the refresh near the end of the entry's life: the datagram first, then the request
+  ifc.poll(ARP_REFRESH_AGE_MS);
+  sendUdp(ifc, PEER, 2);
+  sendUdp(ifc, PEER, 3);
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 2, 1), ourReq(PEER), expectedUdp(PEER_MAC, PEER, 3, 2)]);
 });
 
 test('eviction: a full cache replaces its oldest entry', () => {

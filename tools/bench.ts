@@ -109,14 +109,13 @@ function transferFigures(): void {
 function spiCost(name: string, model: SpiBus & { stats: { spiTransactions: number; spiBytes: number } }, drv: EthernetDriver, peer: { send(f: Uint8Array): void }, clock: VirtualClock): void {
   const frame = new Uint8Array(1000);
   frame.set(drv.mac, 0); frame.set([2, 0, 0, 0, 0, 1], 6); frame[12] = 0x88; frame[13] = 0xb5;
-  const buf = new Uint8Array(1514);
   const N = 100;
   let t0 = model.stats.spiTransactions, b0 = model.stats.spiBytes;
-  for (let i = 0; i < N; i++) { peer.send(frame); clock.runFor(1); drv.recv(buf); }
+  for (let i = 0; i < N; i++) { peer.send(frame); clock.runFor(1); drv.recvFrame!(); }
   const rxT = (model.stats.spiTransactions - t0) / N, rxB = (model.stats.spiBytes - b0) / N;
-  drv.recv(buf);
+  drv.recvFrame!();
   t0 = model.stats.spiTransactions;
-  drv.recv(buf);
+  drv.recvFrame!();
   const idle = model.stats.spiTransactions - t0;
   t0 = model.stats.spiTransactions; b0 = model.stats.spiBytes;
   for (let i = 0; i < N; i++) drv.send(frame, frame.length);

@@ -3,7 +3,7 @@
 // drivers over SPI, by the simulator's virtual NIC, and by any user object handed to
 // `start({driver})` on the board.
 //
-// Contract, chosen so that the per-packet path allocates nothing:
+// Contract, chosen so that the per-packet path allocates and copies nothing:
 // - Frames are Ethernet II without preamble or FCS: 14 bytes of header, then the payload; at most
 //   MAX_FRAME bytes. The driver pads short frames to the 60-byte minimum itself if its hardware
 //   needs that.
@@ -13,6 +13,16 @@
 // - `recv(buf)` is polled: it copies the next received frame into `buf` (MAX_FRAME bytes or
 //   more) and returns its length, or returns 0 when no frame is waiting. It never blocks. Frames
 //   that the chip flagged bad (CRC, length) are dropped by the driver, never returned.
+// - `recvFrame()` is the zero-copy form of `recv` (a driver has one or the other; the stack uses
+//   recvFrame when both are there), polled the same way: it returns the next received frame as a view the driver hands over (exactly the
+//   frame's length; the stack has done with it when the next call comes), or null. For
+//   drivers whose bus returns a fresh array per transfer (Espruino's SPI.send does) the frame can
+//   be that array, so receiving a frame copies nothing. The view should start at an even byte
+//   offset of its ArrayBuffer: the native checksum needs 16-bit alignment.
+// - `txBuf`, if present, is a buffer of MAX_FRAME bytes, at an even byte offset, where the stack
+//   builds its frames; `send(txBuf, len)` then transmits them without copying. `send` still
+//   takes any other buffer, and may copy it into txBuf to send it: the stack keeps nothing in
+//   txBuf across the sending of another buffer. Nothing else in the driver writes into it.
 // - `link()` reports the PHY link state; cheap enough to call on every poll.
 // - `mac` is the 6-byte station address the driver filters on.
 // - `service(now)`, if present, is called on every poll with the time in ms, for housekeeping
@@ -28,8 +38,13 @@ export interface EthernetDriver {
   readonly mac: Uint8Array;
   /** Transmit frame[0..len). False if the frame was not taken. */
   send(frame: Uint8Array, len: number): boolean;
-  /** Copy the next received frame into buf; its length, or 0 if none is waiting. */
-  recv(buf: Uint8Array): number;
+  /** Copy the next received frame into buf; its length, or 0 if none is waiting. (A driver has
+   *  this or recvFrame.) */
+  recv?(buf: Uint8Array): number;
+  /** Zero-copy receive: the next frame as a view of exactly its length, or null. */
+  recvFrame?(): Uint8Array | null;
+  /** Optional zero-copy transmit: where the stack builds the frames it sends (MAX_FRAME bytes). */
+  readonly txBuf?: Uint8Array;
   /** True while the PHY reports link up. */
   link(): boolean;
   /** Optional housekeeping on every poll, with the time in milliseconds. */

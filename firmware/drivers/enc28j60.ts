@@ -4,6 +4,7 @@
 // Every silicon erratum of the Rev. B7 errata sheet (DS80349C) that a driver must work around is
 // handled where it applies and cited by number.
 import type { EthernetDriver, SpiBus } from './driver.ts';
+import { MAX_FRAME as STACK_MAX_FRAME } from './driver.ts';
 
 // SPI instructions (datasheet table 4-1)
 const RCR = 0x00, RBM = 0x3a, WCR = 0x40, WBM = 0x7a, BFS = 0x80, BFC = 0xa0, SRC = 0xff;
@@ -55,8 +56,16 @@ export class Enc28j60 implements EthernetDriver {
   // fresh array in Espruino; that one allocation per transfer is the bus's, not ours).
   private readonly cmd2 = new Uint8Array(2);
   private readonly cmd3 = new Uint8Array(3);
-  private readonly hdr = new Uint8Array(1 + RX_HEADER);
+  /** The opcode and the first five bytes of a frame's receive header (the sixth, status bits
+   *  24-31, is read as the pad before the frame; see recvFrame). */
+  private readonly hdr = new Uint8Array(RX_HEADER);
+  /** The opcode and seven bytes: the transmit status vector's read. */
+  private readonly tsvCmd = new Uint8Array(8);
+  /** The write buffer memory transaction: the opcode, the per-packet control byte, the frame. */
   private readonly big = new Uint8Array(2 + MAX_FRAME);
+  /** Where the stack builds its frames (EthernetDriver.txBuf): the frame part of `big`, at an even
+   *  byte offset, so a frame goes out in one transaction without a copy. */
+  readonly txBuf = this.big.subarray(2, 2 + STACK_MAX_FRAME);
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: Enc28j60Options) {
     this.mac = mac;
@@ -171,38 +180,46 @@ export class Enc28j60 implements EthernetDriver {
 
   link(): boolean { return this.linkUp; }
 
-  recv(buf: Uint8Array): number {
-    // Erratum #6: EIR.PKTIF is unreliable; the packet count is the truth.
-    if (this.read(EPKTCNT) === 0) return 0;
-    this.write16(ERDPTL, this.nextPacket);
-    const h = this.xfer(this.hdr.fill(0, 1).fill(RBM, 0, 1));
-    const next = h[1] | (h[2] << 8);
-    const count = h[3] | (h[4] << 8);
-    const status = h[5];
-    // A pointer outside the ring, an odd one, or an impossible length means the ring is corrupt:
-    // reset the receiver rather than read garbage forever.
-    if (next > RXEND || (next & 1) || count > MAX_FRAME || count < 18) {
-      this.resetReceiver();
-      return 0;
+  /** The next good frame as the SPI transfer's own array, with no copy: the buffer read starts
+   *  one byte early, at the last byte of the receive header, so the frame sits at offset 2 of
+   *  the array the bus returns (the opcode's slot, then that byte): even, as the native
+   *  checksum needs. Null when none is waiting. */
+  recvFrame(): Uint8Array | null {
+    // Erratum #6: EIR.PKTIF is unreliable; the packet count is the truth. Bad frames are skipped,
+    // a few per call (a chip that stops counting down must not hold the poll).
+    let frame: Uint8Array | null = null;
+    for (let i = 0; i < 4 && !frame; i++) {
+      if (this.read(EPKTCNT) === 0) return null;
+      this.write16(ERDPTL, this.nextPacket);
+      const h = this.xfer(this.hdr.fill(0, 1).fill(RBM, 0, 1));
+      const next = h[1] | (h[2] << 8);
+      const count = h[3] | (h[4] << 8);
+      const status = h[5];
+      // A pointer outside the ring, an odd one, or an impossible length means the ring is
+      // corrupt: reset the receiver rather than read garbage forever.
+      if (next > RXEND || (next & 1) || count > MAX_FRAME || count < 18) {
+        this.resetReceiver();
+        return null;
+      }
+      // Bit 23 (received OK) set, bits 20-22 (CRC, length check, length out of range) clear.
+      if ((status & 0x80) && !(status & 0x70)) {
+        let len = count - 4; // drop the CRC
+        if (len > STACK_MAX_FRAME) len = STACK_MAX_FRAME;
+        // The read buffer pointer is at the header's sixth byte: the opcode's slot and that
+        // byte, then the frame. The bytes clocked out after the opcode are don't-care (datasheet
+        // 4.2.2), so `big` serves whatever frame it holds; only its opcode slot changes.
+        this.big[0] = RBM;
+        frame = this.xfer(this.big.subarray(0, len + 2)).subarray(2, len + 2);
+        this.stats.rx++;
+      } else {
+        this.stats.rxErrors++;
+      }
+      this.nextPacket = next;
+      // Free the space: ERXRDPT just behind the next packet, always odd (erratum #14).
+      this.write16(ERXRDPTL, next === RXSTART ? RXEND : next - 1);
+      this.bfs(ECON2, ECON2_PKTDEC);
     }
-    let len = 0;
-    // Bit 23 (received OK) set, bits 20-22 (CRC, length check, length out of range) clear.
-    if ((status & 0x80) && !(status & 0x70)) {
-      len = count - 4; // drop the CRC
-      if (len > buf.length) len = buf.length;
-      const c = this.big.subarray(0, len + 1);
-      c[0] = RBM;
-      const r = this.xfer(c);
-      buf.set(r.subarray(1, len + 1));
-      this.stats.rx++;
-    } else {
-      this.stats.rxErrors++;
-    }
-    this.nextPacket = next;
-    // Free the space: ERXRDPT just behind the next packet, always odd (erratum #14).
-    this.write16(ERXRDPTL, next === RXSTART ? RXEND : next - 1);
-    this.bfs(ECON2, ECON2_PKTDEC);
-    return len;
+    return frame;
   }
 
   send(frame: Uint8Array, len: number): boolean {
@@ -213,11 +230,12 @@ export class Enc28j60 implements EthernetDriver {
     this.bfc(ECON1, ECON1_TXRST);
     this.bfc(EIR, EIR_TXIF | EIR_TXERIF);
     this.write16(EWRPTL, TXSTART);
-    // One transaction: the opcode, the per-packet control byte (0: MACON3 settings), the frame.
-    const c = this.big.subarray(0, len + 2);
+    // One transaction: the opcode, the per-packet control byte (0: MACON3 settings), the frame,
+    // already in place when the stack built it in txBuf.
+    const c = this.big;
     c[0] = WBM; c[1] = 0x00;
-    c.set(frame.subarray(0, len), 2);
-    this.xfer(c);
+    if (frame !== this.txBuf) c.set(frame.subarray(0, len), 2);
+    this.xfer(c.subarray(0, len + 2));
     this.write16(ETXNDL, TXSTART + len);
     this.bfs(ECON1, ECON1_TXRTS);
     this.txPending = true;
@@ -248,7 +266,7 @@ export class Enc28j60 implements EthernetDriver {
       this.stats.txErrors++;
       // Read the transmit status vector after ETXND: bit 29 (byte 3, bit 5) is late collision.
       this.write16(ERDPTL, TXSTART + this.txLen + 1);
-      const tsv = this.xfer(this.big.subarray(0, 8).fill(0).fill(RBM, 0, 1));
+      const tsv = this.xfer(this.tsvCmd.fill(0).fill(RBM, 0, 1));
       const late = (estat & ESTAT_LATECOL) !== 0 || (tsv[4] & 0x20) !== 0;
       this.bfc(ESTAT, ESTAT_TXABRT | ESTAT_LATECOL);
       if (!late) break;

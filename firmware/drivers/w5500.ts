@@ -29,8 +29,13 @@ export class W5500 implements EthernetDriver {
   readonly stats = { rx: 0, tx: 0, txFull: 0, txTimeouts: 0, reopens: 0, badFrames: 0, spi: 0 };
   private linkUp = false;
   private linkCheckedAt = -LINK_POLL_MS;
-  private readonly cmd = new Uint8Array(3 + MAX_FRAME + 2);
+  /** The frame transactions: the 2-byte offset address and the control byte, then the data. It
+   *  starts at an odd byte offset of its ArrayBuffer so that the data does at an even one. */
+  private readonly cmd = new Uint8Array(new ArrayBuffer(1 + 3 + MAX_FRAME + 1), 1);
   private readonly small = new Uint8Array(5);
+  /** Where the stack builds its frames (EthernetDriver.txBuf): the data part of `cmd`, so a
+   *  frame goes out in one transaction without a copy. */
+  readonly txBuf = this.cmd.subarray(3, 3 + MAX_FRAME);
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: W5500Options) {
     this.mac = mac;
@@ -97,7 +102,7 @@ export class W5500 implements EthernetDriver {
         ', expected 0x04): check the wiring of CS, SCK, MOSI, MISO, 3.3 V power and ground, and that RST is high');
     }
     // The MAC address.
-    const c = this.cmd.subarray(0, 9);
+    const c = new Uint8Array(9);
     c[0] = 0; c[1] = SHAR; c[2] = BSB_COMMON | RWB_WRITE;
     c.set(this.mac.subarray(0, 6), 3);
     this.xfer(c);
@@ -123,13 +128,17 @@ export class W5500 implements EthernetDriver {
 
   link(): boolean { return this.linkUp; }
 
-  recv(buf: Uint8Array): number {
+  /** The next frame as the SPI transfer's own array, with no copy: the read starts one byte
+   *  early, at the second byte of the length header, so the frame sits at offset 4 of the array
+   *  the bus returns (the three header slots, then that byte): even, as the native checksum
+   *  needs. Null when none is waiting. */
+  recvFrame(): Uint8Array | null {
     const rsr = this.readStable16(Sn_RX_RSR);
-    if (rsr < 2) return 0;
+    if (rsr < 2) return null;
     const rd = this.read16(BSB_S0_REG, Sn_RX_RD);
     // The 2-byte length header (it counts itself), possibly split across the buffer's end: the
     // chip wraps the offset address within the socket buffer.
-    const h = this.cmd.subarray(0, 5);
+    const h = this.small;
     h[0] = rd >> 8; h[1] = rd & 255; h[2] = BSB_S0_RX; h[3] = 0; h[4] = 0;
     const hr = this.xfer(h);
     const total = (hr[3] << 8) | hr[4];
@@ -137,30 +146,32 @@ export class W5500 implements EthernetDriver {
       // Not a frame boundary: the socket's ring is not what we think. Start it afresh.
       this.stats.badFrames++;
       this.reopen();
-      return 0;
+      return null;
     }
     let len = total - 2;
-    if (len > buf.length) len = buf.length;
-    const at = (rd + 2) & 0xffff;
-    const c = this.cmd.subarray(0, 3 + len);
+    if (len > MAX_FRAME) len = MAX_FRAME;
+    // The bytes clocked out in a read's data phase are don't-care (datasheet 2.2.3), so `cmd`
+    // serves whatever frame it holds; only its three header slots change.
+    const at = (rd + 1) & 0xffff;
+    const c = this.cmd;
     c[0] = at >> 8; c[1] = at & 255; c[2] = BSB_S0_RX;
-    c.fill(0, 3);
-    const r = this.xfer(c);
-    buf.set(r.subarray(3, 3 + len));
+    const frame = this.xfer(c.subarray(0, 4 + len)).subarray(4, 4 + len);
     this.write16(BSB_S0_REG, Sn_RX_RD, (rd + total) & 0xffff);
     this.command(CR_RECV);
     this.stats.rx++;
-    return len;
+    return frame;
   }
 
   send(frame: Uint8Array, len: number): boolean {
     if (len < 14 || len > MAX_FRAME) return false;
     if (this.readStable16(Sn_TX_FSR) < len) { this.stats.txFull++; return false; }
     const wr = this.read16(BSB_S0_REG, Sn_TX_WR);
-    const c = this.cmd.subarray(0, 3 + len);
+    // One transaction: the address and control byte, then the frame, already in place when the
+    // stack built it in txBuf.
+    const c = this.cmd;
     c[0] = wr >> 8; c[1] = wr & 255; c[2] = BSB_S0_TX | RWB_WRITE;
-    c.set(frame.subarray(0, len), 3);
-    this.xfer(c);
+    if (frame !== this.txBuf) c.set(frame.subarray(0, len), 3);
+    this.xfer(c.subarray(0, 3 + len));
     this.write16(BSB_S0_REG, Sn_TX_WR, (wr + len) & 0xffff);
     if (!this.command(CR_SEND)) return false;
     // SEND_OK or TIMEOUT: clear whichever is set (write 1 to clear).

@@ -79,10 +79,11 @@ export class Interface {
   cnt: Uint32Array;
   /** The counters by name (a snapshot). */
   get counters(): IfaceCounters { return counterValues(this.cnt, ifaceCounterNames()) as IfaceCounters; }
-  /** The transmit buffer: L4 writes at tx[IP_PAYLOAD_OFFSET..] then calls sendIpv4. */
+  /** The transmit buffer: L4 writes at tx[IP_PAYLOAD_OFFSET..] then calls sendIpv4. The
+   *  driver's own (txBuf) when it offers one, so frames go out without a copy. */
   tx: Uint8Array;
-  /** The receive buffer poll() drains the driver into. */
-  rx: Uint8Array;
+  /** The receive buffer poll() drains the driver into; none for a driver with recvFrame. */
+  rx: Uint8Array | null;
   arp: ArpCache;
   /** ARP requests, replies and announcements are built here, never in tx. */
   arpTx: Uint8Array;
@@ -124,8 +125,8 @@ export class Interface {
     this.random32 = c.random32 || defaultRandom32;
     this.icmpEcho = c.icmpEcho !== false;
     this.now = 0;
-    this.tx = new Uint8Array(MAX_FRAME);
-    this.rx = new Uint8Array(MAX_FRAME);
+    this.tx = driver.txBuf && driver.txBuf.length >= MAX_FRAME ? driver.txBuf : new Uint8Array(MAX_FRAME);
+    this.rx = driver.recvFrame ? null : new Uint8Array(MAX_FRAME);
     this.arp = new ArpCache(c.arpEntries && c.arpEntries > 0 ? c.arpEntries : 8);
     this.arpTx = new Uint8Array(ETH_HEADER_LEN + ARP_LEN);
     this.qBufs = [];
@@ -280,23 +281,24 @@ export class Interface {
     const a = this.arp;
     const now = this.now;
     let i = a.find(hop);
+    // Frames from other buffers (the ARP requests below) go out after tx's frame is sent or
+    // queued: the driver may copy them where tx is (EthernetDriver.txBuf).
     if (i >= 0 && a.st[i] === ARP_RESOLVED) {
       emitEthernet(tx, 0, a.m[i], this.mac, ETHERTYPE_IPV4);
-      // Refresh a busy entry before it expires, at most once per ARP_RETRY_MS.
+      const sent = this.sendFrame(tx, len);
+      // Refresh a busy entry before it expires, at most once per ARP_RETRY_MS. Otherwise the
+      // headers now in tx may be reused (TCP's fast ACK) while arp.gen is unchanged and until
+      // the entry is due for its refresh.
       if (now - a.t[i] >= ARP_REFRESH_AGE_MS && now - a.req[i] >= ARP_RETRY_MS) {
         a.req[i] = now;
         this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
-      }
-      // The headers now in tx may be reused (TCP's fast ACK) while arp.gen is unchanged and
-      // until the entry is due for its refresh.
-      const sent = this.sendFrame(tx, len);
-      if (sent) this.txReuseUntil = a.t[i] + ARP_REFRESH_AGE_MS;
+      } else if (sent) this.txReuseUntil = a.t[i] + ARP_REFRESH_AGE_MS;
       return sent;
     }
-    if (i < 0) {
+    const ask = i < 0;
+    if (ask) {
       i = this.newEntry(hop);
       a.tries[i] = 1;
-      this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
     }
     // Pending: keep this frame (the newest one, RFC 1122 2.3.2.2) in the entry's queue buffer.
     let q = a.q[i];
@@ -304,16 +306,16 @@ export class Interface {
       c[DROP_ARP_QUEUE_REPLACED]++;
     } else {
       q = this.takeQueue();
-      if (q < 0) {
-        c[DROP_ARP_QUEUE_FULL]++;
-        return false;
-      }
-      a.q[i] = q;
+      if (q >= 0) a.q[i] = q;
+      else c[DROP_ARP_QUEUE_FULL]++;
     }
-    emitEthernet(tx, 0, ZERO_MAC, this.mac, ETHERTYPE_IPV4); // destination written on resolution
-    this.qBufs[q].set(tx.subarray(0, len), 0);
-    a.qLen[i] = len;
-    return true;
+    if (q >= 0) {
+      emitEthernet(tx, 0, ZERO_MAC, this.mac, ETHERTYPE_IPV4); // destination written on resolution
+      this.qBufs[q].set(tx.subarray(0, len), 0);
+      a.qLen[i] = len;
+    }
+    if (ask) this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
+    return q >= 0;
   }
 
   /** Hands a frame to the driver and counts it. */
@@ -613,9 +615,16 @@ export class Interface {
         more = true;
         break;
       }
-      const len = d.recv(this.rx);
-      if (!(len > 0)) break;
-      this.input(this.rx, len);
+      // Zero-copy when the driver offers it: the frame is the bus's own array.
+      if (d.recvFrame) {
+        const f = d.recvFrame();
+        if (!f) break;
+        this.input(f, f.length);
+      } else {
+        const len = d.recv!(this.rx!);
+        if (!(len > 0)) break;
+        this.input(this.rx!, len);
+      }
       n++;
     }
     let next = this.arpPoll(now);
