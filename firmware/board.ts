@@ -9,15 +9,15 @@ import type { TcpConfig } from './tcp/tcp.ts';
 import { networkjs } from './socket/networkjs.ts';
 import { parseMac } from './wire/ethernet.ts';
 import { RX_FRAMES } from './iface/counters.ts';
+import { espruinoModule } from './modules.ts';
 
 declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
-declare const global: { require?: (name: string) => { startApps?: AppsStarter } | undefined } | undefined;
 declare const print: ((s: string) => void) | undefined;
 declare const process: { memory?: () => { [k: string]: number } } | undefined;
 
 /** What Espruino's SPI objects offer: send(data, csPin) -> the bytes clocked in. */
-export interface EspruinoSpi { send(data: Uint8Array, cs?: unknown): Uint8Array | string | number }
+export interface EspruinoSpi { send(data: Uint8Array, cs?: unknown): Uint8Array }
 
 export interface BoardConfig {
   chip?: 'enc28j60' | 'w5500';
@@ -51,26 +51,16 @@ export function registerChip(name: string, driver: ChipDriver): void { chips[nam
 /** The default apps live in the Storage module "synack-apps" (npm run flash writes it). */
 function loadApps(): void {
   if (hasApps()) return;
-  try {
-    // Through Espruino's `global` (a bare `require` would make esbuild emit a shim).
-    const g = typeof global !== 'undefined' ? global : undefined;
-    const m = g && typeof g.require === 'function' ? g.require('synack-apps') : undefined;
-    if (m && m.startApps) useApps(m.startApps);
-  } catch (e) { /* not flashed: the stack runs without its apps */ }
+  const m = espruinoModule('synack-apps') as { startApps?: AppsStarter } | undefined;
+  if (m && m.startApps) useApps(m.startApps);
   if (!hasApps() && typeof print === 'function') print('synack: no "synack-apps" module in Storage: the default apps are off (flash them, or pass apps: false)');
 }
 
-/** Espruino's SPI as our SpiBus: whole-buffer sends with the chip select held. */
+/** Espruino's SPI as our SpiBus: whole-buffer sends with the chip select held. Given a
+ *  Uint8Array, Espruino's SPI.send (hardware or software SPI) returns a new Uint8Array of the
+ *  bytes clocked in. */
 export function espruinoSpiBus(spi: EspruinoSpi, cs: unknown): SpiBus {
-  return {
-    send: function (data: Uint8Array): Uint8Array {
-      const r = spi.send(data, cs);
-      if (r instanceof Uint8Array) return r;
-      const out = new Uint8Array(data.length);
-      if (typeof r === 'string') for (let i = 0; i < r.length && i < out.length; i++) out[i] = r.charCodeAt(i);
-      return out;
-    },
-  };
+  return { send: function (data: Uint8Array): Uint8Array { return spi.send(data, cs); } };
 }
 
 /** A stable locally administered MAC from the board's serial number (or random). */
@@ -107,10 +97,16 @@ export function start(config: BoardConfig): Board {
   const idle = c.idlePollMs || 100;
   let timer: unknown = null;
   let running = true;
+  let failed = 0;
   const loop = function () {
     if (!running) return;
     const before = stack.iface.cnt[RX_FRAMES];
-    const next = stack.poll(nowMs());
+    let next = idle;
+    // An exception (from a driver of the user's, say) must not end the loop: Espruino drops a
+    // timer whose callback throws, and the board would fall silent. Said once on the console.
+    try { next = stack.poll(nowMs()); } catch (e) {
+      if (!failed++ && typeof print === 'function') print('synack: poll failed (' + e + '), polling on');
+    }
     // Traffic: come back at once; idle: sleep until the next timer, at most idlePollMs.
     const busy = stack.iface.cnt[RX_FRAMES] !== before;
     timer = setTimeout(loop, busy ? 0 : next < idle ? next : idle);

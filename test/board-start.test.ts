@@ -106,4 +106,32 @@ test('a started board polls itself and answers ARP', async () => {
   } finally { board.stop(); }
 });
 
+test('an exception in a poll (a driver of the user\'s throwing) is said once and the board polls on', async () => {
+  const inq: Uint8Array[] = [];
+  const out: Uint8Array[] = [];
+  let throws = 3;
+  const driver = {
+    mac: new Uint8Array([2, 0, 0, 0, 0, 2]),
+    send: (f: Uint8Array, len: number) => { out.push(f.slice(0, len)); return true; },
+    recv: (b: Uint8Array) => { if (throws > 0) { throws--; throw new Error('bus fault'); } const f = inq.shift(); if (!f) return 0; b.set(f); return f.length; },
+    link: () => true,
+  };
+  const printed: string[] = [];
+  const g = globalThis as { print?: (s: string) => void };
+  g.print = (s: string) => printed.push(s);
+  const board = start({ driver, ip: '198.18.0.2/24', apps: false, networkjs: false, idlePollMs: 5 });
+  try {
+    await new Promise((r) => setTimeout(r, 60));
+    assert.is(throws, 0);
+    out.length = 0;
+    const arp = new Uint8Array(42);
+    arp.fill(0xff, 0, 6); arp.set([2, 0, 0, 0, 0, 1], 6); arp[12] = 8; arp[13] = 6;
+    arp.set([0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 198, 18, 0, 1, 0, 0, 0, 0, 0, 0, 198, 18, 0, 2], 14);
+    inq.push(arp);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(out.length, 1, 'still answering');
+    assert.equal(printed.filter((l) => /poll failed/.test(l)), ['synack: poll failed (Error: bus fault), polling on']);
+  } finally { board.stop(); delete g.print; }
+});
+
 test.run();

@@ -5,20 +5,15 @@
 // the stack: both use the same shortened property names, which BUILD_ID stands for.
 import type { Tcp } from '../tcp/tcp.ts';
 import type { Net, Resolver } from './net.ts';
+import { espruinoModule } from '../modules.ts';
 
-declare const global: { require?: (name: string) => unknown } | undefined;
 /** Set by the build (tools/build.ts): the same in the stack's bundles and in "synack-net". */
 declare const BUILD_ID: string;
 
 interface NetModule { createNet(tcp: Tcp, resolve?: Resolver): Net; build: string }
 
 export function createNet(tcp: Tcp, resolve?: Resolver): Net {
-  let m: NetModule | undefined;
-  try {
-    // Through Espruino's `global` (a bare `require` would make esbuild emit a shim).
-    const g = typeof global !== 'undefined' ? global : undefined;
-    m = g && typeof g.require === 'function' ? g.require('synack-net') as NetModule : undefined;
-  } catch (e) { m = undefined; }
+  const m = espruinoModule('synack-net') as NetModule | undefined;
   if (!m || m.build !== BUILD_ID) throw new Error('synack: "synack-net" is missing from Storage or from another build: flash again (npm run flash)');
   return m.createNet(tcp, resolve);
 }

@@ -11,6 +11,7 @@ import type { Stack } from '../stack.ts';
 import type { Conn, ConnUser } from '../tcp/tcp.ts';
 import { CLOSED } from '../tcp/tcp.ts';
 import { ipFromString } from '../wire/ipv4.ts';
+import { espruinoModule } from '../modules.ts';
 
 declare const E: { toString(u8: Uint8Array): string } | undefined;
 
@@ -215,12 +216,8 @@ export class NetworkJsAdapter {
 /** Makes Espruino's net/http/dgram run over this stack: require("NetworkJS").create(adapter). */
 export function networkjs(stack: Stack, networkJsModule?: { create(a: unknown): unknown }): NetworkJsAdapter {
   const adapter = new NetworkJsAdapter(stack);
-  // Espruino's built-in module, looked up through its `global` at run time (a bare `require`
-  // would make the bundler add a shim that needs Proxy).
-  const g = typeof global !== 'undefined' ? global : null;
-  const mod = networkJsModule || (g && typeof g.require === 'function' ? g.require('NetworkJS') as { create(a: unknown): unknown } : null);
+  // Espruino's built-in module.
+  const mod = networkJsModule || espruinoModule('NetworkJS') as { create(a: unknown): unknown } | undefined;
   if (mod) mod.create(adapter);
   return adapter;
 }
-
-declare const global: { require?: (name: string) => unknown } | undefined;
