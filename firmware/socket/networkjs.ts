@@ -9,7 +9,7 @@
 // the net-style API.
 import type { Stack } from '../stack.ts';
 import type { Conn, ConnUser } from '../tcp/tcp.ts';
-import { CLOSED } from '../tcp/tcp.ts';
+import { CLOSED, RB_LEN, SB_LEN } from '../tcp/tcp.ts';
 import { ipFromString } from '../wire/ipv4.ts';
 import { espruinoModule } from '../modules.ts';
 
@@ -175,7 +175,8 @@ export class NetworkJsAdapter {
     if (!slot) return SOCKET_ERR_CLOSED;
     const c = slot.conn;
     if (c) {
-      const n = c.readable < maxLen ? c.readable : maxLen;
+      // Polled constantly: the ring's fill read directly (the readable getter is a call).
+      const n = c.s[RB_LEN] < maxLen ? c.s[RB_LEN] : maxLen;
       if (n > 0) {
         const b = new Uint8Array(n);
         this.stack.tcp.recv(c, b, 0, n);
@@ -204,7 +205,7 @@ export class NetworkJsAdapter {
     }
     const c = slot.conn;
     if (!c || !(slot.f & CONNECTED)) return 0;
-    const room = c.writable;
+    const room = c.sb.length - c.s[SB_LEN];
     const n = data.length < room ? data.length : room;
     if (n <= 0) return 0;
     // With room in the ring, 0 means the connection no longer sends (closing or closed).
