@@ -175,9 +175,12 @@ export class NetworkJsAdapter {
     if (!slot) return SOCKET_ERR_CLOSED;
     const c = slot.conn;
     if (c) {
-      // Polled constantly: the ring's fill read directly (the readable getter is a call).
-      const n = c.s[RB_LEN] < maxLen ? c.s[RB_LEN] : maxLen;
+      // Polled constantly: the ring's fill read directly (the readable getter is a call), and
+      // the idle case (connected, not ended, so no error either) answered first.
+      let n = c.s[RB_LEN];
+      if (n === 0 && slot.f === CONNECTED) return '';
       if (n > 0) {
+        if (n > maxLen) n = maxLen;
         const b = new Uint8Array(n);
         this.stack.tcp.recv(c, b, 0, n);
         return bytesToString(b);

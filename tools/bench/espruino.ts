@@ -123,6 +123,45 @@ export async function segmentCost(fromRam: boolean, bundle = chipBundle): Promis
   return parse<SegmentCost>(run.out, 'SEG');
 }
 
+// NetworkJS polling: Espruino calls the adapter's recv for every open socket on every idle pass
+// of its loop, so its cost on a connection with nothing waiting is what an idle board spends.
+const RECV_SCRIPT = `
+var s = require("synack");
+function drv(mac, q) {
+  return { mac: new Uint8Array(mac), q: q, recv: function () { return 0; }, link: function () { return true; },
+    send: function (f, len) { var c = new Uint8Array(len); c.set(f.subarray(0, len)); q.push(c); return true; } };
+}
+var ab = [], ba = [];
+var A = s.createStack(drv([2,0,0,0,0,1], ab), { ip: "198.18.0.1/24", apps: false });
+var B = s.createStack(drv([2,0,0,0,0,2], ba), { ip: "198.18.0.2/24", apps: false });
+var now = 0;
+function deliver(q, to) { while (q.length) { var f = q.shift(); to.iface.input(f, f.length); } }
+function step() { now += 1; A.poll(now); B.poll(now); deliver(ab, B); deliver(ba, A); }
+B.tcp.listen(80, function (c) {});
+var ad = s.networkjs(A, { create: function () {} });
+var id = ad.create("198.18.0.2", 80, 0);
+for (var i = 0; i < 50 && ad.recv(id, 536, 0) !== ""; i++) step();
+var state = ad.recv(id, 536, 0);
+// The best of five rounds each (timing noise only ever adds).
+var spent = 1e9, loop = 1e9;
+for (var r = 0; r < 5; r++) {
+  var N = 5000, t0 = getTime();
+  for (var k = 0; k < N; k++) ad.recv(id, 536, 0);
+  var x = (getTime() - t0) / N; if (x < spent) spent = x;
+  var L = 20000, t1 = getTime(); for (var j = 0; j < L; j++) {}
+  var y = (getTime() - t1) / L; if (y < loop) loop = y;
+}
+print("RECV " + JSON.stringify({ ratio: spent / loop, connected: state === "" }));
+quit();
+`;
+
+/** The NetworkJS adapter's recv on an idle connection, in empty-loop iterations (bundle in RAM;
+ *  two stacks: needs more than a Pico's memory). */
+export async function networkJsRecvCost(bundle = chipBundle): Promise<{ ratio: number; connected: boolean } | string> {
+  const run = await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + RECV_SCRIPT, 60000);
+  return parse<{ ratio: number; connected: boolean }>(run.out, 'RECV');
+}
+
 if (process.argv[1] && /bench[\\/]espruino\.ts$/.test(process.argv[1])) {
   memoryFigures().then((f) => { console.log(f); return segmentCost(true); }).then((f) => console.log(f));
 }
