@@ -16,7 +16,7 @@ import { W5500Model } from '../host-sim/chips/w5500.ts';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath } from '../test/helpers/espruino.ts';
-import { memoryFigures, networkJsRecvCost, segmentCost } from './bench/espruino.ts';
+import { httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost } from './bench/espruino.ts';
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
@@ -77,6 +77,8 @@ async function espruinoFigures(): Promise<void> {
       row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs`);
     }
     const r = await networkJsRecvCost();
+    const h = await httpResponseTime();
+    row('Espruino http server, a 20 KB response (from Storage)', typeof h === 'string' ? 'did not run' : `${h.ms.toFixed(0)} ms for ${h.bytes} bytes (Espruino's own http over NetworkJS, the client a second stack)`);
     row('NetworkJS recv on an idle connection (bundle in RAM)', typeof r === 'string' ? 'did not run' : !r.connected ? 'did not connect' : `${r.ratio.toFixed(1)} empty-loop iterations per call (Espruino calls it for each socket on every idle pass)`);
   } finally { process.env.ESPRUINO = saved; }
 }

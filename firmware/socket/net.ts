@@ -8,6 +8,7 @@ import { Emitter } from './emitter.ts';
 import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
 import { BYTES_IN, BYTES_OUT, CLOSED, FIN_RCVD, FLAGS, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
 import { ipFromString, ipToString } from '../wire/ipv4.ts';
+import { stringToBytes } from '../wire/bytes.ts';
 
 export type Resolver = (host: string, cb: (err: string | null, ip: number) => void) => void;
 
@@ -24,10 +25,7 @@ export function netError(code: string, detail: string): Error {
 function defer(fn: () => void): void { Promise.resolve().then(fn); }
 
 export function toBytes(data: Uint8Array | string): Uint8Array {
-  if (typeof data !== 'string') return data;
-  const b = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) b[i] = data.charCodeAt(i) & 255;
-  return b;
+  return typeof data === 'string' ? stringToBytes(data) : data;
 }
 
 export interface SocketOptions { highWaterMark?: number; sndBuf?: number; rcvBuf?: number }

@@ -12,6 +12,7 @@ import type { Conn, ConnUser } from '../tcp/tcp.ts';
 import { CLOSED, RB_LEN, SB_LEN } from '../tcp/tcp.ts';
 import { ipFromString } from '../wire/ipv4.ts';
 import { espruinoModule } from '../modules.ts';
+import { stringToBytes } from '../wire/bytes.ts';
 
 declare const E: { toString(u8: Uint8Array): string } | undefined;
 
@@ -42,12 +43,6 @@ export function bytesToString(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
   return s;
-}
-
-function stringToBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
-  return b;
 }
 
 // Slot flags

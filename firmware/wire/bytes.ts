@@ -24,3 +24,16 @@ export function putU32(buf: Uint8Array, off: number, v: number): void {
   buf[off + 2] = (v >>> 8) & 0xff;
   buf[off + 3] = v & 0xff;
 }
+
+/** Espruino's global `E` (absent under Node). */
+declare const E: { toUint8Array?(s: string): Uint8Array } | undefined;
+
+/** The bytes of a binary string (character codes, latin1 as Espruino's strings are). Natively
+ *  where Espruino offers it: the interpreted loop costs about five empty-loop iterations a
+ *  character, 2600 for 536 bytes against 12 (measured on 2v29). */
+export function stringToBytes(s: string): Uint8Array {
+  if (typeof E !== 'undefined' && E && E.toUint8Array) return E.toUint8Array(s);
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
+  return b;
+}

@@ -104,8 +104,9 @@ quit();
 `;
 
 function parse<T>(out: string, tag: string): T | string {
-  const line = out.split('\n').find((l) => l.startsWith(tag + ' '));
-  return line ? JSON.parse(line.slice(tag.length + 1)) as T : out.slice(0, 800);
+  // The tag may follow the console's prompt on its line.
+  const line = out.split('\n').find((l) => l.includes(tag + ' {'));
+  return line ? JSON.parse(line.slice(line.indexOf(tag + ' {') + tag.length + 1).trim()) as T : out.slice(0, 800);
 }
 
 /** Memory figures; a string is the interpreter's output when the script did not finish. */
@@ -160,6 +161,37 @@ quit();
 export async function networkJsRecvCost(bundle = chipBundle): Promise<{ ratio: number; connected: boolean } | string> {
   const run = await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + RECV_SCRIPT, 60000);
   return parse<{ ratio: number; connected: boolean }>(run.out, 'RECV');
+}
+
+// Espruino's own http server over synack (NetworkJS): a second stack in the same interpreter
+// fetches a 20 KB response; the time from connect to close.
+const HTTP_SCRIPT = `
+var s = require("synack");
+var ab = [], ba = [];
+function drv(mac, out, inq) {
+  return { mac: new Uint8Array(mac), send: function (f, len) { out.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },
+    recv: function (buf) { var f = inq.shift(); if (!f) return 0; buf.set(f); return f.length; }, link: function () { return true; } };
+}
+var board = s.start({ driver: drv([2,0,0,0,0,2], ab, ba), ip: "198.18.0.2/24", apps: false, idlePollMs: 1 });
+var peer = s.createStack(drv([2,0,0,0,0,1], ba, ab), { ip: "198.18.0.1/24", apps: false, tcp: { rcvBuf: 8192 } });
+setInterval(function () { peer.poll(getTime() * 1000); }, 1);
+var body = ""; for (var i = 0; i < 320; i++) body += "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\\n";
+require("http").createServer(function (req, res) { res.writeHead(200, {"Content-Type": "text/plain", "Content-Length": body.length}); res.end(body); }).listen(80);
+setTimeout(function () {
+  var t0 = getTime(), got = 0;
+  var c = peer.net.connect({ host: "198.18.0.2", port: 80 });
+  c.on("connect", function () { c.write("GET / HTTP/1.0\\r\\n\\r\\n"); });
+  c.on("data", function (d) { got += d.length; });
+  c.on("end", function () { c.end(); });
+  c.on("close", function () { print("HTTPBENCH " + JSON.stringify({ bytes: got, ms: (getTime() - t0) * 1000 })); quit(); });
+}, 300);
+setTimeout(function () { print("TIMEOUT"); quit(); }, 60000);
+`;
+
+/** Espruino's http server sending a 20 KB response over synack, in ms (bundle in Storage; two
+ *  stacks: needs more than a Pico's memory). */
+export async function httpResponseTime(bundle = chipBundle): Promise<{ bytes: number; ms: number } | string> {
+  return parse<{ bytes: number; ms: number }>((await runWithBundle(HTTP_SCRIPT, 90000, bundle)).out, 'HTTPBENCH');
 }
 
 if (process.argv[1] && /bench[\\/]espruino\.ts$/.test(process.argv[1])) {

@@ -1,0 +1,31 @@
+// Byte helpers: big-endian reads and writes, and a binary string's bytes (natively through
+// Espruino's E.toUint8Array when it is there, else by the loop).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getU16, getU32, putU16, putU32, stringToBytes } from '../firmware/wire/bytes.ts';
+
+test('big-endian uint16 and uint32 both ways', () => {
+  const b = new Uint8Array(6);
+  putU16(b, 0, 0xbeef);
+  putU32(b, 2, 0xc6120002);
+  assert.equal([...b], [0xbe, 0xef, 0xc6, 0x12, 0x00, 0x02]);
+  assert.is(getU16(b, 0), 0xbeef);
+  assert.is(getU32(b, 2), 0xc6120002);
+});
+
+test('stringToBytes: the character codes (latin1), by the loop without Espruino', () => {
+  assert.equal([...stringToBytes('A\x00\xff\r\n')], [65, 0, 255, 13, 10]);
+  assert.is(stringToBytes('').length, 0);
+});
+
+test('stringToBytes: through E.toUint8Array when Espruino offers it', () => {
+  const g = globalThis as { E?: unknown };
+  const asked: string[] = [];
+  g.E = { toUint8Array: (s: string) => { asked.push(s); return Uint8Array.from([...s].map((c) => c.charCodeAt(0))); } };
+  try {
+    assert.equal([...stringToBytes('hi')], [104, 105]);
+    assert.equal(asked, ['hi']);
+  } finally { delete g.E; }
+});
+
+test.run();
