@@ -169,4 +169,44 @@ test('a listener on a port already taken fails at create; a socket closed while 
   assert.is(w.board.stack.tcp.conns.length, 1);
 });
 
+test('Espruino closes with data unread: a RST, not a FIN (RFC 2525 2.17)', () => {
+  const w = world();
+  let err = '';
+  w.peer.stack.net.createServer((s) => { s.write('unread'); w.peer.host.kick(); s.on('error', (e: Error & { code: string }) => { err = e.code; }); }).listen(8080);
+  w.clock.runFor(5);
+  const id = w.adapter.create('198.18.0.1', 8080, 0);
+  w.idle(50, () => {});
+  assert.is(w.board.stack.tcp.conns[0].readable, 6);
+  w.adapter.close(id);
+  w.idle(20, () => {});
+  assert.is(err, 'ECONNRESET');
+  assert.is(w.board.stack.tcp.conns.length, 0);
+});
+
+test('after Espruino closes: data still arriving is answered with a RST; a peer that never finishes is reset after 60 s idle', () => {
+  const w = world();
+  const errs: string[] = [];
+  let peerSock: import('../firmware/socket/net.ts').Socket | null = null;
+  w.peer.stack.net.createServer((s) => { peerSock = s; s.on('error', (e: Error & { code: string }) => errs.push(e.code)); }).listen(8080);
+  w.clock.runFor(5);
+  const a = w.adapter.create('198.18.0.1', 8080, 0);
+  w.idle(50, () => {});
+  w.adapter.close(a); // FIN; the peer half-closed from its side, keeps its socket open
+  w.idle(50, () => {});
+  assert.is(w.board.stack.tcp.conns[0].state, 6, 'FIN-WAIT-2');
+  peerSock!.write('late data');
+  w.peer.host.kick();
+  w.idle(20, () => {});
+  assert.equal(errs, ['ECONNRESET']);
+  assert.is(w.board.stack.tcp.conns.length, 0);
+  // A peer that neither sends nor finishes.
+  const b = w.adapter.create('198.18.0.1', 8080, 0);
+  w.idle(50, () => {});
+  w.adapter.close(b);
+  w.clock.runFor(59000);
+  assert.is(w.board.stack.tcp.conns.length, 1, 'still waiting for the FIN');
+  w.clock.runFor(2000);
+  assert.is(w.board.stack.tcp.conns.length, 0, 'gone after 60 s idle');
+});
+
 test.run();

@@ -8,7 +8,7 @@
 // closes when Espruino stops reading, and a board using only Espruino's net/http never loads
 // the net-style API.
 import type { Stack } from '../stack.ts';
-import type { Conn, ConnUser } from '../tcp/tcp.ts';
+import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
 import { CLOSED, RB_LEN, SB_LEN } from '../tcp/tcp.ts';
 import { ipFromString } from '../wire/ipv4.ts';
 import { espruinoModule } from '../modules.ts';
@@ -46,14 +46,18 @@ export function bytesToString(b: Uint8Array): string {
 }
 
 // Slot flags
-const CONNECTED = 1, ENDED = 2;
+const CONNECTED = 1, ENDED = 2, ORPHAN = 4;
+/** A connection Espruino has closed waits at most this long, idle, for the peer to finish
+ *  (FIN-WAIT-2 has no bound in RFC 9293; Linux bounds orphans the same way, tcp_fin_timeout). */
+const ORPHAN_IDLE_MS = 60000;
 
 /** One of Espruino's socket ids: a TCP connection (the slot is its ConnUser), a listener with
  *  the ids of the connections it accepted and Espruino has not taken yet, or a UDP port with
  *  its datagrams (each with the 8-byte header) waiting. */
 class Slot implements ConnUser {
   conn: Conn | null = null;
-  /** CONNECTED, ENDED (the peer finished sending, or the connection is gone). */
+  /** CONNECTED, ENDED (the peer finished sending, or the connection is gone), ORPHAN (Espruino
+   *  closed it; the connection finishes on its own). */
   f = 0;
   /** < 0 once failed: Espruino's code. */
   err = 0;
@@ -61,12 +65,16 @@ class Slot implements ConnUser {
   port?: number;
   accepted?: number[];
   rx?: string[];
-  constructor(readonly kind: number) {}
+  constructor(readonly kind: number, readonly tcp: Tcp) {}
   onConnect(): void { this.f |= CONNECTED; }
-  onReadable(): void { /* Espruino's recv polls the ring */ }
+  /** Espruino's recv polls the ring; data for a socket Espruino has closed is answered with a
+   *  RST, as nobody will read it (RFC 2525 2.17, and Linux). */
+  onReadable(c: Conn): void { if (this.f & ORPHAN) this.tcp.abort(c); }
   onEnd(): void { this.f |= ENDED; }
   onWritable(): void { /* Espruino's send polls the room */ }
   onClose(_c: Conn, err: string | null): void { this.f |= ENDED; if (err) this.err = codeOf(err); }
+  /** Only set for orphans: the peer never finished. */
+  onIdle(c: Conn): void { if (this.f & ORPHAN) this.tcp.abort(c); }
 }
 
 export class NetworkJsAdapter {
@@ -75,7 +83,7 @@ export class NetworkJsAdapter {
   constructor(readonly stack: Stack) {}
 
   private alloc(kind: number): Slot | null {
-    for (let i = 0; i < MAX_SOCKETS; i++) if (!this.slots[i]) return (this.slots[i] = new Slot(kind));
+    for (let i = 0; i < MAX_SOCKETS; i++) if (!this.slots[i]) return (this.slots[i] = new Slot(kind, this.stack.tcp));
     return null;
   }
 
@@ -149,10 +157,20 @@ export class NetworkJsAdapter {
     if (!slot) return;
     this.slots[id] = null;
     const c = slot.conn;
-    if (c && c.state !== CLOSED) this.stack.tcp.close(c); // a FIN after what was sent
+    const tcp = this.stack.tcp;
+    if (c && c.state !== CLOSED) {
+      // Unread data: a RST rather than a FIN (RFC 2525 2.17). Else a FIN after what was sent,
+      // and the connection finishes on its own, bounded.
+      if (c.s[RB_LEN] > 0) tcp.abort(c);
+      else {
+        slot.f |= ORPHAN;
+        tcp.close(c);
+        tcp.setIdle(c, ORPHAN_IDLE_MS);
+      }
+    }
     if (slot.kind === ST_UDP) this.stack.iface.udpUnbind(slot.port!);
     else if (slot.accepted) {
-      this.stack.tcp.unlisten(slot.port!);
+      tcp.unlisten(slot.port!);
       for (let i = 0; i < slot.accepted.length; i++) this.close(slot.accepted[i]);
     }
   }

@@ -8,10 +8,11 @@ import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
 import { counterValues, IP_TX, type CounterName } from '../iface/counters.ts';
 import {
-  ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpAck, tcpChecksum, tcpDstPort, tcpFlags, tcpHeaderLen,
-  tcpParse, tcpParseOptions, tcpSeq, tcpSrcPort, tcpWindow, IP_PROTO_TCP,
+  ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
+  tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
 import { pseudoSum } from '../wire/checksum.ts';
+import { getU16, getU32 } from '../wire/bytes.ts';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 
 // RFC 9293 3.3.2 states
@@ -398,11 +399,12 @@ export class Tcp {
       this.fastInput(p, src, dst, buf, off, len)) return;
     if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.cnt[DROP_OPTIONS]++; return; }
     const hl = tcpHeaderLen(buf, off);
-    const sport = tcpSrcPort(buf, off), dport = tcpDstPort(buf, off);
-    this.sSeq = tcpSeq(buf, off);
-    this.sAck = tcpAck(buf, off);
-    this.sFlags = tcpFlags(buf, off);
-    this.sWnd = tcpWindow(buf, off);
+    // The header's fields (RFC 9293 3.1), read here once for the full path.
+    const sport = getU16(buf, off + TCP_SRC_PORT), dport = getU16(buf, off + TCP_DST_PORT);
+    this.sSeq = getU32(buf, off + TCP_SEQ);
+    this.sAck = getU32(buf, off + TCP_ACK);
+    this.sFlags = buf[off + TCP_FLAGS] & 0x3f;
+    this.sWnd = getU16(buf, off + TCP_WINDOW);
     this.sLen = len - hl;
     if (sport === 0 || dport === 0) { this.cnt[DROP_MALFORMED]++; return; }
     const c = this.findConn(dst, dport, src, sport);

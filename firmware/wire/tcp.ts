@@ -46,13 +46,7 @@ export class TcpOptions {
   tsEcr = -1;
 }
 
-export function tcpSrcPort(b: Uint8Array, o: number): number { return getU16(b, o + TCP_SRC_PORT); }
-export function tcpDstPort(b: Uint8Array, o: number): number { return getU16(b, o + TCP_DST_PORT); }
-export function tcpSeq(b: Uint8Array, o: number): number { return getU32(b, o + TCP_SEQ); }
-export function tcpAck(b: Uint8Array, o: number): number { return getU32(b, o + TCP_ACK); }
 export function tcpHeaderLen(b: Uint8Array, o: number): number { return (b[o + TCP_DATA_OFF] >> 4) << 2; }
-export function tcpFlags(b: Uint8Array, o: number): number { return b[o + TCP_FLAGS] & 0x3f; }
-export function tcpWindow(b: Uint8Array, o: number): number { return getU16(b, o + TCP_WINDOW); }
 
 /** Validates a segment at b[o..o+len) from src to dst: header length and checksum. */
 export function tcpParse(b: Uint8Array, o: number, len: number, src: number, dst: number): number {
