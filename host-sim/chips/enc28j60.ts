@@ -122,7 +122,7 @@ export class Enc28j60Model implements SpiBus {
 
   mac(): Uint8Array {
     const b = this.banks[3];
-    return Uint8Array.from([b[MAADR1], b[MAADR2], b[MAADR3], b[MAADR4], b[MAADR5], b[MAADR6]]);
+    return new Uint8Array([b[MAADR1], b[MAADR2], b[MAADR3], b[MAADR4], b[MAADR5], b[MAADR6]]);
   }
 
   // ---- SPI ----
