@@ -1,8 +1,8 @@
 // Bundled by test/drivers-espruino.test.ts and run in the real Espruino interpreter: the ENC28J60
-// driver over the register-level chip model (host-sim/chips/enc28j60.ts), an Interface on top,
+// driver over its register-level chip model (host-sim/chips/enc28j60.ts), an Interface on top,
 // pinged by a plain Interface through the model, payloads 0..1472. Checks, in the interpreter
 // itself, what the zero-copy path relies on: each received frame reaches the Interface as the
-// SPI transfer's own array at byte offset 2 (even: the native checksum's alignment), frames go
+// SPI transfer's own array at an even byte offset (the native checksum's alignment), frames go
 // out from the driver's txBuf, and every reply is byte-exact. Prints `RESULT {...}` and quits.
 import { Interface, IP_PAYLOAD_OFFSET } from '../../firmware/iface/interface.ts';
 import { Enc28j60 } from '../../firmware/drivers/enc28j60.ts';
@@ -21,8 +21,9 @@ const port = { onFrame: (fn: (f: Uint8Array) => void) => { deliver = fn; }, send
 const model = new Enc28j60Model(port as never);
 const fromBus: ArrayBuffer[] = [];
 const spiSend = model.send.bind(model);
-model.send = (d: Uint8Array) => { const r = spiSend(d); fromBus.push(r.buffer as ArrayBuffer); if (fromBus.length > 4) fromBus.shift(); return r; };
-const driver = new Enc28j60(model, new Uint8Array([2, 0, 0, 0, 0, 2]), { delayMs: (ms: number) => { model.now += ms; } });
+model.send = (d: Uint8Array) => { const r = spiSend(d); fromBus.push(r.buffer as ArrayBuffer); if (fromBus.length > 16) fromBus.shift(); return r; };
+const mac = new Uint8Array([2, 0, 0, 0, 0, 2]);
+const driver = new Enc28j60(model, mac, { delayMs: (ms: number) => { model.now += ms; } });
 const board = new Interface(driver, { ip: 0xc6120002, prefix: 24, random32: () => 7 });
 res.txIsDriverBuf = board.tx === driver.txBuf;
 res.noRxBuf = board.rx === null;
