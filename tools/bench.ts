@@ -16,7 +16,7 @@ import { W5500Model } from '../host-sim/chips/w5500.ts';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath } from '../test/helpers/espruino.ts';
-import { httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost } from './bench/espruino.ts';
+import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost } from './bench/espruino.ts';
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
@@ -61,6 +61,8 @@ async function espruinoFigures(): Promise<void> {
     row('require("synack") (code in Storage), blocks', String(f.loaded));
     row('+ stack started and idle (no apps), blocks', `${f.idle} in all, the stack alone ${f.idle - f.loaded} (budget ${IDLE_BLOCKS_BUDGET} in all)`);
     row('+ the net-style API on first use ("synack-net"), blocks', String(f.net));
+    const d = await defaultFigures();
+    row('as flashed by default (start() with the default apps)', typeof d === 'string' ? 'did not run' : `${d.used} blocks in use, ${d.free} left free for the program, ${d.listening} apps listening`);
     row('one more TCP connection (512 B rings), blocks', `${f.conn}, rings ${f.rings}; beyond buffers ${f.conn - f.rings} (budget ${CONN_BLOCKS_BUDGET})`);
     row('  the same with a \'data\' listener, blocks', `beyond buffers ${f.connListening - f.rings} (the listener table)`);
   }

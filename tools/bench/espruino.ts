@@ -194,6 +194,26 @@ export async function httpResponseTime(bundle = chipBundle): Promise<{ bytes: nu
   return parse<{ bytes: number; ms: number }>((await runWithBundle(HTTP_SCRIPT, 90000, bundle)).out, 'HTTPBENCH');
 }
 
+// The board as flashed by default: start() with the default apps (echo, discard, the byte
+// source, the status page), which use the net-style API, so both modules load.
+const DEFAULT_SCRIPT = `
+var m = function () { return process.memory().usage; };
+var base = m();
+var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
+  recv: function () { return 0; }, recvFrame: function () { return null; }, link: function () { return true; } };
+var b = require("synack").start({ driver: drv, ip: "198.18.0.2/24", networkjs: false, idlePollMs: 50 });
+setTimeout(function () {
+  var mem = process.memory();
+  print("DEF " + JSON.stringify({ used: m() - base, free: mem.free, listening: b.stack.status().connections.length }));
+  quit();
+}, 500);
+`;
+
+/** Blocks in use with the default apps started (as flashed by default), and blocks left free. */
+export async function defaultFigures(bundle = chipBundle): Promise<{ used: number; free: number; listening: number } | string> {
+  return parse<{ used: number; free: number; listening: number }>((await runWithBundle(DEFAULT_SCRIPT, 60000, bundle, true)).out, 'DEF');
+}
+
 if (process.argv[1] && /bench[\\/]espruino\.ts$/.test(process.argv[1])) {
   memoryFigures().then((f) => { console.log(f); return segmentCost(true); }).then((f) => console.log(f));
 }
