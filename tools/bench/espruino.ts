@@ -31,15 +31,23 @@ const root = join(import.meta.dirname, '..', '..');
 /** The enc28j60 board bundle as `npm run flash` writes it (pretokenised). */
 export const chipBundle = join(root, 'dist', 'synack-enc28j60.tok');
 
+// A driver shaped like the chip drivers, with nothing to receive: its own transmit buffer the
+// stack builds frames in, and zero-copy receive (so the stack keeps no buffer of its own).
+const IDLE_CHIP_DRIVER = `var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
+  recv: function () { return 0; }, recvFrame: function () { return null; }, link: function () { return true; } };`;
+
+// A driver whose sends are copied into the queue q (delivered by the script to the other stack).
+const QUEUE_DRIVER = `function drv(mac, q) {
+  return { mac: new Uint8Array(mac), q: q, recv: function () { return 0; }, link: function () { return true; },
+    send: function (f, len) { var c = new Uint8Array(len); c.set(f.subarray(0, len)); q.push(c); return true; } };
+}`;
+
 const MEMORY_SCRIPT = `
 var m = function () { return process.memory().usage; };
 var base = m();
 var s = require("synack");
 var loaded = m();
-// Shaped like the chip drivers: its own transmit buffer the stack builds frames in, and
-// zero-copy receive (so the stack keeps no buffer of its own for either).
-var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
-  recv: function () { return 0; }, recvFrame: function () { return null; }, link: function () { return true; } };
+${IDLE_CHIP_DRIVER}
 var st = s.createStack(drv, { ip: "198.18.0.2/24", apps: false, tcp: { sndBuf: 512, rcvBuf: 512 } });
 for (var i = 0; i < 10; i++) st.poll(i * 100);
 var idle = m();
@@ -64,10 +72,7 @@ quit();
 
 const SEGMENT_SCRIPT = `
 var s = require("synack");
-function drv(mac, q) {
-  return { mac: new Uint8Array(mac), q: q, recv: function () { return 0; }, link: function () { return true; },
-    send: function (f, len) { var c = new Uint8Array(len); c.set(f.subarray(0, len)); q.push(c); return true; } };
-}
+${QUEUE_DRIVER}
 var ab = [], ba = [];
 var tcpCfg = { sndBuf: 3000, rcvBuf: 3000, maxConns: 2, delAckMs: 100 };
 var A = s.createStack(drv([2,0,0,0,0,1], ab), { ip: "198.18.0.1/24", apps: false, tcp: tcpCfg });
@@ -128,10 +133,7 @@ export async function segmentCost(fromRam: boolean, bundle = chipBundle): Promis
 // of its loop, so its cost on a connection with nothing waiting is what an idle board spends.
 const RECV_SCRIPT = `
 var s = require("synack");
-function drv(mac, q) {
-  return { mac: new Uint8Array(mac), q: q, recv: function () { return 0; }, link: function () { return true; },
-    send: function (f, len) { var c = new Uint8Array(len); c.set(f.subarray(0, len)); q.push(c); return true; } };
-}
+${QUEUE_DRIVER}
 var ab = [], ba = [];
 var A = s.createStack(drv([2,0,0,0,0,1], ab), { ip: "198.18.0.1/24", apps: false });
 var B = s.createStack(drv([2,0,0,0,0,2], ba), { ip: "198.18.0.2/24", apps: false });
@@ -199,8 +201,7 @@ export async function httpResponseTime(bundle = chipBundle): Promise<{ bytes: nu
 const DEFAULT_SCRIPT = `
 var m = function () { return process.memory().usage; };
 var base = m();
-var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
-  recv: function () { return 0; }, recvFrame: function () { return null; }, link: function () { return true; } };
+${IDLE_CHIP_DRIVER}
 var b = require("synack").start({ driver: drv, ip: "198.18.0.2/24", networkjs: false, idlePollMs: 50 });
 setTimeout(function () {
   var mem = process.memory();
