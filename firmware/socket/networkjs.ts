@@ -50,6 +50,8 @@ const CONNECTED = 1, ENDED = 2, ORPHAN = 4;
 /** A connection Espruino has closed waits at most this long, idle, for the peer to finish
  *  (FIN-WAIT-2 has no bound in RFC 9293; Linux bounds orphans the same way, tcp_fin_timeout). */
 const ORPHAN_IDLE_MS = 60000;
+/** Takes all of a connection's received data without a copy, discarded. */
+const ALL = 0x7fffffff;
 
 /** One of Espruino's socket ids: a TCP connection (the slot is its ConnUser), a listener with
  *  the ids of the connections it accepted and Espruino has not taken yet, or a UDP port with
@@ -67,9 +69,10 @@ class Slot implements ConnUser {
   rx?: string[];
   constructor(readonly kind: number, readonly tcp: Tcp) {}
   onConnect(): void { this.f |= CONNECTED; }
-  /** Espruino's recv polls the ring; data for a socket Espruino has closed is answered with a
-   *  RST, as nobody will read it (RFC 2525 2.17, and Linux). */
-  onReadable(c: Conn): void { if (this.f & ORPHAN) this.tcp.abort(c); }
+  /** Espruino's recv polls the ring; data for a socket Espruino has closed is taken and
+   *  discarded, so the peer is never stuck on a closed window (a lingering close: a RST here, as
+   *  RFC 2525 2.17 allows, could make the peer drop the reply it has not read yet). */
+  onReadable(c: Conn): void { if (this.f & ORPHAN) this.tcp.recv(c, null, 0, ALL); }
   onEnd(): void { this.f |= ENDED; }
   onWritable(): void { /* Espruino's send polls the room */ }
   onClose(_c: Conn, err: string | null): void { this.f |= ENDED; if (err) this.err = codeOf(err); }
@@ -159,14 +162,13 @@ export class NetworkJsAdapter {
     const c = slot.conn;
     const tcp = this.stack.tcp;
     if (c && c.state !== CLOSED) {
-      // Unread data: a RST rather than a FIN (RFC 2525 2.17). Else a FIN after what was sent,
-      // and the connection finishes on its own, bounded.
-      if (c.s[RB_LEN] > 0) tcp.abort(c);
-      else {
-        slot.f |= ORPHAN;
-        tcp.close(c);
-        tcp.setIdle(c, ORPHAN_IDLE_MS);
-      }
+      // A lingering close: a FIN after what was sent; what the peer still sends (or sent and
+      // Espruino did not read) is taken and discarded; the connection finishes on its own,
+      // reset after ORPHAN_IDLE_MS without traffic.
+      slot.f |= ORPHAN;
+      tcp.recv(c, null, 0, ALL);
+      tcp.close(c);
+      tcp.setIdle(c, ORPHAN_IDLE_MS);
     }
     if (slot.kind === ST_UDP) this.stack.iface.udpUnbind(slot.port!);
     else if (slot.accepted) {

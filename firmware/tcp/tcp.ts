@@ -316,17 +316,20 @@ export class Tcp {
     return n;
   }
 
-  /** RECEIVE: copies up to max bytes of in-order data out; sends a window update when the
-   *  window reopens significantly (RFC 9293 3.8.6.2.2). */
-  recv(c: Conn, out: Uint8Array, off: number, max: number): number {
+  /** RECEIVE: copies up to max bytes of in-order data out (with out null: takes them without a
+   *  copy, discarded); sends a window update when the window reopens significantly (RFC 9293
+   *  3.8.6.2.2). */
+  recv(c: Conn, out: Uint8Array | null, off: number, max: number): number {
     const cs = c.s;
     const n = cs[RB_LEN] < max ? cs[RB_LEN] : max;
     if (n <= 0) return 0;
     this.catchUp();
     const size = c.rb.length;
-    const first = size - cs[RB_HEAD] < n ? size - cs[RB_HEAD] : n;
-    out.set(c.rb.subarray(cs[RB_HEAD], cs[RB_HEAD] + first), off);
-    if (first < n) out.set(c.rb.subarray(0, n - first), off + first);
+    if (out) {
+      const first = size - cs[RB_HEAD] < n ? size - cs[RB_HEAD] : n;
+      out.set(c.rb.subarray(cs[RB_HEAD], cs[RB_HEAD] + first), off);
+      if (first < n) out.set(c.rb.subarray(0, n - first), off + first);
+    }
     cs[RB_HEAD] = (cs[RB_HEAD] + n) % size;
     cs[RB_LEN] -= n;
     cs[BYTES_IN] += n;
