@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LPORT } from '../firmware/tcp/tcp.ts';
+import { NetworkJsAdapter } from '../firmware/socket/networkjs.ts';
 import { startSim, parseArgs, type RunningSim } from '../host-sim/cli.ts';
 import { netnsUnavailable, waitUntil } from '../host-sim/links/netns.ts';
 
@@ -155,6 +156,41 @@ c.sendall(b'pong ' + d); c.shutdown(socket.SHUT_WR); c.recv(10); c.close()
       assert.is(sha(echo.buf), sha(data));
       const f = sim.board.stack.tcp.counters;
       assert.ok(f.retransmits > 0 || f.dropChecksum > 0, 'faults happened');
+    });
+  });
+
+  test('curl against a server on the NetworkJS adapter that replies without reading the body: the lingering close delivers the reply', async () => {
+    await withSim([], async (sim, ns) => {
+      // What Espruino's http server does through the adapter, polled as Espruino polls it: read
+      // the request head, reply, close, never reading the 20 KB body curl is still sending.
+      const adapter = new NetworkJsAdapter(sim.board.stack);
+      const srv = adapter.create(undefined, 8088, 1);
+      assert.ok(srv >= 0);
+      const heads = new Map<number, string>();
+      const replied = new Set<number>();
+      const loop = setInterval(() => {
+        const id = adapter.accept(srv);
+        if (id >= 0) heads.set(id, '');
+        for (const [conn, head] of heads) {
+          if (replied.has(conn)) continue;
+          const r = adapter.recv(conn, 64, 1);
+          if (typeof r !== 'string') continue;
+          const h = head + r;
+          heads.set(conn, h);
+          if (h.includes('\r\n\r\n')) {
+            adapter.send(conn, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello', 1);
+            adapter.close(conn);
+            replied.add(conn);
+          }
+        }
+        sim.board.host.kick();
+      }, 2);
+      try {
+        const body = randomBytes(20000);
+        const r = await sh(ns, `curl -s -S -m 20 -H 'Expect:' --data-binary @- http://${BOARD}:8088/; echo " exit=$?"`, 30000, body);
+        assert.match(r.out, /^hello exit=0/, r.out);
+        assert.is(replied.size, 1);
+      } finally { clearInterval(loop); }
     });
   });
 
