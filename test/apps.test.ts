@@ -32,7 +32,7 @@ function world(apps: AppsConfig | false) {
     clock.runFor(500);
     return ok;
   }
-  return { board, talk, ping };
+  return { board, client, clock, talk, ping };
 }
 
 test('all apps on: echo, discard, source (exact bytes, then close), status page, ping', () => {
@@ -47,6 +47,23 @@ test('all apps on: echo, discard, source (exact bytes, then close), status page,
   assert.match(w.talk(80, 'GET /nope HTTP/1.0\r\n\r\n').data, /^HTTP\/1\.1 404/);
   assert.match(w.talk(80, 'POST / HTTP/1.0\r\n\r\n').data, /^HTTP\/1\.1 405/);
   assert.ok(w.ping());
+});
+
+test('status page: HEAD gets the header only (RFC 9110 9.3.2); a client silent for 10 s is disconnected', () => {
+  const w = world({});
+  const head = w.talk(80, 'HEAD / HTTP/1.0\r\n\r\n').data;
+  assert.match(head, /^HTTP\/1\.1 200 OK\r\nContent-Type: text\/html\r\nContent-Length: [1-9]\d*\r\nConnection: close\r\n\r\n$/);
+  // A client that connects and says nothing.
+  let closedAt = -1;
+  const s = w.client.stack.net.connect({ host: '198.18.0.2', port: 80 });
+  s.on('error', () => { /* the board resets it */ });
+  s.on('close', () => { closedAt = w.clock.now; });
+  const t0 = w.clock.now;
+  w.clock.runFor(9000);
+  assert.is(closedAt, -1, 'still open after 9 s');
+  w.clock.runFor(2000);
+  assert.ok(closedAt > 0 && closedAt - t0 >= 9900, `closed after ${closedAt - t0} ms (the timer starts when the board accepts)`);
+  assert.is(w.board.stack.tcp.conns.filter((c) => c.state !== 10).length, 0);
 });
 
 test('each app can be switched off: its port refuses, ping is not answered', () => {

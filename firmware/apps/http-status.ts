@@ -18,6 +18,9 @@ export interface Status {
 }
 
 const MAX_REQUEST = 1024; // a request head longer than this gets 431 and the connection closes
+/** A client that sends nothing (or stops) for this long is disconnected, so silent clients cannot
+ *  hold the board's few connections (as HTTP servers' header timeouts do). */
+const IDLE_MS = 10000;
 
 function ascii(buf: Uint8Array, len: number): string {
   let s = '';
@@ -50,9 +53,10 @@ export function renderStatusHtml(st: Status): string {
     (memory ? '<h2>memory</h2><p>' + memory + '</p>' : '') + '</body></html>\n';
 }
 
-function respond(sock: AppSocket, code: number, reason: string, type: string, body: string): void {
+/** The response; to a HEAD request its header only (RFC 9110 9.3.2). */
+function respond(sock: AppSocket, code: number, reason: string, type: string, body: string, headOnly?: boolean): void {
   sock.end('HTTP/1.1 ' + code + ' ' + reason + '\r\nContent-Type: ' + type + '\r\nContent-Length: ' + body.length +
-    '\r\nConnection: close\r\n\r\n' + body);
+    '\r\nConnection: close\r\n\r\n' + (headOnly ? '' : body));
 }
 
 export function startHttpStatus(net: AppNet, port: number, status: () => Status): AppServer {
@@ -60,6 +64,7 @@ export function startHttpStatus(net: AppNet, port: number, status: () => Status)
     const head = new Uint8Array(MAX_REQUEST);
     let len = 0;
     let answered = false;
+    sock.setTimeout(IDLE_MS, function () { sock.destroy(); });
     sock.on('data', function (data: Uint8Array) {
       if (answered) return;
       const n = Math.min(data.length, MAX_REQUEST - len);
@@ -76,9 +81,10 @@ export function startHttpStatus(net: AppNet, port: number, status: () => Status)
       const method = line[0];
       const path = line[1] || '';
       if (method !== 'GET' && method !== 'HEAD') { respond(sock, 405, 'Method Not Allowed', 'text/plain', 'GET only\n'); return; }
-      if (path === '/' || path === '/index.html') respond(sock, 200, 'OK', 'text/html', renderStatusHtml(status()));
-      else if (path === '/stats.json') respond(sock, 200, 'OK', 'application/json', JSON.stringify(status()) + '\n');
-      else respond(sock, 404, 'Not Found', 'text/plain', 'not found\n');
+      const headOnly = method === 'HEAD';
+      if (path === '/' || path === '/index.html') respond(sock, 200, 'OK', 'text/html', renderStatusHtml(status()), headOnly);
+      else if (path === '/stats.json') respond(sock, 200, 'OK', 'application/json', JSON.stringify(status()) + '\n', headOnly);
+      else respond(sock, 404, 'Not Found', 'text/plain', 'not found\n', headOnly);
     });
     sock.on('end', function () { if (!answered) sock.end(); });
     sock.on('error', function () { /* the socket closes */ });

@@ -10,6 +10,8 @@ export interface AppSocket {
   destroy(): void;
   pause(): void;
   resume(): void;
+  /** Calls fn after ms without traffic. */
+  setTimeout(ms: number, fn: () => void): unknown;
 }
 
 export interface AppServer {
