@@ -4,11 +4,11 @@
 // itself, what the zero-copy path relies on: each received frame reaches the Interface as the
 // SPI transfer's own array at an even byte offset (the native checksum's alignment), frames go
 // out from the driver's txBuf, and every reply is byte-exact. Prints `RESULT {...}` and quits.
-import { Interface, IP_PAYLOAD_OFFSET } from '../../firmware/iface/interface.ts';
+import { Interface } from '../../firmware/iface/interface.ts';
 import { Enc28j60 } from '../../firmware/drivers/enc28j60.ts';
 import { Enc28j60Model } from '../../host-sim/chips/enc28j60.ts';
-import { emitIcmpEcho, ICMP_ECHO_REQUEST } from '../../firmware/wire/icmp.ts';
 import { checksumDetectNative } from '../../firmware/wire/checksum.ts';
+import { pinger } from './espruino-pinger.ts';
 
 declare const quit: () => void;
 declare const print: (s: string) => void;
@@ -42,25 +42,11 @@ const peerLink = {
   link: () => true,
 };
 const peer = new Interface(peerLink, { ip: 0xc6120001, prefix: 24, random32: () => 9 });
-const replies: number[] = [];
-let okBytes = true;
-let expectLen = 0;
-peer.register(1, {
-  input: (_src: number, _dst: number, buf: Uint8Array, off: number, len: number) => {
-    replies.push(len - 8);
-    if (len !== expectLen || buf[off] !== 0) okBytes = false;
-    for (let i = 8; i < len; i++) if (buf[off + i] !== ((i * 31) & 255)) okBytes = false;
-  },
-  poll: () => 0x7fffffff,
-});
+const pings = pinger(peer);
 const sizes = [0, 1, 56, 1000, 1472];
 let now = 0;
 for (let k = 0; k < sizes.length; k++) {
-  const n = sizes[k];
-  expectLen = 8 + n;
-  for (let i = 8; i < 8 + n; i++) peer.tx[IP_PAYLOAD_OFFSET + i] = (i * 31) & 255;
-  emitIcmpEcho(peer.tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REQUEST, 0x55, k, 8 + n);
-  peer.sendIpv4(0xc6120002, 1, 8 + n);
+  pings.send(0xc6120002, k, sizes[k]);
   for (let r = 0; r < 6; r++) {
     now += 1;
     model.now = now;
@@ -68,8 +54,8 @@ for (let k = 0; k < sizes.length; k++) {
     peer.poll(now);
   }
 }
-res.replies = replies;
-res.okBytes = okBytes;
+res.replies = pings.replies;
+res.okBytes = pings.okBytes;
 res.offsets = offsets;
 res.notFromBus = notFromBus;
 res.drops = board.counters.dropIpChecksum + board.counters.dropIcmpChecksum + peer.counters.dropIpChecksum + peer.counters.dropIcmpChecksum;

@@ -3,8 +3,7 @@
 // link, payloads 0..1472. Prints one JSON line `RESULT {...}` and quits.
 import { Interface } from '../../firmware/iface/interface.ts';
 import { checksum, checksumDetectNative } from '../../firmware/wire/checksum.ts';
-import { emitIcmpEcho, ICMP_ECHO_REQUEST } from '../../firmware/wire/icmp.ts';
-import { IP_PAYLOAD_OFFSET } from '../../firmware/iface/interface.ts';
+import { pinger } from './espruino-pinger.ts';
 
 declare const quit: () => void;
 declare const print: (s: string) => void;
@@ -65,26 +64,12 @@ const A = 0xc6120001, B = 0xc6120002;
 const a = new Interface(la, { ip: A, prefix: 24, gateway: 0, random32: () => 1 });
 res.blocksInterface = process.memory().usage - m0;
 const b = new Interface(lb, { ip: B, prefix: 24, gateway: 0, random32: () => 2 });
-const replies: number[] = [];
-let okBytes = true;
-let expectLen = 0;
-a.register(1, {
-  input: (src: number, dst: number, buf: Uint8Array, off: number, len: number) => {
-    replies.push(len - 8);
-    if (len !== expectLen || buf[off] !== 0) okBytes = false;
-    for (let i = 8; i < len; i++) if (buf[off + i] !== ((i * 31) & 255)) okBytes = false;
-  },
-  poll: () => 0x7fffffff,
-});
+const pings = pinger(a);
 const sizes = [0, 1, 56, 1000, 1472];
 let now = 0;
 t0 = getTime();
 for (let k = 0; k < sizes.length; k++) {
-  const n = sizes[k];
-  expectLen = 8 + n;
-  for (let i = 8; i < 8 + n; i++) a.tx[IP_PAYLOAD_OFFSET + i] = (i * 31) & 255;
-  emitIcmpEcho(a.tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REQUEST, 0x55, k, 8 + n);
-  a.sendIpv4(B, 1, 8 + n);
+  pings.send(B, k, sizes[k]);
   for (let r = 0; r < 4; r++) {
     now += 1;
     b.poll(now);
@@ -92,21 +77,18 @@ for (let k = 0; k < sizes.length; k++) {
   }
 }
 res.msPings = (getTime() - t0) * 1000;
-res.replies = replies.slice();
+res.replies = pings.replies.slice();
 // 20 round trips of a 56-byte ping (A sends, B answers, A takes the reply): host ms each.
-expectLen = 64;
 t0 = getTime();
 for (let k = 0; k < 20; k++) {
-  for (let i = 8; i < 64; i++) a.tx[IP_PAYLOAD_OFFSET + i] = (i * 31) & 255;
-  emitIcmpEcho(a.tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REQUEST, 0x55, k, 64);
-  a.sendIpv4(B, 1, 64);
+  pings.send(B, k, 56);
   now += 1;
   b.poll(now);
   a.poll(now);
 }
 res.msPerPing56 = (getTime() - t0) * 1000 / 20;
-res.pings56 = replies.length - 5;
-res.okBytes = okBytes;
+res.pings56 = pings.replies.length - 5;
+res.okBytes = pings.okBytes;
 res.dropsA = a.counters.dropIpChecksum + a.counters.dropIcmpChecksum;
 res.echoB = b.counters.icmpEchoTx;
 print('RESULT ' + JSON.stringify(res));
