@@ -1,8 +1,8 @@
-// Byte helpers: big-endian reads and writes, and a binary string's bytes (natively through
-// Espruino's E.toUint8Array when it is there, else by the loop).
+// Byte helpers: big-endian reads and writes, and binary strings to bytes and back (natively
+// through Espruino's E.toUint8Array and E.toString when they are there, else by loops).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getU16, getU32, putU16, putU32, stringToBytes } from '../firmware/wire/bytes.ts';
+import { bytesToString, getU16, getU32, putU16, putU32, stringToBytes } from '../firmware/wire/bytes.ts';
 
 test('big-endian uint16 and uint32 both ways', () => {
   const b = new Uint8Array(6);
@@ -26,6 +26,13 @@ test('stringToBytes: through E.toUint8Array when Espruino offers it', () => {
     assert.equal([...stringToBytes('hi')], [104, 105]);
     assert.equal(asked, ['hi']);
   } finally { delete g.E; }
+});
+
+test('bytesToString: by the loop without Espruino, through E.toString with it', () => {
+  assert.is(bytesToString(Uint8Array.of(65, 0, 255, 13, 10)), 'A\x00\xff\r\n');
+  const g = globalThis as { E?: unknown };
+  g.E = { toString: (b: Uint8Array) => 'native:' + b.length };
+  try { assert.is(bytesToString(Uint8Array.of(1, 2)), 'native:2'); } finally { delete g.E; }
 });
 
 test.run();

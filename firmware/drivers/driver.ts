@@ -14,8 +14,9 @@
 //   more) and returns its length, or returns 0 when no frame is waiting. It never blocks. Frames
 //   that the chip flagged bad (CRC, length) are dropped by the driver, never returned.
 // - `recvFrame()` is the zero-copy form of `recv` (a driver has one or the other; the stack uses
-//   recvFrame when both are there), polled the same way: it returns the next received frame as a view the driver hands over (exactly the
-//   frame's length; the stack has done with it when the next call comes), or null. For
+//   recvFrame when both are there), polled the same way: it returns the next received frame as
+//   a view the driver hands over (exactly the frame's length; the stack has done with it when
+//   the next call comes), or null. For
 //   drivers whose bus returns a fresh array per transfer (Espruino's SPI.send does) the frame can
 //   be that array, so receiving a frame copies nothing. The view should start at an even byte
 //   offset of its ArrayBuffer: the native checksum needs 16-bit alignment.

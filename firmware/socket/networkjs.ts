@@ -12,9 +12,7 @@ import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
 import { CLOSED, RB_LEN, SB_LEN } from '../tcp/tcp.ts';
 import { ipFromString } from '../wire/ipv4.ts';
 import { espruinoModule } from '../modules.ts';
-import { stringToBytes } from '../wire/bytes.ts';
-
-declare const E: { toString(u8: Uint8Array): string } | undefined;
+import { bytesToString, stringToBytes } from '../wire/bytes.ts';
 
 // Espruino's socket error codes (libs/network/socketerrors.h)
 export const SOCKET_ERR_CLOSED = -1;
@@ -36,13 +34,6 @@ function codeOf(err: string): number {
   if (err === 'ECONNRESET') return SOCKET_ERR_RESET;
   if (err === 'ETIMEDOUT') return SOCKET_ERR_TIMEOUT;
   return SOCKET_ERR_UNKNOWN;
-}
-
-export function bytesToString(b: Uint8Array): string {
-  if (typeof E !== 'undefined' && E && E.toString) return E.toString(b);
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
 }
 
 // Slot flags

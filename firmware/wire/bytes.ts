@@ -26,7 +26,7 @@ export function putU32(buf: Uint8Array, off: number, v: number): void {
 }
 
 /** Espruino's global `E` (absent under Node). */
-declare const E: { toUint8Array?(s: string): Uint8Array } | undefined;
+declare const E: { toUint8Array?(s: string): Uint8Array; toString?(b: Uint8Array): string } | undefined;
 
 /** The bytes of a binary string (character codes, latin1 as Espruino's strings are). Natively
  *  where Espruino offers it: the interpreted loop costs about five empty-loop iterations a
@@ -36,4 +36,12 @@ export function stringToBytes(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
   return b;
+}
+
+/** The binary string of some bytes (their character codes): natively where Espruino offers it. */
+export function bytesToString(b: Uint8Array): string {
+  if (typeof E !== 'undefined' && E && E.toString) return E.toString(b);
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
 }
