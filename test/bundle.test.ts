@@ -6,6 +6,8 @@ import vm from 'node:vm';
 import { loadBundle, loadBundleContext } from './helpers/bundle.ts';
 import { espruinoPath, runWithBundle } from './helpers/espruino.ts';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as acorn from 'acorn';
 
 // Two stacks joined by an in-memory wire inside Espruino, polled in a loop (a 64-bit build, or
 // any layout with room for two stacks: a Pico's 5100 blocks hold one).
@@ -34,6 +36,24 @@ test('the bundle checksum runs its E.sum path and agrees with the plain loop', (
   const c = s.checksum(buf, 0, buf.length);
   const withSum = new Uint8Array(12); withSum.set(buf); withSum[10] = c >> 8; withSum[11] = c & 255;
   assert.is(s.checksum(withSum, 0, 12), 0);
+});
+
+// On a board a function declared inside another function costs 3 blocks more than one declared
+// at a module's top level (tools/build.ts): the bundles must not be wrapped in a function, and
+// their constants must be literals, not variables (tools/inline-consts.ts).
+test('the board bundles declare their functions at the top level, with constants inlined', () => {
+  for (const name of ['synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps']) {
+    const code = readFileSync(join(import.meta.dirname, '..', 'dist', name + '.js'), 'utf8');
+    const top = (acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as any).body as any[];
+    const iife = top.filter((s) => s.type === 'ExpressionStatement' && s.expression.type === 'CallExpression' &&
+      /FunctionExpression/.test(s.expression.callee.type));
+    assert.is(iife.length, 0, name + ' is wrapped in a function');
+    const fns = top.filter((s) => s.type === 'FunctionDeclaration').length;
+    assert.ok(fns >= 5, `${name}: ${fns} top-level functions`);
+    const literalVars = top.filter((s) => s.type === 'VariableDeclaration').flatMap((s) => s.declarations)
+      .filter((d: any) => d.init && d.init.type === 'Literal' && typeof d.init.value === 'number');
+    assert.equal(literalVars.map((d: any) => d.id.name), [], name + ': numeric constants left as variables');
+  }
 });
 
 if (espruinoPath()) {

@@ -25,20 +25,89 @@ function constValue(init: Node | null | undefined): number | string | undefined 
   if (!init) return undefined;
   if (init.type === 'Literal' && (typeof init.value === 'number' || typeof init.value === 'string')) return init.value;
   if (init.type === 'UnaryExpression' && init.operator === '-' && init.argument.type === 'Literal' && typeof init.argument.value === 'number') return -init.argument.value;
+  // A sum or difference of numbers (what a first pass leaves of `A + B` once A and B are inlined).
+  if (init.type === 'BinaryExpression' && (init.operator === '+' || init.operator === '-')) {
+    const a = constValue(init.left), b = constValue(init.right);
+    if (typeof a === 'number' && typeof b === 'number') return init.operator === '+' ? a + b : a - b;
+  }
+  if (init.type === 'ParenthesizedExpression') return constValue(init.expression);
   return undefined;
 }
 
+/** The names a scope node declares itself: a function's parameters, name (of an expression) and
+ *  `var`s anywhere in its body outside nested functions; a block's `let`/`const`/`class`/`function`
+ *  declarations; a `for` head's declarations; a catch clause's parameter. */
+function declares(scope: Node, name: string): boolean {
+  const inPattern = (p: Node | null): boolean => {
+    if (!p) return false;
+    if (p.type === 'Identifier') return p.name === name;
+    if (p.type === 'AssignmentPattern') return inPattern(p.left);
+    if (p.type === 'RestElement') return inPattern(p.argument);
+    if (p.type === 'ArrayPattern') return (p.elements as Node[]).some(inPattern);
+    if (p.type === 'ObjectPattern') return (p.properties as Node[]).some((q) => inPattern(q.type === 'Property' ? q.value : q));
+    return false;
+  };
+  const declList = (d: Node | null, kinds: string[]): boolean =>
+    !!d && d.type === 'VariableDeclaration' && kinds.includes(d.kind) && (d.declarations as Node[]).some((x) => inPattern(x.id));
+  if (scope.type === 'FunctionDeclaration' || scope.type === 'FunctionExpression' || scope.type === 'ArrowFunctionExpression') {
+    if ((scope.params as Node[]).some(inPattern)) return true;
+    if (scope.type === 'FunctionExpression' && scope.id && scope.id.name === name) return true;
+    let found = false;
+    if (scope.body.type === 'BlockStatement') {
+      walk.recursive(scope.body, null, {
+        Function() { /* a nested function's vars are its own */ },
+        VariableDeclaration(d: Node, st: unknown, c: (n: Node, s: unknown) => void) {
+          if (declList(d, ['var'])) found = true;
+          for (const x of d.declarations as Node[]) if (x.init) c(x.init, st);
+        },
+      } as any);
+    }
+    return found;
+  }
+  if (scope.type === 'BlockStatement' || scope.type === 'StaticBlock') {
+    return (scope.body as Node[]).some((s) => declList(s, ['let', 'const']) ||
+      ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id && s.id.name === name));
+  }
+  if (scope.type === 'ForStatement') return declList(scope.init, ['let', 'const']);
+  if (scope.type === 'ForInStatement' || scope.type === 'ForOfStatement') return declList(scope.left, ['let', 'const']);
+  if (scope.type === 'CatchClause') return inPattern(scope.param);
+  if (scope.type === 'ClassExpression') return !!scope.id && scope.id.name === name;
+  return false;
+}
+
+/** Whether `name`, read at the end of `ancestors` (Program first), means a nearer declaration
+ *  than the top level's. The top level itself (Program, or the IIFE's function) does not count. */
+function shadowed(name: string, ancestors: Node[], top: Node | null): boolean {
+  for (let i = ancestors.length - 2; i >= 1; i--) {
+    const a = ancestors[i];
+    if (a === top) return false;
+    if (declares(a, name)) return true;
+  }
+  return false;
+}
 export interface InlineResult { code: string; inlined: number }
 
 export function inlineConstants(code: string): InlineResult {
-  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as Node;
-  // The IIFE's body: "use strict"; (()=>{ ... })();
-  let body: Node[] | null = null;
-  for (const s of ast.body as Node[]) {
-    const e = s.type === 'ExpressionStatement' ? s.expression : null;
-    if (e && e.type === 'CallExpression' && (e.callee.type === 'ArrowFunctionExpression' || e.callee.type === 'FunctionExpression')) body = e.callee.body.body;
+  // Again while a pass inlines something: a constant defined from others becomes a literal sum
+  // only once they are inlined.
+  let out = inlineOnce(code);
+  for (let i = 0; i < 4 && out.inlined; i++) {
+    const next = inlineOnce(out.code);
+    if (!next.inlined) break;
+    out = { code: next.code, inlined: out.inlined + next.inlined };
   }
-  if (!body) return { code, inlined: 0 };
+  return out;
+}
+
+function inlineOnce(code: string): InlineResult {
+  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as Node;
+  // The module's top level (the bundles are CommonJS modules, not wrapped in a function), or an
+  // IIFE's body: "use strict"; (()=>{ ... })();
+  let body: Node[] = ast.body as Node[];
+  let top: Node | null = null;
+  const last = body[body.length - 1];
+  const e = body.length <= 2 && last && last.type === 'ExpressionStatement' ? last.expression : null;
+  if (e && e.type === 'CallExpression' && (e.callee.type === 'ArrowFunctionExpression' || e.callee.type === 'FunctionExpression')) { body = e.callee.body.body; top = e.callee; }
 
   // Candidates: top-level declarations with a literal initialiser.
   const candidates = new Map<string, { value: number | string; decl: Node; declarator: Node }>();
@@ -49,26 +118,19 @@ export function inlineConstants(code: string): InlineResult {
       if (d.id.type === 'Identifier' && v !== undefined && (typeof v === 'number' || v.length <= 24)) candidates.set(d.id.name, { value: v, decl: s, declarator: d });
     }
   }
-  const topDeclarators = new Set<Node>([...candidates.values()].map((c) => c.declarator));
-  // Rule out names declared anywhere else (nested scopes, params, catch) or assigned.
+  // Rule out names assigned anywhere (at the top level or where they are not shadowed).
   const banned = new Set<string>();
-  const banPattern = (p: Node): void => {
+  const banPattern = (p: Node, ancestors: Node[]): void => {
     if (!p) return;
-    if (p.type === 'Identifier') banned.add(p.name);
-    else if (p.type === 'AssignmentPattern') banPattern(p.left);
-    else if (p.type === 'RestElement') banPattern(p.argument);
-    else if (p.type === 'ArrayPattern') (p.elements as Node[]).forEach(banPattern);
-    else if (p.type === 'ObjectPattern') (p.properties as Node[]).forEach((q) => banPattern(q.type === 'Property' ? q.value : q));
+    if (p.type === 'Identifier') { if (!shadowed(p.name, ancestors, top)) banned.add(p.name); }
+    else if (p.type === 'AssignmentPattern') banPattern(p.left, ancestors);
+    else if (p.type === 'RestElement') banPattern(p.argument, ancestors);
+    else if (p.type === 'ArrayPattern') (p.elements as Node[]).forEach((e) => banPattern(e, ancestors));
+    else if (p.type === 'ObjectPattern') (p.properties as Node[]).forEach((q) => banPattern(q.type === 'Property' ? q.value : q, ancestors));
   };
-  walk.full(ast, (n: Node) => {
-    if (n.type === 'VariableDeclarator' && !topDeclarators.has(n)) banPattern(n.id);
-    else if (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression') {
-      if (n.id) banned.add(n.id.name);
-      (n.params as Node[]).forEach(banPattern);
-    } else if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') { if (n.id) banned.add(n.id.name); }
-    else if (n.type === 'CatchClause') banPattern(n.param);
-    else if (n.type === 'AssignmentExpression') banPattern(n.left);
-    else if (n.type === 'UpdateExpression') banPattern(n.argument);
+  walk.fullAncestor(ast, (n: Node, _s: unknown, ancestors: Node[]) => {
+    if (n.type === 'AssignmentExpression') banPattern(n.left, ancestors);
+    else if (n.type === 'UpdateExpression') banPattern(n.argument, ancestors);
   });
   for (const b of banned) candidates.delete(b);
   if (!candidates.size) return { code, inlined: 0 };
@@ -78,12 +140,15 @@ export function inlineConstants(code: string): InlineResult {
   walk.fullAncestor(ast, (n: Node, _state: unknown, ancestors: Node[]) => {
     if (n.type !== 'Identifier' || !candidates.has(n.name)) return;
     const parent = ancestors[ancestors.length - 2];
+    if (shadowed(n.name, ancestors, top)) return; // a nearer declaration of the same name (the minifier reuses names)
     if (!parent) return;
     if (parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
-    if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed) {
-      if (parent.type === 'Property' && parent.shorthand) edits.push({ start: n.start, end: n.end, text: n.name + ':' + literal(candidates.get(n.name)!.value) });
+    // `{a}`: the key and the value are two nodes at the same place; the value is the reference.
+    if (parent.type === 'Property' && parent.shorthand) {
+      if (parent.value === n) edits.push({ start: n.start, end: n.end, text: n.name + ':' + literal(candidates.get(n.name)!.value) });
       return;
     }
+    if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed) return;
     if (parent.type === 'VariableDeclarator' && parent.id === n) return;
     const text = literal(candidates.get(n.name)!.value);
     // Keep `a-1` from becoming `a--1`, and `x.y` member access on a number literal valid.

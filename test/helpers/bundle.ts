@@ -54,7 +54,7 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
     getSizeOf(): number { return 0; },
   };
   const sandbox: any = {
-    module, exports: module.exports, console, print: (...a: unknown[]) => console.log(...a), E,
+    console, print: (...a: unknown[]) => console.log(...a), E,
     setTimeout, setInterval, clearTimeout, clearInterval,
     getTime: () => Date.now() / 1000,
     process: { memory: () => ({ free: 0, usage: 0, total: 0, blocksize: 13 }), env: {} },
@@ -68,9 +68,7 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
       if (name === 'synack') return module.exports;
       if (!(name in modules) && name === 'synack-net') {
         const m = { exports: {} as any };
-        context.module = m;
-        vm.runInContext(readFileSync(join(dirname(path), name + '.js'), 'utf8'), context, { filename: name + '.js' });
-        context.module = module;
+        runModule(readFileSync(join(dirname(path), name + '.js'), 'utf8'), name + '.js', context, m);
         modules[name] = m.exports;
       }
       if (!(name in modules)) throw new Error('Module ' + name + ' not found');
@@ -79,6 +77,14 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
   };
   const context = vm.createContext(sandbox);
   vm.runInContext(HIDE, context);
-  vm.runInContext(code, context, { filename: path });
+  runModule(code, path, context, module);
   return { context, exports: module.exports };
+}
+
+/** Runs a module's code as Espruino's require() of a Storage module does: in a scope of its own
+ *  with `exports` and `module`, so its top-level names are its own (the bundles are not wrapped
+ *  in a function: on a board a function declared inside a function costs 3 more blocks). */
+function runModule(code: string, filename: string, context: vm.Context, m: { exports: any }): void {
+  const fn = vm.runInContext('(function (exports, module) {' + code + '\n})', context, { filename });
+  fn(m.exports, m);
 }
