@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
 import { mangleRegExp, PUBLIC_TYPES } from './mangle.ts';
 import { inlineConstants } from './inline-consts.ts';
+import { inlineFunctions } from './inline-functions.ts';
 import { pretokenise } from './pretokenise.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
 
@@ -51,7 +52,7 @@ export async function bundle(entry: string, minify: boolean, board = false, shar
   });
   if (minify && board && shared && r.mangleCache) shared.names = r.mangleCache;
   const text = r.outputFiles[0].text;
-  return minify ? inlineConstants(text).code : text;
+  return minify ? inlineFunctions(inlineConstants(text).code).code : text;
 }
 
 /** What the board bundles share: the shortened names, and an id of them (BUILD_ID) by which the

@@ -77,7 +77,7 @@ function declares(scope: Node, name: string): boolean {
 
 /** Whether `name`, read at the end of `ancestors` (Program first), means a nearer declaration
  *  than the top level's. The top level itself (Program, or the IIFE's function) does not count. */
-function shadowed(name: string, ancestors: Node[], top: Node | null): boolean {
+export function shadowed(name: string, ancestors: Node[], top: Node | null): boolean {
   for (let i = ancestors.length - 2; i >= 1; i--) {
     const a = ancestors[i];
     if (a === top) return false;
