@@ -74,7 +74,7 @@ test('a chip bundle loads the net-style API from the "synack-net" module on firs
   const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
   missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
   const s2 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
-  assert.throws(() => s2.net, /"synack-net" is missing from Storage or from another build: flash again \(npm run flash\)/);
+  assert.throws(() => s2.net, /"synack-net" is missing from Storage or from another build: flash again \(npm run flash, without "net": false\)/);
 
   const foreign = loadBundleContext(join(dist, 'synack-enc28j60.js'));
   const real = foreign.context.global.require('synack-net');

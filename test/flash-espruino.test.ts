@@ -59,7 +59,7 @@ if (why) {
       const crc = /CRC (-?\d+) (-?\d+) (-?\d+)/.exec(r.out);
       assert.ok(crc, r.out);
       assert.is(Number(crc![1]) >>> 0, crc32(readFileSync(files.bundle, 'latin1')));
-      assert.is(Number(crc![2]) >>> 0, crc32(readFileSync(files.net, 'latin1')));
+      assert.is(Number(crc![2]) >>> 0, crc32(readFileSync(files.net!, 'latin1')));
       assert.is(Number(crc![3]) >>> 0, crc32(readFileSync(files.apps!, 'latin1')));
       assert.ok(r.out.includes('BOOT ' + JSON.stringify(bootCode({ chip: 'enc28j60', ip: '198.18.9.2/24' }))), r.out);
       assert.match(r.out, /VERSION \d+\.\d+\.\d+/);

@@ -1,7 +1,7 @@
 // npm run flash: the boot file and the upload script it would send, and its one-line errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
@@ -36,7 +36,7 @@ test('the chip in the config picks the bundle; apps: false leaves the apps out a
   assert.match(bundlesFor({ chip: 'w5500' }).bundle, /dist\/synack-w5500\.tok$/);
   assert.match(bundlesFor({}).bundle, /dist\/synack-enc28j60\.tok$/);
   assert.match(bundlesFor({}).apps!, /dist\/synack-apps\.tok$/);
-  assert.match(bundlesFor({}).net, /dist\/synack-net\.tok$/);
+  assert.match(bundlesFor({}).net!, /dist\/synack-net\.tok$/);
   assert.is(bundlesFor({ apps: false }).apps, null);
   const written: Record<string, string> = { 'synack-apps': 'old' };
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
@@ -65,6 +65,32 @@ test('errors: a bundle larger than the board\'s Storage, no such port, unknown b
   assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
 }));
 
+test('net: false leaves the net-style API out and erases an old one; the apps need it', () => withErrors((errs, dir) => {
+  assert.is(bundlesFor({ net: false, apps: false }).net, null);
+  const written: Record<string, string> = { 'synack-net': 'old' };
+  const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+  vm.runInNewContext(uploadScript('B', null, 'BOOT'), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-net'], undefined);
+  assert.is(written.synack, 'B');
+  const cfg = join(dir, 'board.json');
+  writeFileSync(cfg, JSON.stringify({ net: false }));
+  assert.is(main(['--config', cfg, '--dry-run', join(dir, 'out.js')]), 2);
+  assert.match(errs.pop()!, /^flash: the default apps use the net-style API: with "net": false set "apps": false too$/);
+  writeFileSync(cfg, JSON.stringify({ net: false, apps: false }));
+  const logs: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => logs.push(s);
+  try { assert.is(main(['--config', cfg, '--dry-run', join(dir, 'out.js')]), 0); } finally { console.log = log; }
+  const out = readFileSync(join(dir, 'out.js'), 'utf8');
+  assert.not.match(out, /write\("synack-net"/);
+  assert.match(out, /erase\("synack-net"\)/);
+  // The program's room: the Pico's Storage less the bundle and the boot file with their headers.
+  const left = /(\d+) bytes of PICO_R1_3's Storage left for your program/.exec(logs.join('\n'));
+  assert.ok(left, logs.join('\n'));
+  const boot = /boot file \((\d+)\)/.exec(logs.join('\n'))!;
+  assert.is(Number(left![1]), 49152 - storageBytes(readFileSync(bundlesFor({}).bundle, 'latin1').length) - storageBytes(Number(boot[1])));
+}));
+
 test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
   assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);
   assert.equal(errs, []);
@@ -73,7 +99,7 @@ test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
   vm.runInNewContext(readFileSync(join(dir, 'out.js'), 'utf8'), { require: () => Storage, load: () => {} });
   assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
-  assert.is(written['synack-net'], readFileSync(bundlesFor({}).net, 'latin1'));
+  assert.is(written['synack-net'], readFileSync(bundlesFor({}).net!, 'latin1'));
   assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
   assert.is(storageBytes(1), 40);
 }));

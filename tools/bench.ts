@@ -37,9 +37,10 @@ function bundleFigures(): void {
   // What npm run flash writes for the default configuration, against a Pico's Storage.
   const files = bundlesFor({});
   const boot = bootCode({});
-  const need = storageBytes(readFileSync(files.bundle).length) + storageBytes(readFileSync(files.net).length) +
-    storageBytes(readFileSync(files.apps!).length) + storageBytes(boot.length);
-  row('Storage for enc28j60 + net + apps + boot, with headers', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'})`);
+  const base = storageBytes(readFileSync(files.bundle).length) + storageBytes(boot.length);
+  const need = base + storageBytes(readFileSync(files.net!).length) + storageBytes(readFileSync(files.apps!).length);
+  row('Storage for enc28j60 + net + apps + boot, with headers', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'}), ${Math.max(0, STORAGE.PICO_R1_3 - need)} left for the program`);
+  row('  the same with "net": false, "apps": false', `${base} bytes, ${STORAGE.PICO_R1_3 - base} left for the program`);
 }
 
 function connStateFigures(): void {

@@ -2,12 +2,13 @@
 //                  [--config board.json] [--dry-run [out.js]]
 // Builds the bundles and writes to the board's Storage, through the `espruino` npm package
 // (EspruinoTools' CLI): the bundle for the configured chip as the module "synack", the net-style
-// API as "synack-net" (the stack loads it on first use), the default apps as "synack-apps" unless
-// the configuration says `"apps": false`, and a boot file that starts synack with the
+// API as "synack-net" (the stack loads it on first use) unless the configuration says
+// `"net": false`, the default apps as "synack-apps" unless it says `"apps": false`, and a boot file that starts synack with the
 // configuration. The modules are written pretokenised (dist/*.tok, see
 // tools/pretokenise.ts): smaller in Storage and quicker to lex than dist/*.js.
 // --dry-run writes what would be sent into a file instead. One-line errors: no such port, the
-// board does not answer, the bundle is larger than that board's Storage.
+// board does not answer, the bundle is larger than that board's Storage. It reports the Storage
+// left for the user's own program.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,10 @@ import { byteStringLiteral } from './pretokenise.ts';
 /** Storage sizes in bytes (../shared/espruino.md). */
 export const STORAGE: Record<string, number> = { PICO_R1_3: 48 * 1024, ESPRUINOWIFI: 64 * 1024, ESPRUINOBOARD: 20 * 1024 };
 
-export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?: string; mosi?: string; baud?: number; cs?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown }
+export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?: string; mosi?: string; baud?: number; cs?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown;
+  /** false: the net-style API ("synack-net") is not written, for a program that only uses
+   *  Espruino's own net/http; it needs "apps": false too, since the apps use it. */
+  net?: boolean }
 
 const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 'A6', mosi: 'A7', baud: 4000000, cs: 'B1', ip: 'dhcp' };
 
@@ -49,22 +53,25 @@ function storageWrites(name: string, data: string): string[] {
 }
 
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
- *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it). */
-export function uploadScript(bundle: string, net: string, boot: string, apps?: string): string {
-  const out = storageWrites('synack', bundle).concat(storageWrites('synack-net', net));
+ *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it); without `net`,
+ *  an earlier "synack-net" (its room is the program's). */
+export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string): string {
+  const out = storageWrites('synack', bundle);
+  if (net !== null) out.push(...storageWrites('synack-net', net));
+  else out.push('require("Storage").erase("synack-net");');
   if (apps) out.push(...storageWrites('synack-apps', apps));
   else out.push('require("Storage").erase("synack-apps");');
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
 }
 
-/** The files for a configuration: the chip's bundle, the net-style API, and the apps unless
- *  `apps: false`. */
-export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string; apps: string | null } {
+/** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, and
+ *  the apps unless `apps: false`. */
+export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null } {
   const chip = cfg.chip || DEFAULTS.chip!;
   const dist = join(import.meta.dirname, '..', 'dist');
   const bundle = join(dist, `synack-${chip}.tok`);
-  return { chip, bundle, net: join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
+  return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
 }
 
 export function main(argv: string[]): number {
@@ -86,15 +93,19 @@ export function main(argv: string[]): number {
   const files = bundlesFor(cfg);
   if (files.chip !== 'enc28j60' && files.chip !== 'w5500') { console.error(`flash: unknown chip "${files.chip}" in the config: use "enc28j60" or "w5500"`); return 2; }
   const code = readFileSync(files.bundle, 'latin1');
-  const net = readFileSync(files.net, 'latin1');
+  if (files.net === null && files.apps !== null) { console.error('flash: the default apps use the net-style API: with "net": false set "apps": false too'); return 2; }
+  const net = files.net ? readFileSync(files.net, 'latin1') : null;
   const apps = files.apps ? readFileSync(files.apps, 'latin1') : '';
   const boot = bootCode(cfg);
-  const need = storageBytes(code.length) + storageBytes(net.length) + (apps ? storageBytes(apps.length) : 0) + storageBytes(boot.length);
+  const need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) + storageBytes(boot.length);
+  const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length})`;
   if (need > STORAGE[board]) {
-    console.error(`flash: the ${files.chip} bundle (${code.length} bytes), the net-style API (${net.length})${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length}) need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
+    console.error(`flash: ${what} need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
     if (!dryRun) return 1;
   }
-  if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}`); return 0; }
+  // What is left is the program's own: save(), "Save on send" and its Storage files share it.
+  const left = `${Math.max(0, STORAGE[board] - need)} bytes of ${board}'s Storage left for your program`;
+  if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`); return 0; }
   if (!port) { console.error('flash: give --port (for example /dev/ttyACM0), or --dry-run'); return 2; }
   if (!port.startsWith('tcp://') && !existsSync(port)) { console.error(`flash: no such port ${port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`); return 1; }
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-'));
@@ -104,10 +115,10 @@ export function main(argv: string[]): number {
   // No --board for EspruinoTools: it would fetch the board's description from espruino.com and give
   // up without a network; connected, it asks the board itself. (Our --board only sizes Storage.)
   // After the writes the board reports the CRC32 of what it holds, then load() runs .boot0.
-  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),E.CRC32(require("Storage").read("synack-net")),' +
+  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),' + (net !== null ? 'E.CRC32(require("Storage").read("synack-net"))' : '0') + ',' +
     (apps ? 'E.CRC32(require("Storage").read("synack-apps"))' : '0') + ');load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
-    '--storage', `synack:${files.bundle}`, '--storage', `synack-net:${files.net}`].concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
+    '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
   const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
@@ -116,13 +127,13 @@ export function main(argv: string[]): number {
     console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${why.trim()})`);
     return 1;
   }
-  const want = [crc32(code), crc32(net), apps ? crc32(apps) : 0];
+  const want = [crc32(code), net !== null ? crc32(net) : 0, apps ? crc32(apps) : 0];
   const got = [m[1], m[2], m[3]].map((x) => Number(x) >>> 0);
   if (got.join('/') !== want.join('/')) {
     console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${got.join('/')}, expected ${want.join('/')}): flash again`);
     return 1;
   }
-  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes), synack-net (${net.length})${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32`);
+  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
   return 0;
 }
 

@@ -14,6 +14,6 @@ interface NetModule { createNet(tcp: Tcp, resolve?: Resolver): Net; build: strin
 
 export function createNet(tcp: Tcp, resolve?: Resolver): Net {
   const m = espruinoModule('synack-net') as NetModule | undefined;
-  if (!m || m.build !== BUILD_ID) throw new Error('synack: "synack-net" is missing from Storage or from another build: flash again (npm run flash)');
+  if (!m || m.build !== BUILD_ID) throw new Error('synack: "synack-net" is missing from Storage or from another build: flash again (npm run flash, without "net": false)');
   return m.createNet(tcp, resolve);
 }
