@@ -16,7 +16,7 @@ import { W5500Model } from '../host-sim/chips/w5500.ts';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath } from '../test/helpers/espruino.ts';
-import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost } from './bench/espruino.ts';
+import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost, segmentCostCallgrind } from './bench/espruino.ts';
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
@@ -79,6 +79,8 @@ async function espruinoFigures(): Promise<void> {
       if (typeof s === 'string') { row(`receive + ACK one 1460-byte segment (${where})`, 'did not run' + (large ? '' : ' (set ESPRUINO_LARGE to a 64-bit build: two stacks do not fit a Pico)')); continue; }
       row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs`);
     }
+    const cg = await segmentCostCallgrind();
+    row('receive + ACK one 1460-byte segment (instruction counts)', typeof cg === 'string' ? 'did not run: ' + cg.trim().split('\n').slice(-1)[0] : `${cg.ratio.toFixed(0)} empty-loop iterations by callgrind (budget ${SEGMENT_COST_BUDGET}; deterministic, the bundle pretokenised in RAM); ${cg.segments} segments`);
     const r = await networkJsRecvCost();
     const h = await httpResponseTime();
     row('Espruino http server, a 20 KB response (from Storage)', typeof h === 'string' ? 'did not run' : `${h.ms.toFixed(0)} ms for ${h.bytes} bytes (Espruino's own http over NetworkJS, the client a second stack)`);

@@ -12,7 +12,9 @@
 //   the ring and the ACK it sends, every second segment at once) per segment, divided by the
 //   time of one empty `for` iteration timed in the same run.
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { runEspruino, runWithBundle } from '../../test/helpers/espruino.ts';
 import { byteStringLiteral } from '../pretokenise.ts';
 
@@ -127,6 +129,64 @@ export async function segmentCost(fromRam: boolean, bundle = chipBundle): Promis
     ? await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + SEGMENT_SCRIPT, 120000)
     : await runWithBundle(SEGMENT_SCRIPT, 120000, bundle);
   return parse<SegmentCost>(run.out, 'SEG');
+}
+
+// The same segment cost by instruction counts (valgrind's callgrind), which machine load does not
+// move: only the receiver's input() calls (made through Function.call) and an empty loop of 20000
+// iterations (run inside Array.forEach) are counted, by toggling collection on those two native
+// functions. The bundle is in RAM, pretokenised, as on a board whose flash is memory-mapped.
+const CALLGRIND_SCRIPT = `
+var s = require("synack");
+${QUEUE_DRIVER}
+var ab = [], ba = [];
+var tcpCfg = { sndBuf: 3000, rcvBuf: 3000, maxConns: 2, delAckMs: 100 };
+var A = s.createStack(drv([2,0,0,0,0,1], ab), { ip: "198.18.0.1/24", apps: false, tcp: tcpCfg });
+var B = s.createStack(drv([2,0,0,0,0,2], ba), { ip: "198.18.0.2/24", apps: false, tcp: tcpCfg });
+var now = 0;
+function deliver(q, to) { while (q.length) { var f = q.shift(); to.iface.input(f, f.length); } }
+function step() { now += 1; A.poll(now); B.poll(now); deliver(ab, B); deliver(ba, A); }
+var bc = null;
+B.tcp.listen(5001, function (c) { bc = c; });
+var user = { onConnect: function () {}, onReadable: function () {}, onEnd: function () {}, onWritable: function () {}, onClose: function () {} };
+var ac = A.tcp.connect(0xc6120002, 5001, user);
+for (var i = 0; i < 50 && !bc; i++) step();
+var data = new Uint8Array(1460); for (i = 0; i < 1460; i++) data[i] = i & 255;
+var sink = new Uint8Array(3000);
+var inp = B.iface.input, segs = 0;
+for (var k = 0; k < 60; k++) {
+  A.tcp.send(ac, data, 0, 1460);
+  while (ab.length) { var g = ab.shift(); inp.call(B.iface, g, g.length); segs++; B.tcp.recv(bc, sink, 0, 3000); deliver(ba, A); }
+  now += 1; A.poll(now); B.poll(now); deliver(ba, A); deliver(ab, B);
+}
+var L = 20000;
+[0].forEach(function () { for (var j = 0; j < L; j++) {} });
+print("CGSEGS " + segs + " " + L);
+quit();
+`;
+
+/** Instructions per received segment over instructions per empty-loop iteration, or why not. */
+export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio: number; segments: number } | string> {
+  const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  if (!have('valgrind') || !have('callgrind_annotate')) return 'valgrind not installed';
+  const dir = mkdtempSync(join(tmpdir(), 'synack-cg-'));
+  try {
+    const script = join(dir, 'seg.js'), out = join(dir, 'cg.out');
+    writeFileSync(script, 'Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + CALLGRIND_SCRIPT, 'latin1');
+    const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=' + out, '--toggle-collect=jswrap_function_apply_or_call',
+      '--toggle-collect=jswrap_array_forEach', process.env.ESPRUINO!, script], { encoding: 'latin1', timeout: 600000 });
+    const m = /CGSEGS (\d+) (\d+)/.exec(r.stdout || '');
+    if (!m) return (r.stdout || '').slice(-400) + (r.stderr || '').slice(-400);
+    const ann = spawnSync('callgrind_annotate', ['--inclusive=yes', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || '';
+    const count = (fn: string): number => {
+      const line = ann.split('\n').find((l) => new RegExp(':' + fn + '( |$)').test(l));
+      return line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : NaN;
+    };
+    const perSeg = count('jswrap_function_apply_or_call') / Number(m[1]);
+    const perIter = count('jswrap_array_forEach') / Number(m[2]);
+    return { ratio: perSeg / perIter, segments: Number(m[1]) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // NetworkJS polling: Espruino calls the adapter's recv for every open socket on every idle pass
