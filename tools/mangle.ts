@@ -76,15 +76,41 @@ export const PUBLIC_TYPES = [
   'Emitter', 'Socket', 'Server', 'SocketOptions', 'ConnectOptions', 'AppSocket', 'AppServer', 'AppNet', 'NetworkJsAdapter',
 ];
 
-/** True if the member is declared in one of the public types (or a type literal inside one, or
- *  a type literal outside any named type: those describe arguments and results, kept whole). */
-function inPublicType(n: ts.Node, publicTypes: string[]): boolean {
+/** The public type the member is declared in ('' for a type literal outside any named type:
+ *  those describe arguments and results, kept whole), or null when it is in no public type. */
+function publicTypeOf(n: ts.Node, publicTypes: string[]): string | null {
   for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
     if (ts.isClassDeclaration(p) || ts.isInterfaceDeclaration(p) || ts.isTypeAliasDeclaration(p)) {
-      return !!p.name && publicTypes.includes(p.name.text);
+      return !!p.name && publicTypes.includes(p.name.text) ? p.name.text : null;
     }
   }
-  return true;
+  return '';
+}
+
+/** Public types whose every member a user writes or reads: configuration keys, the driver
+ *  contract, what Espruino calls (NetworkJS), and what the board prints. */
+const WHOLLY_PUBLIC = /Config$|Options$|^(EthernetDriver|EspruinoSpi|NetworkJsAdapter|Board|Status|StatusConnection)$/;
+
+/** Every identifier in the code and documents that use the firmware from outside: the tests, the
+ *  simulator, the tools (and the scripts they run in Espruino), the apps (a bundle of their own
+ *  whose names are not shortened), the README and docs/. A member of the other public types
+ *  (Stack, Interface, Tcp, ...) none of them names is the firmware's own, and shortened. */
+function namesUsedOutside(root: string): Set<string> {
+  const files = ['test', 'host-sim', 'tools', join('firmware', 'apps'), 'docs'].flatMap((d) => tsOrMdFiles(join(root, d)))
+    .concat([join(root, 'README.md')]);
+  const used = new Set<string>();
+  for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)) used.add(m[0]);
+  return used;
+}
+
+function tsOrMdFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out.push(...tsOrMdFiles(p));
+    else if (/\.(ts|md|py)$/.test(n)) out.push(p);
+  }
+  return out;
 }
 
 /** The property names the build shortens, from the firmware's sources under `dir`: with
@@ -93,11 +119,16 @@ function inPublicType(n: ts.Node, publicTypes: string[]): boolean {
 export function mangleableNames(dir: string, publicTypes?: string[]): string[] {
   const internal = new Set<string>();
   const visible = new Set<string>();
+  const outside = publicTypes ? namesUsedOutside(join(dir, '..')) : null;
   for (const file of tsFiles(dir)) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2020, true);
     const walk = (n: ts.Node): void => {
       const name = isMember(n) ? memberName(n) : null;
-      if (name) (isInternal(n) || (publicTypes && !inPublicType(n, publicTypes)) ? internal : visible).add(name);
+      if (name) {
+        const type = publicTypes ? publicTypeOf(n, publicTypes) : '';
+        const own = publicTypes && (type === null || (type !== '' && !WHOLLY_PUBLIC.test(type) && !outside!.has(name)));
+        (isInternal(n) || own ? internal : visible).add(name);
+      }
       ts.forEachChild(n, walk);
     };
     walk(sf);
