@@ -59,9 +59,9 @@ export class DhcpClient {
   private running = false;
   private readonly info = new DhcpInfo();
 
-  constructor(readonly iface: Interface, readonly opts: DhcpOptions) {
+  constructor(readonly netif: Interface, readonly opts: DhcpOptions) {
     const self = this;
-    iface.udpBind(DHCP_CLIENT_PORT, function (src, srcPort, dst, buf, off, len) { self.input(buf, off, len); });
+    netif.udpBind(DHCP_CLIENT_PORT, function (src, srcPort, dst, buf, off, len) { self.input(buf, off, len); });
   }
 
   /** Starts acquiring an address (the interface should have address 0). */
@@ -87,14 +87,14 @@ export class DhcpClient {
     this.state = DHCP_INIT;
     this.tries = 0;
     this.started = now;
-    this.xid = this.iface.random32() >>> 0;
+    this.xid = this.netif.random32() >>> 0;
     this.discover(now);
   }
 
   /** 4 s doubling to 64 s, +-1 s (RFC 2131 4.1). */
   private backoff(): number {
     const base = this.tries < 4 ? 4000 << this.tries : 64000;
-    return base - 1000 + ((this.iface.random32() >>> 0) % 2001);
+    return base - 1000 + ((this.netif.random32() >>> 0) % 2001);
   }
 
   private discover(now: number): void {
@@ -124,7 +124,7 @@ export class DhcpClient {
     // after half the time left to the next deadline, at least 10 s (RFC: 60 s; shorter leases
     // here), never past the deadline.
     const renewing = this.state === DHCP_RENEWING;
-    this.send(DHCPREQUEST, this.iface.ip, 0, 0, renewing ? this.server : BROADCAST, now);
+    this.send(DHCPREQUEST, this.netif.ip, 0, 0, renewing ? this.server : BROADCAST, now);
     const deadline = renewing ? this.leaseStart + this.t2 : end;
     let wait = (deadline - now) / 2;
     if (wait < 10000) wait = deadline - now < 10000 ? deadline - now : 10000;
@@ -133,20 +133,20 @@ export class DhcpClient {
 
   /** The lease ran out: the address is given up (RFC 2131 4.4.5) and discovery restarts. */
   private lose(now: number): void {
-    const old = this.iface.ip;
-    this.iface.setAddress(0, 0, 0);
+    const old = this.netif.ip;
+    this.netif.setAddress(0, 0, 0);
     if (old && this.opts.onAddressChange) this.opts.onAddressChange(old, 0);
     this.restart(now);
   }
 
   private send(type: number, ciaddr: number, requested: number, serverId: number, dst: number, now: number): void {
-    const tx = this.iface.tx;
+    const tx = this.netif.tx;
     const at = 42; // IP_PAYLOAD_OFFSET + UDP header: built in place, no copy
     const secs = Math.floor((now - this.started) / 1000);
-    const len = emitDhcpRequest(tx, at, type, this.xid, secs, this.iface.mac, ciaddr, requested, serverId,
+    const len = emitDhcpRequest(tx, at, type, this.xid, secs, this.netif.mac, ciaddr, requested, serverId,
       this.opts.hostname || '', ciaddr === 0);
     this.sent++;
-    this.iface.udpSend(DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, tx, at, len);
+    this.netif.udpSend(DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, tx, at, len);
   }
 
   private input(buf: Uint8Array, off: number, len: number): void {
@@ -154,8 +154,8 @@ export class DhcpClient {
     const info = this.info;
     if (dhcpParse(buf, off, len, info) !== DHCP_OK || info.xid !== this.xid) return;
     // chaddr must be ours: the xid alone could collide between clients.
-    for (let i = 0; i < 6; i++) if (buf[off + 28 + i] !== this.iface.mac[i]) return;
-    const now = this.iface.now;
+    for (let i = 0; i < 6; i++) if (buf[off + 28 + i] !== this.netif.mac[i]) return;
+    const now = this.netif.now;
     const s = this.state;
     if (info.type === DHCPOFFER && s === DHCP_SELECTING) {
       if (!info.yiaddr || !info.serverId) return;
@@ -174,8 +174,8 @@ export class DhcpClient {
       // (up to 64 s), so a server that refuses everything is not flooded.
       this.naks++;
       this.naksInRow++;
-      const old = this.iface.ip;
-      if (old) { this.iface.setAddress(0, 0, 0); if (this.opts.onAddressChange) this.opts.onAddressChange(old, 0); }
+      const old = this.netif.ip;
+      if (old) { this.netif.setAddress(0, 0, 0); if (this.opts.onAddressChange) this.opts.onAddressChange(old, 0); }
       this.state = DHCP_INIT;
       this.tries = 0;
       this.timer = now + (1000 << (this.naksInRow < 7 ? this.naksInRow - 1 : 6));
@@ -194,10 +194,10 @@ export class DhcpClient {
     this.dns = info.dns;
     this.state = DHCP_BOUND;
     this.timer = now + this.t1;
-    const old = this.iface.ip;
+    const old = this.netif.ip;
     const prefix = info.mask ? prefixFromMask(info.mask) : 24;
-    if (old !== info.yiaddr || this.iface.prefix !== prefix || this.iface.gateway !== info.router) {
-      this.iface.setAddress(info.yiaddr, prefix, info.router);
+    if (old !== info.yiaddr || this.netif.prefix !== prefix || this.netif.gateway !== info.router) {
+      this.netif.setAddress(info.yiaddr, prefix, info.router);
       if (old !== info.yiaddr && this.opts.onAddressChange) this.opts.onAddressChange(old, info.yiaddr);
     }
   }

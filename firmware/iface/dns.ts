@@ -29,28 +29,28 @@ export class DnsClient {
   private readonly answer = new DnsAnswer();
 
   /** server: the name server's address (0: none yet; DHCP may set it later). */
-  constructor(readonly iface: Interface, public server: number) {}
+  constructor(readonly netif: Interface, public server: number) {}
 
   resolve(name: string, cb: ResolveCallback): void {
     const literal = ipFromString(name);
     if (literal >= 0) { cb(null, literal >>> 0); return; }
     const key = name.toLowerCase().replace(/\.$/, '');
-    const now = this.iface.now;
+    const now = this.netif.now;
     for (let i = 0; i < this.cache.length; i++) {
       const e = this.cache[i];
       if (e.name === key && e.expires > now) { cb(null, e.ip); return; }
     }
     if (!this.server) { cb('ENOSERVER', 0); return; }
     if (this.queries.length >= MAX_QUERIES) { cb('EBUSY', 0); return; }
-    const q: Query = { name: key, cb: cb, id: this.iface.random32() & 0xffff, port: 0, tries: 0, deadline: 0 };
+    const q: Query = { name: key, cb: cb, id: this.netif.random32() & 0xffff, port: 0, tries: 0, deadline: 0 };
     // A random source port in 49152..65535 that is free (RFC 6335 dynamic range).
     const self = this;
     for (let t = 0; t < 8 && !q.port; t++) {
-      const p = 49152 + ((this.iface.random32() >>> 0) % 16384);
-      if (this.iface.udpBind(p, function (src, srcPort, dst, buf, off, len) { self.input(q, src, srcPort, buf, off, len); })) q.port = p;
+      const p = 49152 + ((this.netif.random32() >>> 0) % 16384);
+      if (this.netif.udpBind(p, function (src, srcPort, dst, buf, off, len) { self.input(q, src, srcPort, buf, off, len); })) q.port = p;
     }
     if (!q.port) { cb('EBUSY', 0); return; }
-    if (!this.transmit(q, now)) { this.iface.udpUnbind(q.port); cb('EINVAL', 0); return; }
+    if (!this.transmit(q, now)) { this.netif.udpUnbind(q.port); cb('EINVAL', 0); return; }
     this.queries.push(q);
   }
 
@@ -69,19 +69,19 @@ export class DnsClient {
 
   private transmit(q: Query, now: number): boolean {
     const at = 42; // built in place in the transmit buffer
-    const len = emitDnsQuery(this.iface.tx, at, q.id, q.name);
+    const len = emitDnsQuery(this.netif.tx, at, q.id, q.name);
     if (!len) return false;
     q.tries++;
     q.deadline = now + (1000 << (q.tries - 1));
     this.sent++;
-    this.iface.udpSend(q.port, this.server, DNS_PORT, this.iface.tx, at, len);
+    this.netif.udpSend(q.port, this.server, DNS_PORT, this.netif.tx, at, len);
     return true;
   }
 
   private finish(q: Query, err: string | null, ip: number): void {
     const i = this.queries.indexOf(q);
     if (i >= 0) this.queries.splice(i, 1);
-    this.iface.udpUnbind(q.port);
+    this.netif.udpUnbind(q.port);
     q.cb(err, ip);
   }
 
@@ -101,7 +101,7 @@ export class DnsClient {
   }
 
   private remember(name: string, ip: number, ttl: number): void {
-    const expires = this.iface.now + (ttl > MAX_TTL_S ? MAX_TTL_S : ttl) * 1000;
+    const expires = this.netif.now + (ttl > MAX_TTL_S ? MAX_TTL_S : ttl) * 1000;
     let slot = -1;
     for (let i = 0; i < this.cache.length; i++) if (this.cache[i].name === name) slot = i;
     if (slot < 0 && this.cache.length < CACHE_SIZE) { this.cache.push({ name: name, ip: ip, expires: expires }); return; }

@@ -237,7 +237,9 @@ export class Tcp {
   private ackConn: Conn | null = null;
   private ackGen = 0; private ackUntil = 0; private ackIpSum = 0; private ackTcpSum = 0;
 
-  constructor(readonly iface: Interface, config?: TcpConfig) {
+  /** `netif`: the interface TCP sends and receives through (lwIP's name for it; the stack's own
+   *  `iface` is the same object, and this name is the firmware's own, shortened on a board). */
+  constructor(readonly netif: Interface, config?: TcpConfig) {
     const c = config || {};
     this.cfg = {
       maxConns: c.maxConns || 8, backlog: c.backlog || 4, sndBuf: c.sndBuf || 2048, rcvBuf: c.rcvBuf || 2048,
@@ -248,15 +250,15 @@ export class Tcp {
       keepIntvlMs: c.keepIntvlMs || 75000, keepCnt: c.keepCnt || 9, challengeAcksPerSec: c.challengeAcksPerSec || 10,
       isn: c.isn, onState: c.onState, now: c.now,
     };
-    for (let i = 0; i < 4; i++) this.key[i] = iface.random32() >>> 0;
-    iface.register(IP_PROTO_TCP, this);
+    for (let i = 0; i < 4; i++) this.key[i] = netif.random32() >>> 0;
+    netif.register(IP_PROTO_TCP, this);
   }
 
   // ---- user calls (RFC 9293 3.10.1-3.10.6) ----
 
   /** Brings the interface's time up to now before a user call schedules timers. */
   private catchUp(): void {
-    if (this.cfg.now) { const t = this.cfg.now(); if (t > this.iface.now) this.iface.now = t; }
+    if (this.cfg.now) { const t = this.cfg.now(); if (t > this.netif.now) this.netif.now = t; }
   }
 
   /** Passive OPEN. Returns null if the port is taken. */
@@ -280,16 +282,16 @@ export class Tcp {
 
   /** Active OPEN. Returns the connection (SYN-SENT), or null with the reason in `err`. */
   connect(rip: number, rport: number, user: ConnUser, opts?: { sndBuf?: number; rcvBuf?: number; localPort?: number }): Conn | null {
-    if (!this.iface.ip) return null;
+    if (!this.netif.ip) return null;
     this.catchUp();
     const c = this.newConn(opts || null);
     if (!c) return null;
-    c.s[LIP] = this.iface.ip; c.s[RIP] = rip >>> 0; c.s[RPORT] = rport;
+    c.s[LIP] = this.netif.ip; c.s[RIP] = rip >>> 0; c.s[RPORT] = rport;
     c.s[LPORT] = opts && opts.localPort ? opts.localPort : this.ephemeralPort(c.s[RIP], rport);
     c.user = user;
     c.s[ISS] = this.isn(c);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.s[CONNECT_AT] = at32(this.iface.now + this.cfg.connectTimeoutMs);
+    c.s[CONNECT_AT] = at32(this.netif.now + this.cfg.connectTimeoutMs);
     this.conns.push(c);
     this.setState(c, SYN_SENT);
     this.dispatch(c);
@@ -370,13 +372,13 @@ export class Tcp {
   setKeepAlive(c: Conn, on: boolean): void {
     c.s[FLAGS] = on ? c.s[FLAGS] | KEEP_ALIVE : c.s[FLAGS] & ~KEEP_ALIVE;
     c.s[KEEP_PROBES] = 0;
-    c.s[KEEP_AT] = on ? at32(this.iface.now + this.cfg.keepIdleMs) : 0;
+    c.s[KEEP_AT] = on ? at32(this.netif.now + this.cfg.keepIdleMs) : 0;
   }
 
   /** Idle timeout for the socket's 'timeout' event (0: off). */
   setIdle(c: Conn, ms: number): void {
     c.s[IDLE_MS] = ms;
-    c.s[IDLE_AT] = ms > 0 ? at32(this.iface.now + ms) : 0;
+    c.s[IDLE_AT] = ms > 0 ? at32(this.netif.now + ms) : 0;
   }
 
   /** The interface's address changed: connections bound to the old one are reset. */
@@ -413,7 +415,7 @@ export class Tcp {
     const c = this.findConn(dst, dport, src, sport);
     if (c) { this.process(c, buf, off + hl); return; }
     const l = this.findListener(dport);
-    if (l && dst === this.iface.ip) { this.listenInput(l, src, sport, dst, dport); return; }
+    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport); return; }
     this.closedInput(src, sport, dst, dport);
   }
 
@@ -454,7 +456,7 @@ export class Tcp {
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
-    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.iface.now + this.cfg.delAckMs);
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg.delAckMs);
     if (cs[FLAGS] & ACK_NOW) {
       // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
       if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
@@ -471,7 +473,7 @@ export class Tcp {
    *  connection's, the ARP entry changed or is due for its refresh. Per-packet path. */
   private fastAck(c: Conn): void {
     const cs = c.s;
-    const ifc = this.iface;
+    const ifc = this.netif;
     if (this.ackConn !== c || this.ackGen !== ifc.arp.gen || ifc.now >= this.ackUntil) { this.dispatch(c); return; }
     const t = this.ackTpl;
     const seq = ((cs[SND_MAX] - cs[SND_NXT]) | 0) > 0 ? cs[SND_MAX] : cs[SND_NXT];
@@ -499,7 +501,7 @@ export class Tcp {
 
   /** Keeps the pure ACK just sent from the interface's transmit buffer as fastAck's template. */
   private keepAck(c: Conn): void {
-    const ifc = this.iface;
+    const ifc = this.netif;
     const t = this.ackTpl;
     t.set(ifc.tx.subarray(0, 54), 0);
     this.ackConn = c; this.ackGen = ifc.arp.gen; this.ackUntil = ifc.txReuseUntil;
@@ -557,7 +559,7 @@ export class Tcp {
   private process(c: Conn, buf: Uint8Array, dataOff: number): void {
     const cs = c.s;
     const f = this.sFlags;
-    const now = this.iface.now;
+    const now = this.netif.now;
     if (cs[STATE] === SYN_SENT) { this.synSentInput(c); return; }
     // A duplicate of the peer's SYN while our SYN,ACK is unacknowledged: send it again.
     if (cs[STATE] === SYN_RECEIVED && (f & SYN) && !(f & ACK) && this.sSeq === cs[IRS]) {
@@ -708,7 +710,7 @@ export class Tcp {
       } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += acked < cs[MSS] ? acked : cs[MSS];
       else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
       cs[DUP_ACKS] = 0;
-      cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.iface.now + cs[RTO]) : 0;
+      cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.netif.now + cs[RTO]) : 0;
       if (n > 0 && c.user) c.user.onWritable(c);
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
@@ -772,7 +774,7 @@ export class Tcp {
     // otherwise within delAckMs; at once while a hole is being filled.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[FLAGS] |= ACK_NOW;
-    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.iface.now + this.cfg.delAckMs);
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg.delAckMs);
     return true;
   }
 
@@ -790,7 +792,7 @@ export class Tcp {
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: cs[TW_AT] = at32(this.iface.now + 2 * this.cfg.mslMs); return false;
+      case TIME_WAIT: cs[TW_AT] = at32(this.netif.now + 2 * this.cfg.mslMs); return false;
     }
     return false;
   }
@@ -798,7 +800,7 @@ export class Tcp {
   private enterTimeWait(c: Conn): void {
     const cs = c.s;
     this.setState(c, TIME_WAIT);
-    cs[TW_AT] = at32(this.iface.now + 2 * this.cfg.mslMs);
+    cs[TW_AT] = at32(this.netif.now + 2 * this.cfg.mslMs);
     cs[RTO_AT] = 0; cs[PERSIST_AT] = 0; cs[KEEP_AT] = 0; cs[IDLE_AT] = 0;
   }
 
@@ -892,7 +894,7 @@ export class Tcp {
    *  avoidance applied), FIN after the data, or a pure ACK when one is owed. */
   dispatch(c: Conn): void {
     const cs = c.s;
-    const now = this.iface.now;
+    const now = this.netif.now;
     if (cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED) {
       if (cs[SND_NXT] === cs[ISS]) {
         this.xmit(c, cs[ISS], cs[STATE] === SYN_SENT ? SYN : SYN | ACK, 0, 0);
@@ -963,7 +965,7 @@ export class Tcp {
   /** Builds and sends one segment: header (MSS option on SYN), data from the send ring. */
   private xmit(c: Conn, seq: number, flags: number, ringOff: number, len: number): void {
     const cs = c.s;
-    const tx = this.iface.tx;
+    const tx = this.netif.tx;
     const win = this.advertise(c);
     const hl = emitTcp(tx, TX_OFF, cs[LPORT], cs[RPORT], seq, (flags & ACK) ? cs[RCV_NXT] : 0, flags, win,
       (flags & SYN) ? this.ourMss() : 0);
@@ -977,11 +979,11 @@ export class Tcp {
     tcpChecksum(tx, TX_OFF, hl + len, cs[LIP], cs[RIP]);
     this.cnt[SEGS_OUT]++;
     if (flags & ACK) { cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; cs[DEL_ACK_AT] = 0; }
-    this.iface.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
+    this.netif.sendIpv4(cs[RIP], IP_PROTO_TCP, hl + len);
     // A pure ACK becomes fastAck's template, unless it already is this connection's: the same
     // ARP generation means the same headers (ArpCache.claim and resolve bump it) and the same
     // reuse limit.
-    if (flags === ACK && hl + len === 20 && this.iface.txReuseUntil && (this.ackConn !== c || this.ackGen !== this.iface.arp.gen)) this.keepAck(c);
+    if (flags === ACK && hl + len === 20 && this.netif.txReuseUntil && (this.ackConn !== c || this.ackGen !== this.netif.arp.gen)) this.keepAck(c);
   }
 
   /** The receive window to advertise, with receiver SWS avoidance (RFC 9293 3.8.6.2.2): the
@@ -1001,7 +1003,7 @@ export class Tcp {
     return half < mss ? half : mss;
   }
 
-  private ourMss(): number { return this.iface.mtu - 40; }
+  private ourMss(): number { return this.netif.mtu - 40; }
 
   private takeMss(c: Conn): void {
     const cs = c.s;
@@ -1012,17 +1014,17 @@ export class Tcp {
   }
 
   private sendRst(lip: number, lport: number, rip: number, rport: number, seq: number, ack: number, flags: number): void {
-    const tx = this.iface.tx;
+    const tx = this.netif.tx;
     emitTcp(tx, TX_OFF, lport, rport, seq, ack, RST | flags, 0, 0);
     tcpChecksum(tx, TX_OFF, 20, lip, rip);
     this.cnt[RST_OUT]++;
     this.cnt[SEGS_OUT]++;
-    this.iface.sendIpv4(rip, IP_PROTO_TCP, 20);
+    this.netif.sendIpv4(rip, IP_PROTO_TCP, 20);
   }
 
   /** RFC 5961 7: challenge ACKs are rate-limited per second. */
   private challengeAck(c: Conn): void {
-    const now = this.iface.now;
+    const now = this.netif.now;
     if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
     if (this.challengeCount >= this.cfg.challengeAcksPerSec) return;
     this.challengeCount++;
@@ -1138,7 +1140,7 @@ export class Tcp {
   private rttSample(c: Conn): void {
     const cs = c.s;
     if (!cs[RTT_AT] || seqLt(this.sAck, cs[RTT_SEQ])) return;
-    const r = (this.iface.now - cs[RTT_AT]) | 0;
+    const r = (this.netif.now - cs[RTT_AT]) | 0;
     cs[RTT_AT] = 0;
     // RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4, G taken as 1 ms), SRTT and RTTVAR kept in
     // 1/8 ms (integers, as BSD keeps them scaled).
@@ -1168,7 +1170,7 @@ export class Tcp {
     }
     const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg.sndBuf, opts && opts.rcvBuf ? opts.rcvBuf : this.cfg.rcvBuf, this.cfg.oooRanges);
     c.s[RTO] = this.cfg.rtoInitMs;
-    c.s[CREATED_AT] = at32(this.iface.now);
+    c.s[CREATED_AT] = at32(this.netif.now);
     return c;
   }
 
@@ -1195,8 +1197,8 @@ export class Tcp {
 
   private touch(c: Conn): void {
     const cs = c.s;
-    if (cs[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.iface.now + this.cfg.keepIdleMs); cs[KEEP_PROBES] = 0; }
-    if (cs[IDLE_MS]) cs[IDLE_AT] = at32(this.iface.now + cs[IDLE_MS]);
+    if (cs[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.netif.now + this.cfg.keepIdleMs); cs[KEEP_PROBES] = 0; }
+    if (cs[IDLE_MS]) cs[IDLE_AT] = at32(this.netif.now + cs[IDLE_MS]);
   }
 
   findConn(lip: number, lport: number, rip: number, rport: number): Conn | null {
@@ -1216,16 +1218,16 @@ export class Tcp {
   private isn(c: Conn): number {
     const cs = c.s;
     if (this.cfg.isn) return this.cfg.isn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
-    const m = (Math.floor(this.iface.now * 250) % 0x100000000) >>> 0;
+    const m = (Math.floor(this.netif.now * 250) % 0x100000000) >>> 0;
     return (m + isnHash(this.key, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
   }
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */
   private ephemeralPort(rip: number, rport: number): number {
     for (let t = 0; t < 64; t++) {
-      const p = 49152 + ((this.iface.random32() >>> 0) % 16384);
-      if (!this.findConn(this.iface.ip, p, rip, rport) && !this.findListener(p)) return p;
+      const p = 49152 + ((this.netif.random32() >>> 0) % 16384);
+      if (!this.findConn(this.netif.ip, p, rip, rport) && !this.findListener(p)) return p;
     }
-    return 49152 + ((this.iface.random32() >>> 0) % 16384);
+    return 49152 + ((this.netif.random32() >>> 0) % 16384);
   }
 }
