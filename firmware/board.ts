@@ -39,6 +39,9 @@ export interface BoardConfig {
   idlePollMs?: number;
 }
 
+/** Set by the build (tools/build.ts): the same in the stack's bundles and their modules. */
+declare const BUILD_ID: string;
+
 export interface Board { stack: Stack; stop(): void }
 
 /** A chip driver's constructor, as the chip bundles register it. */
@@ -51,9 +54,13 @@ export function registerChip(name: string, driver: ChipDriver): void { chips[nam
 /** The default apps live in the Storage module "synack-apps" (npm run flash writes it). */
 function loadApps(): void {
   if (hasApps()) return;
-  const m = espruinoModule('synack-apps') as { startApps?: AppsStarter } | undefined;
-  if (m && m.startApps) useApps(m.startApps);
-  if (!hasApps() && typeof print === 'function') print('synack: no "synack-apps" module in Storage: the default apps are off (flash them, or pass apps: false)');
+  const m = espruinoModule('synack-apps') as { startApps?: AppsStarter; build?: string } | undefined;
+  // The apps use the stack's shortened names: only a module of the same build can run (BUILD_ID).
+  if (m && m.startApps && m.build === BUILD_ID) useApps(m.startApps);
+  if (!hasApps() && typeof print === 'function') {
+    print(m ? 'synack: "synack-apps" in Storage is from another build: the default apps are off (flash again)' :
+      'synack: no "synack-apps" module in Storage: the default apps are off (flash them, or pass apps: false)');
+  }
 }
 
 /** Espruino's SPI as our SpiBus: whole-buffer sends with the chip select held. Given a

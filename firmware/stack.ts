@@ -10,7 +10,6 @@ import { Tcp, stateName, LIP, LPORT, RIP, RPORT, type TcpConfig } from './tcp/tc
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
 import type { Status } from './apps/http-status.ts';
-import type { AppNet, AppServer } from './apps/net-api.ts';
 import { ipFromString, ipToString } from './wire/ipv4.ts';
 import { macToString } from './wire/ethernet.ts';
 
@@ -51,7 +50,7 @@ function parseIp(name: string, s: string | undefined): number {
 /** What starts the default apps: apps/index.ts's startApps, registered with useApps. On a board
  *  the apps are a Storage module of their own ("synack-apps"), so the stack's bundle does not
  *  carry them. */
-export type AppsStarter = (net: AppNet, config: AppsConfig, status: () => Status) => AppServer[];
+export type AppsStarter = (tcp: Tcp, config: AppsConfig, status: () => Status) => number[];
 let appsStarter: AppsStarter | null = null;
 
 /** Registers the default apps; stacks created afterwards start them unless `apps: false`. */
@@ -88,7 +87,7 @@ export class Stack {
       },
     }) : null;
     if (out) out('synack: started, mac ' + macToString(this.iface.mac, 0) + ', ' + (useDhcp ? 'DHCP' : c.ip + ' static'));
-    if (c.apps !== false && appsStarter) appsStarter(this.net, c.apps || {}, function () { return self.status(); });
+    if (c.apps !== false && appsStarter) appsStarter(this.tcp, c.apps || {}, function () { return self.status(); });
   }
 
   /** The net-style API, made on first use. On a board its code is a Storage module of its own

@@ -38,14 +38,14 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   const apps = loadBundleContext(join(dist, 'synack-apps.js')).exports;
   assert.type(apps.startApps, 'function');
   const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
-  const withApps = loadBundleContext(join(dist, 'synack-enc28j60.js'));
-  const storage = withApps.context.global;
-  withApps.context.global = { require: (name: string) => (name === 'synack-apps' ? apps : storage.require(name)) };
+  const withApps = loadBundleContext(join(dist, 'synack-enc28j60.js')); // its Storage holds synack-apps
   const b1 = withApps.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
   const listening = b1.stack.status().connections.map((c: { local: string }) => c.local).sort();
   b1.stop();
   assert.is(JSON.stringify(listening), JSON.stringify(['*:19', '*:7', '*:80', '*:9']));
   const without = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = without.context.global;
+  without.context.global = { require: (name: string) => { if (name === 'synack-apps') throw new Error('Module synack-apps not found'); return storage.require(name); } };
   const printed: string[] = [];
   without.context.print = (s: string) => printed.push(s);
   const b2 = without.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
@@ -54,6 +54,16 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   assert.match(printed.join('\n'), /no "synack-apps" module in Storage: the default apps are off/);
   // The startup line on the console (tools/hil.ts --port watches for it).
   assert.is(printed[printed.length - 1], 'synack: started, mac 02:00:00:00:00:02, 198.18.0.2/24 static');
+  // Apps from another build would use other shortened names: refused with one line.
+  const foreign = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const fs = foreign.context.global;
+  foreign.context.global = { require: (name: string) => (name === 'synack-apps' ? { startApps: apps.startApps, build: 'other' } : fs.require(name)) };
+  const said: string[] = [];
+  foreign.context.print = (s: string) => said.push(s);
+  const b3 = foreign.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
+  assert.is(b3.stack.status().connections.length, 0);
+  b3.stop();
+  assert.match(said.join('\n'), /"synack-apps" in Storage is from another build: the default apps are off \(flash again\)/);
   void vm;
 });
 
@@ -66,10 +76,10 @@ test('a chip bundle loads the net-style API from the "synack-net" module on firs
   const stack = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
   assert.equal(asked, [], 'nothing loaded at start');
   stack.net.createServer(() => {}).listen(7);
-  assert.equal(asked, ['synack-net', 'synack'], 'the module, which takes the address helpers from the stack\'s bundle');
+  assert.equal(asked, ['synack-net', 'synack', 'synack'], 'the module, which takes the address and string helpers from the stack\'s bundle');
   assert.is(JSON.stringify(stack.status().connections.map((c: { local: string }) => c.local)), '["*:7"]');
   stack.net.connect({ host: '198.18.0.1', port: 7 });
-  assert.equal(asked.length, 2, 'made once');
+  assert.equal(asked.length, 3, 'made once');
 
   const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
   missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };

@@ -65,29 +65,34 @@ test('errors: a bundle larger than the board\'s Storage, no such port, unknown b
   assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
 }));
 
-test('net: false leaves the net-style API out and erases an old one; the apps need it', () => withErrors((errs, dir) => {
-  assert.is(bundlesFor({ net: false, apps: false }).net, null);
+test('net: false leaves the net-style API out and erases an old one; the apps do without it', () => withErrors((errs, dir) => {
+  assert.is(bundlesFor({ net: false }).net, null);
+  assert.match(bundlesFor({ net: false }).apps!, /dist\/synack-apps\.tok$/);
   const written: Record<string, string> = { 'synack-net': 'old' };
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
-  vm.runInNewContext(uploadScript('B', null, 'BOOT'), { require: () => Storage, load: () => {} });
+  vm.runInNewContext(uploadScript('B', null, 'BOOT', 'APPS'), { require: () => Storage, load: () => {} });
   assert.is(written['synack-net'], undefined);
   assert.is(written.synack, 'B');
+  assert.is(written['synack-apps'], 'APPS');
   const cfg = join(dir, 'board.json');
-  writeFileSync(cfg, JSON.stringify({ net: false }));
-  assert.is(main(['--config', cfg, '--dry-run', join(dir, 'out.js')]), 2);
-  assert.match(errs.pop()!, /^flash: the default apps use the net-style API: with "net": false set "apps": false too$/);
-  writeFileSync(cfg, JSON.stringify({ net: false, apps: false }));
   const logs: string[] = [];
   const log = console.log;
   console.log = (s: string) => logs.push(s);
-  try { assert.is(main(['--config', cfg, '--dry-run', join(dir, 'out.js')]), 0); } finally { console.log = log; }
+  try {
+    writeFileSync(cfg, JSON.stringify({ net: false }));
+    assert.is(main(['--config', cfg, '--dry-run', join(dir, 'out.js')]), 0);
+    writeFileSync(cfg, JSON.stringify({ net: false, apps: false }));
+    assert.is(main(['--config', cfg, '--dry-run', join(dir, 'out2.js')]), 0);
+  } finally { console.log = log; }
+  assert.equal(errs, []);
   const out = readFileSync(join(dir, 'out.js'), 'utf8');
   assert.not.match(out, /write\("synack-net"/);
   assert.match(out, /erase\("synack-net"\)/);
+  assert.match(out, /write\("synack-apps"/);
   // The program's room: the Pico's Storage less the bundle and the boot file with their headers.
-  const left = /(\d+) bytes of PICO_R1_3's Storage left for your program/.exec(logs.join('\n'));
+  const left = /(\d+) bytes of PICO_R1_3's Storage left for your program/.exec(logs[1]);
   assert.ok(left, logs.join('\n'));
-  const boot = /boot file \((\d+)\)/.exec(logs.join('\n'))!;
+  const boot = /boot file \((\d+)\)/.exec(logs[1])!;
   assert.is(Number(left![1]), 49152 - storageBytes(readFileSync(bundlesFor({}).bundle, 'latin1').length) - storageBytes(Number(boot[1])));
 }));
 

@@ -43,7 +43,7 @@ export async function bundle(entry: string, minify: boolean, board = false, shar
     // either chip's bundle.
     mangleCache: minify && board && shared ? shared.names : undefined,
     define: { BUILD_ID: JSON.stringify(shared ? shared.id : 'host') },
-    plugins: board ? [netFromStorage].concat(/net-module\.ts$/.test(entry) ? [onlyWhatIsUsed] : []) : [],
+    plugins: board ? [netFromStorage].concat(/(net-module|apps[\\/]module)\.ts$/.test(entry) ? [onlyWhatIsUsed] : []) : [],
     legalComments: 'none',
     charset: 'ascii',
     treeShaking: true,
@@ -69,7 +69,7 @@ const netFromStorage: Plugin = {
   },
 };
 
-/** For a module that runs beside the stack's bundle ("synack-net"): what it imports from the
+/** For a module that runs beside the stack's bundle ("synack-net", "synack-apps"): what it imports from the
  *  stack's sources (constants) comes without their modules' top-level code, which the stack's
  *  bundle has already run, and the address helpers are the stack's own. */
 const onlyWhatIsUsed: Plugin = {
@@ -77,8 +77,9 @@ const onlyWhatIsUsed: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
       const path = resolve(dirname(args.importer), args.path);
-      // The address helpers come from the stack's bundle (socket/ipv4-from-stack.ts).
+      // The address and string helpers come from the stack's bundle (socket/*-from-stack.ts).
       if (path === join(root, 'firmware', 'wire', 'ipv4.ts')) return { path: join(root, 'firmware', 'socket', 'ipv4-from-stack.ts') };
+      if (path === join(root, 'firmware', 'wire', 'bytes.ts') && !/bytes-from-stack\.ts$/.test(args.importer)) return { path: join(root, 'firmware', 'socket', 'bytes-from-stack.ts') };
       return { path, sideEffects: false };
     });
   },
@@ -103,7 +104,7 @@ export const BUNDLES: { name: string; entry: string; board: boolean; chip?: bool
   { name: 'synack-enc28j60', entry: 'board-enc28j60.ts', board: true, chip: true },
   { name: 'synack-w5500', entry: 'board-w5500.ts', board: true, chip: true },
   { name: 'synack-net', entry: 'socket/net-module.ts', board: true },
-  { name: 'synack-apps', entry: 'apps/module.ts', board: false },
+  { name: 'synack-apps', entry: 'apps/module.ts', board: true },
 ];
 
 /** Builds one bundle into dist/NAME.js and dist/NAME.debug.js, after the Espruino gate. */

@@ -21,7 +21,7 @@ export const STORAGE: Record<string, number> = { PICO_R1_3: 48 * 1024, ESPRUINOW
 
 export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?: string; mosi?: string; baud?: number; cs?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown;
   /** false: the net-style API ("synack-net") is not written, for a program that only uses
-   *  Espruino's own net/http; it needs "apps": false too, since the apps use it. */
+   *  Espruino's own net/http (the default apps sit on the TCP connections and do not need it). */
   net?: boolean }
 
 const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 'A6', mosi: 'A7', baud: 4000000, cs: 'B1', ip: 'dhcp' };
@@ -93,7 +93,6 @@ export function main(argv: string[]): number {
   const files = bundlesFor(cfg);
   if (files.chip !== 'enc28j60' && files.chip !== 'w5500') { console.error(`flash: unknown chip "${files.chip}" in the config: use "enc28j60" or "w5500"`); return 2; }
   const code = readFileSync(files.bundle, 'latin1');
-  if (files.net === null && files.apps !== null) { console.error('flash: the default apps use the net-style API: with "net": false set "apps": false too'); return 2; }
   const net = files.net ? readFileSync(files.net, 'latin1') : null;
   const apps = files.apps ? readFileSync(files.apps, 'latin1') : '';
   const boot = bootCode(cfg);

@@ -73,7 +73,7 @@ function isInternal(n: ts.Node): boolean {
 export const PUBLIC_TYPES = [
   'BoardConfig', 'Board', 'EspruinoSpi', 'StackConfig', 'Stack', 'TcpConfig', 'Tcp', 'AppsConfig', 'Status', 'StatusConnection',
   'EthernetDriver', 'Enc28j60Options', 'W5500Options', 'InterfaceConfig', 'Interface', 'DnsClient', 'DhcpClient', 'DhcpOptions',
-  'Emitter', 'Socket', 'Server', 'SocketOptions', 'ConnectOptions', 'AppSocket', 'AppServer', 'AppNet', 'NetworkJsAdapter',
+  'Emitter', 'Socket', 'Server', 'SocketOptions', 'ConnectOptions', 'NetworkJsAdapter',
 ];
 
 /** The public type the member is declared in ('' for a type literal outside any named type:
@@ -92,11 +92,10 @@ function publicTypeOf(n: ts.Node, publicTypes: string[]): string | null {
 const WHOLLY_PUBLIC = /Config$|Options$|^(EthernetDriver|EspruinoSpi|NetworkJsAdapter|Board|Status|StatusConnection)$/;
 
 /** Every identifier in the code and documents that use the firmware from outside: the tests, the
- *  simulator, the tools (and the scripts they run in Espruino), the apps (a bundle of their own
- *  whose names are not shortened), the README and docs/. A member of the other public types
+ *  simulator, the tools (and the scripts they run in Espruino), the README and docs/. A member of the other public types
  *  (Stack, Interface, Tcp, ...) none of them names is the firmware's own, and shortened. */
 function namesUsedOutside(root: string): Set<string> {
-  const files = ['test', 'host-sim', 'tools', join('firmware', 'apps'), 'docs'].flatMap((d) => tsOrMdFiles(join(root, d)))
+  const files = ['test', 'host-sim', 'tools', 'docs'].flatMap((d) => tsOrMdFiles(join(root, d)))
     .concat([join(root, 'README.md')]);
   const used = new Set<string>();
   for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)) used.add(m[0]);

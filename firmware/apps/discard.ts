@@ -1,13 +1,15 @@
-// TCP discard (RFC 863) on port 9: everything received is thrown away (reading it still opens
-// our receive window, so the peer can send at full speed).
-import type { AppNet, AppServer, AppSocket } from './net-api.ts';
+// TCP discard (RFC 863) on port 9: everything received is thrown away as it arrives (taken from
+// the receive ring without a copy, so our window stays open and the peer can send at full speed).
+import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
+import { nothing, serve } from './serve.ts';
 
-export function startDiscard(net: AppNet, port: number): AppServer {
-  const server = net.createServer(function (sock: AppSocket) {
-    sock.on('data', function () { /* discarded */ });
-    sock.on('end', function () { sock.end(); });
-    sock.on('error', function () { /* the socket closes */ });
-  });
-  server.listen(port);
-  return server;
+export function startDiscard(tcp: Tcp, port: number): boolean {
+  const user: ConnUser = {
+    onConnect: nothing,
+    onReadable: function (c: Conn) { tcp.recv(c, null, 0, c.readable); },
+    onWritable: nothing,
+    onEnd: function (c: Conn) { tcp.close(c); },
+    onClose: nothing,
+  };
+  return serve(tcp, port, function () { return user; });
 }

@@ -1,18 +1,25 @@
-// TCP echo (RFC 862) on port 7: every byte received is sent back. Flow control end to end: when
-// the send buffer is past its high-water mark the socket is paused, so our receive window closes
-// and the peer is held back instead of our memory growing; 'drain' resumes it.
-import type { AppNet, AppServer, AppSocket } from './net-api.ts';
+// TCP echo (RFC 862) on port 7: every byte received is sent back. Flow control end to end: bytes
+// move from the receive ring to the send ring only as far as the send ring has room, so while
+// the peer is not reading our echo, our receive window closes and holds the peer back.
+import { CLOSE_WAIT, type Conn, type ConnUser, type Tcp } from '../tcp/tcp.ts';
+import { chunkBuffer, nothing, serve } from './serve.ts';
 
-export function startEcho(net: AppNet, port: number): AppServer {
-  const server = net.createServer(function (sock: AppSocket) {
-    sock.on('data', function (data: Uint8Array) {
-      if (!sock.write(data)) sock.pause();
-    });
-    sock.on('drain', function () { sock.resume(); });
-    // Half-close: the peer's FIN ends the echo once everything it sent has been echoed.
-    sock.on('end', function () { sock.end(); });
-    sock.on('error', function () { /* counted by TCP; the socket closes */ });
-  });
-  server.listen(port);
-  return server;
+export function startEcho(tcp: Tcp, port: number): boolean {
+  /** Echoes what fits; after the peer's FIN (CLOSE-WAIT), closes once all is echoed. The
+   *  buffer is made on first use: an idle board keeps none. */
+  function pump(c: Conn): void {
+    let n = c.readable < c.writable ? c.readable : c.writable;
+    if (n > 0) {
+      const buf = chunkBuffer();
+      while (n > 0) {
+        if (n > buf.length) n = buf.length;
+        tcp.recv(c, buf, 0, n);
+        tcp.send(c, buf, 0, n);
+        n = c.readable < c.writable ? c.readable : c.writable;
+      }
+    }
+    if (c.readable === 0 && c.state === CLOSE_WAIT) tcp.close(c);
+  }
+  const user: ConnUser = { onConnect: nothing, onReadable: pump, onWritable: pump, onEnd: pump, onClose: nothing };
+  return serve(tcp, port, function () { return user; });
 }

@@ -1,9 +1,11 @@
 // HTTP/1.0-style status server on port 80: `/` is an HTML page (address, uptime, link, the
 // connection table with states, counters, memory), `/stats.json` the same data as JSON. Every
 // response carries `Connection: close` and the server closes after sending it (RFC 9112 9.6).
-// The data comes from a callback supplied by whoever starts the app (the board), so the app
-// depends on no layer below the socket API.
-import type { AppNet, AppServer, AppSocket } from './net-api.ts';
+// The data comes from a callback supplied by whoever starts the app (the board). The app sits on
+// the TCP connections (apps/serve.ts).
+import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
+import { bytesToString, stringToBytes } from '../wire/bytes.ts';
+import { chunkBuffer, serve } from './serve.ts';
 
 export interface StatusConnection { local: string; remote: string; state: string }
 
@@ -21,12 +23,6 @@ const MAX_REQUEST = 1024; // a request head longer than this gets 431 and the co
 /** A client that sends nothing (or stops) for this long is disconnected, so silent clients cannot
  *  hold the board's few connections (as HTTP servers' header timeouts do). */
 const IDLE_MS = 10000;
-
-function ascii(buf: Uint8Array, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += String.fromCharCode(buf[i]);
-  return s;
-}
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -53,42 +49,58 @@ export function renderStatusHtml(st: Status): string {
     (memory ? '<h2>memory</h2><p>' + memory + '</p>' : '') + '</body></html>\n';
 }
 
-/** The response; to a HEAD request its header only (RFC 9110 9.3.2). */
-function respond(sock: AppSocket, code: number, reason: string, type: string, body: string, headOnly?: boolean): void {
-  sock.end('HTTP/1.1 ' + code + ' ' + reason + '\r\nContent-Type: ' + type + '\r\nContent-Length: ' + body.length +
-    '\r\nConnection: close\r\n\r\n' + (headOnly ? '' : body));
+/** One connection: the request head as it arrives, then the response as it goes out. */
+class StatusConn implements ConnUser {
+  head = '';
+  out: Uint8Array | null = null;
+  at = 0;
+  constructor(readonly tcp: Tcp, readonly status: () => Status) {}
+  onConnect(): void { /* passive: accepted */ }
+  onReadable(c: Conn): void {
+    const tcp = this.tcp;
+    if (this.out) { tcp.recv(c, null, 0, c.readable); return; } // answered: the rest is ignored
+    const buf = chunkBuffer();
+    while (c.readable > 0 && !this.out) {
+      const n = tcp.recv(c, buf, 0, Math.min(buf.length, MAX_REQUEST - this.head.length));
+      this.head += bytesToString(buf.subarray(0, n));
+      const end = this.head.indexOf('\r\n\r\n');
+      if (end >= 0) this.answer(c);
+      else if (this.head.length >= MAX_REQUEST) this.respond(c, 431, 'Request Header Fields Too Large', 'text/plain', 'request too large\n');
+    }
+  }
+  private answer(c: Conn): void {
+    const line = this.head.substring(0, this.head.indexOf('\r\n')).split(' ');
+    const method = line[0];
+    const path = line[1] || '';
+    if (method !== 'GET' && method !== 'HEAD') { this.respond(c, 405, 'Method Not Allowed', 'text/plain', 'GET only\n'); return; }
+    const headOnly = method === 'HEAD';
+    if (path === '/' || path === '/index.html') this.respond(c, 200, 'OK', 'text/html', renderStatusHtml(this.status()), headOnly);
+    else if (path === '/stats.json') this.respond(c, 200, 'OK', 'application/json', JSON.stringify(this.status()) + '\n', headOnly);
+    else this.respond(c, 404, 'Not Found', 'text/plain', 'not found\n', headOnly);
+  }
+  /** The response; to a HEAD request its header only (RFC 9110 9.3.2). Sent as the send ring
+   *  has room, then the connection closes (RFC 9112 9.6). */
+  private respond(c: Conn, code: number, reason: string, type: string, body: string, headOnly?: boolean): void {
+    this.out = stringToBytes('HTTP/1.1 ' + code + ' ' + reason + '\r\nContent-Type: ' + type + '\r\nContent-Length: ' + body.length +
+      '\r\nConnection: close\r\n\r\n' + (headOnly ? '' : body));
+    this.head = '';
+    this.onWritable(c);
+  }
+  onWritable(c: Conn): void {
+    const o = this.out;
+    if (!o || this.at > o.length) return;
+    if (this.at < o.length) this.at += this.tcp.send(c, o, this.at, o.length - this.at);
+    if (this.at === o.length) { this.at++; this.tcp.close(c); }
+  }
+  /** The peer closed before a whole request: we close too. */
+  onEnd(c: Conn): void { if (!this.out) this.tcp.close(c); }
+  onIdle(c: Conn): void { this.tcp.abort(c); }
+  onClose(): void { this.out = null; }
 }
 
-export function startHttpStatus(net: AppNet, port: number, status: () => Status): AppServer {
-  const server = net.createServer(function (sock: AppSocket) {
-    const head = new Uint8Array(MAX_REQUEST);
-    let len = 0;
-    let answered = false;
-    sock.setTimeout(IDLE_MS, function () { sock.destroy(); });
-    sock.on('data', function (data: Uint8Array) {
-      if (answered) return;
-      const n = Math.min(data.length, MAX_REQUEST - len);
-      head.set(data.subarray(0, n), len);
-      len += n;
-      const text = ascii(head, len);
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (len === MAX_REQUEST) { answered = true; respond(sock, 431, 'Request Header Fields Too Large', 'text/plain', 'request too large\n'); }
-        return;
-      }
-      answered = true;
-      const line = text.substring(0, text.indexOf('\r\n')).split(' ');
-      const method = line[0];
-      const path = line[1] || '';
-      if (method !== 'GET' && method !== 'HEAD') { respond(sock, 405, 'Method Not Allowed', 'text/plain', 'GET only\n'); return; }
-      const headOnly = method === 'HEAD';
-      if (path === '/' || path === '/index.html') respond(sock, 200, 'OK', 'text/html', renderStatusHtml(status()), headOnly);
-      else if (path === '/stats.json') respond(sock, 200, 'OK', 'application/json', JSON.stringify(status()) + '\n', headOnly);
-      else respond(sock, 404, 'Not Found', 'text/plain', 'not found\n', headOnly);
-    });
-    sock.on('end', function () { if (!answered) sock.end(); });
-    sock.on('error', function () { /* the socket closes */ });
+export function startHttpStatus(tcp: Tcp, port: number, status: () => Status): boolean {
+  return serve(tcp, port, function (c: Conn) {
+    tcp.setIdle(c, IDLE_MS);
+    return new StatusConn(tcp, status);
   });
-  server.listen(port);
-  return server;
 }

@@ -1,5 +1,6 @@
-// The default apps, each switchable in the board configuration.
-import type { AppNet, AppServer } from './net-api.ts';
+// The default apps, each switchable in the board configuration. They sit on the TCP connections
+// (apps/serve.ts), so a board running them does not load the net-style API.
+import type { Tcp } from '../tcp/tcp.ts';
 import { startEcho } from './echo.ts';
 import { startDiscard } from './discard.ts';
 import { startSource } from './source.ts';
@@ -21,13 +22,14 @@ export interface AppsConfig {
 
 export const DEFAULT_SOURCE_BYTES = 65536;
 
-/** Starts the configured apps over `net`; returns their servers (to close them). */
-export function startApps(net: AppNet, config: AppsConfig, status: () => Status): AppServer[] {
-  const servers: AppServer[] = [];
-  if (config.echo !== false) servers.push(startEcho(net, 7));
-  if (config.discard !== false) servers.push(startDiscard(net, 9));
+/** Starts the configured apps on `tcp`; returns the ports they listen on (tcp.unlisten stops
+ *  one). A port already taken is left to its owner. */
+export function startApps(tcp: Tcp, config: AppsConfig, status: () => Status): number[] {
+  const ports: number[] = [];
+  if (config.echo !== false && startEcho(tcp, 7)) ports.push(7);
+  if (config.discard !== false && startDiscard(tcp, 9)) ports.push(9);
   const source = config.source === undefined ? DEFAULT_SOURCE_BYTES : config.source;
-  if (source > 0) servers.push(startSource(net, 19, source));
-  if (config.http !== false) servers.push(startHttpStatus(net, 80, status));
-  return servers;
+  if (source > 0 && startSource(tcp, 19, source)) ports.push(19);
+  if (config.http !== false && startHttpStatus(tcp, 80, status)) ports.push(80);
+  return ports;
 }

@@ -3,5 +3,7 @@
 import { startApps } from './index.ts';
 
 declare const module: { exports: unknown };
+/** Set by the build (tools/build.ts): the same in the stack's bundles and in this module. */
+declare const BUILD_ID: string;
 
-module.exports = { startApps: startApps };
+module.exports = { startApps: startApps, build: BUILD_ID };

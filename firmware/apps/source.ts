@@ -1,11 +1,12 @@
 // A byte source on port 19 (in the spirit of chargen, RFC 864, but finite): each connection is
-// sent `total` bytes of a repeating printable pattern, then closed. Data is produced only when
-// the send buffer drains, so memory stays bounded whatever `total` is.
-import type { AppNet, AppServer, AppSocket } from './net-api.ts';
+// sent `total` bytes of a repeating printable pattern, then closed. Data is produced only as the
+// send ring has room, so memory stays bounded whatever `total` is; input is discarded.
+import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
+import { nothing, serve } from './serve.ts';
 
 const LINE = 72; // chargen's line width
 
-/** One chunk of the pattern, built once: lines of 72 printable characters rotating by one. */
+/** One period of the pattern: lines of 72 printable characters rotating by one. */
 function makePattern(size: number): Uint8Array {
   const p = new Uint8Array(size);
   let first = 0;
@@ -18,25 +19,31 @@ function makePattern(size: number): Uint8Array {
   return p;
 }
 
-export function startSource(net: AppNet, port: number, total: number, chunk?: number): AppServer {
-  const size = chunk || 1460;
-  const pattern = makePattern(size);
-  const server = net.createServer(function (sock: AppSocket) {
-    let left = total;
-    let done = false;
-    function pump(): void {
-      while (left > 0) {
-        const n = left < size ? left : size;
-        left -= n;
-        if (!sock.write(n === size ? pattern : pattern.subarray(0, n))) return; // wait for 'drain'
-      }
-      if (!done) { done = true; sock.end(); }
+/** One connection's progress: `sent` of `total` bytes. */
+class SourceConn implements ConnUser {
+  sent = 0;
+  constructor(readonly tcp: Tcp, readonly total: number, readonly pattern: Uint8Array) {}
+  onConnect(): void { /* passive: accepted */ }
+  onReadable(c: Conn): void { this.tcp.recv(c, null, 0, c.readable); }
+  /** Fills the send ring from where the stream is in the pattern; closes after the last byte. */
+  onWritable(c: Conn): void {
+    const p = this.pattern;
+    while (this.sent < this.total) {
+      const at = this.sent % p.length;
+      let n = p.length - at;
+      if (n > this.total - this.sent) n = this.total - this.sent;
+      if (n > c.writable) n = c.writable;
+      if (n <= 0) return;
+      this.tcp.send(c, p, at, n);
+      this.sent += n;
     }
-    sock.on('drain', pump);
-    sock.on('data', function () { /* input ignored */ });
-    sock.on('error', function () { left = 0; done = true; });
-    pump();
-  });
-  server.listen(port);
-  return server;
+    if (this.sent === this.total) { this.sent++; this.tcp.close(c); }
+  }
+  onEnd(): void { /* the peer's FIN: the rest is still sent, then we close */ }
+  onClose(): void { this.sent = this.total + 1; }
+}
+
+export function startSource(tcp: Tcp, port: number, total: number, chunk?: number): boolean {
+  const pattern = makePattern(chunk || 1460);
+  return serve(tcp, port, function () { return new SourceConn(tcp, total, pattern); });
 }

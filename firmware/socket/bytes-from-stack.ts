@@ -1,0 +1,12 @@
+// In the modules beside the stack's bundle ("synack-net", "synack-apps"): the string/bytes
+// helpers of the stack's bundle ("synack", already loaded when they are), instead of a second
+// copy of their code in Storage and in RAM. The build takes this file for wire/bytes.ts in those
+// modules only (tools/build.ts).
+declare const global: { require(name: string): { stringToBytes(s: string): Uint8Array; bytesToString(b: Uint8Array): string } };
+
+// The byte readers and writers stay as written there (the build keeps only what a module uses).
+export { getU16, getU32, putU16, putU32 } from '../wire/bytes.ts';
+
+const stack = global.require('synack');
+export const stringToBytes = stack.stringToBytes;
+export const bytesToString = stack.bytesToString;
