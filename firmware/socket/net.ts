@@ -6,7 +6,7 @@
 // (latin1, as Espruino's strings are).
 import { Emitter } from './emitter.ts';
 import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
-import { BYTES_IN, BYTES_OUT, CLOSED, FIN_RCVD, FLAGS, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
+import { BYTES_IN, BYTES_OUT, CFG_SND_BUF, CLOSED, FIN_RCVD, FLAGS, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
 import { ipFromString, ipToString } from '../wire/ipv4.ts';
 import { stringToBytes } from '../wire/bytes.ts';
 
@@ -60,7 +60,7 @@ export class Socket extends Emitter implements ConnUser {
   get bytesWritten(): number { return this.conn ? this.conn.s[BYTES_OUT] : 0; }
   get connecting(): boolean { return (this.f & CONNECTING) !== 0; }
   get destroyed(): boolean { return (this.f & DESTROYED) !== 0; }
-  get highWaterMark(): number { return this.hw || this.tcp.cfg.sndBuf; }
+  get highWaterMark(): number { return this.hw || this.tcp.cfg[CFG_SND_BUF]; }
 
   /** @internal the peer asked for, while connecting. */
   connectTo(host: string, port: number): void { this.ra = host; this.rp = port; this.f |= CONNECTING; }

@@ -68,6 +68,13 @@ export interface TcpConfig {
   now?: () => number;
 }
 
+/** The indexes of Tcp.cfg: TcpConfig's numbers, with their defaults applied. */
+export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 3, CFG_OOO_RANGES = 4,
+  CFG_MSL_MS = 5, CFG_RTO_MIN_MS = 6, CFG_RTO_MAX_MS = 7, CFG_RTO_INIT_MS = 8, CFG_MAX_RETRIES = 9,
+  CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
+  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
+export const CFG_COUNT = 17;
+
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
 export interface ConnUser {
@@ -221,7 +228,12 @@ export class Tcp {
   readonly cnt = new Uint32Array(TCP_COUNT);
   /** The counters by name (a snapshot). */
   get counters(): TcpCounters { return counterValues(this.cnt, tcpCounterNames()) as TcpCounters; }
-  readonly cfg: Required<Omit<TcpConfig, 'isn' | 'onState' | 'now'>> & Pick<TcpConfig, 'isn' | 'onState' | 'now'>;
+  /** The configuration with its defaults, by the CFG_ indexes (one typed array: an object with
+   *  these names cost about 45 blocks on a board); the three callbacks apart. */
+  readonly cfg = new Uint32Array(CFG_COUNT);
+  private readonly cfgIsn: TcpConfig['isn'];
+  private readonly cfgOnState: TcpConfig['onState'];
+  private readonly cfgNow: TcpConfig['now'];
   private readonly key = new Uint32Array(4);
   private readonly opts = new TcpOptions();
   private challengeWindowAt = 0;
@@ -241,15 +253,25 @@ export class Tcp {
    *  `iface` is the same object, and this name is the firmware's own, shortened on a board). */
   constructor(readonly netif: Interface, config?: TcpConfig) {
     const c = config || {};
-    this.cfg = {
-      maxConns: c.maxConns || 8, backlog: c.backlog || 4, sndBuf: c.sndBuf || 2048, rcvBuf: c.rcvBuf || 2048,
-      oooRanges: c.oooRanges === undefined ? 4 : c.oooRanges, mslMs: c.mslMs || 5000,
-      rtoMinMs: c.rtoMinMs || 200, rtoMaxMs: c.rtoMaxMs || 60000, rtoInitMs: c.rtoInitMs || 1000,
-      maxRetries: c.maxRetries || 8, synRetries: c.synRetries || 5, delAckMs: c.delAckMs || 100,
-      connectTimeoutMs: c.connectTimeoutMs || 75000, keepIdleMs: c.keepIdleMs || 7200000,
-      keepIntvlMs: c.keepIntvlMs || 75000, keepCnt: c.keepCnt || 9, challengeAcksPerSec: c.challengeAcksPerSec || 10,
-      isn: c.isn, onState: c.onState, now: c.now,
-    };
+    const f = this.cfg;
+    f[CFG_MAX_CONNS] = c.maxConns || 8;
+    f[CFG_BACKLOG] = c.backlog || 4;
+    f[CFG_SND_BUF] = c.sndBuf || 2048;
+    f[CFG_RCV_BUF] = c.rcvBuf || 2048;
+    f[CFG_OOO_RANGES] = c.oooRanges === undefined ? 4 : c.oooRanges;
+    f[CFG_MSL_MS] = c.mslMs || 5000;
+    f[CFG_RTO_MIN_MS] = c.rtoMinMs || 200;
+    f[CFG_RTO_MAX_MS] = c.rtoMaxMs || 60000;
+    f[CFG_RTO_INIT_MS] = c.rtoInitMs || 1000;
+    f[CFG_MAX_RETRIES] = c.maxRetries || 8;
+    f[CFG_SYN_RETRIES] = c.synRetries || 5;
+    f[CFG_DEL_ACK_MS] = c.delAckMs || 100;
+    f[CFG_CONNECT_TIMEOUT_MS] = c.connectTimeoutMs || 75000;
+    f[CFG_KEEP_IDLE_MS] = c.keepIdleMs || 7200000;
+    f[CFG_KEEP_INTVL_MS] = c.keepIntvlMs || 75000;
+    f[CFG_KEEP_CNT] = c.keepCnt || 9;
+    f[CFG_CHALLENGE_ACKS_PER_SEC] = c.challengeAcksPerSec || 10;
+    this.cfgIsn = c.isn; this.cfgOnState = c.onState; this.cfgNow = c.now;
     for (let i = 0; i < 4; i++) this.key[i] = netif.random32() >>> 0;
     netif.register(IP_PROTO_TCP, this);
   }
@@ -258,13 +280,13 @@ export class Tcp {
 
   /** Brings the interface's time up to now before a user call schedules timers. */
   private catchUp(): void {
-    if (this.cfg.now) { const t = this.cfg.now(); if (t > this.netif.now) this.netif.now = t; }
+    if (this.cfgNow) { const t = this.cfgNow(); if (t > this.netif.now) this.netif.now = t; }
   }
 
   /** Passive OPEN. Returns null if the port is taken. */
   listen(port: number, onAccept: (c: Conn) => void, backlog?: number): Listener | null {
     if (this.findListener(port)) return null;
-    const l = new Listener(port, backlog || this.cfg.backlog, onAccept);
+    const l = new Listener(port, backlog || this.cfg[CFG_BACKLOG], onAccept);
     this.listeners.push(l);
     return l;
   }
@@ -291,7 +313,7 @@ export class Tcp {
     c.user = user;
     c.s[ISS] = this.isn(c);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.s[CONNECT_AT] = at32(this.netif.now + this.cfg.connectTimeoutMs);
+    c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]);
     this.conns.push(c);
     this.setState(c, SYN_SENT);
     this.dispatch(c);
@@ -372,7 +394,7 @@ export class Tcp {
   setKeepAlive(c: Conn, on: boolean): void {
     c.s[FLAGS] = on ? c.s[FLAGS] | KEEP_ALIVE : c.s[FLAGS] & ~KEEP_ALIVE;
     c.s[KEEP_PROBES] = 0;
-    c.s[KEEP_AT] = on ? at32(this.netif.now + this.cfg.keepIdleMs) : 0;
+    c.s[KEEP_AT] = on ? at32(this.netif.now + this.cfg[CFG_KEEP_IDLE_MS]) : 0;
   }
 
   /** Idle timeout for the socket's 'timeout' event (0: off). */
@@ -456,7 +478,7 @@ export class Tcp {
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
-    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg.delAckMs);
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg[CFG_DEL_ACK_MS]);
     if (cs[FLAGS] & ACK_NOW) {
       // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
       if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
@@ -580,7 +602,7 @@ export class Tcp {
       this.cnt[DROP_UNACCEPTABLE]++;
       if (!(f & RST)) {
         // TIME-WAIT: a retransmitted FIN is acknowledged and 2 MSL restarts.
-        if (cs[STATE] === TIME_WAIT && (f & FIN)) cs[TW_AT] = at32(now + 2 * this.cfg.mslMs);
+        if (cs[STATE] === TIME_WAIT && (f & FIN)) cs[TW_AT] = at32(now + 2 * this.cfg[CFG_MSL_MS]);
         cs[FLAGS] |= ACK_NOW;
         this.dispatch(c);
       }
@@ -774,7 +796,7 @@ export class Tcp {
     // otherwise within delAckMs; at once while a hole is being filled.
     cs[ACK_PENDING]++;
     if (cs[ACK_PENDING] >= 2 || this.hasRanges(c) || end > len) cs[FLAGS] |= ACK_NOW;
-    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg.delAckMs);
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg[CFG_DEL_ACK_MS]);
     return true;
   }
 
@@ -792,7 +814,7 @@ export class Tcp {
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: cs[TW_AT] = at32(this.netif.now + 2 * this.cfg.mslMs); return false;
+      case TIME_WAIT: cs[TW_AT] = at32(this.netif.now + 2 * this.cfg[CFG_MSL_MS]); return false;
     }
     return false;
   }
@@ -800,7 +822,7 @@ export class Tcp {
   private enterTimeWait(c: Conn): void {
     const cs = c.s;
     this.setState(c, TIME_WAIT);
-    cs[TW_AT] = at32(this.netif.now + 2 * this.cfg.mslMs);
+    cs[TW_AT] = at32(this.netif.now + 2 * this.cfg[CFG_MSL_MS]);
     cs[RTO_AT] = 0; cs[PERSIST_AT] = 0; cs[KEEP_AT] = 0; cs[IDLE_AT] = 0;
   }
 
@@ -1026,7 +1048,7 @@ export class Tcp {
   private challengeAck(c: Conn): void {
     const now = this.netif.now;
     if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
-    if (this.challengeCount >= this.cfg.challengeAcksPerSec) return;
+    if (this.challengeCount >= this.cfg[CFG_CHALLENGE_ACKS_PER_SEC]) return;
     this.challengeCount++;
     this.cnt[CHALLENGE_ACKS]++;
     c.s[FLAGS] |= ACK_NOW;
@@ -1079,7 +1101,7 @@ export class Tcp {
   /** Retransmission timeout (RFC 6298 5.4-5.7, RFC 5681 3.1). */
   private onRto(c: Conn, now: number): void {
     const cs = c.s;
-    const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg.synRetries : this.cfg.maxRetries;
+    const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg[CFG_SYN_RETRIES] : this.cfg[CFG_MAX_RETRIES];
     if (cs[RETRIES] >= limit) {
       this.cnt[TIMEOUTS]++;
       if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) { this.abort(c); return; }
@@ -1088,7 +1110,7 @@ export class Tcp {
       return;
     }
     cs[RETRIES]++;
-    cs[RTO] = cs[RTO] * 2 > this.cfg.rtoMaxMs ? this.cfg.rtoMaxMs : cs[RTO] * 2;
+    cs[RTO] = cs[RTO] * 2 > this.cfg[CFG_RTO_MAX_MS] ? this.cfg[CFG_RTO_MAX_MS] : cs[RTO] * 2;
     const flight = seqDiff(cs[SND_MAX], cs[SND_UNA]);
     cs[SSTHRESH] = Math.max(flight >> 1, 2 * cs[MSS]);
     cs[CWND] = cs[MSS];
@@ -1103,8 +1125,8 @@ export class Tcp {
 
   private persistDelay(c: Conn): number {
     let d = c.s[RTO] << c.s[PERSIST_BACKOFF];
-    if (d > this.cfg.rtoMaxMs) d = this.cfg.rtoMaxMs;
-    if (d < this.cfg.rtoMinMs) d = this.cfg.rtoMinMs;
+    if (d > this.cfg[CFG_RTO_MAX_MS]) d = this.cfg[CFG_RTO_MAX_MS];
+    if (d < this.cfg[CFG_RTO_MIN_MS]) d = this.cfg[CFG_RTO_MIN_MS];
     return d;
   }
 
@@ -1125,10 +1147,10 @@ export class Tcp {
   private onKeepalive(c: Conn, now: number): void {
     const cs = c.s;
     if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { cs[KEEP_AT] = 0; return; }
-    if (cs[KEEP_PROBES] >= this.cfg.keepCnt) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
+    if (cs[KEEP_PROBES] >= this.cfg[CFG_KEEP_CNT]) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
-    cs[KEEP_AT] = at32(now + this.cfg.keepIntvlMs);
+    cs[KEEP_AT] = at32(now + this.cfg[CFG_KEEP_INTVL_MS]);
   }
 
   private abort2(c: Conn, err: string): void {
@@ -1152,15 +1174,15 @@ export class Tcp {
       cs[SRTT8] = Math.round(0.875 * cs[SRTT8] + 0.125 * r8);
     }
     let rto = Math.round((cs[SRTT8] + Math.max(8, 4 * cs[RTTVAR8])) / 8);
-    if (rto < this.cfg.rtoMinMs) rto = this.cfg.rtoMinMs;
-    if (rto > this.cfg.rtoMaxMs) rto = this.cfg.rtoMaxMs;
+    if (rto < this.cfg[CFG_RTO_MIN_MS]) rto = this.cfg[CFG_RTO_MIN_MS];
+    if (rto > this.cfg[CFG_RTO_MAX_MS]) rto = this.cfg[CFG_RTO_MAX_MS];
     cs[RTO] = rto;
   }
 
   // ---- the table ----
 
   private newConn(opts: { sndBuf?: number; rcvBuf?: number } | null): Conn | null {
-    if (this.conns.length >= this.cfg.maxConns) {
+    if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
       // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
       let tw: Conn | null = null;
       for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || ((this.conns[i].s[TW_AT] - tw.s[TW_AT]) | 0) < 0)) tw = this.conns[i];
@@ -1168,8 +1190,8 @@ export class Tcp {
       this.cnt[TIME_WAIT_RECYCLED]++;
       this.reset(tw, null);
     }
-    const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg.sndBuf, opts && opts.rcvBuf ? opts.rcvBuf : this.cfg.rcvBuf, this.cfg.oooRanges);
-    c.s[RTO] = this.cfg.rtoInitMs;
+    const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF], this.cfg[CFG_OOO_RANGES]);
+    c.s[RTO] = this.cfg[CFG_RTO_INIT_MS];
     c.s[CREATED_AT] = at32(this.netif.now);
     return c;
   }
@@ -1192,12 +1214,12 @@ export class Tcp {
   private setState(c: Conn, s: number): void {
     if (c.s[STATE] === s) return;
     c.s[STATE] = s;
-    if (this.cfg.onState) this.cfg.onState(c, s);
+    if (this.cfgOnState) this.cfgOnState(c, s);
   }
 
   private touch(c: Conn): void {
     const cs = c.s;
-    if (cs[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.netif.now + this.cfg.keepIdleMs); cs[KEEP_PROBES] = 0; }
+    if (cs[FLAGS] & KEEP_ALIVE) { cs[KEEP_AT] = at32(this.netif.now + this.cfg[CFG_KEEP_IDLE_MS]); cs[KEEP_PROBES] = 0; }
     if (cs[IDLE_MS]) cs[IDLE_AT] = at32(this.netif.now + cs[IDLE_MS]);
   }
 
@@ -1217,7 +1239,7 @@ export class Tcp {
   /** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 us clock. */
   private isn(c: Conn): number {
     const cs = c.s;
-    if (this.cfg.isn) return this.cfg.isn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
+    if (this.cfgIsn) return this.cfgIsn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
     const m = (Math.floor(this.netif.now * 250) % 0x100000000) >>> 0;
     return (m + isnHash(this.key, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
   }
