@@ -39,12 +39,13 @@ function builtinNames(): Set<string> {
   return names;
 }
 
-function tsFiles(dir: string): string[] {
+/** The files below `dir` whose names match `re`. */
+function filesIn(dir: string, re: RegExp): string[] {
   const out: string[] = [];
   for (const n of readdirSync(dir)) {
     const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
-    else if (n.endsWith('.ts')) out.push(p);
+    if (statSync(p).isDirectory()) out.push(...filesIn(p, re));
+    else if (re.test(n)) out.push(p);
   }
   return out;
 }
@@ -95,22 +96,13 @@ const WHOLLY_PUBLIC = /Config$|Options$|^(EthernetDriver|EspruinoSpi|NetworkJsAd
  *  simulator, the tools (and the scripts they run in Espruino), the README and docs/. A member of the other public types
  *  (Stack, Interface, Tcp, ...) none of them names is the firmware's own, and shortened. */
 function namesUsedOutside(root: string): Set<string> {
-  const files = ['test', 'host-sim', 'tools', 'docs'].flatMap((d) => tsOrMdFiles(join(root, d)))
+  const files = ['test', 'host-sim', 'tools', 'docs'].flatMap((d) => filesIn(join(root, d), /\.(ts|md|py)$/))
     .concat([join(root, 'README.md')]);
   const used = new Set<string>();
   for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)) used.add(m[0]);
   return used;
 }
 
-function tsOrMdFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) out.push(...tsOrMdFiles(p));
-    else if (/\.(ts|md|py)$/.test(n)) out.push(p);
-  }
-  return out;
-}
 
 /** The property names the build shortens, from the firmware's sources under `dir`: with
  *  `publicTypes`, every declared member except those of the public types (board bundles);
@@ -119,7 +111,7 @@ export function mangleableNames(dir: string, publicTypes?: string[]): string[] {
   const internal = new Set<string>();
   const visible = new Set<string>();
   const outside = publicTypes ? namesUsedOutside(join(dir, '..')) : null;
-  for (const file of tsFiles(dir)) {
+  for (const file of filesIn(dir, /\.ts$/)) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2020, true);
     const walk = (n: ts.Node): void => {
       const name = isMember(n) ? memberName(n) : null;
