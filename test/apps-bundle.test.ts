@@ -11,14 +11,9 @@ import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
 import { createStack } from '../firmware/stack.ts';
 import { loadBundleContext } from './helpers/bundle.ts';
+import { pattern, pump } from './helpers/streams.ts';
 
 const dist = join(import.meta.dirname, '..', 'dist');
-
-function pattern(off: number, n: number): Uint8Array {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) { const x = off + i; b[i] = (x * 31 + (x >>> 9)) & 255; }
-  return b;
-}
 
 test('echo, discard, source and status page from the "synack-apps" module, without "synack-net"', () => {
   const clock = new VirtualClock();
@@ -39,22 +34,7 @@ test('echo, discard, source and status page from the "synack-apps" module, witho
     const chunks: Uint8Array[] = [];
     let closed = false;
     const s = peer.net.connect({ host: '198.18.0.2', port });
-    s.on('connect', () => {
-      if (!send) return;
-      let at = 0;
-      const more = () => {
-        while (at < send.length) {
-          const n = Math.min(1000, send.length - at);
-          const ok = s.write(send.subarray(at, at + n));
-          at += n;
-          if (!ok) { hostPeer.kick(); return; }
-        }
-        s.end();
-        hostPeer.kick();
-      };
-      s.on('drain', more);
-      more();
-    });
+    s.on('connect', () => { if (send) pump(s, send, () => hostPeer.kick(), 1000); });
     s.on('data', (d: Uint8Array) => chunks.push(d.slice()));
     s.on('end', () => { s.end(); hostPeer.kick(); });
     s.on('close', () => { closed = true; });
@@ -67,13 +47,13 @@ test('echo, discard, source and status page from the "synack-apps" module, witho
   }
 
   // Echo: 100 KB through the board's 2 KB rings, each byte back in order.
-  const data = pattern(0, 100000);
+  const data = pattern(3, 0, 100000);
   const echo = talk(7, data);
   assert.ok(echo.closed);
   assert.is(echo.got.length, data.length);
   assert.ok(echo.got.every((v, i) => v === data[i]), 'echoed intact');
   // Discard: everything taken, nothing back, closed after our FIN.
-  const discard = talk(9, pattern(5, 30000));
+  const discard = talk(9, pattern(5, 0, 30000));
   assert.ok(discard.closed);
   assert.is(discard.got.length, 0);
   // Source: the configured 20000 bytes of the chargen-like pattern, then the board closes.

@@ -12,14 +12,9 @@ import { FaultInjector, type FaultConfig } from '../host-sim/faults.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
 import { join } from 'node:path';
 import { loadBundle } from './helpers/bundle.ts';
+import { check, pump } from './helpers/streams.ts';
 
 const MiB = 1 << 20;
-
-function pattern(seed: number, off: number, n: number): Uint8Array {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) { const x = off + i; b[i] = (x * 31 + (x >>> 8) * 7 + seed) & 255; }
-  return b;
-}
 
 interface Result { aGot: number; bGot: number; aBad: number; bBad: number; aState: string; bState: string; virtualMs: number; aClosed: boolean; bClosed: boolean; retransmits: number }
 
@@ -38,38 +33,17 @@ function exchange(createStack: typeof createStackSrc, faults: FaultConfig | null
   const r: Result = { aGot: 0, bGot: 0, aBad: 0, bBad: 0, aState: '', bState: '', virtualMs: 0, aClosed: false, bClosed: false, retransmits: 0 };
   // Each side sends 1 MiB in chunks as the send buffer drains, checks what it receives, and
   // ends after its own data; the connection closes when both have ended.
-  function pump(sock: any, seedByte: number, host: SimHost) {
-    let sent = 0;
-    const more = () => {
-      while (sent < MiB) {
-        const n = Math.min(4096, MiB - sent);
-        const ok = sock.write(pattern(seedByte, sent, n));
-        sent += n;
-        if (!ok) { host.kick(); return; }
-      }
-      sock.end();
-      host.kick();
-    };
-    sock.on('drain', more);
-    more();
-  }
-  function check(sock: any, seedByte: number, side: 'a' | 'b') {
-    sock.on('data', (d: Uint8Array) => {
-      const off = side === 'a' ? r.aGot : r.bGot;
-      const want = pattern(seedByte, off, d.length);
-      for (let i = 0; i < d.length; i++) if (d[i] !== want[i]) { if (side === 'a') r.aBad++; else r.bBad++; break; }
-      if (side === 'a') r.aGot += d.length; else r.bGot += d.length;
-    });
-  }
-  B.net.createServer((s: any) => { check(s, 0xa1, 'b'); pump(s, 0xb2, hostB); s.on('close', () => { r.bClosed = true; }); }).listen(5001);
+  let ca = { got: 0, bad: 0 }, cb = { got: 0, bad: 0 };
+  B.net.createServer((s: any) => { cb = check(s, 0xa1); pump(s, { seed: 0xb2, size: MiB }, () => hostB.kick()); s.on('close', () => { r.bClosed = true; }); }).listen(5001);
   clock.runFor(5);
   const c = A.net.connect({ host: '198.18.0.2', port: 5001 }) as any;
-  c.on('connect', () => pump(c, 0xa1, hostA));
-  check(c, 0xb2, 'a');
+  c.on('connect', () => pump(c, { seed: 0xa1, size: MiB }, () => hostA.kick()));
+  ca = check(c, 0xb2);
   c.on('close', () => { r.aClosed = true; });
   c.on('error', (e: Error) => { throw e; });
   hostA.kick();
   clock.runUntilTrue(() => r.aClosed && r.bClosed && A.tcp.conns.length === 0 && B.tcp.conns.length === 0, 3_600_000);
+  r.aGot = ca.got; r.aBad = ca.bad; r.bGot = cb.got; r.bBad = cb.bad;
   r.virtualMs = clock.now - startMs;
   r.aState = String(A.tcp.conns.length);
   r.bState = String(B.tcp.conns.length);

@@ -72,8 +72,9 @@ print("FIG " + JSON.stringify({ total: mem.total, blocksize: mem.blocksize, base
 quit();
 `;
 
-const SEGMENT_SCRIPT = `
-var s = require("synack");
+// Two stacks in one interpreter, A connected to B's port 5001 (bc is B's connection, ac A's), the
+// 1460-byte segment's data and a sink for what B reads: what both segment-cost scripts start from.
+const SEGMENT_SETUP = `var s = require("synack");
 ${QUEUE_DRIVER}
 var ab = [], ba = [];
 var tcpCfg = { sndBuf: 3000, rcvBuf: 3000, maxConns: 2, delAckMs: 100 };
@@ -89,7 +90,10 @@ var ac = A.tcp.connect(0xc6120002, 5001, user);
 for (var i = 0; i < 50 && !bc; i++) step();
 var data = new Uint8Array(1460); for (i = 0; i < 1460; i++) data[i] = i & 255;
 var sink = new Uint8Array(3000);
-var N = 200, spent = 0, acks = 0, bytes = 0, segs = 0;
+`;
+
+const SEGMENT_SCRIPT = `
+${SEGMENT_SETUP}var N = 200, spent = 0, acks = 0, bytes = 0, segs = 0;
 for (var k = 0; k < N; k++) {
   A.tcp.send(ac, data, 0, 1460);
   while (ab.length) {
@@ -136,23 +140,7 @@ export async function segmentCost(fromRam: boolean, bundle = chipBundle): Promis
 // iterations (run inside Array.forEach) are counted, by toggling collection on those two native
 // functions. The bundle is in RAM, pretokenised, as on a board whose flash is memory-mapped.
 const CALLGRIND_SCRIPT = `
-var s = require("synack");
-${QUEUE_DRIVER}
-var ab = [], ba = [];
-var tcpCfg = { sndBuf: 3000, rcvBuf: 3000, maxConns: 2, delAckMs: 100 };
-var A = s.createStack(drv([2,0,0,0,0,1], ab), { ip: "198.18.0.1/24", apps: false, tcp: tcpCfg });
-var B = s.createStack(drv([2,0,0,0,0,2], ba), { ip: "198.18.0.2/24", apps: false, tcp: tcpCfg });
-var now = 0;
-function deliver(q, to) { while (q.length) { var f = q.shift(); to.iface.input(f, f.length); } }
-function step() { now += 1; A.poll(now); B.poll(now); deliver(ab, B); deliver(ba, A); }
-var bc = null;
-B.tcp.listen(5001, function (c) { bc = c; });
-var user = { onConnect: function () {}, onReadable: function () {}, onEnd: function () {}, onWritable: function () {}, onClose: function () {} };
-var ac = A.tcp.connect(0xc6120002, 5001, user);
-for (var i = 0; i < 50 && !bc; i++) step();
-var data = new Uint8Array(1460); for (i = 0; i < 1460; i++) data[i] = i & 255;
-var sink = new Uint8Array(3000);
-var inp = B.iface.input, segs = 0;
+${SEGMENT_SETUP}var inp = B.iface.input, segs = 0;
 for (var k = 0; k < 60; k++) {
   A.tcp.send(ac, data, 0, 1460);
   while (ab.length) { var g = ab.shift(); inp.call(B.iface, g, g.length); segs++; B.tcp.recv(bc, sink, 0, 3000); deliver(ba, A); }
