@@ -103,7 +103,10 @@ export function main(argv: string[]): number {
     if (!dryRun) return 1;
   }
   // What is left is the program's own: save(), "Save on send" and its Storage files share it.
-  const left = `${Math.max(0, STORAGE[board] - need)} bytes of ${board}'s Storage left for your program`;
+  const room = Math.max(0, STORAGE[board] - need);
+  const netRoom = net !== null ? room + storageBytes(net.length) : 0;
+  const left = `${room} bytes of ${board}'s Storage left for your program` +
+    (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
   if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`); return 0; }
   if (!port) { console.error('flash: give --port (for example /dev/ttyACM0), or --dry-run'); return 2; }
   if (!port.startsWith('tcp://') && !existsSync(port)) { console.error(`flash: no such port ${port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`); return 1; }

@@ -72,11 +72,6 @@ export class DhcpClient {
 
   stop(): void { this.running = false; }
 
-  /** Seconds left on the lease (0 when not bound). */
-  remaining(now: number): number {
-    return this.state >= DHCP_BOUND ? Math.max(0, Math.round((this.leaseStart + this.lease - now) / 1000)) : 0;
-  }
-
   poll(now: number): number {
     if (!this.running) return NO_TIMER;
     if (now >= this.timer) this.timeout(now);
