@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Netns, netnsUnavailable } from '../host-sim/links/netns.ts';
@@ -34,20 +34,31 @@ if (why) {
     try {
       ns.addr('lo', '198.18.9.1/32');
       const port = 28000 + (process.pid % 1000);
-      ns.spawn('socat', [`TCP-LISTEN:${port},bind=198.18.9.1,reuseaddr`, `EXEC:${bin},pty,raw,echo=0`], { cwd: dir });
-      await new Promise((r) => setTimeout(r, 500));
       const cfg = join(dir, 'board.json');
       writeFileSync(cfg, JSON.stringify({ chip: 'enc28j60', ip: '198.18.9.2/24' }));
-      const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
-        const p = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--import', 'tsx', '-e',
-          `import(${JSON.stringify(join(import.meta.dirname, '..', 'tools', 'flash.ts'))}).then((m) => { process.exitCode = m.main(['--port', 'tcp://198.18.9.1:${port}', '--config', ${JSON.stringify(cfg)}]); })`],
-        { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        p.stdout.on('data', (d) => (out += d));
-        p.stderr.on('data', (d) => (out += d));
-        const timer = setTimeout(() => p.kill('SIGKILL'), 170000);
-        p.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
-      });
+      const log = join(dir, 'espruino-tools.log');
+      let run = { code: null as number | null, out: '' };
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        killInterpretersIn(dir);
+        ns.spawn('socat', [`TCP-LISTEN:${port},bind=198.18.9.1,reuseaddr`, `EXEC:${bin},pty,raw,echo=0`], { cwd: dir });
+        await new Promise((r) => setTimeout(r, 500));
+        run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+          const p = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--import', 'tsx', '-e',
+            `import(${JSON.stringify(join(import.meta.dirname, '..', 'tools', 'flash.ts'))}).then((m) => { process.exitCode = m.main(['--port', 'tcp://198.18.9.1:${port}', '--config', ${JSON.stringify(cfg)}]); })`],
+          { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLASH_LOG: log } });
+          let out = '';
+          p.stdout.on('data', (d) => (out += d));
+          p.stderr.on('data', (d) => (out += d));
+          const timer = setTimeout(() => p.kill('SIGKILL'), 170000);
+          p.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
+        });
+        // The Linux interpreter's console has no flow control: input that arrives faster than it
+        // runs can overflow its event buffer, and it stops on an assertion (src/jsdevices.c). A
+        // board's USB serial is flow-controlled. Only that failure gets a second try.
+        const tools = existsSync(log) ? readFileSync(log, 'utf8') : '';
+        if (run.code === 0 || !/ASSERT\(/.test(tools)) break;
+        console.log('flash-espruino: the Linux interpreter stopped on its console-overflow assertion; once more');
+      }
       assert.is(run.code, 0, run.out);
       assert.match(run.out, /flash: wrote synack \(enc28j60, \d+ bytes\), synack-net \(\d+\), synack-apps \(\d+\) and \.boot0 .* checked by CRC32/);
       killInterpretersIn(dir);

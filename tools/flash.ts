@@ -8,7 +8,7 @@
 // tools/pretokenise.ts): smaller in Storage and quicker to lex than dist/*.js.
 // --dry-run writes what would be sent into a file instead. One-line errors: no such port, the
 // board does not answer, the bundle is larger than that board's Storage. It reports the Storage
-// left for the user's own program.
+// left for the user's own program. FLASH_LOG=FILE keeps EspruinoTools' whole output in FILE.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,16 +113,23 @@ export function main(argv: string[]): number {
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-'));
   const bootFile = join(dir, 'boot.js');
   writeFileSync(bootFile, boot);
+  // EspruinoTools looks up the board's description (a JSON file on espruino.com) by name, from
+  // --board or from what the board reports on connecting, and waits on the network for it; the
+  // upload needs nothing from it. A local description ends the lookup: it works offline.
+  const boardFile = join(dir, 'board.json');
+  // It says Storage is built in (what the check below requires), or EspruinoTools would look for it
+  // online as a module.
+  writeFileSync(boardFile, JSON.stringify({ MODULES: 'Storage', info: { name: board, builtin_modules: ['Storage'] } }));
   const cli = join(import.meta.dirname, '..', 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
-  // No --board for EspruinoTools: it would fetch the board's description from espruino.com and give
-  // up without a network; connected, it asks the board itself. (Our --board only sizes Storage.)
+  // Our --board sizes Storage; EspruinoTools gets the local description above instead of a name.
   // After the writes the board reports the CRC32 of what it holds, then load() runs .boot0.
   const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),' + (net !== null ? 'E.CRC32(require("Storage").read("synack-net"))' : '0') + ',' +
     (apps ? 'E.CRC32(require("Storage").read("synack-apps"))' : '0') + ');load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
-    '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
+    '--board', boardFile, '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
+  if (process.env.FLASH_LOG) writeFileSync(process.env.FLASH_LOG, out); // the whole exchange, for a failure's cause
   const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
   if (!m) {
     const why = out.trim().split('\n').filter((l) => /Unable to connect|not found|rror/.test(l)).slice(-1)[0] || out.trim().split('\n').slice(-1)[0] || 'no output';
