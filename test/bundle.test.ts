@@ -75,7 +75,11 @@ if (espruinoPath()) {
   test('in the real interpreter, a chip bundle loads the net-style API from the "synack-net" module on first use', async () => {
     const script = [
       'if (process.memory().total <= 5100 && process.memory().blocksize === 13) { print("RESULT SKIP two stacks need more than a Pico\'s memory"); quit(); }',
-      'var s = require("synack");',
+      // The bundle is not wrapped in a function: its top-level names stay in the module's scope.
+      'var globalsBefore, s, leaked;',
+      'globalsBefore = Object.keys(global);',
+      's = require("synack");',
+      'leaked = Object.keys(global).filter(function (k) { return globalsBefore.indexOf(k) < 0; });',
       'function drv(mac, out, inq) { return { mac: new Uint8Array(mac), send: function (f, len) { out.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },',
       '  recv: function (buf) { var f = inq.shift(); if (!f) return 0; buf.set(f); return f.length; }, link: function () { return true; } }; }',
       'var ab = [], ba = [];',
@@ -91,7 +95,7 @@ if (espruinoPath()) {
       'c.on("connect", function () { c.write("lazy net"); });',
       'c.on("data", function (d) { got += E.toString(d); });',
       'c.on("end", function () { c.end(); });',
-      'c.on("close", function () { clearInterval(iv); print("RESULT " + JSON.stringify({ wasLoaded: wasLoaded, loaded: Modules.getCached().indexOf("synack-net") >= 0, grew: grew, got: got })); quit(); });',
+      'c.on("close", function () { clearInterval(iv); print("RESULT " + JSON.stringify({ leaked: leaked, wasLoaded: wasLoaded, loaded: Modules.getCached().indexOf("synack-net") >= 0, grew: grew, got: got })); quit(); });',
       'setTimeout(function () { print("TIMEOUT"); quit(); }, 10000);',
     ].join('\n') + '\n';
     const r = await runWithBundle(script, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.tok'));
@@ -99,6 +103,14 @@ if (espruinoPath()) {
     assert.ok(line, r.out);
     if (/SKIP/.test(line!)) { console.log(line); return; }
     const res = JSON.parse(line!.slice(7));
+    // New globals appear (built-ins such as E are made on first use), but none of the bundle's.
+    const top = new Set<string>();
+    for (const st of (acorn.parse(readFileSync(join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.js'), 'utf8'), { ecmaVersion: 2020, sourceType: 'script' }) as any).body) {
+      if (st.id) top.add(st.id.name);
+      if (st.type === 'VariableDeclaration') for (const d of st.declarations) top.add(d.id.name);
+    }
+    assert.ok(top.size > 50, `${top.size} top-level names`);
+    assert.equal(res.leaked.filter((k: string) => top.has(k)), [], 'no top-level name of the bundle became a global');
     assert.is(res.wasLoaded, false, 'not loaded until used');
     assert.is(res.loaded, true);
     assert.ok(res.grew > 100, `loading it took ${res.grew} blocks`);
