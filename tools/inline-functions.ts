@@ -43,6 +43,8 @@ interface Candidate {
   /** EXPR evaluates each parameter exactly once, in their order, always, and calls nothing: any
    *  arguments, even with effects, are then evaluated as the call would. */
   linear: boolean;
+  /** Assigned somewhere: then never inlined nor removed. */
+  assigned: boolean;
 }
 
 /** An argument whose evaluation has no effect (so it may be evaluated later, twice or never). */
@@ -106,7 +108,7 @@ function inlineOnce(code: string): InlineFunctionsResult {
       }
     });
     linear = linear && order.join(',') === params.join(',');
-    cands.set(s.id.name, { decl: s, expr: ret.argument, params, uses, free, refs: [], sites: [], linear });
+    cands.set(s.id.name, { decl: s, expr: ret.argument, params, uses, free, refs: [], sites: [], linear, assigned: false });
   }
   if (!cands.size) return { code, removed: 0, sites: 0 };
 
@@ -118,7 +120,7 @@ function inlineOnce(code: string): InlineFunctionsResult {
     if (parent === c.decl && parent.id === n) return;
     if (!parent || !isReference(n, parent) || shadowed(n.name, anc, null)) return;
     c.refs.push(n);
-    if ((parent.type === 'AssignmentExpression' && parent.left === n) || parent.type === 'UpdateExpression') c.refs.push(n, n); // never removed, never inlined
+    if ((parent.type === 'AssignmentExpression' && parent.left === n) || parent.type === 'UpdateExpression') c.assigned = true;
     else if (parent.type === 'CallExpression' && parent.callee === n) c.sites.push({ call: parent, anc: anc.slice(0, -1) });
   });
 
@@ -127,7 +129,7 @@ function inlineOnce(code: string): InlineFunctionsResult {
   const within = (n: Node, outer: Node): boolean => n.start >= outer.start && n.end <= outer.end;
   let sites = 0;
   for (const c of cands.values()) {
-    if (c.refs.some((r, i) => c.refs.indexOf(r) !== i)) continue; // assigned
+    if (c.assigned) continue;
     const exprText = code.slice(c.expr.start, c.expr.end);
     // Bytes count too (a Pico's Storage is nearly full): a longer expression only where it is
     // the one use, so the removed declaration pays for the copy.
@@ -169,7 +171,7 @@ function inlineOnce(code: string): InlineFunctionsResult {
   let removed = 0;
   const removals: { start: number; end: number; text: string }[] = [];
   for (const [name, c] of cands) {
-    if (copied.has(name) || !c.refs.every((r) => taken.some((t) => t.callee === r))) continue;
+    if (c.assigned || copied.has(name) || !c.refs.every((r) => taken.some((t) => t.callee === r))) continue;
     if (edits.some((e) => e.start >= c.decl.start && e.end <= c.decl.end)) continue;
     removals.push({ start: c.decl.start, end: c.decl.end, text: '' });
     removed++;
