@@ -71,15 +71,17 @@ const netFromStorage: Plugin = {
 
 /** For a module that runs beside the stack's bundle ("synack-net", "synack-apps"): what it imports from the
  *  stack's sources (constants) comes without their modules' top-level code, which the stack's
- *  bundle has already run, and the address helpers are the stack's own. */
+ *  bundle has already run, and the address and string helpers are the stack's own. */
 const onlyWhatIsUsed: Plugin = {
   name: 'only-what-is-used',
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
       const path = resolve(dirname(args.importer), args.path);
-      // The address and string helpers come from the stack's bundle (socket/*-from-stack.ts).
-      if (path === join(root, 'firmware', 'wire', 'ipv4.ts')) return { path: join(root, 'firmware', 'socket', 'ipv4-from-stack.ts') };
-      if (path === join(root, 'firmware', 'wire', 'bytes.ts') && !/bytes-from-stack\.ts$/.test(args.importer)) return { path: join(root, 'firmware', 'socket', 'bytes-from-stack.ts') };
+      // The address and string helpers come from the stack's bundle (socket/from-stack.ts).
+      const fromStack = join(root, 'firmware', 'socket', 'from-stack.ts');
+      if ((path === join(root, 'firmware', 'wire', 'ipv4.ts') || path === join(root, 'firmware', 'wire', 'bytes.ts')) && args.importer !== fromStack) {
+        return { path: fromStack };
+      }
       return { path, sideEffects: false };
     });
   },
