@@ -10,7 +10,8 @@ import { Segment } from '../host-sim/segment.ts';
 import { SimHost, SimNic } from '../host-sim/nic.ts';
 import { RealTimeRunner } from '../host-sim/realtime.ts';
 import { parseUdpLink } from '../host-sim/links/udp.ts';
-import { openTapLink } from '../host-sim/links/tap.ts';
+import { TapNamespace, openTapLink } from '../host-sim/links/tap.ts';
+import dgram from 'node:dgram';
 import { netnsUnavailable, run } from '../host-sim/links/netns.ts';
 
 test('parseUdpLink accepts the documented form and names it when wrong', () => {
@@ -57,6 +58,27 @@ if (why) {
     }
     // Everything is gone afterwards.
     assert.not.match(run('ip', ['netns', 'list']), new RegExp(`synack-link-${process.pid}`));
+  });
+
+  test('a TAP bridge whose UDP port is taken fails with socat\'s reason in one line, and leaves nothing behind', async () => {
+    // socat opens the TAP, then cannot bind its port and exits: the device it made vanishes.
+    // With the port chosen by the caller there is no retry; the error says why.
+    const busy = dgram.createSocket('udp4');
+    await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
+    const ns = `synack-busy-${process.pid}`;
+    try {
+      let err: Error | null = null;
+      try {
+        (await TapNamespace.create({ simPort: 9, socatPort: busy.address().port, ns, ifname: `sq${process.pid % 100000}` })).close();
+      } catch (e) { err = e as Error; }
+      assert.ok(err, 'create succeeded on a taken port');
+      assert.match(err!.message, /socat|Cannot find device/);
+      assert.not.match(err!.message, /\n/);
+    } finally {
+      busy.close();
+    }
+    assert.not.match(run('ip', ['netns', 'list']), new RegExp(ns));
+    assert.not.match(run('ip', ['link', 'show']), new RegExp(`sq${process.pid % 100000}`));
   });
 }
 

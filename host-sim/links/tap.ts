@@ -58,19 +58,14 @@ export class TapNamespace {
     const ns = new Netns(opts.ns ?? `synack-${process.pid}`);
     const tap = new TapNamespace(ns, ifname, hostCidr);
     try {
-      tap.socatPort = opts.socatPort ?? await freeUdpPort();
-      const socat = spawn('socat', ['-b', '65536',
-        `TUN,tun-type=tap,iff-no-pi,tun-name=${ifname}`,
-        `UDP-DATAGRAM:127.0.0.1:${opts.simPort},bind=127.0.0.1:${tap.socatPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-      tap.socat = socat;
-      ns.track(socat);
-      let err = '';
-      socat.stderr!.on('data', (d) => (err += d));
-      const exists = () => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } };
-      if (!(await waitUntil(() => exists() || socat.exitCode !== null, 5000)) || socat.exitCode !== null) {
-        throw new NetnsError(`socat could not create the TAP device ${ifname}: ${err.trim() || 'no answer in 5 s'}`);
+      // socat opens the TAP first and binds its UDP port second: when the port, free a moment
+      // ago, has been taken meanwhile, socat exits and its TAP vanishes between our seeing it and
+      // moving it ("Cannot find device"). Such a failure is retried with a fresh port.
+      for (let attempt = 1; ; attempt++) {
+        const why = await tap.bridge(opts.simPort, opts.socatPort);
+        if (!why) break;
+        if (attempt === 3 || opts.socatPort !== undefined) throw new NetnsError(why);
       }
-      run('ip', ['link', 'set', ifname, 'netns', ns.name]);
       if (opts.hostMac) run('ip', ['-n', ns.name, 'link', 'set', ifname, 'address', opts.hostMac]);
       ns.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
       ns.addr(ifname, hostCidr);
@@ -79,6 +74,33 @@ export class TapNamespace {
       tap.close();
       throw e;
     }
+  }
+
+  /** Starts socat (TAP device <-> UDP to 127.0.0.1:simPort) and moves the TAP into the namespace;
+   *  returns why that failed (socat stopped and reaped), or null. */
+  private async bridge(simPort: number, socatPort: number | undefined): Promise<string | null> {
+    const ifname = this.ifname;
+    this.socatPort = socatPort ?? await freeUdpPort();
+    const socat = spawn('socat', ['-b', '65536',
+      `TUN,tun-type=tap,iff-no-pi,tun-name=${ifname}`,
+      `UDP-DATAGRAM:127.0.0.1:${simPort},bind=127.0.0.1:${this.socatPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.socat = socat;
+    this.ns.track(socat);
+    let err = '';
+    socat.stderr!.on('data', (d) => (err += d));
+    const exists = () => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } };
+    let why: string | null = null;
+    if (!(await waitUntil(() => exists() || socat.exitCode !== null, 5000)) || socat.exitCode !== null) {
+      why = `socat could not create the TAP device ${ifname}: ${err.trim() || 'no answer in 5 s'}`;
+    } else {
+      try { run('ip', ['link', 'set', ifname, 'netns', this.ns.name]); } catch (e) { why = `${(e as Error).message}${err.trim() ? ` (socat: ${err.trim()})` : ''}`; }
+    }
+    if (why) {
+      if (socat.exitCode === null) { try { socat.kill('SIGKILL'); } catch { /* gone */ } }
+      await waitUntil(() => socat.exitCode !== null || socat.signalCode !== null, 2000);
+      this.socat = null;
+    }
+    return why;
   }
 
   close(): void {
