@@ -16,6 +16,7 @@ import { W5500Model } from '../host-sim/chips/w5500.ts';
 import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath } from '../test/helpers/espruino.ts';
+import { segmentFloor, segmentFloorCallgrind } from './bench/floor.ts';
 import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost, segmentCostCallgrind } from './bench/espruino.ts';
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
@@ -81,6 +82,13 @@ async function espruinoFigures(): Promise<void> {
     }
     const cg = await segmentCostCallgrind();
     row('receive + ACK one 1460-byte segment (instruction counts)', typeof cg === 'string' ? 'did not run: ' + cg.trim().split('\n').slice(-1)[0] : `${cg.ratio.toFixed(0)} empty-loop iterations by callgrind (budget ${SEGMENT_COST_BUDGET}; deterministic, the bundle pretokenised in RAM); ${cg.segments} segments`);
+    // The floor under that budget: an ideal receive path, nothing but the checks and work any
+    // stack must do, in one function (tools/bench/floor.ts).
+    const fl = segmentFloorCallgrind();
+    row('  floor: an ideal straight-line receive + ACK, copy into a ring', typeof fl === 'string' ? 'did not run: ' + fl.trim().split('\n').slice(-1)[0] : `${fl.copy.toFixed(0)} empty-loop iterations by callgrind (any design that copies received data into a ring is above ${SEGMENT_COST_BUDGET})`);
+    if (typeof fl !== 'string') row('  floor: the same keeping the frame by reference (zero copy)', `${fl.zeroCopy.toFixed(0)} empty-loop iterations by callgrind (leaves ${Math.max(0, SEGMENT_COST_BUDGET - Math.round(fl.zeroCopy))} for all else a stack does)`);
+    const ft = await segmentFloor();
+    row('  of which native (timed)', typeof ft === 'string' ? 'did not run' : `copy of 1460 bytes ${ft.ringCopy.toFixed(0)}, its checksum ${ft.segmentSum.toFixed(0)}, IPv4 header checksum ${ft.headerSum.toFixed(0)}; the whole ideal path timed: ${ft.copy.toFixed(0)} with the copy, ${ft.zeroCopy.toFixed(0)} without`);
     const r = await networkJsRecvCost();
     const h = await httpResponseTime();
     row('Espruino http server, a 20 KB response (from Storage)', typeof h === 'string' ? 'did not run' : `${h.ms.toFixed(0)} ms for ${h.bytes} bytes (Espruino's own http over NetworkJS, the client a second stack)`);

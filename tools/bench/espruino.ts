@@ -154,14 +154,22 @@ quit();
 
 /** Instructions per received segment over instructions per empty-loop iteration, or why not. */
 export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio: number; segments: number } | string> {
+  return callgrindRatio('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + CALLGRIND_SCRIPT);
+}
+
+/** Runs `script` in ESPRUINO under callgrind, collecting only inside Function.call and
+ *  Array.forEach. The script makes its counted calls through `.call`, runs an empty loop of L
+ *  iterations inside a forEach, and prints `CGSEGS calls L`. Returns the instructions per
+ *  counted call over those per loop iteration, or why it could not run. */
+export function callgrindRatio(script: string): { ratio: number; segments: number } | string {
   const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!have('valgrind') || !have('callgrind_annotate')) return 'valgrind not installed';
   const dir = mkdtempSync(join(tmpdir(), 'synack-cg-'));
   try {
-    const script = join(dir, 'seg.js'), out = join(dir, 'cg.out');
-    writeFileSync(script, 'Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + CALLGRIND_SCRIPT, 'latin1');
+    const file = join(dir, 'seg.js'), out = join(dir, 'cg.out');
+    writeFileSync(file, script, 'latin1');
     const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=' + out, '--toggle-collect=jswrap_function_apply_or_call',
-      '--toggle-collect=jswrap_array_forEach', process.env.ESPRUINO!, script], { encoding: 'latin1', timeout: 600000 });
+      '--toggle-collect=jswrap_array_forEach', process.env.ESPRUINO!, file], { encoding: 'latin1', timeout: 600000 });
     const m = /CGSEGS (\d+) (\d+)/.exec(r.stdout || '');
     if (!m) return (r.stdout || '').slice(-400) + (r.stderr || '').slice(-400);
     const ann = spawnSync('callgrind_annotate', ['--inclusive=yes', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || '';
