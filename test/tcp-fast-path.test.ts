@@ -13,6 +13,7 @@ import { setup } from './helpers/iface-setup.ts';
 import { Tcp, ESTABLISHED, SND_UNA, type Conn } from '../firmware/tcp/tcp.ts';
 import { segment, Recorder } from './helpers/tcp-fixture.ts';
 import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16 } from './helpers/frames.ts';
+import { checksumDetectNative } from '../firmware/wire/checksum.ts';
 
 const ACK = 0x10, PSH = 0x08, FIN = 0x01;
 const PEER_PORT = 40000, PORT = 80;
@@ -157,5 +158,48 @@ test('a predicted segment larger than the advertised window is not taken by the 
   assert.is(user.data.length, 1024, 'trimmed to the window by the full path');
   void u16;
 });
+
+// The frame-level prediction (TCP offered the whole frame first) does the IPv4 layer's checks itself; what it does
+// not take goes through the layers, so each drop is counted once, by the layer that checks it.
+//      peer                                              us, ESTABLISHED
+//   1. <SEQ=1001><DATA 100>                      -->  taken whole, predicted
+//   2. <SEQ=1101><DATA 100>, TCP checksum wrong  -->  dropped by TCP (dropChecksum)
+//   3. <SEQ=1101><DATA 100>, IPv4 checksum wrong -->  dropped by IPv4 (dropIpChecksum)
+//   4. <SEQ=1101><DATA 100>, an IPv4 option      -->  through the layers, delivered
+//   5. <SEQ=1301><DATA 100>, wrong port          -->  through TCP's full path: RST
+//   6. <SEQ=1201><DATA 100>                      -->  taken whole, predicted
+for (const native of [false, true]) {
+  test(`frames taken whole by TCP, or through the layers, are each checked and counted once (${native ? 'native' : 'plain'} checksum)`, () => {
+    const g = globalThis as { E?: unknown };
+    if (native) g.E = { sum(a: ArrayLike<number>) { let t = 0; for (let i = 0; i < a.length; i++) t += a[i]; return t; } };
+    assert.is(checksumDetectNative(), native);
+    try {
+      const { d, ifc, tcp, user, iss } = established();
+      const send = (f: Uint8Array) => ifc.input(f, f.length);
+      const frame = (seq: number, data: Uint8Array, ipOpts = {}, port = PEER_PORT) =>
+        eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 6, segment(PEER, US, port, PORT, seq, iss + 1, ACK | PSH, { data }), ipOpts));
+      const before = { ip: ifc.counters.ipRx, segs: tcp.counters.segsIn };
+      send(frame(1001, bytes(100, 1)));
+      const badTcp = frame(1101, bytes(100, 2)); badTcp[60] ^= 0xff;
+      send(badTcp);
+      const badIp = frame(1101, bytes(100, 2)); badIp[22] ^= 1; // TTL changed, checksum not
+      send(badIp);
+      send(frame(1101, bytes(100, 2), { options: [1, 1, 1, 0] })); // NOP NOP NOP EOL
+      send(frame(1301, bytes(100, 9), {}, PEER_PORT + 1));
+      send(frame(1201, bytes(100, 3)));
+      assert.is(tcp.counters.dropChecksum, 1);
+      assert.is(ifc.counters.dropIpChecksum, 1);
+      assert.is(ifc.counters.ipRx - before.ip, 5, 'every frame but the bad IPv4 header, once');
+      assert.is(tcp.counters.segsIn - before.segs, 5);
+      assert.is(tcp.counters.predicted, 2);
+      assert.is(tcp.counters.rstOut, 1, 'the segment for another port is answered by the full path');
+      assert.equal(Uint8Array.from(user.data), cat(bytes(100, 1), bytes(100, 2), bytes(100, 3)));
+      d.take();
+    } finally {
+      delete g.E;
+      checksumDetectNative();
+    }
+  });
+}
 
 test.run();

@@ -390,7 +390,12 @@ export class Interface {
       c[DROP_ETH_NOT_US]++;
       return;
     }
-    if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0) this.inputIpv4(buf, len); // 0x0800
+    if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0) { // 0x0800
+      // The next segment of TCP's current connection is taken whole by TCP (per-packet path:
+      // each layer's call and its repeated checks cost more than the checks themselves).
+      const t = this.tcp;
+      if (t === null || t.inputFrame === undefined || !t.inputFrame(buf, len)) this.inputIpv4(buf, len);
+    }
     else if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 6) this.inputArp(buf, len); // 0x0806
     else c[DROP_ETH_TYPE]++;
   }

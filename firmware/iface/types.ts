@@ -5,6 +5,11 @@ export interface ProtocolHandler {
   /** One datagram addressed to us, IPv4 header already checked. buf[off..off+len) is the
    *  protocol's header and payload: a view into the receive buffer, valid only during the call. */
   input(src: number, dst: number, buf: Uint8Array, off: number, len: number): void;
+  /** Optional, for TCP: offered each IPv4 frame addressed to our hardware address before the
+   *  IPv4 layer sees it (header prediction across the layers). Returns true when it took the
+   *  frame whole, having done every check the IPv4 layer would; false leaves the frame, and the
+   *  counters, untouched. */
+  inputFrame?(buf: Uint8Array, len: number): boolean;
   /** Run timers. Returns the delay in ms until the next poll it needs (0x7fffffff if none). */
   poll(now: number): number;
 }

@@ -6,12 +6,15 @@
 // The core does no I/O and reads no clock: time is the interface's `now`.
 import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
-import { counterValues, IP_TX, type CounterName } from '../iface/counters.ts';
+import { counterValues, IP_RX, IP_TX, type CounterName } from '../iface/counters.ts';
 import {
   ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
-import { pseudoSum } from '../wire/checksum.ts';
+import { checksumWith, hasESum, pseudoSum } from '../wire/checksum.ts';
+
+/** Espruino's global `E` (absent under Node). */
+declare const E: any;
 import { getU16, getU32 } from '../wire/bytes.ts';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 
@@ -420,10 +423,52 @@ export class Tcp {
       if (st === 3) this.cnt[DROP_CHECKSUM]++; else this.cnt[DROP_MALFORMED]++;
       return;
     }
-    // Header prediction: the next in-order data segment of the last connection, no options.
-    const p = this.last;
-    if (p !== null && buf[off + 12] === 0x50 && (buf[off + 13] & 0xf7) === ACK && p.s[STATE] === ESTABLISHED &&
-      this.fastInput(p, src, dst, buf, off, len)) return;
+    // Header prediction happened before, on the whole frame (inputFrame); this segment was not
+    // offered to it (an IPv4 option, another connection) or did not qualify.
+    this.parsed(src, dst, buf, off, len);
+  }
+
+  /** Header prediction from the frame (the interface offers each IPv4 frame for our hardware
+   *  address first): a segment between the addresses of the last connection, in ESTABLISHED,
+   *  with a 20-byte IPv4 header, not a fragment, a 20-byte TCP header and ACK (PSH allowed) alone.
+   *  The IPv4 layer's checks reduce to these for it: the destination is the connection's local
+   *  address (ours, unicast), the source its remote one (checked when it was opened), the
+   *  lengths and both checksums (RFC 791, RFC 9293 3.1). Once they pass, the frame is TCP's:
+   *  fastInput, or the full path without parsing again. Per-packet path: fields read inline. */
+  inputFrame(buf: Uint8Array, len: number): boolean {
+    const c = this.last;
+    if (c === null || buf[14] !== 0x45 || buf[23] !== IP_PROTO_TCP || buf[46] !== 0x50 || (buf[47] & 0xf7) !== ACK ||
+      ((buf[20] & 0x3f) | buf[21]) !== 0) return false;
+    const cs = c.s;
+    const total = (buf[16] << 8) | buf[17];
+    const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
+    const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
+    if (cs[STATE] !== ESTABLISHED || src !== cs[RIP] || dst !== cs[LIP] || total < 40 || total > len - 14) return false;
+    const tl = total - 20;
+    let p = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IP_PROTO_TCP + tl;
+    if (hasESum && (buf.byteOffset & 1) === 0) {
+      // Both checksums written out over the native sum (checksum.ts explains the little-endian
+      // words): a block carrying its correct checksum sums to 0xffff in either byte order, and
+      // the pseudo-header's big-endian sum is byte-swapped to join the little-endian one. Half
+      // the cost of two checksumWith calls in Espruino.
+      let s = E.sum(new Uint16Array(buf.buffer, buf.byteOffset + 14, 10));
+      s = (s & 0xffff) + (s >>> 16); s = (s & 0xffff) + (s >>> 16);
+      if (s !== 0xffff) return false;
+      p = (p & 0xffff) + (p >>> 16); p = (p & 0xffff) + (p >>> 16);
+      s = E.sum(new Uint16Array(buf.buffer, buf.byteOffset + 34, tl >> 1)) + (((p & 0xff) << 8) | (p >>> 8));
+      if (tl & 1) s += buf[33 + tl];
+      s = (s & 0xffff) + (s >>> 16); s = (s & 0xffff) + (s >>> 16);
+      if (s !== 0xffff) return false;
+    } else if (checksumWith(buf, 14, 20, 0) !== 0 || checksumWith(buf, 34, tl, p) !== 0) return false;
+    this.netif.cnt[IP_RX]++;
+    this.cnt[SEGS_IN]++;
+    if (!this.fastInput(c, buf, 34, tl)) this.parsed(src, dst, buf, 34, tl);
+    return true;
+  }
+
+  /** SEGMENT ARRIVES after the header and checksum passed: options, then the connection, a
+   *  listener, or CLOSED. */
+  private parsed(src: number, dst: number, buf: Uint8Array, off: number, len: number): void {
     if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.cnt[DROP_OPTIONS]++; return; }
     const hl = tcpHeaderLen(buf, off);
     // The header's fields (RFC 9293 3.1), read here once for the full path.
@@ -447,14 +492,15 @@ export class Tcp {
    *  advertised window, with no out-of-order data or FIN held. For it, RFC 9293 3.10.7.4's steps
    *  reduce to: acceptable, no RST/SYN, ACK and window changing nothing but SND.WL1/WL2, the text
    *  appended to the receive ring, the ACK delayed or sent. Anything else returns false and takes
-   *  the full path. Per-packet path: header fields read inline and no helper calls, because each
-   *  interpreted statement and call costs in Espruino (measured: npm run bench). */
-  private fastInput(c: Conn, src: number, dst: number, buf: Uint8Array, off: number, len: number): boolean {
+   *  the full path. Called by inputFrame, which checked the addresses and checksums. Per-packet
+   *  path: header fields read inline and no helper calls, because each interpreted statement
+   *  and call costs in Espruino (measured: npm run bench). */
+  private fastInput(c: Conn, buf: Uint8Array, off: number, len: number): boolean {
     const cs = c.s;
     const seq = ((buf[off + 4] << 24) | (buf[off + 5] << 16) | (buf[off + 6] << 8) | buf[off + 7]) >>> 0;
     const n = len - 20;
     if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || (cs[FLAGS] & FIN_HELD) || cs[OOO] < NONE ||
-      src !== cs[RIP] || dst !== cs[LIP] || ((buf[off] << 8) | buf[off + 1]) !== cs[RPORT] ||
+      ((buf[off] << 8) | buf[off + 1]) !== cs[RPORT] ||
       ((buf[off + 2] << 8) | buf[off + 3]) !== cs[LPORT] || ((buf[off + 14] << 8) | buf[off + 15]) !== cs[SND_WND]) return false;
     const ack = ((buf[off + 8] << 24) | (buf[off + 9] << 16) | (buf[off + 10] << 8) | buf[off + 11]) >>> 0;
     if (ack !== cs[SND_UNA]) return false;

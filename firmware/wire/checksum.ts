@@ -14,7 +14,9 @@
 /** Espruino's global `E` (absent under Node). */
 declare const E: any;
 
-let hasESum = false;
+/** Whether `E.sum` is there (the native path); per-packet code that writes the native sum out
+ *  itself reads it. */
+export let hasESum = false;
 
 /** Looks for `E.sum` again (done once at load; tests call it after faking or removing `E`).
  *  Returns whether the native path is in use. */
