@@ -44,4 +44,15 @@ test('an IIFE bundle: the constants of its body', () => {
   assert.equal((globalThis as any).__out, [2, 3]);
 });
 
+test('a literal takes parentheses only where it needs them', () => {
+  const code = 'var N=-1,P=4,H=255;function f(a){return[a-N,a+N,a+P,a-P,P.toString(2),-P,a[H]]}var out=f(10);';
+  const r = inlineConstants(code);
+  assert.is(r.inlined, 3);
+  assert.equal(run(r.code), run(code));
+  assert.match(r.code, /a-\(-1\)/);
+  assert.match(r.code, /a\+4,a-4/);
+  assert.match(r.code, /\(4\)\.toString/);
+  assert.match(r.code, /a\[255\]/);
+});
+
 test.run();

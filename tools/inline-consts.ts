@@ -151,9 +151,12 @@ function inlineOnce(code: string): InlineResult {
     if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed) return;
     if (parent.type === 'VariableDeclarator' && parent.id === n) return;
     const text = literal(candidates.get(n.name)!.value);
-    // Keep `a-1` from becoming `a--1`, and `x.y` member access on a number literal valid.
+    // Keep `a-B` with B = -1 from becoming `a--1` (and `a+B` from `a+-1`, harmless but kept
+    // alike); a literal that does not start with a sign needs no parentheses there.
     const before = code[n.start - 1];
-    edits.push({ start: n.start, end: n.end, text: (before === '-' || before === '+') ? '(' + text + ')' : text });
+    // A literal whose member is read (`(4).toString()`) keeps its parentheses too.
+    const wrap = ((before === '-' || before === '+') && text[0] === '-') || (parent.type === 'MemberExpression' && parent.object === n);
+    edits.push({ start: n.start, end: n.end, text: wrap ? '(' + text + ')' : text });
   });
   // The source from start to end with the reference edits inside it applied.
   const applied = (start: number, end: number): string => {
