@@ -40,7 +40,8 @@ test('the bundle checksum runs its E.sum path and agrees with the plain loop', (
 
 // On a board a function declared inside another function costs 3 blocks more than one declared
 // at a module's top level (tools/build.ts): the bundles must not be wrapped in a function, and
-// their constants must be literals, not variables (tools/inline-consts.ts).
+// their constants must be literals, not variables (tools/inline-consts.ts), but for a long one
+// used often, whose short name takes fewer bytes than the digits at each use.
 test('the board bundles declare their functions at the top level, with constants inlined', () => {
   for (const name of ['synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps']) {
     const code = readFileSync(join(import.meta.dirname, '..', 'dist', name + '.js'), 'utf8');
@@ -51,7 +52,7 @@ test('the board bundles declare their functions at the top level, with constants
     const fns = top.filter((s) => s.type === 'FunctionDeclaration').length;
     assert.ok(fns >= 2, `${name}: ${fns} top-level functions`);
     const literalVars = top.filter((s) => s.type === 'VariableDeclaration').flatMap((s) => s.declarations)
-      .filter((d: any) => d.init && d.init.type === 'Literal' && typeof d.init.value === 'number');
+      .filter((d: any) => d.init && d.init.type === 'Literal' && typeof d.init.value === 'number' && d.init.raw.length < 7);
     assert.equal(literalVars.map((d: any) => d.id.name), [], name + ': numeric constants left as variables');
   }
 });

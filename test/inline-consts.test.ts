@@ -55,4 +55,13 @@ test('a literal takes parentheses only where it needs them', () => {
   assert.match(r.code, /a\[255\]/);
 });
 
+test('a long literal used often stays a variable; used once, it is inlined', () => {
+  const code = 'var NONE=4294967295,ONE=4294967294;function f(a){return[a===NONE,a<NONE,a>NONE,a^NONE,a===ONE]}var out=f(5);';
+  const r = inlineConstants(code);
+  assert.equal(run(r.code), run(code));
+  assert.match(r.code, /var NONE=4294967295/);
+  assert.is((r.code.match(/4294967295/g) || []).length, 1);
+  assert.match(r.code, /a===4294967294/);
+});
+
 test.run();

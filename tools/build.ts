@@ -14,6 +14,7 @@ import { formatViolations, gate } from './gate.ts';
 import { mangleRegExp, PUBLIC_TYPES } from './mangle.ts';
 import { inlineConstants } from './inline-consts.ts';
 import { inlineFunctions } from './inline-functions.ts';
+import { aliasGlobals } from './alias-globals.ts';
 import { pretokenise } from './pretokenise.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
 
@@ -52,7 +53,7 @@ export async function bundle(entry: string, minify: boolean, board = false, shar
   });
   if (minify && board && shared && r.mangleCache) shared.names = r.mangleCache;
   const text = r.outputFiles[0].text;
-  return minify ? inlineFunctions(inlineConstants(text).code).code : text;
+  return minify ? aliasGlobals(inlineFunctions(inlineConstants(text).code).code).code : text;
 }
 
 /** What the board bundles share: the shortened names, and an id of them (BUILD_ID) by which the

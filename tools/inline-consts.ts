@@ -136,7 +136,7 @@ function inlineOnce(code: string): InlineResult {
   if (!candidates.size) return { code, inlined: 0 };
 
   // Every reference (an Identifier that is not a property name or key) becomes the literal.
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: { start: number; end: number; text: string; name: string }[] = [];
   walk.fullAncestor(ast, (n: Node, _state: unknown, ancestors: Node[]) => {
     if (n.type !== 'Identifier' || !candidates.has(n.name)) return;
     const parent = ancestors[ancestors.length - 2];
@@ -145,7 +145,7 @@ function inlineOnce(code: string): InlineResult {
     if (parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
     // `{a}`: the key and the value are two nodes at the same place; the value is the reference.
     if (parent.type === 'Property' && parent.shorthand) {
-      if (parent.value === n) edits.push({ start: n.start, end: n.end, text: n.name + ':' + literal(candidates.get(n.name)!.value) });
+      if (parent.value === n) edits.push({ start: n.start, end: n.end, text: n.name + ':' + literal(candidates.get(n.name)!.value), name: n.name });
       return;
     }
     if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === n && !parent.computed) return;
@@ -156,8 +156,20 @@ function inlineOnce(code: string): InlineResult {
     const before = code[n.start - 1];
     // A literal whose member is read (`(4).toString()`) keeps its parentheses too.
     const wrap = ((before === '-' || before === '+') && text[0] === '-') || (parent.type === 'MemberExpression' && parent.object === n);
-    edits.push({ start: n.start, end: n.end, text: wrap ? '(' + text + ')' : text });
+    edits.push({ start: n.start, end: n.end, text: wrap ? '(' + text + ')' : text, name: n.name });
   });
+  // A long literal used often stays a variable: its short name, used everywhere, takes fewer
+  // bytes than the literal written out at each use (0xffffffff written 27 times is 4294967295
+  // 27 times: Storage keeps the digits as text).
+  for (const [name, c] of [...candidates]) {
+    const text = literal(c.value);
+    const uses = edits.filter((e) => e.name === name).length;
+    if (typeof c.value === 'number' && text.length >= 7 && uses * (text.length - name.length) > name.length + text.length + 2) {
+      candidates.delete(name);
+      for (let i = edits.length - 1; i >= 0; i--) if (edits[i].name === name) edits.splice(i, 1);
+    }
+  }
+  if (!candidates.size) return { code, inlined: 0 };
   // The source from start to end with the reference edits inside it applied.
   const applied = (start: number, end: number): string => {
     const inside = edits.filter((e) => e.start >= start && e.end <= end).sort((a, b) => b.start - a.start);
@@ -178,7 +190,7 @@ function inlineOnce(code: string): InlineResult {
     const keep = (decl.declarations as Node[]).filter((d) => !removed.includes(d));
     declEdits.push({ start: decl.start, end: decl.end, text: keep.length ? decl.kind + ' ' + keep.map((d) => applied(d.start, d.end)).join(',') + ';' : '' });
   }
-  const all = edits.filter((e) => !declEdits.some((d) => e.start >= d.start && e.end <= d.end)).concat(declEdits)
+  const all = (edits as { start: number; end: number; text: string }[]).filter((e) => !declEdits.some((d) => e.start >= d.start && e.end <= d.end)).concat(declEdits)
     .sort((a, b) => b.start - a.start);
   let out = code;
   for (const e of all) out = out.slice(0, e.start) + e.text + out.slice(e.end);

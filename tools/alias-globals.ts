@@ -1,0 +1,75 @@
+// Gives the built-in globals a bundle names often (Uint8Array, Math, Error...) a short name at the
+// module's top: `var Q=Uint8Array;` and `new Q(6)` in place of each `new Uint8Array(6)`.
+//
+// A board keeps the bundle pretokenised, where every name that is not a reserved word stays text:
+// `Uint8Array` is ten bytes at each of its uses. An alias is declared once, at the module's
+// top, before anything runs; only globals that exist in every interpreter the bundles run in
+// (Espruino, and Node for the tests) are aliased, so reading them at load time cannot fail. A
+// reference is replaced only where no nearer declaration of the same name hides the global.
+// Finding a name through the module's scope is no slower than finding a global, which Espruino
+// looks up after the module's scope anyway.
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+import { shadowed } from './inline-consts.ts';
+
+type Node = acorn.Node & { [k: string]: any };
+
+const BUILT_INS = ['Uint8Array', 'Uint16Array', 'Uint32Array', 'Int8Array', 'Float64Array', 'ArrayBuffer', 'Math', 'Error',
+  'String', 'Number', 'Object'];
+const RESERVED = new Set(['do', 'if', 'in', 'of', 'as']);
+
+export interface AliasGlobalsResult { code: string; aliases: Record<string, string>; saved: number }
+
+export function aliasGlobals(code: string): AliasGlobalsResult {
+  const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as Node;
+  const names = new Set<string>();
+  walk.full(ast, (n: Node) => { if (n.type === 'Identifier') names.add(n.name); });
+  const topDeclared = new Set<string>();
+  for (const s of ast.body as Node[]) {
+    if (s.type === 'VariableDeclaration') for (const d of s.declarations as Node[]) if (d.id.type === 'Identifier') topDeclared.add(d.id.name);
+    if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) topDeclared.add(s.id.name);
+  }
+  const refs = new Map<string, Node[]>();
+  walk.fullAncestor(ast, (n: Node, _s: unknown, ancestors: Node[]) => {
+    if (n.type !== 'Identifier' || !BUILT_INS.includes(n.name) || topDeclared.has(n.name)) return;
+    const parent = ancestors[ancestors.length - 2];
+    if (!parent) return;
+    if (parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
+    if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === n && !parent.computed) return;
+    if (parent.type === 'AssignmentExpression' && parent.left === n) return;
+    if (shadowed(n.name, ancestors, null)) return;
+    const list = refs.get(n.name) || [];
+    list.push(n);
+    refs.set(n.name, list);
+  });
+  // A name for each alias that the bundle does not use anywhere.
+  const pool: string[] = [];
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  for (const a of letters) pool.push(a);
+  for (const a of letters) for (const b of letters + '0123456789') pool.push(a + b);
+  const free = pool.filter((p) => !names.has(p) && !RESERVED.has(p));
+  const aliases: Record<string, string> = {};
+  const edits: { start: number; end: number; text: string }[] = [];
+  let saved = 0;
+  for (const g of BUILT_INS) {
+    const list = refs.get(g);
+    if (!list || !free.length) continue;
+    const alias = free[0];
+    const gain = list.length * (g.length - alias.length) - ('var =;'.length + alias.length + g.length);
+    if (gain <= 8) continue;
+    free.shift();
+    aliases[g] = alias;
+    saved += gain;
+    for (const n of list) edits.push({ start: n.start, end: n.end, text: alias });
+  }
+  if (!edits.length) return { code, aliases, saved: 0 };
+  const decl = 'var ' + Object.keys(aliases).map((g) => aliases[g] + '=' + g).join(',') + ';';
+  // After a directive prologue ("use strict"), which must stay first.
+  const body = ast.body as Node[];
+  let at = 0;
+  for (const s of body) { if (s.type === 'ExpressionStatement' && s.directive !== undefined) at = s.end; else break; }
+  let out = code;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  out = out.slice(0, at) + decl + out.slice(at);
+  return { code: out, aliases, saved };
+}
