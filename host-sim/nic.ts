@@ -15,9 +15,25 @@ export class SimNic implements EthernetDriver {
   private queue: Uint8Array[] = [];
   private wake: (() => void) | null = null;
 
-  /** queueFrames: received frames held until polled (a chip's receive buffer), then dropped. */
-  constructor(readonly port: Port, mac: Uint8Array | number[], readonly queueFrames = 64) {
+  /** Zero-copy receive, when the NIC was made with `fresh`: each frame a new array handed over
+   *  for good, as the chip drivers' are (EthernetDriver.recvFrame and rxFresh). */
+  recvFrame?: () => Uint8Array | null;
+  readonly rxFresh: boolean;
+
+  /** queueFrames: received frames held until polled (a chip's receive buffer), then dropped.
+   *  fresh: receive as the chip drivers do (recvFrame, a new array per frame that the stack may
+   *  keep) rather than by copying into the stack's buffer (recv). */
+  constructor(readonly port: Port, mac: Uint8Array | number[], readonly queueFrames = 64, fresh = false) {
     this.mac = Uint8Array.from(mac);
+    this.rxFresh = fresh;
+    if (fresh) {
+      this.recvFrame = () => {
+        const f = this.queue.shift();
+        if (!f) return null;
+        this.rxFrames++;
+        return f.slice(); // the segment's array may go to other ports too
+      };
+    }
     port.onFrame((f) => {
       if (!this.linkUp) return;
       // Like a chip's filter: our unicast address, broadcast and multicast.

@@ -24,7 +24,8 @@ function exchange(createStack: typeof createStackSrc, faults: FaultConfig | null
   const seg = new Segment(clock, 0.5);
   const pa = seg.attach('A'), pb = seg.attach('B');
   if (faults) { pa.ingress = new FaultInjector(clock, faults, seed); pb.ingress = new FaultInjector(clock, faults, seed + 100); }
-  const nicA = new SimNic(pa, [2, 0, 0, 0, 0, 1], 256), nicB = new SimNic(pb, [2, 0, 0, 0, 0, 2], 256);
+  // A receives as the chip drivers do (fresh frames its TCP may hold), B by copying (recv).
+  const nicA = new SimNic(pa, [2, 0, 0, 0, 0, 1], 256, true), nicB = new SimNic(pb, [2, 0, 0, 0, 0, 2], 256);
   let ra = 11, rb = 22;
   const tcpCfg = { sndBuf: 8192, rcvBuf: 8192, mslMs: 1000 };
   const A: Stack = createStack(nicA, { ip: '198.18.0.1/24', apps: false, random32: () => (ra = (ra * 1103515245 + 12345) >>> 0), tcp: { ...tcpCfg, isn: () => 0xfffff000 } });

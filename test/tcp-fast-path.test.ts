@@ -202,4 +202,129 @@ for (const native of [false, true]) {
   });
 }
 
+// A frame handed over for good (input's `keep`, as the chip drivers' are) is held where it lies
+// when nothing is waiting to be read; what follows goes into the ring, after it in the stream.
+//      peer                                      us, ESTABLISHED, the application not reading
+//   1. <SEQ=1001><DATA 1000>  (kept)       -->  held in its frame
+//   2. <SEQ=3001><DATA 1000>  (kept)       -->  out of order: into the ring, behind a hole
+//   3. <SEQ=2001><DATA 1000>  (kept)       -->  fills the hole: into the ring
+//   then reads of 300, 1500 and the rest, across the frame and the ring
+test('a kept frame is held, read first, and what follows it keeps its place in the stream', () => {
+  const { d, ifc, tcp, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const frame = (seq: number, data: Uint8Array) => fromPeer(seq, iss + 1, ACK | PSH, data);
+  const f1 = frame(1001, bytes(1000, 1));
+  ifc.input(f1, f1.length, true);
+  assert.ok(conn.hf === f1, 'the frame itself is held');
+  assert.is(conn.readable, 1000);
+  const f3 = frame(3001, bytes(1000, 3));
+  ifc.input(f3, f3.length, true);
+  const f2 = frame(2001, bytes(1000, 2));
+  ifc.input(f2, f2.length, true);
+  assert.is(conn.readable, 3000);
+  // The window counts the held bytes: 4096 - 3000 in the ACK the filled hole sends.
+  const acks = d.take();
+  const last = acks[acks.length - 1];
+  assert.is(be32(last, 42), 4001);
+  assert.is((last[48] << 8) | last[49], 4096 - 3000);
+  const all = cat(bytes(1000, 1), bytes(1000, 2), bytes(1000, 3));
+  const got = new Uint8Array(3000);
+  assert.is(tcp.recv(conn, got, 0, 300), 300);
+  assert.ok(conn.hf === f1, 'still held, 700 bytes of it unread');
+  assert.is(tcp.recv(conn, got, 300, 1500), 1500);
+  assert.is(conn.hf, null, 'released once read');
+  assert.is(tcp.recv(conn, got, 1800, 3000), 1200);
+  assert.equal(got, all);
+  // Held again once the ring is empty; a read with no buffer discards it.
+  const f4 = frame(4001, bytes(500, 4));
+  ifc.input(f4, f4.length, true);
+  assert.ok(conn.hf === f4);
+  assert.is(tcp.recv(conn, null, 0, 1000), 500);
+  assert.is(conn.hf, null);
+  assert.is(conn.readable, 0);
+  // Held, then the next in-order segment (predicted) goes into the ring behind it.
+  const f5 = frame(4501, bytes(800, 5)), f6 = frame(5301, bytes(800, 6));
+  ifc.input(f5, f5.length, true);
+  ifc.input(f6, f6.length, true);
+  assert.ok(conn.hf === f5);
+  const two = new Uint8Array(1600);
+  assert.is(tcp.recv(conn, two, 0, 1600), 1600);
+  assert.equal(two, cat(bytes(800, 5), bytes(800, 6)));
+});
+
+test('a frame not handed over is copied: the caller may write into it at once', () => {
+  const { ifc, tcp, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const f = fromPeer(1001, iss + 1, ACK | PSH, bytes(1000, 7));
+  ifc.input(f, f.length);
+  assert.is(conn.hf, null);
+  f.fill(0); // the driver reuses its buffer
+  const got = new Uint8Array(1000);
+  assert.is(tcp.recv(conn, got, 0, 1000), 1000);
+  assert.equal(got, bytes(1000, 7));
+});
+
+test('a held frame outlives its connection\'s reset: the data stays readable, from the ring', () => {
+  const { ifc, tcp, conn, iss } = established(4096);
+  const closed: (string | null)[] = [];
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose(_c, err) { closed.push(err); } };
+  // 2000 bytes of ring first are read away, so the ring's head is not at 0 when the frame goes in.
+  const f0 = fromPeer(1001, iss + 1, ACK | PSH, bytes(1500, 9));
+  ifc.input(f0, f0.length);
+  assert.is(tcp.recv(conn, new Uint8Array(1500), 0, 1500), 1500);
+  const f1 = fromPeer(2501, iss + 1, ACK | PSH, bytes(1000, 1));
+  ifc.input(f1, f1.length, true);
+  const f2 = fromPeer(3501, iss + 1, ACK | PSH, bytes(700, 2));
+  ifc.input(f2, f2.length, true);
+  assert.ok(conn.hf === f1);
+  const rst = fromPeer(4201, 0, 0x04, new Uint8Array(0));
+  ifc.input(rst, rst.length);
+  assert.equal(closed, ['ECONNRESET']);
+  assert.is(conn.hf, null, 'the frame is let go');
+  const got = new Uint8Array(1700);
+  assert.is(tcp.recv(conn, got, 0, 1700), 1700);
+  assert.equal(got, cat(bytes(1000, 1), bytes(700, 2)));
+});
+
+test('one connection at a time holds a frame', () => {
+  const { d, ifc, tcp, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  // A second connection from another port of the peer.
+  let second: Conn | null = null;
+  tcp.listen(81, (c) => { second = c; c.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} }; });
+  const seg2 = (seq: number, ack: number, flags: number, data: Uint8Array, mss?: number) =>
+    eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 6, segment(PEER, US, PEER_PORT + 1, 81, seq, ack, flags, { data, mss })));
+  const syn = seg2(5000, 0, 0x02, new Uint8Array(0), 1460);
+  d.take();
+  ifc.input(syn, syn.length);
+  const iss2 = be32(d.take()[0], 38); // from our SYN-ACK
+  const ack = seg2(5001, iss2 + 1, ACK, new Uint8Array(0));
+  ifc.input(ack, ack.length);
+  const c2 = second as Conn | null;
+  if (!c2) throw new Error('not accepted');
+  // Each connection's first segment takes the full path (the other was the last one) and is
+  // read at once, so the next, predicted, finds nothing waiting.
+  const readAll = (c: Conn) => tcp.recv(c, new Uint8Array(4096), 0, 4096);
+  const a0 = fromPeer(1001, iss + 1, ACK | PSH, bytes(100, 0));
+  ifc.input(a0, a0.length, true);
+  readAll(conn);
+  const a = fromPeer(1101, iss + 1, ACK | PSH, bytes(600, 1));
+  ifc.input(a, a.length, true);
+  assert.ok(conn.hf === a, 'held');
+  const b1 = seg2(5001, iss2 + 1, ACK | PSH, bytes(600, 2)), b2 = seg2(5601, iss2 + 1, ACK | PSH, bytes(600, 3));
+  ifc.input(b1, b1.length, true);
+  readAll(c2);
+  ifc.input(b2, b2.length, true); // predicted, nothing waiting, but the other connection holds
+  assert.is(c2.hf, null, 'copied into its ring');
+  const got = new Uint8Array(600);
+  assert.is(tcp.recv(c2, got, 0, 600), 600);
+  assert.equal(got, bytes(600, 3));
+  assert.is(tcp.recv(conn, got, 0, 600), 600);
+  assert.equal(got, bytes(600, 1));
+  assert.is(conn.hf, null);
+  const b3 = seg2(6201, iss2 + 1, ACK | PSH, bytes(600, 4));
+  ifc.input(b3, b3.length, true);
+  assert.ok(c2.hf === b3, 'held now that the first let its frame go');
+});
+
 test.run();

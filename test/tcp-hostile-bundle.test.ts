@@ -102,7 +102,8 @@ function exchange(createStack: any, seed: number) {
   const pa = seg.attach('A'), pb = seg.attach('B');
   const toB = new Forger(rng(seed)), toA = new Forger(rng(seed + 1));
   pb.ingress = toB; pa.ingress = toA;
-  const nicA = new SimNic(pa, [2, 0, 0, 0, 0, 1], 256), nicB = new SimNic(pb, [2, 0, 0, 0, 0, 2], 256);
+  // A receives as the chip drivers do (fresh frames its TCP may hold), B by copying (recv).
+  const nicA = new SimNic(pa, [2, 0, 0, 0, 0, 1], 256, true), nicB = new SimNic(pb, [2, 0, 0, 0, 0, 2], 256);
   const tcp = { sndBuf: 4096, rcvBuf: 4096, mslMs: 1000 };
   const A = createStack(nicA, { ip: '198.18.0.1/24', apps: false, tcp });
   const B = createStack(nicB, { ip: '198.18.0.2/24', apps: false, tcp });

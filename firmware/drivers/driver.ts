@@ -20,6 +20,10 @@
 //   drivers whose bus returns a fresh array per transfer (Espruino's SPI.send does) the frame can
 //   be that array, so receiving a frame copies nothing. The view should start at an even byte
 //   offset of its ArrayBuffer: the native checksum needs 16-bit alignment.
+// - `rxFresh`, if true, says more of recvFrame's frames: each is a new array that the driver never
+//   writes again (the ENC28J60 and W5500 drivers' frames are the arrays SPI.send returns). The
+//   stack may then keep a frame after the call: TCP holds one received segment's data where it
+//   lies, until the application reads it, instead of copying it into the receive ring.
 // - `txBuf`, if present, is a buffer of MAX_FRAME bytes, at an even byte offset, where the stack
 //   builds its frames; `send(txBuf, len)` then transmits them without copying. `send` still
 //   takes any other buffer, and may copy it into txBuf to send it: the stack keeps nothing in
@@ -44,6 +48,8 @@ export interface EthernetDriver {
   recv?(buf: Uint8Array): number;
   /** Zero-copy receive: the next frame as a view of exactly its length, or null. */
   recvFrame?(): Uint8Array | null;
+  /** True when every frame recvFrame returns is a new array the driver never writes again. */
+  readonly rxFresh?: boolean;
   /** Optional zero-copy transmit: where the stack builds the frames it sends (MAX_FRAME bytes). */
   readonly txBuf?: Uint8Array;
   /** True while the PHY reports link up. */
@@ -53,7 +59,8 @@ export interface EthernetDriver {
 }
 
 /** Shaped like Espruino's `SPI.send(data, csPin)`: clocks `data` out with chip-select held low
- *  for the whole transfer and returns the bytes clocked in, the same number. */
+ *  for the whole transfer and returns the bytes clocked in, the same number, in a new array each
+ *  time (as Espruino's does: the chip drivers hand it to the stack, which may keep it). */
 export interface SpiBus {
   send(data: Uint8Array): Uint8Array;
 }

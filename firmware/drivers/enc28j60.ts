@@ -66,6 +66,8 @@ export class Enc28j60 implements EthernetDriver {
   /** Where the stack builds its frames (EthernetDriver.txBuf): the frame part of `big`, at an even
    *  byte offset, so a frame goes out in one transaction without a copy. */
   readonly txBuf = this.big.subarray(2, 2 + STACK_MAX_FRAME);
+  /** recvFrame's frames are the arrays the bus returns, new for each transfer (SpiBus). */
+  readonly rxFresh = true;
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: Enc28j60Options) {
     this.mac = mac;

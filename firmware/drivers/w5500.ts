@@ -36,6 +36,8 @@ export class W5500 implements EthernetDriver {
   /** Where the stack builds its frames (EthernetDriver.txBuf): the data part of `cmd`, so a
    *  frame goes out in one transaction without a copy. */
   readonly txBuf = this.cmd.subarray(3, 3 + MAX_FRAME);
+  /** recvFrame's frames are the arrays the bus returns, new for each transfer (SpiBus). */
+  readonly rxFresh = true;
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: W5500Options) {
     this.mac = mac;

@@ -73,6 +73,8 @@ export class Interface {
   bcast: number;
   mtu: number;
   random32: () => number;
+  /** Whether the frame input() has now may be kept after the call (its `keep`). */
+  rxKeep = false;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -373,10 +375,13 @@ export class Interface {
 
   // ---- input ----------------------------------------------------------------------------------
 
-  /** Handles one received frame buf[0..len). */
-  input(buf: Uint8Array, len: number): void {
+  /** Handles one received frame buf[0..len). With `keep`, the caller gives the frame away: it
+   *  never writes into it again, so the stack may keep it after the call (TCP holds a segment's
+   *  data where it lies; poll passes the driver's EthernetDriver.rxFresh). */
+  input(buf: Uint8Array, len: number, keep?: boolean): void {
     const c = this.cnt;
     c[RX_FRAMES]++;
+    this.rxKeep = keep === true;
     if (len > buf.length) len = buf.length;
     if (!(len >= ETH_HEADER_LEN)) { // also NaN
       c[DROP_ETH_TRUNCATED]++;
@@ -624,7 +629,7 @@ export class Interface {
       if (d.recvFrame) {
         const f = d.recvFrame();
         if (!f) break;
-        this.input(f, f.length);
+        this.input(f, f.length, d.rxFresh === true);
       } else {
         const len = d.recv!(this.rx!);
         if (!(len > 0)) break;

@@ -114,7 +114,8 @@ export const MSS = 12;
 export const IRS = 13, RCV_NXT = 14, RCV_ADV = 15;
 /** Send ring: the bytes from SND_BASE (the oldest unacknowledged data byte) on. */
 export const SB_HEAD = 16, SB_LEN = 17, SND_BASE = 18;
-/** Receive ring: in-order bytes not yet read by the application, then out-of-order ranges. */
+/** Received in-order bytes not yet read by the application (RB_LEN, held frame included), and
+ *  where the receive ring's part starts; out-of-order ranges follow in the ring. */
 export const RB_HEAD = 19, RB_LEN = 20;
 export const RETRIES = 21, PERSIST_BACKOFF = 22, KEEP_PROBES = 23;
 /** RFC 6298: the sequence number whose acknowledgment gives the RTT sample. */
@@ -137,9 +138,12 @@ export const CREATED_AT = 40, IDLE_MS = 44;
 export const FIN_SEQ = 45;
 /** Bytes delivered to and taken from the application, modulo 2^32 (counters for the socket). */
 export const BYTES_IN = 46, BYTES_OUT = 47;
+/** The held frame (Conn.hf): where its unread data starts in it, and how many bytes. They come
+ *  before the ring's in the stream, and count in RB_LEN. */
+export const HF_OFF = 48, HF_LEN = 49;
 /** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
  *  start1, end1, ..., NONE when unused, the used ones first. */
-export const OOO = 48;
+export const OOO = 50;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
 // in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
@@ -156,7 +160,7 @@ export function due(now: number, at: number): boolean { return ((now - at) | 0) 
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
   DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_FLOOD_RECYCLED = 10, TABLE_FULL = 11,
   TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
-/** Segments taken by header prediction (fastInput), and ACKs sent from the template. */
+/** Segments taken by header prediction (inputFrame), and ACKs sent from the template. */
 export const PREDICTED = 16, FAST_ACKS = 17;
 const TCP_COUNT = 18;
 /** The names in index order (made only when asked for: a string kept by the bundle costs RAM). */
@@ -173,6 +177,10 @@ export class Conn {
   sb: Uint8Array;
   rb: Uint8Array;
   user: ConnUser | null = null;
+  /** A received frame whose segment data is kept where it lies (zero copy) until read: only
+   *  a frame the driver will not write again (EthernetDriver.rxFresh), only when nothing else
+   *  is waiting to be read, and on one connection at a time (Tcp.holder); null otherwise. */
+  hf: Uint8Array | null = null;
   /** The listener of a passive connection until it is accepted (absent otherwise: a property
    *  costs RAM per connection). */
   listener?: Listener;
@@ -245,6 +253,9 @@ export class Tcp {
   private sSeq = 0; private sAck = 0; private sFlags = 0; private sWnd = 0; private sLen = 0;
   /** The connection that took the last segment: checked first by the fast path. */
   private last: Conn | null = null;
+  /** The connection holding a received frame (Conn.hf), if any: one at a time, so holding adds
+   *  at most one frame to the memory the rings take. */
+  private holder: Conn | null = null;
   // The fast ACK (see fastAck): the last pure ACK's Ethernet, IPv4 and TCP headers (54 bytes),
   // for which connection, valid while the ARP table generation is ackGen and before ackUntil;
   // and the sums of the header words that stay the same from one ACK to the next.
@@ -352,12 +363,22 @@ export class Tcp {
     if (n <= 0) return 0;
     this.catchUp();
     const size = c.rb.length;
-    if (out) {
-      const first = size - cs[RB_HEAD] < n ? size - cs[RB_HEAD] : n;
-      out.set(c.rb.subarray(cs[RB_HEAD], cs[RB_HEAD] + first), off);
-      if (first < n) out.set(c.rb.subarray(0, n - first), off + first);
+    // The held frame's bytes first, then the ring's.
+    const h = cs[HF_LEN] < n ? cs[HF_LEN] : n;
+    if (h > 0) {
+      if (out) out.set(c.hf!.subarray(cs[HF_OFF], cs[HF_OFF] + h), off);
+      cs[HF_OFF] += h; cs[HF_LEN] -= h;
+      if (cs[HF_LEN] === 0) { c.hf = null; this.holder = null; }
     }
-    cs[RB_HEAD] = (cs[RB_HEAD] + n) % size;
+    const r = n - h;
+    if (r > 0) {
+      if (out) {
+        const first = size - cs[RB_HEAD] < r ? size - cs[RB_HEAD] : r;
+        out.set(c.rb.subarray(cs[RB_HEAD], cs[RB_HEAD] + first), off + h);
+        if (first < r) out.set(c.rb.subarray(0, r - first), off + h + first);
+      }
+      cs[RB_HEAD] = (cs[RB_HEAD] + r) % size;
+    }
     cs[RB_LEN] -= n;
     cs[BYTES_IN] += n;
     // Window update (RFC 9293 3.8.6.2.2 with Linux's rule for when): only when the window we
@@ -428,13 +449,25 @@ export class Tcp {
     this.parsed(src, dst, buf, off, len);
   }
 
-  /** Header prediction from the frame (the interface offers each IPv4 frame for our hardware
-   *  address first): a segment between the addresses of the last connection, in ESTABLISHED,
-   *  with a 20-byte IPv4 header, not a fragment, a 20-byte TCP header and ACK (PSH allowed) alone.
-   *  The IPv4 layer's checks reduce to these for it: the destination is the connection's local
-   *  address (ours, unicast), the source its remote one (checked when it was opened), the
-   *  lengths and both checksums (RFC 791, RFC 9293 3.1). Once they pass, the frame is TCP's:
-   *  fastInput, or the full path without parsing again. Per-packet path: fields read inline. */
+  /** Header prediction (Van Jacobson's, as in BSD's tcp_input), on the whole frame: the
+   *  interface offers TCP each IPv4 frame for our hardware address first.
+   *
+   *  The frame is taken when it is a segment between the addresses of the last connection, in
+   *  ESTABLISHED, with a 20-byte IPv4 header, not a fragment, and a 20-byte TCP header with ACK
+   *  (PSH allowed) alone. The IPv4 layer's checks reduce to these for it: the destination is the
+   *  connection's local address (ours, unicast), the source its remote one (checked when it was
+   *  opened), the lengths and both checksums (RFC 791, RFC 9293 3.1). Anything else returns
+   *  false having changed nothing.
+   *
+   *  A taken segment is predicted when it carries the next expected data (SEG.SEQ = RCV.NXT) on
+   *  the connection's ports, acknowledges nothing new (SEG.ACK = SND.UNA), keeps the window
+   *  (SEG.WND = SND.WND), fits the advertised window, with no out-of-order data or FIN held.
+   *  For it, RFC 9293 3.10.7.4's steps reduce to: acceptable, no RST/SYN, ACK and window
+   *  changing nothing but SND.WL1/WL2, the text appended, the ACK delayed or sent. Otherwise
+   *  it takes the full path, without being parsed again.
+   *
+   *  Per-packet path, written as one function with the fields read inline: each interpreted
+   *  call and statement costs in Espruino more than the checks themselves (npm run bench). */
   inputFrame(buf: Uint8Array, len: number): boolean {
     const c = this.last;
     if (c === null || buf[14] !== 0x45 || buf[23] !== IP_PROTO_TCP || buf[46] !== 0x50 || (buf[47] & 0xf7) !== ACK ||
@@ -462,7 +495,50 @@ export class Tcp {
     } else if (checksumWith(buf, 14, 20, 0) !== 0 || checksumWith(buf, 34, tl, p) !== 0) return false;
     this.netif.cnt[IP_RX]++;
     this.cnt[SEGS_IN]++;
-    if (!this.fastInput(c, buf, 34, tl)) this.parsed(src, dst, buf, 34, tl);
+    // The TCP header is at 34, its data at 54.
+    const seq = ((buf[38] << 24) | (buf[39] << 16) | (buf[40] << 8) | buf[41]) >>> 0;
+    const ack = ((buf[42] << 24) | (buf[43] << 16) | (buf[44] << 8) | buf[45]) >>> 0;
+    const n = tl - 20;
+    if (seq !== cs[RCV_NXT] || ack !== cs[SND_UNA] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || (cs[FLAGS] & FIN_HELD) ||
+      cs[OOO] < NONE || ((buf[34] << 8) | buf[35]) !== cs[RPORT] || ((buf[36] << 8) | buf[37]) !== cs[LPORT] ||
+      ((buf[48] << 8) | buf[49]) !== cs[SND_WND]) {
+      this.parsed(src, dst, buf, 34, tl);
+      return true;
+    }
+    this.cnt[PREDICTED]++;
+    // Seventh (segment text): kept where it lies when nothing is waiting to be read, no other
+    // connection holds a frame, and the frame is ours to keep (Espruino's typed-array copy goes
+    // element by element: the copy of 1460 bytes is about a quarter of the segment's cost);
+    // else into the ring after the unread bytes, in one or two native copies.
+    if (cs[RB_LEN] === 0 && this.holder === null && this.netif.rxKeep) {
+      c.hf = buf; cs[HF_OFF] = 54; cs[HF_LEN] = n;
+      this.holder = c;
+    } else {
+      const rb = c.rb;
+      const size = rb.length;
+      let pos = cs[RB_HEAD] + cs[RB_LEN] - cs[HF_LEN];
+      if (pos >= size) pos -= size;
+      if (size - pos >= n) rb.set(buf.subarray(54, 54 + n), pos);
+      else {
+        rb.set(buf.subarray(54, 54 + size - pos), pos);
+        rb.set(buf.subarray(54 + size - pos, 54 + n), 0);
+      }
+    }
+    cs[RCV_NXT] = (seq + n) >>> 0;
+    cs[RB_LEN] += n;
+    // Fifth (window update): the same window from a newer segment.
+    cs[SND_WL1] = seq; cs[SND_WL2] = ack;
+    if ((cs[FLAGS] & KEEP_ALIVE) || cs[IDLE_MS]) this.touch(c);
+    // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
+    cs[ACK_PENDING]++;
+    if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
+    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg[CFG_DEL_ACK_MS]);
+    if (cs[FLAGS] & ACK_NOW) {
+      // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
+      if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
+      else this.fastAck(c);
+    }
+    if (c.user) c.user.onReadable(c);
     return true;
   }
 
@@ -484,54 +560,6 @@ export class Tcp {
     const l = this.findListener(dport);
     if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport); return; }
     this.closedInput(src, sport, dst, dport);
-  }
-
-  /** Header prediction (Van Jacobson's, as in BSD's tcp_input): in ESTABLISHED, an ACK or
-   *  ACK+PSH segment without options that carries the next expected data (SEG.SEQ = RCV.NXT),
-   *  acknowledges nothing new (SEG.ACK = SND.UNA), keeps the window (SEG.WND = SND.WND), fits the
-   *  advertised window, with no out-of-order data or FIN held. For it, RFC 9293 3.10.7.4's steps
-   *  reduce to: acceptable, no RST/SYN, ACK and window changing nothing but SND.WL1/WL2, the text
-   *  appended to the receive ring, the ACK delayed or sent. Anything else returns false and takes
-   *  the full path. Called by inputFrame, which checked the addresses and checksums. Per-packet
-   *  path: header fields read inline and no helper calls, because each interpreted statement
-   *  and call costs in Espruino (measured: npm run bench). */
-  private fastInput(c: Conn, buf: Uint8Array, off: number, len: number): boolean {
-    const cs = c.s;
-    const seq = ((buf[off + 4] << 24) | (buf[off + 5] << 16) | (buf[off + 6] << 8) | buf[off + 7]) >>> 0;
-    const n = len - 20;
-    if (seq !== cs[RCV_NXT] || n <= 0 || n > ((cs[RCV_ADV] - seq) | 0) || (cs[FLAGS] & FIN_HELD) || cs[OOO] < NONE ||
-      ((buf[off] << 8) | buf[off + 1]) !== cs[RPORT] ||
-      ((buf[off + 2] << 8) | buf[off + 3]) !== cs[LPORT] || ((buf[off + 14] << 8) | buf[off + 15]) !== cs[SND_WND]) return false;
-    const ack = ((buf[off + 8] << 24) | (buf[off + 9] << 16) | (buf[off + 10] << 8) | buf[off + 11]) >>> 0;
-    if (ack !== cs[SND_UNA]) return false;
-    this.cnt[PREDICTED]++;
-    // Seventh (segment text): into the ring after the unread bytes, in one or two native copies.
-    const rb = c.rb;
-    const size = rb.length;
-    let pos = cs[RB_HEAD] + cs[RB_LEN];
-    if (pos >= size) pos -= size;
-    const d = off + 20;
-    if (size - pos >= n) rb.set(buf.subarray(d, d + n), pos);
-    else {
-      rb.set(buf.subarray(d, d + size - pos), pos);
-      rb.set(buf.subarray(d + size - pos, d + n), 0);
-    }
-    cs[RCV_NXT] = (seq + n) >>> 0;
-    cs[RB_LEN] += n;
-    // Fifth (window update): the same window from a newer segment.
-    cs[SND_WL1] = seq; cs[SND_WL2] = ack;
-    if ((cs[FLAGS] & KEEP_ALIVE) || cs[IDLE_MS]) this.touch(c);
-    // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
-    cs[ACK_PENDING]++;
-    if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
-    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg[CFG_DEL_ACK_MS]);
-    if (cs[FLAGS] & ACK_NOW) {
-      // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
-      if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
-      else this.fastAck(c);
-    }
-    if (c.user) c.user.onReadable(c);
-    return true;
   }
 
   /** A pure ACK for c from the headers of its last one, with only the sequence number, the
@@ -822,7 +850,7 @@ export class Tcp {
     const at = seqDiff(seq, cs[RCV_NXT]); // offset from rcvNxt
     if (at + len > free) len = free - at; // trim to the window
     if (len <= 0) { cs[FLAGS] |= ACK_NOW; return false; }
-    const pos = (cs[RB_HEAD] + cs[RB_LEN] + at) % size;
+    const pos = (cs[RB_HEAD] + cs[RB_LEN] - cs[HF_LEN] + at) % size; // the held frame's bytes are not in the ring
     const first = size - pos < len ? size - pos : len;
     c.rb.set(buf.subarray(off, off + first), pos);
     if (first < len) c.rb.set(buf.subarray(off + first, off + len), 0);
@@ -1247,6 +1275,7 @@ export class Tcp {
     const cs = c.s;
     const i = this.conns.indexOf(c);
     if (i >= 0) this.conns.splice(i, 1);
+    if (this.holder === c) this.unhold(c); // its data stays readable, the frame is let go
     if (this.last === c) this.last = null;
     if (this.ackConn === c) this.ackConn = null;
     if (c.listener && cs[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
@@ -1255,6 +1284,22 @@ export class Tcp {
     this.setState(c, CLOSED);
     cs[RTO_AT] = 0; cs[PERSIST_AT] = 0; cs[DEL_ACK_AT] = 0; cs[TW_AT] = 0; cs[KEEP_AT] = 0; cs[IDLE_AT] = 0; cs[CONNECT_AT] = 0;
     if (c.user && was !== CLOSED) { const u = c.user; u.onClose(c, err); }
+  }
+
+  /** Moves the held frame's unread bytes into the receive ring, just before the ring's own: there
+   *  is room, since the ring holds at most its size less those bytes, out-of-order ranges
+   *  included (they are trimmed to the window, which counts the held bytes). */
+  private unhold(c: Conn): void {
+    const cs = c.s;
+    const n = cs[HF_LEN], size = c.rb.length, hf = c.hf!;
+    let head = cs[RB_HEAD] - n;
+    if (head < 0) head += size;
+    const first = size - head < n ? size - head : n;
+    c.rb.set(hf.subarray(cs[HF_OFF], cs[HF_OFF] + first), head);
+    if (first < n) c.rb.set(hf.subarray(cs[HF_OFF] + first, cs[HF_OFF] + n), 0);
+    cs[RB_HEAD] = head; cs[HF_LEN] = 0;
+    c.hf = null;
+    this.holder = null;
   }
 
   private setState(c: Conn, s: number): void {
