@@ -114,8 +114,8 @@ export const MSS = 12;
 export const IRS = 13, RCV_NXT = 14, RCV_ADV = 15;
 /** Send ring: the bytes from SND_BASE (the oldest unacknowledged data byte) on. */
 export const SB_HEAD = 16, SB_LEN = 17, SND_BASE = 18;
-/** Received in-order bytes not yet read by the application (RB_LEN, held frame included), and
- *  where the receive ring's part starts; out-of-order ranges follow in the ring. */
+/** Received in-order bytes not yet read by the application (RB_LEN, a held frame's included:
+ *  Tcp.held), and where the receive ring's part starts; out-of-order ranges follow in the ring. */
 export const RB_HEAD = 19, RB_LEN = 20;
 export const RETRIES = 21, PERSIST_BACKOFF = 22, KEEP_PROBES = 23;
 /** RFC 6298: the sequence number whose acknowledgment gives the RTT sample. */
@@ -138,12 +138,9 @@ export const CREATED_AT = 40, IDLE_MS = 44;
 export const FIN_SEQ = 45;
 /** Bytes delivered to and taken from the application, modulo 2^32 (counters for the socket). */
 export const BYTES_IN = 46, BYTES_OUT = 47;
-/** The held frame (Conn.hf): where its unread data starts in it, and how many bytes. They come
- *  before the ring's in the stream, and count in RB_LEN. */
-export const HF_OFF = 48, HF_LEN = 49;
 /** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
  *  start1, end1, ..., NONE when unused, the used ones first. */
-export const OOO = 50;
+export const OOO = 48;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
 // in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
@@ -177,10 +174,6 @@ export class Conn {
   sb: Uint8Array;
   rb: Uint8Array;
   user: ConnUser | null = null;
-  /** A received frame whose segment data is kept where it lies (zero copy) until read: only
-   *  a frame the driver will not write again (EthernetDriver.rxFresh), only when nothing else
-   *  is waiting to be read, and on one connection at a time (Tcp.holder); null otherwise. */
-  hf: Uint8Array | null = null;
   /** The listener of a passive connection until it is accepted (absent otherwise: a property
    *  costs RAM per connection). */
   listener?: Listener;
@@ -253,9 +246,16 @@ export class Tcp {
   private sSeq = 0; private sAck = 0; private sFlags = 0; private sWnd = 0; private sLen = 0;
   /** The connection that took the last segment: checked first by the fast path. */
   private last: Conn | null = null;
-  /** The connection holding a received frame (Conn.hf), if any: one at a time, so holding adds
-   *  at most one frame to the memory the rings take. */
-  private holder: Conn | null = null;
+  /** A received frame whose segment data is kept where it lies (zero copy) until read, by the
+   *  connection heldBy: only a frame the driver will not write again (EthernetDriver.rxFresh),
+   *  only when that connection had nothing waiting to be read, and one frame at a time, so
+   *  holding adds at most one frame to the memory the rings take. Its unread bytes are
+   *  held[heldOff, heldOff + heldLen): they come before the ring's in the stream and count in
+   *  RB_LEN. Kept here, not in the connection, so that a connection costs nothing more. */
+  held: Uint8Array | null = null;
+  heldBy: Conn | null = null;
+  private heldOff = 0;
+  private heldLen = 0;
   // The fast ACK (see fastAck): the last pure ACK's Ethernet, IPv4 and TCP headers (54 bytes),
   // for which connection, valid while the ARP table generation is ackGen and before ackUntil;
   // and the sums of the header words that stay the same from one ACK to the next.
@@ -364,11 +364,11 @@ export class Tcp {
     this.catchUp();
     const size = c.rb.length;
     // The held frame's bytes first, then the ring's.
-    const h = cs[HF_LEN] < n ? cs[HF_LEN] : n;
+    const h = c !== this.heldBy ? 0 : this.heldLen < n ? this.heldLen : n;
     if (h > 0) {
-      if (out) out.set(c.hf!.subarray(cs[HF_OFF], cs[HF_OFF] + h), off);
-      cs[HF_OFF] += h; cs[HF_LEN] -= h;
-      if (cs[HF_LEN] === 0) { c.hf = null; this.holder = null; }
+      if (out) out.set(this.held!.subarray(this.heldOff, this.heldOff + h), off);
+      this.heldOff += h; this.heldLen -= h;
+      if (this.heldLen === 0) { this.held = null; this.heldBy = null; }
     }
     const r = n - h;
     if (r > 0) {
@@ -506,17 +506,17 @@ export class Tcp {
       return true;
     }
     this.cnt[PREDICTED]++;
-    // Seventh (segment text): kept where it lies when nothing is waiting to be read, no other
-    // connection holds a frame, and the frame is ours to keep (Espruino's typed-array copy goes
+    // Seventh (segment text): kept where it lies (Tcp.held) when nothing is waiting to be read,
+    // no connection holds a frame, and the frame is ours to keep (Espruino's typed-array copy goes
     // element by element: the copy of 1460 bytes is about a quarter of the segment's cost);
     // else into the ring after the unread bytes, in one or two native copies.
-    if (cs[RB_LEN] === 0 && this.holder === null && this.netif.rxKeep) {
-      c.hf = buf; cs[HF_OFF] = 54; cs[HF_LEN] = n;
-      this.holder = c;
+    if (cs[RB_LEN] === 0 && this.heldBy === null && this.netif.rxKeep) {
+      this.held = buf; this.heldOff = 54; this.heldLen = n;
+      this.heldBy = c;
     } else {
       const rb = c.rb;
       const size = rb.length;
-      let pos = cs[RB_HEAD] + cs[RB_LEN] - cs[HF_LEN];
+      let pos = cs[RB_HEAD] + cs[RB_LEN] - (c === this.heldBy ? this.heldLen : 0);
       if (pos >= size) pos -= size;
       if (size - pos >= n) rb.set(buf.subarray(54, 54 + n), pos);
       else {
@@ -850,7 +850,8 @@ export class Tcp {
     const at = seqDiff(seq, cs[RCV_NXT]); // offset from rcvNxt
     if (at + len > free) len = free - at; // trim to the window
     if (len <= 0) { cs[FLAGS] |= ACK_NOW; return false; }
-    const pos = (cs[RB_HEAD] + cs[RB_LEN] - cs[HF_LEN] + at) % size; // the held frame's bytes are not in the ring
+    // The held frame's bytes are not in the ring.
+    const pos = (cs[RB_HEAD] + cs[RB_LEN] - (c === this.heldBy ? this.heldLen : 0) + at) % size;
     const first = size - pos < len ? size - pos : len;
     c.rb.set(buf.subarray(off, off + first), pos);
     if (first < len) c.rb.set(buf.subarray(off + first, off + len), 0);
@@ -1275,7 +1276,7 @@ export class Tcp {
     const cs = c.s;
     const i = this.conns.indexOf(c);
     if (i >= 0) this.conns.splice(i, 1);
-    if (this.holder === c) this.unhold(c); // its data stays readable, the frame is let go
+    if (this.heldBy === c) this.unhold(c); // its data stays readable, the frame is let go
     if (this.last === c) this.last = null;
     if (this.ackConn === c) this.ackConn = null;
     if (c.listener && cs[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
@@ -1291,15 +1292,14 @@ export class Tcp {
    *  included (they are trimmed to the window, which counts the held bytes). */
   private unhold(c: Conn): void {
     const cs = c.s;
-    const n = cs[HF_LEN], size = c.rb.length, hf = c.hf!;
+    const n = this.heldLen, size = c.rb.length, hf = this.held!, o = this.heldOff;
     let head = cs[RB_HEAD] - n;
     if (head < 0) head += size;
     const first = size - head < n ? size - head : n;
-    c.rb.set(hf.subarray(cs[HF_OFF], cs[HF_OFF] + first), head);
-    if (first < n) c.rb.set(hf.subarray(cs[HF_OFF] + first, cs[HF_OFF] + n), 0);
-    cs[RB_HEAD] = head; cs[HF_LEN] = 0;
-    c.hf = null;
-    this.holder = null;
+    c.rb.set(hf.subarray(o, o + first), head);
+    if (first < n) c.rb.set(hf.subarray(o + first, o + n), 0);
+    cs[RB_HEAD] = head;
+    this.held = null; this.heldBy = null; this.heldLen = 0;
   }
 
   private setState(c: Conn, s: number): void {
