@@ -12,11 +12,11 @@ import {
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
 import { checksumWith, hasESum, pseudoSum } from '../wire/checksum.ts';
+import { getU16, getU32 } from '../wire/bytes.ts';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 
 /** Espruino's global `E` (absent under Node). */
 declare const E: any;
-import { getU16, getU32 } from '../wire/bytes.ts';
-import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 
 // RFC 9293 3.3.2 states
 export const CLOSED = 0, LISTEN = 1, SYN_SENT = 2, SYN_RECEIVED = 3, ESTABLISHED = 4, FIN_WAIT_1 = 5,
