@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gate } from '../tools/gate.ts';
+import { REGEX_BROKEN, REGEX_WORKING } from './helpers/regex-cases.ts';
 
 function rules(code: string): string[] {
   return gate(code).map((v) => v.rule);
@@ -77,6 +78,20 @@ for (const [name, code] of clean) {
   test(`gate passes: ${name}`, () => {
     const v = gate(code);
     assert.equal(v.map((x) => x.rule + ': ' + x.message), []);
+  });
+}
+
+// Regular expressions Espruino compiles and then runs differently (test/gate-espruino.test.ts
+// shows each in the real interpreter).
+for (const c of REGEX_BROKEN) {
+  test(`gate catches: regex with ${c.name}`, () => {
+    assert.ok(rules(`var r = /${c.pattern}/${c.flags};`).includes('regex'), c.pattern);
+    assert.ok(rules(`var r = new RegExp(${JSON.stringify(c.pattern)}, ${JSON.stringify(c.flags)});`).includes('regex'), c.pattern);
+  });
+}
+for (const c of REGEX_WORKING) {
+  test(`gate passes: regex with ${c.name}`, () => {
+    assert.equal(gate(`var r = /${c.pattern}/${c.flags}; var q = new RegExp(${JSON.stringify(c.pattern)}, ${JSON.stringify(c.flags)});`), []);
   });
 }
 

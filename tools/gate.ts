@@ -124,6 +124,58 @@ function eagerCode(root: Node, shadow: Set<string>, rootParent: Node | null = nu
   return { refs, calls, news };
 }
 
+/** What Espruino 2v29's regular expressions (src/jsregex.c) lack or get wrong, measured in its
+ *  Linux build (docs/espruino.md): patterns using these compile and then silently fail to match
+ *  (or throw at run time). `regexProblems(pattern, flags)` names each one found. */
+export function regexProblems(pattern: string, flags: string): string[] {
+  const out: string[] = [];
+  const add = (m: string) => { if (!out.includes(m)) out.push(m); };
+  for (const f of flags) {
+    if (f === 's') add('flag s throws');
+    else if (f !== 'g' && f !== 'i') add('flag ' + f + ' is ignored');
+  }
+  let depth = 0;
+  let inClass = false;
+  let atom = false; // something a quantifier could follow
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const e = pattern[i + 1] ?? '';
+      if (e === 'b' && !inClass) add('\\b (word boundary) never matches');
+      else if (e === 'B') add('\\B never matches');
+      else if (e === 'u') add('\\u escapes never match');
+      else if (e === 'c') add('\\c escapes never match');
+      else if (e === 'k') add('named backreferences are not supported');
+      else if (e === 'p' || e === 'P') add('\\p property escapes are not supported');
+      else if (e >= '1' && e <= '9' && !inClass) add('backreferences throw');
+      i++;
+      atom = true;
+      continue;
+    }
+    if (inClass) { if (c === ']') { inClass = false; atom = true; } continue; }
+    if (c === '[') { inClass = true; continue; }
+    if (c === '(') {
+      if (pattern[i + 1] === '?') add('(?...) groups (non-capturing, lookaround, named) never match');
+      if (depth > 0) add('nested groups give wrong captures');
+      depth++;
+      atom = false;
+      continue;
+    }
+    if (c === ')') {
+      depth = Math.max(0, depth - 1);
+      const q = pattern[i + 1];
+      if (q === '*' || q === '+' || q === '?' || q === '{') add('a quantifier after a group never matches');
+      atom = true;
+      continue;
+    }
+    if (c === '|' && depth > 0) add('| inside a group splits the whole pattern');
+    if (c === '?' && atom) add('the ? quantifier (and lazy +? *?) never matches');
+    if (c === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) add('{n} and {n,m} quantifiers never match');
+    atom = c !== '|' && c !== '^';
+  }
+  return out;
+}
+
 export function gate(code: string): Violation[] {
   const out: Violation[] = [];
   let ast: Node;
@@ -171,8 +223,16 @@ export function gate(code: string): Violation[] {
       case 'ClassDeclaration': case 'ClassExpression':
         if (n.superClass && n.superClass.type === 'Identifier' && BUILTIN_CLASSES.includes(n.superClass.name)) report('extends-builtin', 'extends ' + n.superClass.name + ' does not work', n);
         break;
-      case 'NewExpression':
-        if (n.callee.type === 'Identifier' && n.callee.name === 'DataView' && n.arguments.length === 2) report('dataview-offset', 'new DataView(buf, off) without a length reports the wrong byteLength', n);
+      case 'NewExpression': case 'CallExpression':
+        if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'DataView' && n.arguments.length === 2) report('dataview-offset', 'new DataView(buf, off) without a length reports the wrong byteLength', n);
+        if (n.callee.type === 'Identifier' && n.callee.name === 'RegExp' && n.arguments[0] && n.arguments[0].type === 'Literal' && typeof n.arguments[0].value === 'string') {
+          const fl = n.arguments[1] && n.arguments[1].type === 'Literal' ? String(n.arguments[1].value) : '';
+          const bad = regexProblems(n.arguments[0].value, fl);
+          if (bad.length) report('regex', 'in Espruino: ' + bad.join('; '), n);
+        }
+        break;
+      case 'Literal':
+        if (n.regex) { const bad = regexProblems(n.regex.pattern, n.regex.flags); if (bad.length) report('regex', 'in Espruino: ' + bad.join('; '), n); }
         break;
       case 'MemberExpression': {
         if (n.object.type === 'Identifier' && !n.computed && MISSING_MEMBERS[n.object.name] && MISSING_MEMBERS[n.object.name].includes(n.property.name)) {
