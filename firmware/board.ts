@@ -14,7 +14,7 @@ import { espruinoModule } from './modules.ts';
 declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
 declare const print: ((s: string) => void) | undefined;
-declare const process: { memory?: () => { [k: string]: number } } | undefined;
+declare const process: { memory?: (gc?: boolean) => { [k: string]: number } } | undefined;
 
 /** What Espruino's SPI objects offer: send(data, csPin) -> the bytes clocked in. */
 export interface EspruinoSpi { send(data: Uint8Array, cs?: unknown): Uint8Array }
@@ -37,6 +37,9 @@ export interface BoardConfig {
   networkjs?: boolean;
   /** Slowest poll when idle, ms (default 100). */
   idlePollMs?: number;
+  /** Free blocks under which new connections are refused and received frames copied, not kept;
+   *  under half of it frames stay in the chip (default 400; StackConfig.memReserve). */
+  memReserve?: number;
 }
 
 /** Set by the build (tools/build.ts): the same in the stack's bundles and their modules. */
@@ -93,31 +96,57 @@ export function start(config: BoardConfig): Board {
     driver = new chip(espruinoSpiBus(c.spi, c.cs), mac);
   }
   if (c.apps !== false) loadApps();
+  const hasMemory = typeof process !== 'undefined' && !!process && !!process.memory;
   const stack = createStack(driver, {
     ip: c.ip, gateway: c.gateway, dns: c.dns, hostname: c.hostname, apps: c.apps,
     tcp: Object.assign({ now: nowMs }, c.tcp || {}),
-    memory: typeof process !== 'undefined' && process && process.memory ? function () { return process!.memory!(); } : undefined,
+    memory: hasMemory ? function () { return process!.memory!(); } : undefined,
+    freeBlocks: hasMemory ? function (gc: boolean) { return process!.memory!(gc).free; } : undefined,
+    memReserve: c.memReserve,
     // The startup line and the DHCP line on the console (what hil --port watches).
     print: typeof print === 'function' ? function (s: string) { print!(s); } : undefined,
   });
   if (c.networkjs !== false) { try { networkjs(stack); } catch (e) { /* no NetworkJS in this firmware */ } }
   const idle = c.idlePollMs || 100;
-  let timer: unknown = null;
+  // The poll loop, which nothing may stop (a board that stops answering is the worst failure).
+  // In Espruino an OUT OF MEMORY stops the callback it happens in, uncatchably, and removes an
+  // interval whose callback it stopped (measured, docs/espruino.md). So the loop is a chain of
+  // timeouts, each poll arming the next, watched by an interval that allocates nothing while the
+  // chain runs and starts a new chain when polls stop happening. Each chain carries a number
+  // (`gen`): a chain that was given up for lost and turns up again ends itself. The loop in turn
+  // restarts the watchdog if it stops running.
+  const watchMs = idle * 4 < 250 ? 250 : idle * 4;
+  let soon: unknown = null;
+  let gen = 0;
+  let ranAt = nowMs();
+  let watchedAt = ranAt;
+  let watchdog: unknown = null;
   let running = true;
   let failed = 0;
-  const loop = function () {
-    if (!running) return;
+  const tick = function (g: number) {
+    if (!running || g !== gen) return;
+    ranAt = nowMs();
     const before = stack.iface.cnt[RX_FRAMES];
     let next = idle;
-    // An exception (from a driver of the user's, say) must not end the loop: Espruino drops a
-    // timer whose callback throws, and the board would fall silent. Said once on the console.
-    try { next = stack.poll(nowMs()); } catch (e) {
+    // An exception (from a driver of the user's, say) must not end the loop. Said once.
+    try { next = stack.poll(ranAt); } catch (e) {
       if (!failed++ && typeof print === 'function') print('synack: poll failed (' + e + '), polling on');
     }
+    if (ranAt - watchedAt > 3 * watchMs) startWatchdog();
     // Traffic: come back at once; idle: sleep until the next timer, at most idlePollMs.
     const busy = stack.iface.cnt[RX_FRAMES] !== before;
-    timer = setTimeout(loop, busy ? 0 : next < idle ? next : idle);
+    soon = setTimeout(tick, busy ? 0 : next < idle ? next : idle, g);
   };
-  loop();
-  return { stack: stack, stop: function () { running = false; if (timer) clearTimeout(timer as never); } };
+  const watch = function () {
+    watchedAt = nowMs();
+    if (running && watchedAt - ranAt > watchMs) soon = setTimeout(tick, 0, ++gen);
+  };
+  const startWatchdog = function () {
+    if (watchdog) clearInterval(watchdog as never);
+    watchedAt = nowMs();
+    watchdog = setInterval(watch, watchMs);
+  };
+  startWatchdog();
+  tick(gen);
+  return { stack: stack, stop: function () { running = false; if (soon) clearTimeout(soon as never); clearInterval(watchdog as never); } };
 }

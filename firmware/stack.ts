@@ -3,13 +3,15 @@
 // on the board and what the simulator runs on its virtual boards. I/O-free: drive it with
 // `poll(now)`, which returns the delay until it next needs polling.
 import type { EthernetDriver } from './drivers/driver.ts';
-import { Interface } from './iface/interface.ts';
+import { Interface, MEM_OK, MEM_LOW, MEM_CRITICAL } from './iface/interface.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
 import { Tcp, stateName, LIP, LPORT, RIP, RPORT, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
-import type { Status } from './apps/http-status.ts';
+import type { Status, StatusConnection, StatusSource } from './apps/http-status.ts';
+import { ifaceCounterNames, nthName } from './iface/counters.ts';
+import { tcpCounterNames } from './tcp/tcp.ts';
 import { ipFromString, ipToString } from './wire/ipv4.ts';
 import { macToString } from './wire/ethernet.ts';
 
@@ -29,7 +31,17 @@ export interface StackConfig {
   /** The console: one line at start and one when DHCP binds an address (board.ts: Espruino's
    *  print; the simulator: its console). */
   print?: (line: string) => void;
+  /** Free memory in the board's units (Espruino: blocks, `process.memory(gc).free`; `gc` true
+   *  collects garbage first, which costs more). Without it memory is never low. */
+  freeBlocks?: (gc: boolean) => number;
+  /** Free memory under which the stack refuses new connections and copies received frames
+   *  instead of keeping them; under half of it, frames stay in the driver. Default 400 blocks (a
+   *  Pico has 5100: the reserve keeps the board's own callbacks from running out). */
+  memReserve?: number;
 }
+
+/** How often (ms of the clock poll() is given) free memory is looked at. */
+const MEM_CHECK_MS = 20;
 
 /** Parses "A.B.C.D/NN"; throws one line naming the expected form. */
 export function parseCidr(s: string): { ip: number; prefix: number } {
@@ -50,20 +62,21 @@ function parseIp(name: string, s: string | undefined): number {
 /** What starts the default apps: apps/index.ts's startApps, registered with useApps. On a board
  *  the apps are a Storage module of their own ("synack-apps"), so the stack's bundle does not
  *  carry them. */
-export type AppsStarter = (tcp: Tcp, config: AppsConfig, status: () => Status) => number[];
+export type AppsStarter = (tcp: Tcp, config: AppsConfig, status: StatusSource) => number[];
 let appsStarter: AppsStarter | null = null;
 
 /** Registers the default apps; stacks created afterwards start them unless `apps: false`. */
 export function useApps(starter: AppsStarter | null): void { appsStarter = starter; }
 export function hasApps(): boolean { return appsStarter !== null; }
 
-export class Stack {
+export class Stack implements StatusSource {
   readonly iface: Interface;
   readonly tcp: Tcp;
   readonly dns: DnsClient;
   readonly dhcp: DhcpClient | null;
   startedAt = -1;
   private started = false;
+  private memAt = -MEM_CHECK_MS;
   private netApi?: Net;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
@@ -87,7 +100,7 @@ export class Stack {
       },
     }) : null;
     if (out) out('synack: started, mac ' + macToString(this.iface.mac, 0) + ', ' + (useDhcp ? 'DHCP' : c.ip + ' static'));
-    if (c.apps !== false && appsStarter) appsStarter(this.tcp, c.apps || {}, function () { return self.status(); });
+    if (c.apps !== false && appsStarter) appsStarter(this.tcp, c.apps || {}, this);
   }
 
   /** The net-style API, made on first use. On a board its code is a Storage module of its own
@@ -110,6 +123,15 @@ export class Stack {
       this.iface.now = now;
       if (this.dhcp) this.dhcp.start(now);
     }
+    const free = this.config.freeBlocks;
+    if (free && (now - this.memAt >= MEM_CHECK_MS || now < this.memAt)) {
+      this.memAt = now;
+      const reserve = this.config.memReserve || 400;
+      // Without collecting first (cheap), then, when that looks low, after a collection.
+      let f = free(false);
+      if (f < reserve) f = free(true);
+      this.iface.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;
+    }
     let next = this.iface.poll(now);
     if (this.dhcp) {
       const d = this.dhcp.poll(now);
@@ -120,27 +142,50 @@ export class Stack {
     return q < next ? q : next;
   }
 
-  status(): Status {
-    const conns = [];
-    for (let i = 0; i < this.tcp.conns.length; i++) {
-      const c = this.tcp.conns[i];
-      conns.push({ local: ipToString(c.s[LIP]) + ':' + c.s[LPORT], remote: ipToString(c.s[RIP]) + ':' + c.s[RPORT], state: stateName(c.state) });
-    }
-    for (let i = 0; i < this.tcp.listeners.length; i++) conns.push({ local: '*:' + this.tcp.listeners[i].port, remote: '*', state: 'LISTEN' });
-    const counters: { [k: string]: number } = {};
-    const ic = this.iface.counters as unknown as { [k: string]: number };
-    for (const k in ic) counters[k] = ic[k];
-    const tc = this.tcp.counters as unknown as { [k: string]: number };
-    for (const k in tc) counters['tcp.' + k] = tc[k];
+  // The status page's data, piece by piece (StatusSource): a response is never one large string.
+  summary(): { address: string; mac: string; uptime: number; link: boolean } {
     return {
       address: this.iface.ip ? ipToString(this.iface.ip) + '/' + this.iface.prefix : 'none',
       mac: macToString(this.iface.mac, 0),
       uptime: this.startedAt < 0 ? 0 : Math.floor((this.iface.now - this.startedAt) / 1000),
       link: this.driver.link(),
-      connections: conns,
-      counters: counters,
-      memory: this.config.memory ? this.config.memory() : undefined,
     };
+  }
+
+  /** The i-th connection, then the listeners; null past the end. */
+  connection(i: number): StatusConnection | null {
+    const conns = this.tcp.conns;
+    if (i < conns.length) {
+      const c = conns[i];
+      return { local: ipToString(c.s[LIP]) + ':' + c.s[LPORT], remote: ipToString(c.s[RIP]) + ':' + c.s[RPORT], state: stateName(c.state) };
+    }
+    const l = this.tcp.listeners[i - conns.length];
+    return l ? { local: '*:' + l.port, remote: '*', state: 'LISTEN' } : null;
+  }
+
+  /** The i-th counter's name (the interface's, then TCP's as tcp.NAME); '' past the end. */
+  counterName(i: number): string {
+    const n = this.iface.cnt.length;
+    if (i < n) return nthName(ifaceCounterNames(), i);
+    const t = nthName(tcpCounterNames(), i - n);
+    return t ? 'tcp.' + t : '';
+  }
+
+  counterValue(i: number): number {
+    const n = this.iface.cnt.length;
+    return i < n ? this.iface.cnt[i] : this.tcp.cnt[i - n];
+  }
+
+  memory(): { [name: string]: number } | undefined { return this.config.memory ? this.config.memory() : undefined; }
+
+  /** Everything at once, for tests and tools. */
+  status(): Status {
+    const connections: StatusConnection[] = [];
+    for (let i = 0, c = this.connection(0); c; c = this.connection(++i)) connections.push(c);
+    const counters: { [k: string]: number } = {};
+    for (let i = 0, n = this.counterName(0); n; n = this.counterName(++i)) counters[n] = this.counterValue(i);
+    const s = this.summary();
+    return { address: s.address, mac: s.mac, uptime: s.uptime, link: s.link, connections: connections, counters: counters, memory: this.memory() };
   }
 }
 

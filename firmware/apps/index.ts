@@ -4,7 +4,7 @@ import type { Tcp } from '../tcp/tcp.ts';
 import { startEcho } from './echo.ts';
 import { startDiscard } from './discard.ts';
 import { startSource } from './source.ts';
-import { startHttpStatus, type Status } from './http-status.ts';
+import { startHttpStatus, type StatusSource } from './http-status.ts';
 
 export interface AppsConfig {
   /** ICMP echo (ping) answered by the interface (default on). */
@@ -24,7 +24,7 @@ export const DEFAULT_SOURCE_BYTES = 65536;
 
 /** Starts the configured apps on `tcp`; returns the ports they listen on (tcp.unlisten stops
  *  one). A port already taken is left to its owner. */
-export function startApps(tcp: Tcp, config: AppsConfig, status: () => Status): number[] {
+export function startApps(tcp: Tcp, config: AppsConfig, status: StatusSource): number[] {
   const ports: number[] = [];
   if (config.echo !== false && startEcho(tcp, 7)) ports.push(7);
   if (config.discard !== false && startDiscard(tcp, 9)) ports.push(9);

@@ -7,9 +7,9 @@
 /** The names, in index order, as one string made only when asked for (a string or an array of
  *  strings kept by the bundle would cost RAM all the time). */
 export function ifaceCounterNames() {
-  return 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort' as const;
+  return 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort lowMemPolls' as const;
 }
-const COUNT = 49;
+const COUNT = 50;
 
 /** Frames taken from the driver (or given to input()) and frames handed to driver.send. */
 export const RX_FRAMES = 0;
@@ -91,6 +91,10 @@ export const DROP_UDP_LENGTH = 46;
 export const DROP_UDP_CHECKSUM = 47;
 /** No socket bound to the destination port. */
 export const DROP_UDP_NO_PORT = 48;
+// Memory (Interface.lowMem)
+/** Polls that left received frames in the driver because free memory was critically low (each
+ *  frame read costs a frame's worth of RAM on a board; the chip drops what overflows). */
+export const LOW_MEM_POLLS = 49;
 
 /** A fresh set of counters, all zero. */
 export function makeCounters(): Uint32Array {
@@ -98,9 +102,19 @@ export function makeCounters(): Uint32Array {
 }
 
 /** The names in a space-separated list of counter names, as a type. */
-export type CounterName<S extends string> = S extends `${infer A} ${infer B}` ? A | CounterName<B> : S;
+export type CounterName<S extends string, Acc extends string = never> = S extends `${infer A} ${infer B}` ? CounterName<B, Acc | A> : Acc | S; // tail-recursive: no depth limit at 50 names
 export type IfaceCounterName = CounterName<ReturnType<typeof ifaceCounterNames>>;
 export type IfaceCounters = Record<IfaceCounterName, number>;
+
+/** The i-th word of a space-separated name list, or '' past its end: one small string, where
+ *  `split` would make an array of all of them (the status page asks for one at a time). */
+export function nthName(names: string, i: number): string {
+  let at = 0;
+  for (; i > 0 && at >= 0; i--) { at = names.indexOf(' ', at); if (at >= 0) at++; }
+  if (at < 0) return '';
+  const end = names.indexOf(' ', at);
+  return names.substring(at, end < 0 ? names.length : end);
+}
 
 /** The counters as a plain object, name by name (a snapshot). */
 export function counterValues(v: Uint32Array, names: string): { [name: string]: number } {

@@ -10,7 +10,7 @@ import { MAX_FRAME } from '../drivers/driver.ts';
 import type { InterfaceConfig, ProtocolHandler, UdpHandler } from './types.ts';
 import { NO_TIMER } from './types.ts';
 import { makeCounters, counterValues, ifaceCounterNames, type IfaceCounters,
-  ARP_CONFLICT, ARP_EVICTIONS, ARP_RX, ARP_TX, DROP_ARP_EVICTED, DROP_ARP_LENGTHS, DROP_ARP_NOT_US, DROP_ARP_OPER, DROP_ARP_QUEUE_FULL, DROP_ARP_QUEUE_REPLACED, DROP_ARP_TIMEOUT, DROP_ARP_TRUNCATED, DROP_ARP_TYPE, DROP_ETH_NOT_US, DROP_ETH_TRUNCATED, DROP_ETH_TYPE, DROP_ICMP_BCAST, DROP_ICMP_CHECKSUM, DROP_ICMP_TOO_BIG, DROP_ICMP_TRUNCATED, DROP_ICMP_TYPE, DROP_IP_BCAST_PROTO, DROP_IP_CHECKSUM, DROP_IP_FRAGMENT, DROP_IP_IHL, DROP_IP_LENGTH, DROP_IP_NOT_US, DROP_IP_PROTO, DROP_IP_SRC, DROP_IP_TRUNCATED, DROP_IP_VERSION, DROP_NO_ROUTE, DROP_TX_TOO_BIG, DROP_UDP_CHECKSUM, DROP_UDP_LENGTH, DROP_UDP_NO_PORT, DROP_UDP_TRUNCATED, ICMP_ECHO_IGNORED, ICMP_ECHO_RX, ICMP_ECHO_TX, ICMP_UNREACH_LIMITED, ICMP_UNREACH_TX, IP_RX, IP_TX, RX_FRAMES, TX_FAIL, TX_FRAMES, UDP_RX, UDP_TX,
+  ARP_CONFLICT, ARP_EVICTIONS, ARP_RX, ARP_TX, DROP_ARP_EVICTED, DROP_ARP_LENGTHS, DROP_ARP_NOT_US, DROP_ARP_OPER, DROP_ARP_QUEUE_FULL, DROP_ARP_QUEUE_REPLACED, DROP_ARP_TIMEOUT, DROP_ARP_TRUNCATED, DROP_ARP_TYPE, DROP_ETH_NOT_US, DROP_ETH_TRUNCATED, DROP_ETH_TYPE, DROP_ICMP_BCAST, DROP_ICMP_CHECKSUM, DROP_ICMP_TOO_BIG, DROP_ICMP_TRUNCATED, DROP_ICMP_TYPE, DROP_IP_BCAST_PROTO, DROP_IP_CHECKSUM, DROP_IP_FRAGMENT, DROP_IP_IHL, DROP_IP_LENGTH, DROP_IP_NOT_US, DROP_IP_PROTO, DROP_IP_SRC, DROP_IP_TRUNCATED, DROP_IP_VERSION, DROP_NO_ROUTE, DROP_TX_TOO_BIG, DROP_UDP_CHECKSUM, DROP_UDP_LENGTH, DROP_UDP_NO_PORT, LOW_MEM_POLLS, DROP_UDP_TRUNCATED, ICMP_ECHO_IGNORED, ICMP_ECHO_RX, ICMP_ECHO_TX, ICMP_UNREACH_LIMITED, ICMP_UNREACH_TX, IP_RX, IP_TX, RX_FRAMES, TX_FAIL, TX_FRAMES, UDP_RX, UDP_TX,
 } from './counters.ts';
 import {
   ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RETRY_MS, ARP_MAX_TRIES,
@@ -49,6 +49,8 @@ export const IP_TTL = 64;
 export const ICMP_ERROR_INTERVAL_MS = 100;
 /** Frames handled per poll at most, so that a flooding link cannot starve the timers. */
 export const POLL_MAX_FRAMES = 32;
+/** Interface.lowMem's levels. */
+export const MEM_OK = 0, MEM_LOW = 1, MEM_CRITICAL = 2;
 
 /** The default randomness: E.hwRand on Espruino, Math.random elsewhere. */
 export function defaultRandom32(): number {
@@ -75,6 +77,11 @@ export class Interface {
   random32: () => number;
   /** Whether the frame input() has now may be kept after the call (its `keep`). */
   rxKeep = false;
+  /** Free memory as the stack's owner measures it (Stack.poll, from StackConfig.freeBlocks):
+   *  MEM_OK, MEM_LOW (no new connections, received frames are copied rather than kept) or
+   *  MEM_CRITICAL (received frames stay in the driver). A board out of memory stops the callback
+   *  that ran out, uncatchably: the stack refuses and drops before that happens. */
+  lowMem = MEM_OK;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -381,7 +388,7 @@ export class Interface {
   input(buf: Uint8Array, len: number, keep?: boolean): void {
     const c = this.cnt;
     c[RX_FRAMES]++;
-    this.rxKeep = keep === true;
+    this.rxKeep = keep === true && this.lowMem === MEM_OK;
     if (len > buf.length) len = buf.length;
     if (!(len >= ETH_HEADER_LEN)) { // also NaN
       c[DROP_ETH_TRUNCATED]++;
@@ -620,7 +627,8 @@ export class Interface {
     if (d.service) d.service(now);
     let n = 0;
     let more = false;
-    for (;;) {
+    if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
+    else for (;;) {
       if (n === POLL_MAX_FRAMES) {
         more = true;
         break;

@@ -259,7 +259,7 @@ export function createNet(tcp: Tcp, resolve?: Resolver) {
       const c = tcp.connect(ip, opts.port, s, { sndBuf: opts.sndBuf, rcvBuf: opts.rcvBuf, localPort: opts.localPort });
       if (!c) {
         s.failed();
-        const code = tcp.netif.ip ? 'EMFILE' : 'ENETUNREACH';
+        const code = !tcp.netif.ip ? 'ENETUNREACH' : tcp.netif.lowMem ? 'ENOMEM' : 'EMFILE';
         defer(function () { s.emit('error', netError(code, host + ':' + opts.port)); s.emit('close', true); });
         return;
       }

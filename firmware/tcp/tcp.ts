@@ -159,10 +159,12 @@ export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP
   TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
 /** Segments taken by header prediction (inputFrame), and ACKs sent from the template. */
 export const PREDICTED = 16, FAST_ACKS = 17;
-const TCP_COUNT = 18;
+/** Connections not made (a SYN dropped, connect() refused) because free memory was low. */
+export const DROP_LOW_MEM = 18;
+const TCP_COUNT = 19;
 /** The names in index order (made only when asked for: a string kept by the bundle costs RAM). */
 export function tcpCounterNames() {
-  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks' as const;
+  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem' as const;
 }
 export type TcpCounters = Record<CounterName<ReturnType<typeof tcpCounterNames>>, number>;
 
@@ -1257,6 +1259,10 @@ export class Tcp {
   // ---- the table ----
 
   private newConn(opts: { sndBuf?: number; rcvBuf?: number } | null): Conn | null {
+    // Low memory (Interface.lowMem): a connection's rings would take what the board needs to go
+    // on answering; a dropped SYN is retried by the peer (RFC 9293 3.8.1), by then memory may
+    // have come back.
+    if (this.netif.lowMem) { this.cnt[DROP_LOW_MEM]++; return null; }
     if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
       // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
       let tw: Conn | null = null;
