@@ -1,4 +1,4 @@
-// The NetworkJS adapter driven the way Espruino drives it (../shared/espruino.md): a harness that
+// The NetworkJS adapter driven the way Espruino drives it (docs/espruino.md): a harness that
 // polls accept/recv/send on every idle pass and honours the return codes, against a simulated
 // client: a TCP server (as http.createServer would use it), a TCP client by name and address,
 // UDP with the 8-byte header both ways, and the error codes.

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { buildAll } from './build.ts';
 import { byteStringLiteral } from './pretokenise.ts';
 
-/** Storage sizes in bytes (../shared/espruino.md). */
+/** Storage sizes in bytes (docs/espruino.md). */
 export const STORAGE: Record<string, number> = { PICO_R1_3: 48 * 1024, ESPRUINOWIFI: 64 * 1024, ESPRUINOBOARD: 20 * 1024 };
 
 export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?: string; mosi?: string; baud?: number; cs?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown;

@@ -1,5 +1,5 @@
 // The Espruino gate: checks a built bundle against what the Espruino interpreter cannot run
-// (../shared/espruino.md, "Fails at parse or run time" and "Quirks that compile fine and then
+// (docs/espruino.md, "Fails at parse or run time" and "Quirks that compile fine and then
 // break"). The TypeScript compiler and esbuild pass many of these straight through, so only a
 // check of the emitted code tells whether it runs. `gate(code)` returns the violations found;
 // the build fails on any.
@@ -9,7 +9,7 @@ export interface Violation { rule: string; message: string; line: number; column
 
 type Node = acorn.Node & { [key: string]: any };
 
-/** Globals and members Espruino lacks: the list of ../shared/espruino.md, plus what we measured
+/** Globals and members Espruino lacks: the list of docs/espruino.md, plus what we measured
  *  missing in the 2v29 Linux build (Math.trunc/log2/log10/cbrt/hypot/fround, Number.isFinite/isNaN/
  *  isSafeInteger, Object.seal, Array.of, Promise.any/allSettled, typed arrays' copyWithin, and
  *  the Node/browser globals). Math.pow exists but is inexact: write constants. */

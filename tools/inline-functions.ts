@@ -2,7 +2,7 @@
 //
 // On the board a function costs RAM as long as the program runs: 5 blocks plus one per parameter
 // (tools/build.ts), and a call costs about two empty-loop iterations before its body runs
-// (../shared/espruino.md). The sources keep small named helpers where the RFC's words read best
+// (docs/espruino.md). The sources keep small named helpers where the RFC's words read best
 // (`seqLt(a, b)`, `getU16(buf, off)`); the bundle gets their bodies in place, and a helper whose
 // every use was replaced is removed.
 //

@@ -1,5 +1,5 @@
 // Which property names the build may shorten. On the board a property name costs flash in the
-// bundle and RAM in every object that holds it (../shared/espruino.md: a property of at most 4
+// bundle and RAM in every object that holds it (docs/espruino.md: a property of at most 4
 // characters holding a small integer takes 1 block, a longer name 2), so names nobody outside
 // the firmware can see are renamed by esbuild's mangleProps.
 //

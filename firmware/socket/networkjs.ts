@@ -1,5 +1,5 @@
 // The adapter that lets Espruino's own `net`, `http` and `dgram` run over synack through
-// `require("NetworkJS").create(adapter)` (../shared/espruino.md, "Networking in the firmware").
+// `require("NetworkJS").create(adapter)` (docs/espruino.md, "Networking in the firmware").
 // Espruino calls create/close/accept/recv/send by name, tens of thousands of times a second
 // while idle, so each is a table lookup and at most a string join. Errors map to Espruino's
 // codes; nothing throws (Espruino would swallow it and close the socket).

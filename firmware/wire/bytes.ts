@@ -1,5 +1,5 @@
 // Big-endian (network order) reads and writes over a Uint8Array. Plain byte arithmetic: faster in
-// Espruino than DataView (shared/espruino.md) and no view object per packet.
+// Espruino than DataView (docs/espruino.md) and no view object per packet.
 
 /** Reads a big-endian uint16 at buf[off]. */
 export function getU16(buf: Uint8Array, off: number): number {

@@ -3,7 +3,7 @@
 //
 // Two paths, tested equal (test/checksum.test.ts):
 // - Espruino: `E.sum` over a Uint16Array view sums the words natively (about 70x faster than the
-//   loop, see shared/espruino.md). The view reads the words little-endian; the one's complement
+//   loop, see docs/espruino.md). The view reads the words little-endian; the one's complement
 //   sum is byte-order independent (RFC 1071 section 2.B), so the folded little-endian sum is
 //   byte-swapped to give the big-endian one. The view is a 2-block allocation freed at once: the
 //   price of the native sum, far cheaper than the interpreted loop.

@@ -1,6 +1,6 @@
 // Loads the built bundle (dist/synack.js) in a Node `vm` context that offers only what Espruino
 // has, so tests exercise the product, not only the TypeScript sources. The context:
-// - hides what Espruino lacks (../shared/espruino.md and tools/gate.ts): Map, Set, WeakMap,
+// - hides what Espruino lacks (docs/espruino.md and tools/gate.ts): Map, Set, WeakMap,
 //   WeakSet, WeakRef, Symbol-based helpers are not removable from a V8 realm but Symbol itself
 //   is hidden as a global, as are Math.imul/clz32/pow/trunc/log2/log10/cbrt/hypot/fround,
 //   Number.isInteger/isSafeInteger/isFinite/isNaN, Object.freeze/seal, Array.from/of,
