@@ -130,7 +130,10 @@ export class Stack implements StatusSource {
       // Without collecting first (cheap), then, when that looks low, after a collection.
       let f = free(false);
       if (f < reserve) f = free(true);
-      this.iface.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;
+      const ifc = this.iface;
+      ifc.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;
+      ifc.memFree = f;
+      ifc.memReserve = reserve;
     }
     let next = this.iface.poll(now);
     if (this.dhcp) {
@@ -139,7 +142,9 @@ export class Stack implements StatusSource {
       if (this.dhcp.dns && !this.config.dns) this.dns.server = this.dhcp.dns;
     }
     const q = this.dns.poll(now);
-    return q < next ? q : next;
+    if (q < next) next = q;
+    // Frames are left in the driver while memory is critical: come back to look again soon.
+    return this.iface.lowMem === MEM_CRITICAL && next > MEM_CHECK_MS ? MEM_CHECK_MS : next;
   }
 
   // The status page's data, piece by piece (StatusSource): a response is never one large string.

@@ -82,6 +82,10 @@ export class Interface {
    *  MEM_CRITICAL (received frames stay in the driver). A board out of memory stops the callback
    *  that ran out, uncatchably: the stack refuses and drops before that happens. */
   lowMem = MEM_OK;
+  /** Free memory as last measured, less what was allocated since (TCP counts a new connection's
+   *  blocks here), and the reserve under which nothing more is allocated. Unmeasured: unlimited. */
+  memFree = 0x7fffffff;
+  memReserve = 0;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */

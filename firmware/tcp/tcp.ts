@@ -1262,7 +1262,13 @@ export class Tcp {
     // Low memory (Interface.lowMem): a connection's rings would take what the board needs to go
     // on answering; a dropped SYN is retried by the peer (RFC 9293 3.8.1), by then memory may
     // have come back.
-    if (this.netif.lowMem) { this.cnt[DROP_LOW_MEM]++; return null; }
+    // A connection's blocks: its control block and rings (13-byte blocks on a Pico) and about 40
+    // for its objects (measured: 31 beyond the rings). Counted off the last measurement, so that
+    // several SYNs between two measurements cannot take the board below its reserve together.
+    const netif = this.netif;
+    const sb = opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF];
+    const cost = ((sb + rb + 4 * OOO + 8 * this.cfg[CFG_OOO_RANGES]) / 13 | 0) + 40;
+    if (netif.lowMem || netif.memFree - cost < netif.memReserve) { this.cnt[DROP_LOW_MEM]++; return null; }
     if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
       // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
       let tw: Conn | null = null;
@@ -1271,7 +1277,8 @@ export class Tcp {
       this.cnt[TIME_WAIT_RECYCLED]++;
       this.reset(tw, null);
     }
-    const c = new Conn(opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF], this.cfg[CFG_OOO_RANGES]);
+    netif.memFree -= cost;
+    const c = new Conn(sb, rb, this.cfg[CFG_OOO_RANGES]);
     c.s[RTO] = this.cfg[CFG_RTO_INIT_MS];
     c.s[CREATED_AT] = at32(this.netif.now);
     return c;
@@ -1343,10 +1350,13 @@ export class Tcp {
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */
   private ephemeralPort(rip: number, rport: number): number {
-    for (let t = 0; t < 64; t++) {
-      const p = 49152 + ((this.netif.random32() >>> 0) % 16384);
+    // A random port of the dynamic range (RFC 6056 3.3.1), then the next free one: random tries
+    // alone could hand out a port in use (a poor random source, a crowded range).
+    const start = (this.netif.random32() >>> 0) % 16384;
+    for (let t = 0; t < 16384; t++) {
+      const p = 49152 + (start + t) % 16384;
       if (!this.findConn(this.netif.ip, p, rip, rport) && !this.findListener(p)) return p;
     }
-    return 49152 + ((this.netif.random32() >>> 0) % 16384);
+    return 49152 + start;
   }
 }

@@ -10,7 +10,8 @@
 //   `setTimeout`/`setInterval`/`clearTimeout`/`clearInterval`, `getTime()` (seconds), and an
 //   `E` with `sum(typedArray)` (exact sum, as Espruino's), `hwRand()`, `toString(u8)`,
 //   `toUint8Array(str)`, `getSizeOf()` (0: no block accounting in Node);
-// - `process` with `memory()` (blocks are not modelled: zeros) and `env`;
+// - `process` with `memory()` (blocks are not modelled: a Pico's total, all of it free, so the stack
+//   never finds memory low) and `env`;
 // - `global.require(name)`: "synack" (this bundle), "synack-net" and "synack-apps" from beside it in dist/.
 // Anything the bundle touches that the context does not offer throws a ReferenceError.
 import { readFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
     console, print: (...a: unknown[]) => console.log(...a), E,
     setTimeout, setInterval, clearTimeout, clearInterval,
     getTime: () => Date.now() / 1000,
-    process: { memory: () => ({ free: 0, usage: 0, total: 0, blocksize: 13 }), env: {} },
+    process: { memory: () => ({ free: 5100, usage: 0, total: 5100, blocksize: 13 }), env: {} },
   };
   // Espruino's require of a Storage module, through its `global`: "synack" is this bundle, and
   // "synack-net" and "synack-apps" load from beside it in dist/ into the same context (once, as
