@@ -36,7 +36,8 @@ export interface StackConfig {
   freeBlocks?: (gc: boolean) => number;
   /** Free memory under which the stack refuses new connections and copies received frames
    *  instead of keeping them; under half of it, frames stay in the driver. Default 400 blocks (a
-   *  Pico has 5100: the reserve keeps the board's own callbacks from running out). */
+   *  Pico has 5100: the reserve keeps the board's own callbacks from running out). 0 turns the
+   *  checks off (the interpreter's 64-bit Linux build grows its memory as it is used). */
   memReserve?: number;
 }
 
@@ -124,9 +125,9 @@ export class Stack implements StatusSource {
       if (this.dhcp) this.dhcp.start(now);
     }
     const free = this.config.freeBlocks;
-    if (free && (now - this.memAt >= MEM_CHECK_MS || now < this.memAt)) {
+    const reserve = this.config.memReserve === undefined ? 400 : this.config.memReserve;
+    if (free && reserve > 0 && (now - this.memAt >= MEM_CHECK_MS || now < this.memAt)) {
       this.memAt = now;
-      const reserve = this.config.memReserve || 400;
       // Without collecting first (cheap), then, when that looks low, after a collection.
       let f = free(false);
       if (f < reserve) f = free(true);
