@@ -3,7 +3,7 @@
 // instances in virtual time, so tests can say who sends what, in which state, at what time.
 import { Tcp, STATE_NAMES, type Conn, type ConnUser, type TcpConfig } from '../../firmware/tcp/tcp.ts';
 import { VirtualClock } from '../../host-sim/clock.ts';
-import { emitTcp, tcpChecksum } from '../../firmware/wire/tcp.ts';
+import { tcp } from './frames.ts';
 
 export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array }
 
@@ -50,16 +50,11 @@ export class FakeIface {
   take(): Seg[] { const s = this.sent; this.sent = []; return s; }
 }
 
-/** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test). */
+/** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test), with the
+ *  independent encoder of frames.ts: a bug in firmware/wire cannot hide on both sides. */
 export function segment(src: number, dst: number, sport: number, dport: number, seq: number, ack: number, flags: number,
-  opts: { win?: number; data?: Uint8Array; mss?: number } = {}): Uint8Array {
-  const data = opts.data || new Uint8Array(0);
-  const b = new Uint8Array(24 + data.length);
-  const hl = emitTcp(b, 0, sport, dport, seq >>> 0, ack >>> 0, flags, opts.win ?? 8192, opts.mss ?? 0);
-  b.set(data, hl);
-  const out = b.subarray(0, hl + data.length);
-  tcpChecksum(out, 0, out.length, src, dst);
-  return out;
+  opts: { win?: number; data?: Uint8Array; mss?: number; urg?: number } = {}): Uint8Array {
+  return tcp(src, dst, sport, dport, seq, ack, flags, opts);
 }
 
 /** Records what a connection tells its user. */
