@@ -34,7 +34,9 @@ export const STATE_NAMES = /* @__PURE__ */ [CLOSED, LISTEN, SYN_SENT, SYN_RECEIV
 const TX_OFF = 34; // TCP header in the interface's transmit buffer (Ethernet 14 + IPv4 20)
 
 export interface TcpConfig {
-  /** Connections in the table, listeners not counted (default 8). */
+  /** Connections in the table, listeners not counted (default 8). Every key is optional: left
+   *  out it takes its default; 0 is taken where the comment gives it a meaning, and a value
+   *  below a key's least (1 for the others) is refused with an error naming the key. */
   maxConns?: number;
   /** Half-open connections per listener before the oldest is recycled (default 4). */
   backlog?: number;
@@ -43,24 +45,26 @@ export interface TcpConfig {
   rcvBuf?: number;
   /** Out-of-order ranges kept per connection (default 4; 0: out-of-order data is dropped). */
   oooRanges?: number;
-  /** Maximum segment lifetime in ms; TIME-WAIT lasts 2*MSL (default 5000: a board cannot wait minutes). */
+  /** Maximum segment lifetime in ms; TIME-WAIT lasts 2*MSL (default 5000: a board cannot wait
+   *  minutes; 0: TIME-WAIT ends at the next poll). */
   mslMs?: number;
-  /** RFC 6298 bounds and initial value (defaults 200 ms, 60 s, 1 s). */
+  /** RFC 6298 bounds and initial value (defaults 200 ms, 60 s, 1 s; rtoMinMs 0: no floor). */
   rtoMinMs?: number;
   rtoMaxMs?: number;
   rtoInitMs?: number;
-  /** Retransmissions of data/FIN (default 8) and of SYN (default 5) before giving up. */
+  /** Retransmissions of data/FIN (default 8) and of SYN (default 5) before giving up (0: none). */
   maxRetries?: number;
   synRetries?: number;
-  /** Delayed ACK timer (default 100 ms; RFC 9293 3.8.6.3 allows up to 500). */
+  /** Delayed ACK timer (default 100 ms; RFC 9293 3.8.6.3 allows up to 500; 0: at the next poll). */
   delAckMs?: number;
-  /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first). */
+  /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first;
+   *  0: no such limit, only the SYN retries). */
   connectTimeoutMs?: number;
   /** Keepalive (RFC 1122 4.2.3.6), when enabled on a connection: idle, interval, probes. */
   keepIdleMs?: number;
   keepIntvlMs?: number;
   keepCnt?: number;
-  /** Challenge ACKs per second at most (RFC 5961 7, default 10). */
+  /** Challenge ACKs per second at most (RFC 5961 7, default 10; 0: none). */
   challengeAcksPerSec?: number;
   /** Replaces the RFC 6528 ISN generator (tests use it to start at 100 and 300). */
   isn?: (localIp: number, localPort: number, remoteIp: number, remotePort: number) => number;
@@ -77,6 +81,9 @@ export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
   CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
 export const CFG_COUNT = 17;
+/** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
+ *  synRetries, delAckMs, connectTimeoutMs, challengeAcksPerSec. */
+const CFG_ZERO_OK = 0x11e70;
 
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
@@ -268,23 +275,18 @@ export class Tcp {
   constructor(readonly netif: Interface, config?: TcpConfig) {
     const c = config || {};
     const f = this.cfg;
-    f[CFG_MAX_CONNS] = c.maxConns || 8;
-    f[CFG_BACKLOG] = c.backlog || 4;
-    f[CFG_SND_BUF] = c.sndBuf || 2048;
-    f[CFG_RCV_BUF] = c.rcvBuf || 2048;
-    f[CFG_OOO_RANGES] = c.oooRanges === undefined ? 4 : c.oooRanges;
-    f[CFG_MSL_MS] = c.mslMs || 5000;
-    f[CFG_RTO_MIN_MS] = c.rtoMinMs || 200;
-    f[CFG_RTO_MAX_MS] = c.rtoMaxMs || 60000;
-    f[CFG_RTO_INIT_MS] = c.rtoInitMs || 1000;
-    f[CFG_MAX_RETRIES] = c.maxRetries || 8;
-    f[CFG_SYN_RETRIES] = c.synRetries || 5;
-    f[CFG_DEL_ACK_MS] = c.delAckMs || 100;
-    f[CFG_CONNECT_TIMEOUT_MS] = c.connectTimeoutMs || 75000;
-    f[CFG_KEEP_IDLE_MS] = c.keepIdleMs || 7200000;
-    f[CFG_KEEP_INTVL_MS] = c.keepIntvlMs || 75000;
-    f[CFG_KEEP_CNT] = c.keepCnt || 9;
-    f[CFG_CHALLENGE_ACKS_PER_SEC] = c.challengeAcksPerSec || 10;
+    // Each key (in CFG_ order): absent (undefined) takes its default; a number below its least
+    // meaningful value is refused, 1 but for the keys in CFG_ZERO_OK, where 0 means something
+    // (TcpConfig's comments say what).
+    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec'.split(' ');
+    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 7200000, 75000, 9, 10];
+    for (let i = 0; i < CFG_COUNT; i++) {
+      const v = (c as any)[keys[i]], min = ((CFG_ZERO_OK >> i) & 1) ^ 1;
+      if (v !== undefined && (typeof v !== 'number' || !(v >= min) || v > 0xffffffff)) {
+        throw new Error('tcp config: ' + keys[i] + ' ' + v + ' must be a number >= ' + min + ' (leave it out for ' + defs[i] + ')');
+      }
+      f[i] = v === undefined ? defs[i] : v;
+    }
     this.cfgIsn = c.isn; this.cfgOnState = c.onState; this.cfgNow = c.now;
     for (let i = 0; i < 4; i++) this.key[i] = netif.random32() >>> 0;
     netif.register(IP_PROTO_TCP, this);
@@ -327,7 +329,7 @@ export class Tcp {
     c.user = user;
     c.s[ISS] = this.isn(c);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]);
+    if (this.cfg[CFG_CONNECT_TIMEOUT_MS]) c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]); // 0: none
     this.conns.push(c);
     this.setState(c, SYN_SENT);
     this.dispatch(c);
