@@ -282,9 +282,8 @@ export class Tcp {
     const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 7200000, 75000, 9, 10];
     for (let i = 0; i < CFG_COUNT; i++) {
       const v = (c as any)[keys[i]], min = ((CFG_ZERO_OK >> i) & 1) ^ 1;
-      if (v !== undefined && (typeof v !== 'number' || !(v >= min) || v > 0xffffffff)) {
-        throw new Error('tcp config: ' + keys[i] + ' ' + v + ' must be a number >= ' + min + ' (leave it out for ' + defs[i] + ')');
-      }
+      // v !== +v: not a number, or NaN
+      if (v !== undefined && (v !== +v || v < min)) throw new Error('tcp config: ' + keys[i] + ' ' + v + ': use a number >= ' + min + ' or leave it out (' + defs[i] + ')');
       f[i] = v === undefined ? defs[i] : v;
     }
     this.cfgIsn = c.isn; this.cfgOnState = c.onState; this.cfgNow = c.now;
@@ -693,8 +692,9 @@ export class Tcp {
       this.reset(c, cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
       return;
     }
-    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2).
-    if (f & SYN) { this.challengeAck(c); return; }
+    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2); in SYN-RECEIVED
+    // of a passive open it returns the connection to LISTEN (RFC 9293 3.10.7.4 fourth).
+    if (f & SYN) { if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) this.reset(c, null); else this.challengeAck(c); return; }
     // Fifth: ACK.
     if (!(f & ACK)) return;
     if (cs[STATE] === SYN_RECEIVED) {
