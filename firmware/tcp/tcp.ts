@@ -716,7 +716,9 @@ export class Tcp {
     let ended = false;
     if (f & FIN) {
       const finAt = seqAdd(this.sSeq, this.sLen);
-      if (finAt === cs[RCV_NXT]) ended = this.finInput(c);
+      // Once the peer's FIN is taken (FIN_RCVD), a FIN at RCV.NXT is not taken again: the state
+      // stays (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: RFC 9293 3.10.7.4 eighth), only an ACK.
+      if (finAt === cs[RCV_NXT] && !(cs[FLAGS] & FIN_RCVD)) ended = this.finInput(c);
       else if (seqGt(finAt, cs[RCV_NXT])) { cs[FIN_SEQ] = finAt; cs[FLAGS] |= FIN_HELD | ACK_NOW; } // behind a hole: later
       else cs[FLAGS] |= ACK_NOW;
     } else if ((cs[FLAGS] & FIN_HELD) && cs[FIN_SEQ] === cs[RCV_NXT]) {
@@ -891,7 +893,6 @@ export class Tcp {
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: cs[TW_AT] = at32(this.netif.now + 2 * this.cfg[CFG_MSL_MS]); return false;
     }
     return false;
   }
