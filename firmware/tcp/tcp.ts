@@ -151,9 +151,10 @@ export const OOO = 48;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
 // in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
-// behind a hole (at FIN_SEQ).
+// behind a hole (at FIN_SEQ); the persist timer ran out with a window open, so dispatch sends what
+// fits although sender SWS avoidance would wait (RFC 9293 3.8.6.2.1's override timeout).
 export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
-  FIN_HELD = 128;
+  FIN_HELD = 128, SWS_OVERRIDE = 256;
 
 /** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
 export function at32(ms: number): number { return (ms >>> 0) || 1; }
@@ -792,6 +793,7 @@ export class Tcp {
     if (seqGt(ack, cs[SND_MAX])) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; } // acks what we never sent
     if (seqLt(ack, seqAdd(cs[SND_UNA], -(cs[MAX_SND_WND] > 0 ? cs[MAX_SND_WND] : 65535)))) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; }
     const finEnd = seqAdd(cs[SND_BASE], cs[SB_LEN] + 1);
+    let freed = 0;
     if (seqGt(ack, cs[SND_UNA])) {
       const acked = seqDiff(ack, cs[SND_UNA]);
       cs[SND_UNA] = ack;
@@ -799,7 +801,7 @@ export class Tcp {
       // Free acknowledged data from the send ring.
       const data = seqDiff(ack, cs[SND_BASE]);
       const n = data > cs[SB_LEN] ? cs[SB_LEN] : data > 0 ? data : 0;
-      if (n > 0) { cs[SB_HEAD] = (cs[SB_HEAD] + n) % c.sb.length; cs[SB_LEN] -= n; cs[SND_BASE] = seqAdd(cs[SND_BASE], n); }
+      if (n > 0) { cs[SB_HEAD] = (cs[SB_HEAD] + n) % c.sb.length; cs[SB_LEN] -= n; cs[SND_BASE] = seqAdd(cs[SND_BASE], n); freed = n; }
       this.rttSample(c);
       cs[RETRIES] = 0;
       cs[PERSIST_BACKOFF] = 0;
@@ -811,7 +813,6 @@ export class Tcp {
       else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
       cs[DUP_ACKS] = 0;
       cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.netif.now + cs[RTO]) : 0;
-      if (n > 0 && c.user) c.user.onWritable(c);
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
       cs[DUP_ACKS]++;
@@ -837,6 +838,10 @@ export class Tcp {
       else if (cs[STATE] === CLOSING) { this.enterTimeWait(c); }
       else if (cs[STATE] === LAST_ACK) { this.reset(c, null); return false; }
     }
+    // The user hears of the room only now, with the window this segment brings taken (ConnUser:
+    // the control block consistent): what it sends from onWritable must fit the peer's window,
+    // not the one before (it went beyond the window the same ACK had just shrunk).
+    if (freed && c.user) c.user.onWritable(c);
     return true;
   }
 
@@ -1023,7 +1028,7 @@ export class Tcp {
       if (len <= 0 && !fin) break;
       if (len > 0 && len < cs[MSS] && !fin) {
         if (flight > 0 && !(cs[FLAGS] & NO_DELAY)) break;                                 // Nagle (RFC 9293 3.7.4)
-        if (len < unsent && len < (cs[MAX_SND_WND] >> 1)) break;                // sender SWS (3.8.6.2.1)
+        if (len < unsent && len < (cs[MAX_SND_WND] >> 1) && !(cs[FLAGS] & SWS_OVERRIDE)) break; // sender SWS (3.8.6.2.1)
       }
       let flags = ACK;
       if (len > 0 && len === unsent) flags |= PSH;
@@ -1041,9 +1046,14 @@ export class Tcp {
     // does): the peer may already hold everything up to SND.MAX, and would find an ACK with an
     // older sequence number unacceptable and drop it, so neither side's ACKs would get through.
     if (cs[FLAGS] & ACK_NOW) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
-    // Zero window with data waiting and nothing in flight: the persist timer probes (3.8.6.1).
+    cs[FLAGS] &= ~SWS_OVERRIDE;
+    // Data waiting and nothing in flight: the window is closed (the persist timer probes it,
+    // 3.8.6.1) or too small for sender SWS avoidance (the same timer is its override timeout,
+    // 3.8.6.2.1; as Linux's probe timer). Else a window smaller than half the largest offered,
+    // with no update to come (two updates with the same SEG.SEQ and SEG.ACK reordered on the way
+    // leave the smaller), would stop the connection for good.
     const unsentNow = cs[SB_LEN] - seqDiff(cs[SND_NXT], cs[SND_BASE]);
-    if (cs[SND_WND] === 0 && unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !cs[PERSIST_AT]) {
+    if (unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !cs[PERSIST_AT]) {
       cs[PERSIST_AT] = at32(now + this.persistDelay(c));
       cs[RTO_AT] = 0;
     }
@@ -1208,12 +1218,13 @@ export class Tcp {
     return d;
   }
 
-  /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off. */
+  /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off; with a window
+   *  open, what fits goes (the override timeout of sender SWS avoidance, 3.8.6.2.1). */
   private onPersist(c: Conn, now: number): void {
     const cs = c.s;
     cs[PERSIST_AT] = 0;
     const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
-    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { this.dispatch(c); return; }
+    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { cs[FLAGS] |= SWS_OVERRIDE; this.dispatch(c); return; }
     // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
     // the byte is not sent again; if not, it goes with the data once the window opens.
     this.xmit(c, cs[SND_NXT], ACK, off, 1);
