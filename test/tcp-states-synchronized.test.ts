@@ -114,6 +114,35 @@ test('ESTABLISHED: duplicate ACK (SEG.ACK < SND.UNA): the ACK ignored, the text 
   assert.is(f.text(), 'hi');
 });
 
+test('ESTABLISHED: a window too small for sender SWS avoidance and no update to come: the override timeout sends what fits', () => {
+  // RFC 9293 3.8.6.2.1: wait for a segment of MSS or half the largest window offered, unless the
+  // override timeout (here the persist timer, RTO 200 ms) runs out.
+  const f = reach.established({ sndBuf: 4096 });
+  f.send(101, 301, ACK, { win: 1000 });                   // the largest window offered stays 8192
+  f.tcp.send(f.c, new Uint8Array(3000), 0, 3000);
+  assert.equal(f.out(), [], '1000 bytes: less than an MSS and than 8192 / 2');
+  f.runTo(199);
+  assert.equal(f.out(), []);
+  f.at(200);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1000 win=2048']);
+  f.send(101, 1301, ACK, { win: 8192 });
+  assert.equal(f.out(), ['200: <SEQ=1301><ACK=101><CTL=ACK><DATA> len=1460 win=2048'], 'the last 540 wait for its ACK (Nagle)');
+});
+
+test('ESTABLISHED: an ACK that frees room and shrinks the window: what the user writes from onWritable fits the new window', () => {
+  const f = reach.established({ sndBuf: 2000 });
+  f.c.s[FLAGS] |= NO_DELAY;
+  const more = new Uint8Array(1460);
+  f.c.user = { ...f.rec, onWritable: (c) => { f.tcp.send(c, more, 0, more.length); } } as never;
+  f.tcp.send(f.c, new Uint8Array(2000), 0, 2000);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048', '0: <SEQ=1761><ACK=101><CTL=ACK><DATA> len=540 win=2048']);
+  // The first segment acknowledged, the window down to 600: the right edge at 2361, 540 bytes in
+  // flight, 60 bytes of room (too few to send, SWS avoidance).
+  f.send(101, 1761, ACK, { win: 600 });
+  assert.equal(f.out(), [], 'nothing past the right edge 2361');
+  assert.is(f.c.s[SND_WND], 600);
+});
+
 test('ESTABLISHED: ACK too old (below SND.UNA - MAX.SND.WND): ACK sent, segment dropped (RFC 5961 5.2)', () => {
   const f = reach.established();
   f.send(101, 301 - 8193, ACK, { data: 'x' });
