@@ -9,7 +9,7 @@
 // Every segment we send is written out whole: `time: <SEQ><ACK><CTL> len win`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SND_UNA, SND_WND, FLAGS, NO_DELAY } from '../firmware/tcp/tcp.ts';
+import { SND_UNA, SND_WND, FLAGS, NO_DELAY, type Conn } from '../firmware/tcp/tcp.ts';
 import { reach } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8, URG = 32;
@@ -133,7 +133,7 @@ test('ESTABLISHED: an ACK that frees room and shrinks the window: what the user 
   const f = reach.established({ sndBuf: 2000 });
   f.c.s[FLAGS] |= NO_DELAY;
   const more = new Uint8Array(1460);
-  f.c.user = { ...f.rec, onWritable: (c) => { f.tcp.send(c, more, 0, more.length); } } as never;
+  f.c.user = { ...f.rec, onWritable: (c: Conn) => { f.tcp.send(c, more, 0, more.length); } } as never;
   f.tcp.send(f.c, new Uint8Array(2000), 0, 2000);
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048', '0: <SEQ=1761><ACK=101><CTL=ACK><DATA> len=540 win=2048']);
   // The first segment acknowledged, the window down to 600: the right edge at 2361, 540 bytes in
