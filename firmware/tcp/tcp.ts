@@ -1046,7 +1046,6 @@ export class Tcp {
     // does): the peer may already hold everything up to SND.MAX, and would find an ACK with an
     // older sequence number unacceptable and drop it, so neither side's ACKs would get through.
     if (cs[FLAGS] & ACK_NOW) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
-    cs[FLAGS] &= ~SWS_OVERRIDE;
     // Data waiting and nothing in flight: the window is closed (the persist timer probes it,
     // 3.8.6.1) or too small for sender SWS avoidance (the same timer is its override timeout,
     // 3.8.6.2.1; as Linux's probe timer). Else a window smaller than half the largest offered,
@@ -1224,7 +1223,7 @@ export class Tcp {
     const cs = c.s;
     cs[PERSIST_AT] = 0;
     const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
-    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { cs[FLAGS] |= SWS_OVERRIDE; this.dispatch(c); return; }
+    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { cs[FLAGS] |= SWS_OVERRIDE; this.dispatch(c); cs[FLAGS] &= ~SWS_OVERRIDE; return; }
     // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
     // the byte is not sent again; if not, it goes with the data once the window opens.
     this.xmit(c, cs[SND_NXT], ACK, off, 1);
