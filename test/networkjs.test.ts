@@ -122,7 +122,10 @@ test('flow control: data waits in the receive ring while Espruino does not read,
   w.peer.stack.net.createServer((s) => { s.end(sent); w.peer.host.kick(); }).listen(8080);
   w.clock.runFor(5);
   const id = w.adapter.create('198.18.0.1', 8080, 0);
-  w.idle(300, () => {}); // Espruino busy elsewhere: nothing read
+  // Espruino busy elsewhere: nothing read. The ring fills by 306 ms: 1460 bytes, then, the window
+  // down to 588 at the delayed ACK (106 ms), the last 588 when the peer's sender SWS avoidance
+  // gives way to its override timeout (RTO 200 ms later, RFC 9293 3.8.6.2.1).
+  w.idle(400, () => {});
   const held = w.board.stack.tcp.conns[0];
   assert.is(held.readable, held.rb.length, 'the ring is full and the window closed');
   assert.ok(held.readable < total);

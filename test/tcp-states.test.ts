@@ -1,6 +1,10 @@
 // TCP state by state, event by event (smoltcp style): one Tcp under test behind a fake interface,
 // segments injected from a peer at 198.18.0.1:40000, and the exact segments it answers with at
 // exact virtual times. ISN 300 for the Tcp under test (as TCP B of RFC 9293's figures).
+// Every state's events one by one (RFC 9293 3.10) are in tcp-states-open (CLOSED, LISTEN,
+// SYN-SENT, SYN-RECEIVED), tcp-states-synchronized (ESTABLISHED, CLOSE-WAIT) and
+// tcp-states-closing (FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT); this file keeps the
+// scenarios across states (timers, congestion control, windows, the table).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tcp, CWND, FLAGS, MSS, RTTVAR8, NO_DELAY, RPORT, RTO, SND_UNA, SRTT8, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';

@@ -34,7 +34,9 @@ export const STATE_NAMES = /* @__PURE__ */ [CLOSED, LISTEN, SYN_SENT, SYN_RECEIV
 const TX_OFF = 34; // TCP header in the interface's transmit buffer (Ethernet 14 + IPv4 20)
 
 export interface TcpConfig {
-  /** Connections in the table, listeners not counted (default 8). */
+  /** Connections in the table, listeners not counted (default 8). Every key is optional: left
+   *  out it takes its default; 0 is taken where the comment gives it a meaning, and a value
+   *  below a key's least (1 for the others) is refused with an error naming the key. */
   maxConns?: number;
   /** Half-open connections per listener before the oldest is recycled (default 4). */
   backlog?: number;
@@ -43,24 +45,26 @@ export interface TcpConfig {
   rcvBuf?: number;
   /** Out-of-order ranges kept per connection (default 4; 0: out-of-order data is dropped). */
   oooRanges?: number;
-  /** Maximum segment lifetime in ms; TIME-WAIT lasts 2*MSL (default 5000: a board cannot wait minutes). */
+  /** Maximum segment lifetime in ms; TIME-WAIT lasts 2*MSL (default 5000: a board cannot wait
+   *  minutes; 0: TIME-WAIT ends at the next poll). */
   mslMs?: number;
-  /** RFC 6298 bounds and initial value (defaults 200 ms, 60 s, 1 s). */
+  /** RFC 6298 bounds and initial value (defaults 200 ms, 60 s, 1 s; rtoMinMs 0: no floor). */
   rtoMinMs?: number;
   rtoMaxMs?: number;
   rtoInitMs?: number;
-  /** Retransmissions of data/FIN (default 8) and of SYN (default 5) before giving up. */
+  /** Retransmissions of data/FIN (default 8) and of SYN (default 5) before giving up (0: none). */
   maxRetries?: number;
   synRetries?: number;
-  /** Delayed ACK timer (default 100 ms; RFC 9293 3.8.6.3 allows up to 500). */
+  /** Delayed ACK timer (default 100 ms; RFC 9293 3.8.6.3 allows up to 500; 0: at the next poll). */
   delAckMs?: number;
-  /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first). */
+  /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first;
+   *  0: no such limit, only the SYN retries). */
   connectTimeoutMs?: number;
   /** Keepalive (RFC 1122 4.2.3.6), when enabled on a connection: idle, interval, probes. */
   keepIdleMs?: number;
   keepIntvlMs?: number;
   keepCnt?: number;
-  /** Challenge ACKs per second at most (RFC 5961 7, default 10). */
+  /** Challenge ACKs per second at most (RFC 5961 7, default 10; 0: none). */
   challengeAcksPerSec?: number;
   /** Replaces the RFC 6528 ISN generator (tests use it to start at 100 and 300). */
   isn?: (localIp: number, localPort: number, remoteIp: number, remotePort: number) => number;
@@ -77,6 +81,9 @@ export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
   CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
 export const CFG_COUNT = 17;
+/** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
+ *  synRetries, delAckMs, connectTimeoutMs, challengeAcksPerSec. */
+const CFG_ZERO_OK = 0x11e70;
 
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
@@ -144,9 +151,10 @@ export const OOO = 48;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
 // in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
-// behind a hole (at FIN_SEQ).
+// behind a hole (at FIN_SEQ); the persist timer ran out with a window open, so dispatch sends what
+// fits although sender SWS avoidance would wait (RFC 9293 3.8.6.2.1's override timeout).
 export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
-  FIN_HELD = 128;
+  FIN_HELD = 128, SWS_OVERRIDE = 256;
 
 /** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
 export function at32(ms: number): number { return (ms >>> 0) || 1; }
@@ -270,23 +278,17 @@ export class Tcp {
   constructor(readonly netif: Interface, config?: TcpConfig) {
     const c = config || {};
     const f = this.cfg;
-    f[CFG_MAX_CONNS] = c.maxConns || 8;
-    f[CFG_BACKLOG] = c.backlog || 4;
-    f[CFG_SND_BUF] = c.sndBuf || 2048;
-    f[CFG_RCV_BUF] = c.rcvBuf || 2048;
-    f[CFG_OOO_RANGES] = c.oooRanges === undefined ? 4 : c.oooRanges;
-    f[CFG_MSL_MS] = c.mslMs || 5000;
-    f[CFG_RTO_MIN_MS] = c.rtoMinMs || 200;
-    f[CFG_RTO_MAX_MS] = c.rtoMaxMs || 60000;
-    f[CFG_RTO_INIT_MS] = c.rtoInitMs || 1000;
-    f[CFG_MAX_RETRIES] = c.maxRetries || 8;
-    f[CFG_SYN_RETRIES] = c.synRetries || 5;
-    f[CFG_DEL_ACK_MS] = c.delAckMs || 100;
-    f[CFG_CONNECT_TIMEOUT_MS] = c.connectTimeoutMs || 75000;
-    f[CFG_KEEP_IDLE_MS] = c.keepIdleMs || 7200000;
-    f[CFG_KEEP_INTVL_MS] = c.keepIntvlMs || 75000;
-    f[CFG_KEEP_CNT] = c.keepCnt || 9;
-    f[CFG_CHALLENGE_ACKS_PER_SEC] = c.challengeAcksPerSec || 10;
+    // Each key (in CFG_ order): absent (undefined) takes its default; a number below its least
+    // meaningful value is refused, 1 but for the keys in CFG_ZERO_OK, where 0 means something
+    // (TcpConfig's comments say what).
+    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec'.split(' ');
+    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 7200000, 75000, 9, 10];
+    for (let i = 0; i < CFG_COUNT; i++) {
+      const v = (c as any)[keys[i]], min = ((CFG_ZERO_OK >> i) & 1) ^ 1;
+      // v !== +v: not a number, or NaN
+      if (v !== undefined && (v !== +v || v < min)) throw new Error('tcp config: ' + keys[i] + ' ' + v + ': use a number >= ' + min + ' or leave it out (' + defs[i] + ')');
+      f[i] = v === undefined ? defs[i] : v;
+    }
     this.cfgIsn = c.isn; this.cfgOnState = c.onState; this.cfgNow = c.now;
     for (let i = 0; i < 4; i++) this.key[i] = netif.random32() >>> 0;
     netif.register(IP_PROTO_TCP, this);
@@ -329,7 +331,7 @@ export class Tcp {
     c.user = user;
     c.s[ISS] = this.isn(c);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]);
+    if (this.cfg[CFG_CONNECT_TIMEOUT_MS]) c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]); // 0: none
     this.conns.push(c);
     this.setState(c, SYN_SENT);
     this.dispatch(c);
@@ -693,8 +695,9 @@ export class Tcp {
       this.reset(c, cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
       return;
     }
-    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2).
-    if (f & SYN) { this.challengeAck(c); return; }
+    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2); in SYN-RECEIVED
+    // of a passive open it returns the connection to LISTEN (RFC 9293 3.10.7.4 fourth).
+    if (f & SYN) { if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) this.reset(c, null); else this.challengeAck(c); return; }
     // Fifth: ACK.
     if (!(f & ACK)) return;
     if (cs[STATE] === SYN_RECEIVED) {
@@ -716,7 +719,9 @@ export class Tcp {
     let ended = false;
     if (f & FIN) {
       const finAt = seqAdd(this.sSeq, this.sLen);
-      if (finAt === cs[RCV_NXT]) ended = this.finInput(c);
+      // Once the peer's FIN is taken (FIN_RCVD), a FIN at RCV.NXT is not taken again: the state
+      // stays (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: RFC 9293 3.10.7.4 eighth), only an ACK.
+      if (finAt === cs[RCV_NXT] && !(cs[FLAGS] & FIN_RCVD)) ended = this.finInput(c);
       else if (seqGt(finAt, cs[RCV_NXT])) { cs[FIN_SEQ] = finAt; cs[FLAGS] |= FIN_HELD | ACK_NOW; } // behind a hole: later
       else cs[FLAGS] |= ACK_NOW;
     } else if ((cs[FLAGS] & FIN_HELD) && cs[FIN_SEQ] === cs[RCV_NXT]) {
@@ -790,6 +795,7 @@ export class Tcp {
     if (seqGt(ack, cs[SND_MAX])) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; } // acks what we never sent
     if (seqLt(ack, seqAdd(cs[SND_UNA], -(cs[MAX_SND_WND] > 0 ? cs[MAX_SND_WND] : 65535)))) { cs[FLAGS] |= ACK_NOW; this.dispatch(c); return false; }
     const finEnd = seqAdd(cs[SND_BASE], cs[SB_LEN] + 1);
+    let freed = 0;
     if (seqGt(ack, cs[SND_UNA])) {
       const acked = seqDiff(ack, cs[SND_UNA]);
       cs[SND_UNA] = ack;
@@ -797,7 +803,7 @@ export class Tcp {
       // Free acknowledged data from the send ring.
       const data = seqDiff(ack, cs[SND_BASE]);
       const n = data > cs[SB_LEN] ? cs[SB_LEN] : data > 0 ? data : 0;
-      if (n > 0) { cs[SB_HEAD] = (cs[SB_HEAD] + n) % c.sb.length; cs[SB_LEN] -= n; cs[SND_BASE] = seqAdd(cs[SND_BASE], n); }
+      if (n > 0) { cs[SB_HEAD] = (cs[SB_HEAD] + n) % c.sb.length; cs[SB_LEN] -= n; cs[SND_BASE] = seqAdd(cs[SND_BASE], n); freed = n; }
       this.rttSample(c);
       cs[RETRIES] = 0;
       cs[PERSIST_BACKOFF] = 0;
@@ -809,7 +815,6 @@ export class Tcp {
       else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
       cs[DUP_ACKS] = 0;
       cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.netif.now + cs[RTO]) : 0;
-      if (n > 0 && c.user) c.user.onWritable(c);
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
       // A duplicate ACK (RFC 5681 2): the third one triggers fast retransmit.
       cs[DUP_ACKS]++;
@@ -835,6 +840,10 @@ export class Tcp {
       else if (cs[STATE] === CLOSING) { this.enterTimeWait(c); }
       else if (cs[STATE] === LAST_ACK) { this.reset(c, null); return false; }
     }
+    // The user hears of the room only now, with the window this segment brings taken (ConnUser:
+    // the control block consistent): what it sends from onWritable must fit the peer's window,
+    // not the one before (it went beyond the window the same ACK had just shrunk).
+    if (freed && c.user) c.user.onWritable(c);
     return true;
   }
 
@@ -891,7 +900,6 @@ export class Tcp {
         else this.setState(c, CLOSING);
         return true;
       case FIN_WAIT_2: this.enterTimeWait(c); return true;
-      case TIME_WAIT: cs[TW_AT] = at32(this.netif.now + 2 * this.cfg[CFG_MSL_MS]); return false;
     }
     return false;
   }
@@ -1022,7 +1030,7 @@ export class Tcp {
       if (len <= 0 && !fin) break;
       if (len > 0 && len < cs[MSS] && !fin) {
         if (flight > 0 && !(cs[FLAGS] & NO_DELAY)) break;                                 // Nagle (RFC 9293 3.7.4)
-        if (len < unsent && len < (cs[MAX_SND_WND] >> 1)) break;                // sender SWS (3.8.6.2.1)
+        if (len < unsent && len < (cs[MAX_SND_WND] >> 1) && !(cs[FLAGS] & SWS_OVERRIDE)) break; // sender SWS (3.8.6.2.1)
       }
       let flags = ACK;
       if (len > 0 && len === unsent) flags |= PSH;
@@ -1040,9 +1048,13 @@ export class Tcp {
     // does): the peer may already hold everything up to SND.MAX, and would find an ACK with an
     // older sequence number unacceptable and drop it, so neither side's ACKs would get through.
     if (cs[FLAGS] & ACK_NOW) this.xmit(c, seqGt(cs[SND_MAX], cs[SND_NXT]) ? cs[SND_MAX] : cs[SND_NXT], ACK, 0, 0);
-    // Zero window with data waiting and nothing in flight: the persist timer probes (3.8.6.1).
+    // Data waiting and nothing in flight: the window is closed (the persist timer probes it,
+    // 3.8.6.1) or too small for sender SWS avoidance (the same timer is its override timeout,
+    // 3.8.6.2.1; as Linux's probe timer). Else a window smaller than half the largest offered,
+    // with no update to come (two updates with the same SEG.SEQ and SEG.ACK reordered on the way
+    // leave the smaller), would stop the connection for good.
     const unsentNow = cs[SB_LEN] - seqDiff(cs[SND_NXT], cs[SND_BASE]);
-    if (cs[SND_WND] === 0 && unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !cs[PERSIST_AT]) {
+    if (unsentNow > 0 && cs[SND_NXT] === cs[SND_UNA] && !cs[PERSIST_AT]) {
       cs[PERSIST_AT] = at32(now + this.persistDelay(c));
       cs[RTO_AT] = 0;
     }
@@ -1207,12 +1219,13 @@ export class Tcp {
     return d;
   }
 
-  /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off. */
+  /** Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), backing off; with a window
+   *  open, what fits goes (the override timeout of sender SWS avoidance, 3.8.6.2.1). */
   private onPersist(c: Conn, now: number): void {
     const cs = c.s;
     cs[PERSIST_AT] = 0;
     const off = seqDiff(cs[SND_NXT], cs[SND_BASE]);
-    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { this.dispatch(c); return; }
+    if (cs[SND_WND] > 0 || off >= cs[SB_LEN]) { cs[FLAGS] |= SWS_OVERRIDE; this.dispatch(c); cs[FLAGS] &= ~SWS_OVERRIDE; return; }
     // SND.NXT and SND.MAX stay: if the peer takes the byte, its ACK is accepted (ackInput) and
     // the byte is not sent again; if not, it goes with the data once the window opens.
     this.xmit(c, cs[SND_NXT], ACK, off, 1);

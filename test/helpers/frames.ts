@@ -72,6 +72,35 @@ export function udp(src: number, dst: number, sport: number, dport: number, payl
   return d;
 }
 
+export interface TcpOpts {
+  /** Window (default 8192). */
+  win?: number;
+  data?: ArrayLike<number>;
+  /** An MSS option (kind 2, length 4) when given and > 0. */
+  mss?: number;
+  /** Urgent pointer (the URG flag is the caller's). */
+  urg?: number;
+  /** Raw option bytes after the MSS option, padded to a multiple of 4 with End of Option List
+   *  bytes (RFC 9293 3.1). */
+  options?: number[];
+}
+/** A TCP segment (RFC 9293 3.1) with its checksum over the pseudo-header, the slow obvious way. */
+export function tcp(src: number, dst: number, sport: number, dport: number, seq: number, ack: number, flags: number,
+  o: TcpOpts = {}): Uint8Array {
+  const opt: number[] = [];
+  if (o.mss !== undefined && o.mss > 0) opt.push(2, 4, ...u16(o.mss));
+  if (o.options) opt.push(...o.options);
+  while (opt.length % 4) opt.push(0);
+  const data = o.data || [];
+  const hl = 20 + opt.length;
+  const len = hl + data.length;
+  const t = cat(u16(sport), u16(dport), u32(seq >>> 0), u32(ack >>> 0), [(hl >> 2) << 4, flags & 0xff],
+    u16(o.win ?? 8192), [0, 0], u16(o.urg || 0), opt, data);
+  const c = csum(cat(u32(src), u32(dst), [0, 6], u16(len), t));
+  t[16] = c >> 8; t[17] = c & 255;
+  return t;
+}
+
 /** Deterministic bytes. */
 export function pattern(n: number, seed = 1): Uint8Array {
   const b = new Uint8Array(n);

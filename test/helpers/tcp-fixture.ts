@@ -3,7 +3,7 @@
 // instances in virtual time, so tests can say who sends what, in which state, at what time.
 import { Tcp, STATE_NAMES, type Conn, type ConnUser, type TcpConfig } from '../../firmware/tcp/tcp.ts';
 import { VirtualClock } from '../../host-sim/clock.ts';
-import { emitTcp, tcpChecksum } from '../../firmware/wire/tcp.ts';
+import { tcp } from './frames.ts';
 
 export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array }
 
@@ -50,16 +50,11 @@ export class FakeIface {
   take(): Seg[] { const s = this.sent; this.sent = []; return s; }
 }
 
-/** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test). */
+/** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test), with the
+ *  independent encoder of frames.ts: a bug in firmware/wire cannot hide on both sides. */
 export function segment(src: number, dst: number, sport: number, dport: number, seq: number, ack: number, flags: number,
-  opts: { win?: number; data?: Uint8Array; mss?: number } = {}): Uint8Array {
-  const data = opts.data || new Uint8Array(0);
-  const b = new Uint8Array(24 + data.length);
-  const hl = emitTcp(b, 0, sport, dport, seq >>> 0, ack >>> 0, flags, opts.win ?? 8192, opts.mss ?? 0);
-  b.set(data, hl);
-  const out = b.subarray(0, hl + data.length);
-  tcpChecksum(out, 0, out.length, src, dst);
-  return out;
+  opts: { win?: number; data?: Uint8Array; mss?: number; urg?: number } = {}): Uint8Array {
+  return tcp(src, dst, sport, dport, seq, ack, flags, opts);
 }
 
 /** Records what a connection tells its user. */
@@ -103,3 +98,117 @@ export function pair(cfgA: TcpConfig = {}, cfgB: TcpConfig = {}, delayMs = 10, m
 }
 
 export function stateOf(c: Conn | null | undefined): string { return c ? STATE_NAMES[c.state] : 'CLOSED'; }
+
+// ---- one Tcp under test, driven segment by segment (the state tests) ----
+
+/** The peer of the state tests: TCP A of RFC 9293's figures (198.18.0.1, ISN 100) against the
+ *  Tcp under test, TCP B (198.18.0.2, ISN 300); the peer's port 40000, ours 80 (a client's 5555). */
+export const PEER_IP = A_IP, OUR_IP = B_IP, PEER_PORT = 40000, OUR_PORT = 80, CLIENT_PORT = 5555;
+const F_SYN = 2, F_ACK = 16;
+
+/** One segment as the state tests write it: RFC 9293's notation, then the window, the length of
+ *  the text and the MSS option of a SYN, so that every field that matters is exact. */
+export function line(s: Seg): string {
+  return `${s.t}: ${fmt(s)}` + (s.len ? ` len=${s.len}` : '') + ` win=${s.win}` + ((s.flags & F_SYN) ? ` mss=${s.mss}` : '');
+}
+
+export interface SendOpts { data?: Uint8Array | string; win?: number; mss?: number; urg?: number }
+
+/** A Tcp under test behind a FakeIface, listening on 80 (unless `listen` is false), its time
+ *  moved by `at`/`runTo`; `send` injects a segment from the peer (from 40000 to 80, or to the
+ *  ports in `ports`), `out` takes what the Tcp sent, as `line`s. */
+export function stack(cfg: TcpConfig = {}, listen = true) {
+  const ifc = new FakeIface(OUR_IP);
+  const tcp = new Tcp(ifc as never, { isn: () => 300, ...cfg });
+  const accepted: Conn[] = [];
+  const rec = new Recorder(tcp);
+  const ports = { peer: PEER_PORT, ours: OUR_PORT };
+  if (listen) tcp.listen(OUR_PORT, (c) => { c.user = rec; accepted.push(c); });
+  /** Polls at time t. */
+  const at = (t: number) => { ifc.now = t; tcp.poll(t); };
+  /** Polls every millisecond from now to t (timers fire at their exact time). */
+  const runTo = (t: number) => { for (let x = ifc.now + 1; x <= t; x++) at(x); };
+  const send = (seq: number, ack: number, flags: number, o: SendOpts = {}) => {
+    const data = typeof o.data === 'string' ? new TextEncoder().encode(o.data) : o.data;
+    const s = segment(PEER_IP, OUR_IP, ports.peer, ports.ours, seq, ack, flags, { data, win: o.win, mss: o.mss, urg: o.urg });
+    tcp.input(PEER_IP, OUR_IP, s, 0, s.length);
+  };
+  const out = () => ifc.take().map(line);
+  /** What the user has read, as text. */
+  const text = () => new TextDecoder().decode(Uint8Array.from(rec.data));
+  return { ifc, tcp, accepted, rec, ports, at, runTo, send, out, text, conn: () => tcp.conns[0] as Conn | undefined };
+}
+export type Stack = ReturnType<typeof stack>;
+
+/** Each state of RFC 9293 3.3.2 reached the ordinary way, everything sent so far taken (`out`),
+ *  at time 0. The handshake takes 0 ms, so its RTT sample leaves the RTO at the 200 ms floor.
+ *  The numbers of each (SND.UNA, SND.NXT, RCV.NXT) are in the comments. */
+export const reach = {
+  /** A listener on 80, no connection. */
+  listen(cfg: TcpConfig = {}) { return stack(cfg); },
+  /** Our SYN <SEQ=300> to the peer's port 80 from 5555, unanswered: SND.UNA 300, SND.NXT 301. */
+  synSent(cfg: TcpConfig = {}) {
+    const f = stack(cfg, false);
+    f.ports.peer = OUR_PORT; f.ports.ours = CLIENT_PORT;
+    const c = f.tcp.connect(PEER_IP, OUR_PORT, f.rec, { localPort: CLIENT_PORT })!;
+    f.out();
+    return { ...f, c };
+  },
+  /** The peer's SYN <SEQ=100> and our SYN,ACK <SEQ=300><ACK=101>: SND.UNA 300, SND.NXT 301, RCV.NXT 101. */
+  synReceived(cfg: TcpConfig = {}) {
+    const f = stack(cfg);
+    f.send(100, 0, F_SYN, { mss: 1460 });
+    f.out();
+    return { ...f, c: f.conn()! };
+  },
+  /** The handshake done: SND.UNA = SND.NXT = 301, RCV.NXT 101. */
+  established(cfg: TcpConfig = {}) {
+    const f = reach.synReceived(cfg);
+    f.send(101, 301, F_ACK);
+    f.out();
+    return f;
+  },
+  /** We closed: our FIN <SEQ=301> unacknowledged: SND.UNA 301, SND.NXT 302, RCV.NXT 101. */
+  finWait1(cfg: TcpConfig = {}) {
+    const f = reach.established(cfg);
+    f.tcp.close(f.c);
+    f.out();
+    return f;
+  },
+  /** Our FIN acknowledged: SND.UNA = SND.NXT = 302, RCV.NXT 101. */
+  finWait2(cfg: TcpConfig = {}) {
+    const f = reach.finWait1(cfg);
+    f.send(101, 302, F_ACK);
+    f.out();
+    return f;
+  },
+  /** The peer's FIN <SEQ=101> taken and acknowledged: SND.UNA = SND.NXT = 301, RCV.NXT 102. */
+  closeWait(cfg: TcpConfig = {}) {
+    const f = reach.established(cfg);
+    f.send(101, 301, F_ACK | 1);
+    f.out();
+    return f;
+  },
+  /** Both FINs crossed (simultaneous close): ours unacknowledged: SND.UNA 301, SND.NXT 302, RCV.NXT 102. */
+  closing(cfg: TcpConfig = {}) {
+    const f = reach.finWait1(cfg);
+    f.send(101, 301, F_ACK | 1);
+    f.out();
+    return f;
+  },
+  /** The peer closed first, then we did: SND.UNA 301, SND.NXT 302, RCV.NXT 102. */
+  lastAck(cfg: TcpConfig = {}) {
+    const f = reach.closeWait(cfg);
+    f.tcp.close(f.c);
+    f.out();
+    return f;
+  },
+  /** We closed first, the peer's FIN <SEQ=101><ACK=302> acknowledged: SND.UNA = SND.NXT = 302,
+   *  RCV.NXT 102; 2 MSL (10 s by default) from time 0. */
+  timeWait(cfg: TcpConfig = {}) {
+    const f = reach.finWait2(cfg);
+    f.send(101, 302, F_ACK | 1);
+    f.out();
+    return f;
+  },
+};
