@@ -151,7 +151,7 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
     switch (a) {
       case '--link': {
         const v = val();
-        if (v !== 'tap') { try { parseUdpLink(v); } catch (e) { one(new Error((e as Error).message.replace('expected udp:', 'expected tap or udp:'))); } }
+        if (v !== 'tap') { try { parseUdpLink(v); } catch (e) { one(new Error(`${(e as Error).message}, or tap`)); } }
         o.link = v;
         break;
       }

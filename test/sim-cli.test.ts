@@ -7,13 +7,14 @@
 // socat, ping and dnsmasq, and skip otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, parseFaults, tapHostCidr, startSim, describeSim, tryCommands, UsageError } from '../host-sim/cli.ts';
 import { dhcpRange } from '../host-sim/links/dnsmasq.ts';
 import { Netns, netnsUnavailable, run, waitUntil } from '../host-sim/links/netns.ts';
+import { freeUdpPort } from '../host-sim/links/tap.ts';
 import { RUN_DIR, processStart, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -43,7 +44,7 @@ test('bad options: one line each, naming the fix', () => {
     [['--dhcp-server', 'dnsmasq'], /--dhcp-server goes with --dhcp/],
     [['--dhcp', '--dhcp-server', 'kea'], /--dhcp-server takes dnsmasq or external, not "kea"/],
     [['--link', 'udp:127.0.0.1:1:127.0.0.1:2', '--dhcp-server', 'dnsmasq'], /--dhcp-server dnsmasq needs --link tap/],
-    [['--link', 'bridge'], /expected tap or udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT/],
+    [['--link', 'bridge'], /^--link: bad link "bridge": expected udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT, e\.g\. udp:127\.0\.0\.1:9001:127\.0\.0\.1:9000, or tap$/],
     [['--gateway', '198.18.0'], /--gateway takes an address like 198\.18\.0\.1, not "198\.18\.0"/],
     [['--dns', 'dns.example'], /--dns takes an address/],
     [['--hostname', 'my_board'], /--hostname takes a name of letters, digits and inner hyphens/],
@@ -197,6 +198,27 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       assert.not.ok(existsSync(st.dirs[0]), 'its directory removed');
       assert.is(stateOf(sim.pid), null, 'the state file removed');
     } finally { await sim.stop('SIGKILL'); }
+  });
+
+  test('the socat command a UDP link prints joins a TAP device to the board: Linux pings it through that', async () => {
+    const peerPort = await freeUdpPort();
+    const sim = await startSim(parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24', '--no-apps'], false), () => {});
+    const ns = new Netns(`synack-udp-${process.pid}`);
+    const ifname = `su${process.pid % 100000}`;
+    try {
+      const text = describeSim(sim, parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24'], false));
+      const m = /socat (TUN,\S+) (UDP-DATAGRAM:\S+?),? then/.exec(text)!;
+      assert.ok(m, text);
+      // As printed, but with a TAP name of this test's, moved into this test's namespace.
+      const socat = spawn('socat', [m[1].replace('tun-name=synack0', `tun-name=${ifname}`), m[2]], { stdio: 'ignore' });
+      ns.track(socat);
+      assert.ok(await waitUntil(() => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } }, 5000), 'socat made the TAP');
+      run('ip', ['link', 'set', ifname, 'netns', ns.name]);
+      ns.addr(ifname, '198.18.0.1/24');
+      // (Not spawnSync: the board runs in this process's event loop.)
+      const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
+      assert.match(r, /3 packets transmitted, 3 received/, r);
+    } finally { sim.close(); ns.cleanup(); }
   });
 
   test('--dhcp-server external starts no dnsmasq and prints the command for one', async () => {
