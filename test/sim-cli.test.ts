@@ -135,8 +135,8 @@ class SimProcess {
   readonly proc: ChildProcess;
   out = '';
   err = '';
-  constructor(args: string[]) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', 'host-sim/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], script = 'host-sim/cli.ts') {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d) => (this.out += d));
     this.proc.stderr!.on('data', (d) => (this.err += d));
   }
@@ -219,6 +219,18 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
       assert.match(r, /3 packets transmitted, 3 received/, r);
     } finally { sim.close(); ns.cleanup(); }
+  });
+
+  test('npm start -- --dhcp does the same: the namespace and dnsmasq at once, the lease, the commands; all gone after Ctrl-C', async () => {
+    const sim = new SimProcess(['--dhcp', '--no-apps'], 'tools/start.ts');
+    try {
+      await sim.waitFor(/^LAN: namespace synack-\d+, its side 198\.18\.0\.1\/24 on \S+\nDHCP: dnsmasq \(pid \d+\) in synack-\d+ serves /m, 15000);
+      const lease = await sim.waitFor(/^lease: (198\.18\.0\.\d+)\/24 by DHCP from 198\.18\.0\.1, 3600 s\ntry:\n {2}ip netns exec synack-\d+ ping -c 3 (\S+)$/m, 20000);
+      assert.is(lease[2], lease[1]);
+    } finally { await sim.stop('SIGINT'); }
+    assert.is(sim.proc.exitCode, 0, sim.err);
+    assert.not.match(namespaces(), new RegExp(`synack-${sim.pid}\\b`));
+    assert.is(stateOf(sim.pid), null);
   });
 
   test('--dhcp-server external starts no dnsmasq and prints the command for one', async () => {
