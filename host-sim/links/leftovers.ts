@@ -89,9 +89,6 @@ export function forgetProc(pid: number | undefined): void { change(() => { state
 export function recordDir(dir: string): void { change(() => { if (!state.dirs.includes(dir)) state.dirs.push(dir); }); }
 export function forgetDir(dir: string): void { change(() => { state.dirs = state.dirs.filter((d) => d !== dir); }); }
 
-/** What this process has recorded (for tests). */
-export function currentState(): RunState { return JSON.parse(JSON.stringify(state)); }
-
 function sleepMs(ms: number): void { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
 
 /** Removes what the state files of processes that are gone list; returns one line per such
@@ -103,6 +100,8 @@ export function removeLeftovers(): string[] {
   try { names = readdirSync(RUN_DIR); } catch { return []; }
   const said: string[] = [];
   for (const name of names) {
+    const half = /^(\d+)\.json\.tmp$/.exec(name); // a write cut short by a kill
+    if (half && processStart(Number(half[1])) === null) { try { unlinkSync(join(RUN_DIR, name)); } catch { /* gone */ } }
     const m = /^(\d+)\.json$/.exec(name);
     if (!m) continue;
     let s: RunState;
