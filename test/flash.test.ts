@@ -1,11 +1,14 @@
 // npm run flash: the boot file and the upload script it would send, and its one-line errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { bootCode, bundlesFor, storageBytes, uploadScript, main } from '../tools/flash.ts';
+import { bootCode, bundlesFor, storageBytes, uploadScript, main, cli, DRY_RUN_DEFAULT, FLASH_USAGE } from '../tools/flash.ts';
+
+const root = join(import.meta.dirname, '..');
 
 test('boot code sets up SPI and starts synack with the configuration', () => {
   const b = bootCode({ chip: 'w5500', cs: 'B10', ip: '198.18.0.2/24', hostname: 'lab' });
@@ -95,6 +98,77 @@ test('net: false leaves the net-style API out and erases an old one; the apps do
   const boot = /boot file \((\d+)\)/.exec(logs[1])!;
   assert.is(Number(left![1]), 49152 - storageBytes(readFileSync(bundlesFor({}).bundle, 'latin1').length) - storageBytes(Number(boot[1])));
 }));
+
+/** Runs fn with console.log and console.error collected. */
+async function captured(fn: (out: string[], errs: string[]) => Promise<void>): Promise<void> {
+  const out: string[] = [], errs: string[] = [];
+  const log = console.log, error = console.error;
+  console.log = (s: string) => out.push(s);
+  console.error = (s: string) => errs.push(s);
+  try { await fn(out, errs); } finally { console.log = log; console.error = error; }
+}
+
+test('the command line is checked before the build: a missing port, a bad option or --help never wait for it', () => captured(async (out, errs) => {
+  let builds = 0;
+  const build = async () => { builds++; };
+  assert.is(await cli(['--port', '/dev/ttyNOPE'], build), 1);
+  assert.equal(errs.splice(0), ['flash: no such port /dev/ttyNOPE: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)']);
+  const bad: [string[], string][] = [
+    [['--frobnicate'], 'flash: unknown option --frobnicate; see npm run flash -- --help'],
+    [['--port'], 'flash: --port needs a value; see npm run flash -- --help'],
+    [['--port', '/dev/null', '--baud', 'fast'], 'flash: --baud takes a speed in bits per second such as 115200, not "fast"; see npm run flash -- --help'],
+    [['--board', 'NOPE', '--port', '/dev/null'], 'flash: unknown board NOPE: use one of PICO_R1_3, ESPRUINOWIFI, ESPRUINOBOARD; see npm run flash -- --help'],
+    [['--config', '/nonexistent/board.json', '--dry-run'], 'flash: --config /nonexistent/board.json: no such file; see npm run flash -- --help'],
+    [['--dry-run', '/nonexistent/out.js'], 'flash: --dry-run /nonexistent/out.js: no directory /nonexistent; see npm run flash -- --help'],
+    [[], 'flash: give --port (for example /dev/ttyACM0), or --dry-run; see npm run flash -- --help'],
+  ];
+  for (const [args, line] of bad) {
+    assert.is(await cli(args, build), 2, args.join(' '));
+    assert.equal(errs.splice(0), [line]);
+  }
+  assert.is(await cli(['--help'], build), 0);
+  assert.equal(out.splice(0), [FLASH_USAGE]);
+  assert.match(FLASH_USAGE, /--dry-run \[FILE\]/);
+  assert.is(builds, 0, 'no build for a command line that cannot flash');
+  assert.equal(errs, []);
+}));
+
+test('--dry-run writes to dist/flash/upload.js, or to the FILE given (from where npm was run), never into the repository root', () => captured(async (out, errs) => {
+  let builds = 0;
+  const build = async () => { builds++; };
+  rmSync(DRY_RUN_DEFAULT, { force: true });
+  assert.is(DRY_RUN_DEFAULT, join(root, 'dist', 'flash', 'upload.js'));
+  assert.is(await cli(['--dry-run'], build), 0);
+  assert.is(builds, 1);
+  assert.match(readFileSync(DRY_RUN_DEFAULT, 'utf8'), /^require\("Storage"\)\.erase\("synack"\);/);
+  assert.match(out.pop()!, new RegExp(`^flash: wrote what would be sent to ${DRY_RUN_DEFAULT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; `));
+  assert.not.ok(existsSync(join(root, 'flash-dry-run.js')));
+  const dir = mkdtempSync(join(tmpdir(), 'synack-flash-test-'));
+  const init = process.env.INIT_CWD;
+  try {
+    process.env.INIT_CWD = dir; // npm run sets it to where the user typed the command
+    assert.is(await cli(['--dry-run', 'mine.js', '--board', 'ESPRUINOWIFI'], build), 0);
+    assert.ok(existsSync(join(dir, 'mine.js')));
+    assert.match(out.pop()!, new RegExp(`wrote what would be sent to ${dir}/mine\\.js; .* of ESPRUINOWIFI's Storage left`));
+  } finally {
+    if (init === undefined) delete process.env.INIT_CWD; else process.env.INIT_CWD = init;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(errs, []);
+}));
+
+test('npm run flash itself: --help on stdout (exit 0); a missing port in one line (exit 1) without building', () => {
+  const built = statSync(join(root, 'dist', 'synack.js')).mtimeMs;
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'tools/flash.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120000 });
+  const help = run(['--help']);
+  assert.is(help.status, 0);
+  assert.is(help.stdout, FLASH_USAGE + '\n');
+  assert.is(help.stderr, '');
+  const port = run(['--port', '/dev/ttyNOPE']);
+  assert.is(port.status, 1);
+  assert.is(port.stderr, 'flash: no such port /dev/ttyNOPE: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)\n');
+  assert.is(statSync(join(root, 'dist', 'synack.js')).mtimeMs, built, 'the bundles were not rebuilt');
+});
 
 test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
   assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);

@@ -68,7 +68,7 @@ if (why) {
       let dnsmasq: ChildProcess | null = null;
       let log = '';
       try {
-        sim = await startSim(parseArgs(['--link', 'tap', '--dhcp', '--console', pty, '--source-bytes', '200000', '--hostname', 'synack-hil'], true), () => {});
+        sim = await startSim(parseArgs(['--link', 'tap', '--dhcp', '--dhcp-server', 'external', '--console', pty, '--source-bytes', '200000', '--hostname', 'synack-hil'], true), () => {});
         const tap = sim.tap!;
         dnsmasq = tap.ns.spawn('dnsmasq', ['--no-daemon', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
           `--interface=${tap.ifname}`, '--except-interface=lo', '--dhcp-range=198.18.0.50,198.18.0.59,255.255.255.0,2m', '--dhcp-authoritative',

@@ -1,19 +1,20 @@
 // npm run flash -- --port /dev/ttyACM0 [--board PICO_R1_3|ESPRUINOWIFI|ESPRUINOBOARD] [--baud 115200]
-//                  [--config board.json] [--dry-run [out.js]]
+//                  [--config board.json] [--dry-run [FILE]]   (npm run flash -- --help)
 // Builds the bundles and writes to the board's Storage, through the `espruino` npm package
 // (EspruinoTools' CLI): the bundle for the configured chip as the module "synack", the net-style
 // API as "synack-net" (the stack loads it on first use) unless the configuration says
 // `"net": false`, the default apps as "synack-apps" unless it says `"apps": false`, and a boot file that starts synack with the
 // configuration. The modules are written pretokenised (dist/*.tok, see
 // tools/pretokenise.ts): smaller in Storage and quicker to lex than dist/*.js.
-// --dry-run writes what would be sent into a file instead. One-line errors: no such port, the
-// board does not answer, the bundle is larger than that board's Storage. It reports the Storage
-// left for the user's own program. FLASH_LOG=FILE keeps EspruinoTools' whole output in FILE.
+// --dry-run writes what would be sent into a file instead (dist/flash/upload.js unless a FILE is
+// given). The command line, the port and the configuration are checked before the build: each
+// mistake is one line (no such port, unknown option, ...), as are the board not answering and a
+// bundle larger than that board's Storage. It reports the Storage left for the user's own
+// program. FLASH_LOG=FILE keeps EspruinoTools' whole output in FILE.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildAll } from './build.ts';
+import { dirname, join, resolve } from 'node:path';
 import { byteStringLiteral } from './pretokenise.ts';
 
 /** Storage sizes in bytes (docs/espruino.md). */
@@ -74,21 +75,82 @@ export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; ne
   return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
 }
 
-export function main(argv: string[]): number {
-  let port = '', board = 'PICO_R1_3', baud = 115200, configFile = '', dryRun: string | null = null;
+export const FLASH_USAGE = `usage: npm run flash -- --port PORT [options]
+  --port PORT                     the board's USB serial port (/dev/ttyACM0, /dev/ttyUSB0, ...),
+                                  or tcp://HOST:PORT for a console on TCP
+  --board PICO_R1_3|ESPRUINOWIFI|ESPRUINOBOARD   the board, for its Storage size (default PICO_R1_3)
+  --baud N                        the serial port's speed (default 115200)
+  --config board.json             chip, pins, ip, apps, net, ... (README, "On a board")
+  --dry-run [FILE]                no board: write the upload script that would be sent to FILE
+                                  (default dist/flash/upload.js) and report the Storage it takes
+  -h, --help                      this text`;
+
+/** Where --dry-run writes without a FILE: under dist/, which the build owns and git ignores. */
+export const DRY_RUN_DEFAULT = join(import.meta.dirname, '..', 'dist', 'flash', 'upload.js');
+
+export interface FlashArgs { port: string; board: string; baud: number; configFile: string; dryRun: string | null; help: boolean }
+
+/** A path the user typed: `npm run` changes to the package's directory, so it is taken from where
+ *  the user was (INIT_CWD). */
+function userPath(p: string): string { return resolve(process.env.INIT_CWD || process.cwd(), p); }
+
+/** The command line, checked without building anything: the arguments, or one line saying what
+ *  is wrong (`code` 2 for a usage mistake, 1 for a port that is not there). */
+export function parseFlashArgs(argv: string[]): FlashArgs | { error: string; code: number } {
+  const a: FlashArgs = { port: '', board: 'PICO_R1_3', baud: 115200, configFile: '', dryRun: null, help: false };
+  const usage = (m: string) => ({ error: `flash: ${m}; see npm run flash -- --help`, code: 2 });
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--port') port = argv[++i] ?? '';
-    else if (a === '--board') board = argv[++i] ?? '';
-    else if (a === '--baud') baud = Number(argv[++i]);
-    else if (a === '--config') configFile = argv[++i] ?? '';
-    else if (a === '--dry-run') dryRun = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'flash-dry-run.js';
-    else { console.error(`flash: unknown option ${a}\nusage: npm run flash -- --port /dev/ttyACM0 [--board PICO_R1_3|ESPRUINOWIFI|ESPRUINOBOARD] [--config board.json] [--dry-run [out.js]]`); return 2; }
+    const o = argv[i];
+    const value = (): string | null => { const v = argv[i + 1]; if (v === undefined || v.startsWith('--')) return null; i++; return v; };
+    if (o === '-h' || o === '--help') { a.help = true; return a; }
+    if (o === '--port' || o === '--board' || o === '--baud' || o === '--config') {
+      const v = value();
+      if (v === null) return usage(`${o} needs a value`);
+      if (o === '--port') a.port = v;
+      else if (o === '--board') a.board = v;
+      else if (o === '--config') a.configFile = userPath(v);
+      else {
+        a.baud = Number(v);
+        if (!Number.isSafeInteger(a.baud) || a.baud <= 0) return usage(`--baud takes a speed in bits per second such as 115200, not "${v}"`);
+      }
+    } else if (o === '--dry-run') {
+      const v = value();
+      a.dryRun = v === null ? DRY_RUN_DEFAULT : userPath(v);
+    } else return usage(o.startsWith('-') ? `unknown option ${o}` : `unexpected "${o}" (options start with --)`);
   }
-  if (!(board in STORAGE)) { console.error(`flash: unknown board ${board}: use one of ${Object.keys(STORAGE).join(', ')}`); return 2; }
+  if (!(a.board in STORAGE)) return usage(`unknown board ${a.board}: use one of ${Object.keys(STORAGE).join(', ')}`);
+  if (a.configFile && !existsSync(a.configFile)) return usage(`--config ${a.configFile}: no such file`);
+  if (a.dryRun) {
+    if (a.dryRun !== DRY_RUN_DEFAULT && !existsSync(dirname(a.dryRun))) return usage(`--dry-run ${a.dryRun}: no directory ${dirname(a.dryRun)}`);
+    if (existsSync(a.dryRun) && statSync(a.dryRun).isDirectory()) return usage(`--dry-run ${a.dryRun} is a directory; give a file name`);
+    return a;
+  }
+  if (!a.port) return usage('give --port (for example /dev/ttyACM0), or --dry-run');
+  if (!a.port.startsWith('tcp://') && !existsSync(a.port)) return { error: `flash: no such port ${a.port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`, code: 1 };
+  return a;
+}
+
+/** The build, loaded only when it runs (it brings TypeScript and esbuild: seconds to load). */
+async function buildBundles(): Promise<unknown> { return (await import('./build.ts')).buildAll(); }
+
+/** `npm run flash`: the command line and the port checked first, then the build, then main(). */
+export async function cli(argv: string[], build: () => Promise<unknown> = buildBundles): Promise<number> {
+  const a = parseFlashArgs(argv);
+  if ('error' in a) { console.error(a.error); return a.code; }
+  if (a.help) { console.log(FLASH_USAGE); return 0; }
+  await build();
+  return main(argv);
+}
+
+/** Flashes (or, with --dry-run, writes what would be sent) from the bundles already built. */
+export function main(argv: string[]): number {
+  const a = parseFlashArgs(argv);
+  if ('error' in a) { console.error(a.error); return a.code; }
+  if (a.help) { console.log(FLASH_USAGE); return 0; }
+  const { port, board, baud, configFile, dryRun } = a;
   let cfg: FlashConfig = {};
   if (configFile) {
-    try { cfg = JSON.parse(readFileSync(configFile, 'utf8')); } catch (e) { console.error(`flash: cannot read ${configFile}: ${(e as Error).message}`); return 2; }
+    try { cfg = JSON.parse(readFileSync(configFile, 'utf8')); } catch (e) { console.error(`flash: cannot read ${configFile}: ${(e as Error).message.split('\n')[0]}`); return 2; }
   }
   const files = bundlesFor(cfg);
   if (files.chip !== 'enc28j60' && files.chip !== 'w5500') { console.error(`flash: unknown chip "${files.chip}" in the config: use "enc28j60" or "w5500"`); return 2; }
@@ -107,9 +169,12 @@ export function main(argv: string[]): number {
   const netRoom = net !== null ? room + storageBytes(net.length) : 0;
   const left = `${room} bytes of ${board}'s Storage left for your program` +
     (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
-  if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`); return 0; }
-  if (!port) { console.error('flash: give --port (for example /dev/ttyACM0), or --dry-run'); return 2; }
-  if (!port.startsWith('tcp://') && !existsSync(port)) { console.error(`flash: no such port ${port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`); return 1; }
+  if (dryRun) {
+    mkdirSync(dirname(dryRun), { recursive: true });
+    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined));
+    console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`);
+    return 0;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-'));
   const bootFile = join(dir, 'boot.js');
   writeFileSync(bootFile, boot);
@@ -157,5 +222,5 @@ export function crc32(bytes: string): number {
 }
 
 if (process.argv[1] && /tools[\\/]flash\.ts$/.test(process.argv[1])) {
-  buildAll().then(() => { process.exitCode = main(process.argv.slice(2)); }, (e) => { console.error(`flash: ${e.message}`); process.exitCode = 1; });
+  cli(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(`flash: ${e.message}`); process.exitCode = 1; });
 }

@@ -1,9 +1,11 @@
-// npm start: the simulated board. As root (with socat) it is attached to a fresh network
-// namespace through a TAP device and runs until Ctrl-C, printing the commands to ping, nc and
-// curl it. Otherwise it says why and runs an in-process demo: a simulated client opens a
-// connection to the board's echo port, exchanges data, fetches the status page and closes, with
-// the ladder of each connection printed as it happens.
-import { startSim, howToReach, parseArgs } from '../host-sim/cli.ts';
+// npm start: the simulated board, with the options of `npm run sim` (npm start -- --help). As
+// root (with socat) it is attached to a fresh network namespace through a TAP device and runs
+// until Ctrl-C, printing the commands to ping, nc and curl it (--dhcp: dnsmasq in the namespace
+// serves the lease). Otherwise, unless a UDP link was asked for, it says why and runs an
+// in-process demo: a simulated client opens a connection to the board's echo port, exchanges
+// data, fetches the status page and closes, with the ladder of each connection printed as it
+// happens.
+import { parseOrExit, runLive } from '../host-sim/cli.ts';
 import { netnsUnavailable } from '../host-sim/links/netns.ts';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
@@ -11,15 +13,6 @@ import { SimBoard } from '../host-sim/board.ts';
 import { LadderPrinter } from './ladder/index.ts';
 import { decodeTcp } from './ladder/decode.ts';
 import { LINKTYPE_ETHERNET } from '../host-sim/pcap.ts';
-
-async function live(): Promise<void> {
-  const sim = await startSim(parseArgs(process.argv.slice(2), true));
-  console.log(howToReach(sim));
-  console.log('Ctrl-C stops the board and removes its namespace.');
-  const stop = () => { sim.close(); process.exit(0); };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
 
 export function demo(out: (s: string) => void = console.log): { echoed: string; status: string } {
   const clock = new VirtualClock();
@@ -55,8 +48,10 @@ export function demo(out: (s: string) => void = console.log): { echoed: string; 
 }
 
 async function main(): Promise<void> {
-  const why = netnsUnavailable(['socat']);
-  if (!why) { await live(); return; }
+  // Options are checked first (one line and exit 2 when bad, --help on stdout), as root or not.
+  const o = parseOrExit(process.argv.slice(2), true, 'start', 'npm start --');
+  const why = o.link === 'tap' ? netnsUnavailable(['socat']) : null;
+  if (!why) { await runLive(o, 'start'); return; }
   console.log(`npm start: cannot attach the board to Linux (${why}); running the in-process demo instead.\n` +
     'For the real thing run as root: npm start (or npm run sim -- --link udp:127.0.0.1:9001:127.0.0.1:9000 with QEMU or socat as the peer).\n');
   demo();

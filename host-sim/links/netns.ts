@@ -1,9 +1,12 @@
 // Network namespaces for the simulator's links and the tests against real peers: create, run in,
 // and always remove. Addresses come from 198.18.0.0/15 only (RFC 2544 benchmarking space), so no
 // test traffic can reach a real network. Every process started here is tracked by PID and killed
-// on cleanup; cleanup also runs on exit, Ctrl-C and SIGTERM.
+// on cleanup; cleanup also runs on exit, Ctrl-C and SIGTERM. Namespaces and processes are also
+// written down in a state file (leftovers.ts), so that what a process killed with SIGKILL left
+// behind is removed by the next one.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { forgetNetns, forgetProc, recordNetns, recordProc } from './leftovers.ts';
 
 export class NetnsError extends Error {}
 
@@ -48,10 +51,12 @@ export function checkTestAddress(cidr: string): void {
 
 export class Netns {
   private procs: ChildProcess[] = [];
+  private cleanups: (() => void)[] = [];
   private removed = false;
 
   constructor(readonly name: string) {
     hookExit();
+    recordNetns(name);
     try { execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' }); } catch { /* not there */ }
     run('ip', ['netns', 'add', name]);
     live.add(this);
@@ -64,12 +69,18 @@ export class Netns {
   /** Starts a long-running command inside the namespace (killed on cleanup). */
   spawn(cmd: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
     const p = spawn('ip', ['netns', 'exec', this.name, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    this.procs.push(p);
+    this.track(p);
     return p;
   }
 
   /** Tracks a process started elsewhere, to kill it on cleanup. */
-  track(p: ChildProcess): void { this.procs.push(p); }
+  track(p: ChildProcess): void {
+    this.procs.push(p);
+    recordProc(p.pid, p.spawnargs);
+  }
+
+  /** Runs `fn` on cleanup, after the processes are killed and before the namespace goes. */
+  onCleanup(fn: () => void): void { this.cleanups.push(fn); }
 
   addr(dev: string, cidr: string): void {
     checkTestAddress(cidr);
@@ -81,8 +92,13 @@ export class Netns {
     if (this.removed) return;
     this.removed = true;
     live.delete(this);
-    for (const p of this.procs) { if (p.exitCode === null && p.signalCode === null) { try { p.kill('SIGKILL'); } catch { /* gone */ } } }
+    for (const p of this.procs) {
+      if (p.exitCode === null && p.signalCode === null) { try { p.kill('SIGKILL'); } catch { /* gone */ } }
+      forgetProc(p.pid);
+    }
+    for (const fn of this.cleanups) { try { fn(); } catch { /* best effort */ } }
     try { execFileSync('ip', ['netns', 'del', this.name], { stdio: 'ignore' }); } catch { /* gone */ }
+    forgetNetns(this.name);
   }
 }
 
