@@ -175,7 +175,8 @@ export class Enc28j60 implements EthernetDriver {
     this.bfs(ECON2, ECON2_AUTOINC);
     // The INT pin (datasheet 12.0, 12.1.1): driven low while a received frame waits (PKTIF, set
     // while EPKTCNT > 0), for a board that polls on its falling edge (start({int})). Nothing else
-    // drives it: the driver handles transmit and errors as it polls.
+    // drives it: the driver handles transmit and errors as it polls. Erratum #6 (PKTIF does not
+    // reliably report pending packets) is one reason the board keeps a slow idle poll with INT.
     this.write(EIE, EIE_INTIE | EIE_PKTIE);
     this.bfs(ECON1, ECON1_RXEN);
     this.linkUp = (this.phyRead(PHSTAT2) & 0x0400) !== 0;
