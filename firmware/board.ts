@@ -132,13 +132,13 @@ export function start(config: BoardConfig): Board {
   // Wake on a frame (EthernetDriver.setWake): poll at once instead of at the next timer. However
   // often it is called, at most one immediate poll is pending, and it never polls from inside
   // the call: a wake during a poll (a driver's, or the pin's) runs one more poll after it.
-  let soon: unknown = 0;
-  const woken = function () { soon = 0; if (running) { clearTimeout(timer as never); loop(); } };
-  const pollSoon = function () { if (!soon) soon = setTimeout(woken, 0); };
+  let woke: unknown = 0;
+  const woken = function () { woke = 0; if (running) { clearTimeout(timer as never); loop(); } };
+  const pollSoon = function () { if (!woke) woke = setTimeout(woken, 0); };
   // The chip's INT (ENC28J60) or INTn (W5500) is active low and stays low while a frame waits:
   // the falling edge is the new frame (the drivers keep it so: see their recvFrame).
-  const watch = c.int !== undefined && setWatch(pollSoon, c.int, { edge: 'falling', repeat: true });
+  const intWatch = c.int !== undefined && setWatch(pollSoon, c.int, { edge: 'falling', repeat: true });
   if (driver.setWake) driver.setWake(pollSoon);
   loop();
-  return { stack: stack, stop: function () { running = false; if (timer) clearTimeout(timer as never); if (watch) clearWatch(watch); } };
+  return { stack: stack, stop: function () { running = false; if (timer) clearTimeout(timer as never); if (intWatch) clearWatch(intWatch); } };
 }
