@@ -15,6 +15,8 @@ declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
 declare const print: ((s: string) => void) | undefined;
 declare const process: { memory?: (gc?: boolean) => { [k: string]: number } } | undefined;
+declare const setWatch: (fn: () => void, pin: unknown, opts: object) => unknown;
+declare const clearWatch: (id: unknown) => void;
 
 /** What Espruino's SPI objects offer: send(data, csPin) -> the bytes clocked in. */
 export interface EspruinoSpi { send(data: Uint8Array, cs?: unknown): Uint8Array }
@@ -35,7 +37,10 @@ export interface BoardConfig {
   tcp?: TcpConfig;
   /** Register with Espruino's NetworkJS so its net/http/dgram use synack (default true). */
   networkjs?: boolean;
-  /** Slowest poll when idle, ms (default 100). */
+  /** The pin the chip's interrupt output is wired to (ENC28J60 INT, W5500 INTn; both active
+   *  low): the board polls as soon as it falls, and the idle poll slows to 1000 ms. */
+  int?: unknown;
+  /** Slowest poll when idle, ms (default 100; 1000 with `int`). */
   idlePollMs?: number;
   /** Free blocks under which new connections are refused and received frames copied, not kept;
    *  under half of it frames stay in the chip (default 400; StackConfig.memReserve). */
@@ -83,6 +88,9 @@ function defaultMac(): Uint8Array {
 
 function nowMs(): number { return typeof getTime === 'function' ? getTime() * 1000 : Date.now(); }
 
+/** The idle poll of a board that wakes on its chip's INT pin: only a safety net. */
+const INT_IDLE_POLL_MS = 1000;
+
 export function start(config: BoardConfig): Board {
   const c = config || {};
   const mac = c.mac ? parseMac(c.mac) : defaultMac();
@@ -107,7 +115,10 @@ export function start(config: BoardConfig): Board {
     print: typeof print === 'function' ? function (s: string) { print!(s); } : undefined,
   });
   if (c.networkjs !== false) { try { networkjs(stack); } catch (e) { /* no NetworkJS in this firmware */ } }
-  const idle = c.idlePollMs || 100;
+  // With wake on frames (`int`) the idle poll is only a safety net, for an edge missed (a frame
+  // left waiting by a poll that threw, say) and for the timers of a board nobody talks to, all
+  // of which (TCP, ARP, DHCP) the stack's own next-poll delay brings forward anyway: 1000 ms.
+  const idle = c.idlePollMs || (c.int !== undefined ? INT_IDLE_POLL_MS : 100);
   // The poll loop, which nothing may stop (a board that stops answering is the worst failure).
   // In Espruino an OUT OF MEMORY stops the callback it happens in, uncatchably, and removes an
   // interval whose callback it stopped (measured, docs/espruino.md). So the loop is a chain of
@@ -146,7 +157,17 @@ export function start(config: BoardConfig): Board {
     watchedAt = nowMs();
     watchdog = setInterval(watch, watchMs);
   };
+  // Wake on a frame (EthernetDriver.setWake): poll at once instead of at the next timer. However
+  // often it is called, at most one immediate poll is pending, and it never polls from inside
+  // the call: a wake during a poll (a driver's, or the pin's) runs one more poll after it.
+  let woke: unknown = 0;
+  const woken = function () { woke = 0; if (running) { clearTimeout(soon as never); tick(gen); } };
+  const pollSoon = function () { if (!woke) woke = setTimeout(woken, 0); };
+  // The chip's INT (ENC28J60) or INTn (W5500) is active low and stays low while a frame waits:
+  // the falling edge is the new frame (the drivers keep it so: see their recvFrame).
+  const intWatch = c.int !== undefined && setWatch(pollSoon, c.int, { edge: 'falling', repeat: true });
+  if (driver.setWake) driver.setWake(pollSoon);
   startWatchdog();
   tick(gen);
-  return { stack: stack, stop: function () { running = false; if (soon) clearTimeout(soon as never); clearInterval(watchdog as never); } };
+  return { stack: stack, stop: function () { running = false; if (soon) clearTimeout(soon as never); clearInterval(watchdog as never); if (intWatch) clearWatch(intWatch); } };
 }

@@ -1,6 +1,7 @@
 // A simulated board: a chip model (or the plain simulated NIC) on a port of the virtual segment,
 // the real driver, and the firmware's stack with its apps, polled on the virtual clock as the
-// board's timer would poll it.
+// board's timer would poll it, and woken as a board with start({int}) is: by the chip's INT pin
+// (the plain NIC: by its setWake).
 import { createStack, type Stack, type StackConfig } from '../firmware/stack.ts';
 import type { EthernetDriver } from '../firmware/drivers/driver.ts';
 import '../firmware/apps/register.ts';

@@ -1,10 +1,13 @@
 // The simulator's own network card: an EthernetDriver (firmware/drivers/driver.ts) attached to a
 // port of the virtual segment, with a bounded receive queue, for boards simulated with
-// `--chip none`; and SimHost, which drives a firmware stack on the virtual clock: it polls when a
-// frame arrives and when the delay that poll() returned runs out, as the board's timer does.
+// `--chip none`; and SimHost, which drives a firmware stack on the virtual clock as
+// firmware/board.ts does on a board: it polls when the delay that poll() returned runs out, and
+// at once when woken, by the falling edge of a chip's INT pin (start({int}) on a board) or by
+// the driver through EthernetDriver.setWake (this NIC's, when it queues a frame).
 import type { EthernetDriver } from '../firmware/drivers/driver.ts';
 import type { VirtualClock, TimerHandle } from './clock.ts';
 import type { Port } from './segment.ts';
+import type { IntPin } from './chips/int-pin.ts';
 
 export class SimNic implements EthernetDriver {
   readonly mac: Uint8Array;
@@ -44,8 +47,8 @@ export class SimNic implements EthernetDriver {
     });
   }
 
-  /** Called whenever a frame is queued (SimHost uses it to schedule a poll). */
-  onReceive(fn: () => void): void { this.wake = fn; }
+  /** EthernetDriver.setWake: called whenever a frame is queued. */
+  setWake(wake: () => void): void { this.wake = wake; }
 
   get pending(): number { return this.queue.length; }
 
@@ -79,8 +82,17 @@ function sameMac(f: Uint8Array, mac: Uint8Array): boolean {
 /** What SimHost drives: the firmware Interface, or anything with its poll contract. */
 export interface Pollable { poll(now: number): number }
 
-/** Longest sleep between polls when the stack reports no timer (as the board's idle timer). */
+/** Longest sleep between polls when the stack reports no timer (as the board's idle timer with
+ *  wake on frames). */
 export const IDLE_POLL_MS = 1000;
+
+/** What wakes a SimHost: the driver's side of EthernetDriver.setWake, a chip's INT pin, and
+ *  how many frames wait (polled again at once while any). A SimNic or an AttachedChip. */
+export interface WakeSource {
+  setWake?(wake: () => void): void;
+  int?: IntPin | null;
+  readonly pending?: number;
+}
 
 export class SimHost {
   polls = 0;
@@ -89,13 +101,18 @@ export class SimHost {
   private stopped = false;
   private lastAt = -1;
   private sameInstant = 0;
+  private unwatch: (() => void) | null = null;
 
-  constructor(readonly clock: VirtualClock, readonly stack: Pollable, readonly nic?: { onReceive(fn: () => void): void; pending?: number }, readonly idlePollMs = IDLE_POLL_MS) {
-    if (nic) nic.onReceive(() => this.kick());
+  constructor(readonly clock: VirtualClock, readonly stack: Pollable, readonly nic?: WakeSource, readonly idlePollMs = IDLE_POLL_MS) {
+    // As board.ts: setWatch on the INT pin's falling edge, and the same wake to the driver.
+    const wake = () => this.kick();
+    if (nic && nic.int) this.unwatch = nic.int.watch(wake);
+    if (nic && nic.setWake) nic.setWake(wake);
     this.kick();
   }
 
-  /** Poll as soon as possible (after the current event): a frame arrived or the app acted. */
+  /** Poll as soon as possible (after the current event): a frame arrived or the app acted.
+   *  Coalesced (one poll pending at most) and never a poll from inside the call. */
   kick(): void { this.schedule(this.clock.now); }
 
   /** Poll now, synchronously. */
@@ -113,6 +130,7 @@ export class SimHost {
 
   stop(): void {
     this.stopped = true;
+    if (this.unwatch) this.unwatch();
     this.clock.cancel(this.timer);
     this.timer = null;
   }

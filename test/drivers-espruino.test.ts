@@ -3,7 +3,8 @@
 // each received frame handed over as the SPI transfer's own array at an even offset (2), frames
 // sent from the driver's txBuf (test/helpers/espruino-driver-entry.ts). The W5500 model is left
 // out: it indexes its 16 KB socket buffers byte by byte, which takes minutes in the interpreter
-// (the W5500 driver's offsets are checked under Node).
+// (the W5500 driver's offsets are checked under Node). And wake on a frame: start({int}) and a
+// driver's setWake in the enc28j60 bundle as flashed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSync } from 'esbuild';
@@ -45,6 +46,52 @@ if (!espruinoPath()) {
       assert.is(res.drops, 0);
     });
   }
+  // Wake on a frame (issue 15) in the interpreter, the enc28j60 bundle as flashed: start({int})
+  // calls Espruino's setWatch (wrapped here: on the Linux build no pin ever changes, so the test
+  // calls the watch's function as Espruino would on INT's falling edge), and a wake, by the pin or
+  // by the driver's setWake, polls at once, once however many came, never from inside the call.
+  const WAKE_SCRIPT = `
+var watched = [], cleared = [], watchFn = null;
+global.setWatch = function (fn, pin, opts) { watched.push({ pin: String(pin), opts: opts }); watchFn = fn; return 3; };
+global.clearWatch = function (id) { cleared.push(id); };
+var polls = 0, lastPoll = 0, wake = null;
+var drv = { mac: new Uint8Array([2,0,0,0,0,2]), send: function () { return true; }, link: function () { return true; },
+  recv: function () { polls++; lastPoll = getTime(); return 0; }, setWake: function (w) { wake = w; } };
+var b = require("synack").start({ driver: drv, ip: "198.18.0.2/24", apps: false, networkjs: false, int: D5 });
+var res = { watched: watched, setWake: typeof wake };
+setTimeout(function () {
+  var n = polls, t0 = getTime();
+  wake(); wake(); wake();
+  res.inside = polls - n;
+  setTimeout(function () {
+    res.afterWakes = polls - n;
+    res.wakeMs = (lastPoll - t0) * 1000;
+    var m = polls;
+    watchFn({ state: false, time: getTime(), lastTime: getTime() });
+    setTimeout(function () {
+      res.afterEdge = polls - m;
+      b.stop();
+      res.cleared = cleared;
+      print("RESULT " + JSON.stringify(res));
+      quit();
+    }, 50);
+  }, 50);
+}, 200);
+`;
+  test('wake on a frame in Espruino: start({int}) calls setWatch(fn, pin, {edge: "falling", repeat: true}); a wake polls at once, coalesced', async () => {
+    const r = await runWithBundle(WAKE_SCRIPT, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.tok'));
+    const line = r.out.split('\n').find((l) => l.includes('RESULT {'));
+    assert.ok(line, r.out);
+    const res = JSON.parse(line!.slice(line!.indexOf('RESULT {') + 7));
+    console.log('espruino wake:', JSON.stringify(res));
+    assert.equal(res.watched, [{ pin: 'D5', opts: { edge: 'falling', repeat: true } }]);
+    assert.is(res.setWake, 'function', 'the driver got the wake');
+    assert.is(res.inside, 0, 'no poll from inside the wake');
+    assert.is(res.afterWakes, 1, 'three wakes, one poll (the idle timer is a second away)');
+    assert.ok(res.wakeMs < 50, `polled ${res.wakeMs} ms after the wake`);
+    assert.is(res.afterEdge, 1, 'the watch (INT falling) polls at once too');
+    assert.equal(res.cleared, [3], 'stop() clears the watch');
+  });
 }
 
 test.run();

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Enc28j60 } from '../firmware/drivers/enc28j60.ts';
-import { Enc28j60Model, ECON1, ERXFCON, EIR, EIR_PKTIF, MACON3, ERXSTL, ERXSTH, ERXRDPTL, ECON1_RXEN } from '../host-sim/chips/enc28j60.ts';
+import { Enc28j60Model, ECON1, ERXFCON, EIE, EIE_INTIE, EIE_PKTIE, EIR, EIR_PKTIF, MACON3, ERXSTL, ERXSTH, ERXRDPTL, ECON1_RXEN, ERXFCON_UCEN, ERXFCON_BCEN } from '../host-sim/chips/enc28j60.ts';
 import { chipWorld, BOARD_MAC } from './helpers/chip-world.ts';
 import { sharedFaultTests } from './helpers/chip-faults.ts';
 import { zeroCopyTests } from './helpers/chip-zero-copy.ts';
@@ -120,6 +120,72 @@ test('fault: receive overflow drops frames, then frames flow again', () => {
   assert.ok(ok);
   w.clock.runFor(50);
   assert.ok((w.chip.driver as Enc28j60).stats.rxOverflows >= 1);
+});
+
+// ---- the INT pin (datasheet 12.0), for a board that polls on its falling edge ----
+
+/** A frame for the board's MAC, its payload marked with n. */
+function frameFor(n: number): Uint8Array {
+  const f = new Uint8Array(60);
+  f.set(BOARD_MAC, 0); f.set([2, 0, 0, 0, 0, 1], 6); f[12] = 0x88; f[13] = 0xb5; f[14] = n;
+  return f;
+}
+const arrive = (model: Enc28j60Model, f: Uint8Array) => (model as unknown as { receive(f: Uint8Array): void }).receive(f);
+
+test('INT: the driver enables INTIE|PKTIE; INT falls when a frame arrives and rises once recvFrame has drained every frame', () => {
+  const { model, driver } = freshDriver();
+  assert.is(model.banks[0][EIE], EIE_INTIE | EIE_PKTIE, 'only the receive interrupt drives INT');
+  assert.is(model.int.low, false, 'released (high) with nothing received');
+  arrive(model, frameFor(1));
+  assert.is(model.int.low, true);
+  assert.is(model.int.falls, 1, 'one falling edge: the board wakes');
+  arrive(model, frameFor(2));
+  assert.is(model.int.falls, 1, 'a frame arriving while another waits makes no new edge: INT is already low');
+  assert.is(driver.recvFrame()![14], 1);
+  assert.is(model.int.low, true, 'frame 2 still waits: INT stays low (PKTIF, EPKTCNT = 1)');
+  arrive(model, frameFor(3)); // arrives during the drain
+  assert.is(driver.recvFrame()![14], 2);
+  assert.is(driver.recvFrame()![14], 3, 'drained until empty, the frame that came during the drain too');
+  assert.is(model.int.low, false, 'released when the last PKTDEC brought EPKTCNT to 0 (PKTIF clears)');
+  assert.is(driver.recvFrame(), null);
+  assert.is(model.int.low, false);
+  arrive(model, frameFor(4));
+  assert.is(model.int.falls, 2, 'the next frame makes the next edge');
+  assert.is(driver.recvFrame()![14], 4);
+});
+
+test('INT: a transmission does not touch INT (TXIF is not enabled)', () => {
+  const { model, driver } = freshDriver();
+  assert.ok(driver.send(frameFor(0), 60));
+  driver.service(0);
+  assert.is(model.int.falls, 0);
+  assert.is(model.int.low, false);
+});
+
+test('INT re-armed when recvFrame gives up with frames waiting: four bad frames, then a good one: a new falling edge', () => {
+  const { model, driver } = freshDriver();
+  // Frames with a bad CRC reach the ring only without the CRC filter (ERXFCON.CRCEN).
+  model.banks[1][ERXFCON] = ERXFCON_UCEN | ERXFCON_BCEN;
+  for (let i = 0; i < 4; i++) { model.faults.crcErrorNext = true; arrive(model, frameFor(10 + i)); }
+  arrive(model, frameFor(20));
+  assert.is(model.int.falls, 1);
+  assert.is(driver.recvFrame(), null, 'four bad frames per call at most');
+  assert.is(driver.stats.rxErrors, 4);
+  assert.is(model.int.falls, 2, 'INTIE cleared and set again with PKTIF pending: a new falling edge, so the board polls again');
+  assert.is(driver.recvFrame()![14], 20);
+  assert.is(driver.recvFrame(), null);
+  assert.is(model.int.low, false);
+  assert.is(model.int.falls, 2, 'an empty ring makes no edge');
+});
+
+test('INT in the simulated board: SimHost polls on the falling edge alone, and pings are answered at once', () => {
+  const w = chipWorld('enc28j60');
+  assert.ok(w.ping(10));
+  w.clock.runFor(5000); // idle: the board sleeps up to its 1000 ms idle poll
+  const falls = w.enc.int.falls, t0 = w.clock.now;
+  assert.ok(w.ping(56, 5));
+  assert.ok(w.clock.now - t0 < 2, `answered after ${w.clock.now - t0} ms of virtual time`);
+  assert.is(w.enc.int.falls, falls + 1, 'woken by one edge');
 });
 
 sharedFaultTests('enc28j60');

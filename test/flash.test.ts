@@ -13,6 +13,7 @@ const root = join(import.meta.dirname, '..');
 test('boot code sets up SPI and starts synack with the configuration', () => {
   const b = bootCode({ chip: 'w5500', cs: 'B10', ip: '198.18.0.2/24', hostname: 'lab' });
   assert.is(b, 'SPI1.setup({sck:A5,miso:A6,mosi:A7,baud:4000000});\nvar synack=require("synack").start({"chip":"w5500","ip":"198.18.0.2/24","hostname":"lab","spi":SPI1,"cs":B10});\n');
+  assert.match(bootCode({ int: 'B0' }), /"spi":SPI1,"cs":B1,"int":B0\}\);/, 'the INT pin, as a pin like cs');
 });
 
 test('the upload script writes the bundle to Storage in pieces that add up to it', () => {

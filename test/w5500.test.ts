@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { W5500 } from '../firmware/drivers/w5500.ts';
-import { W5500Model, Sn_MR, Sn_SR, Sn_RXBUF_SIZE, Sn_TXBUF_SIZE, SHAR, SOCK_MACRAW, MR_MACRAW, MR_MFEN } from '../host-sim/chips/w5500.ts';
+import { W5500Model, Sn_MR, Sn_SR, Sn_IR, Sn_IMR, Sn_RXBUF_SIZE, Sn_TXBUF_SIZE, SHAR, SOCK_MACRAW, MR_MACRAW, MR_MFEN, IMR, SIMR, IR_RECV, IR_SEND_OK } from '../host-sim/chips/w5500.ts';
 import { chipWorld, BOARD_MAC } from './helpers/chip-world.ts';
 import { sharedFaultTests } from './helpers/chip-faults.ts';
 import { zeroCopyTests } from './helpers/chip-zero-copy.ts';
@@ -101,6 +101,79 @@ test('fault: the socket leaves MACRAW behind the driver: reopened within a secon
   while (!ok && w.clock.now - start < 1500) ok = w.ping(10, 200);
   assert.ok(ok);
   assert.ok((w.chip.driver as W5500).stats.reopens >= 1);
+});
+
+// ---- the INTn pin, for a board that polls on its falling edge ----
+
+function frameFor(n: number): Uint8Array {
+  const f = new Uint8Array(60);
+  f.set(BOARD_MAC, 0); f.set([2, 0, 0, 0, 0, 1], 6); f[12] = 0x88; f[13] = 0xb5; f[14] = n;
+  return f;
+}
+const arrive = (model: W5500Model, f: Uint8Array) => (model as unknown as { receive(f: Uint8Array): void }).receive(f);
+
+test('INTn: socket 0 RECV only (SIMR, Sn_IMR; IMR off); low when a frame arrives, released by the clear of RECV', () => {
+  const model = new W5500Model(null);
+  const drv = new W5500(model, BOARD_MAC);
+  assert.is(model.common[IMR], 0);
+  assert.is(model.common[SIMR], 0x01);
+  assert.is(model.sockets[0][Sn_IMR], IR_RECV, 'SEND_OK and TIMEOUT masked (Sn_IMR resets to 0xFF)');
+  assert.is(model.int.low, false);
+  arrive(model, frameFor(1));
+  assert.is(model.int.low, true);
+  assert.is(model.int.falls, 1, 'one falling edge: the board wakes');
+  arrive(model, frameFor(2));
+  assert.is(model.int.falls, 1, 'RECV already set: no new edge');
+  assert.is(drv.recvFrame()![14], 1);
+  assert.is(model.sockets[0][Sn_IR] & IR_RECV, 0, 'RECV cleared (write 1 to clear) ...');
+  assert.is(model.int.low, false, '... so INTn is released');
+  arrive(model, frameFor(3)); // arrives during the drain
+  assert.is(model.int.falls, 2, 'a frame arriving while others wait makes a new edge: RECV was cleared');
+  assert.is(drv.recvFrame()![14], 2);
+  assert.is(drv.recvFrame()![14], 3);
+  assert.is(drv.recvFrame(), null);
+  assert.is(model.int.low, false, 'nothing waiting, INTn released');
+  arrive(model, frameFor(4));
+  assert.is(model.int.falls, 3);
+  assert.is(drv.recvFrame()![14], 4);
+});
+
+test('INTn: RECV is cleared before the size is read, so a frame landing between the two still pulls INTn low', () => {
+  const model = new W5500Model(null);
+  const drv = new W5500(model, BOARD_MAC);
+  arrive(model, frameFor(1));
+  assert.is(drv.recvFrame()![14], 1);
+  // The next frame lands just after the driver's clear of RECV and before its read of RX_RSR.
+  const spi = model.send.bind(model);
+  let landed = false;
+  model.send = (d: Uint8Array) => {
+    const r = spi(d);
+    if (!landed && d[2] === (0x08 | 0x04) && d[1] === Sn_IR) { landed = true; arrive(model, frameFor(2)); }
+    return r;
+  };
+  assert.is(drv.recvFrame()![14], 2, 'seen by this call ...');
+  assert.ok(landed);
+  assert.is(model.int.falls, 2, '... and its edge made all the same (a wake for an empty poll at worst, never a frame left with INTn low)');
+  assert.is(drv.recvFrame(), null);
+  assert.is(model.int.low, false, 'released: the next frame makes the next edge');
+});
+
+test('INTn: sending does not assert it (SEND_OK masked, cleared by send itself)', () => {
+  const model = new W5500Model(null);
+  const drv = new W5500(model, BOARD_MAC);
+  assert.ok(drv.send(frameFor(0), 60));
+  assert.is(model.sockets[0][Sn_IR] & IR_SEND_OK, 0);
+  assert.is(model.int.falls, 0);
+});
+
+test('INTn in the simulated board: SimHost polls on the falling edge alone, and pings are answered at once', () => {
+  const w = chipWorld('w5500');
+  assert.ok(w.ping(10));
+  w.clock.runFor(5000);
+  const falls = w.w5.int.falls, t0 = w.clock.now;
+  assert.ok(w.ping(56, 5));
+  assert.ok(w.clock.now - t0 < 2, `answered after ${w.clock.now - t0} ms of virtual time`);
+  assert.is(w.w5.int.falls, falls + 1, 'woken by one edge');
 });
 
 sharedFaultTests('w5500');

@@ -21,6 +21,7 @@ import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, seg
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
+import { wakeFigures, summary } from './bench/wake.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -96,6 +97,17 @@ async function espruinoFigures(): Promise<void> {
   } finally { process.env.ESPRUINO = saved; }
 }
 
+async function pingFigures(): Promise<void> {
+  if (!espruinoPath()) return;
+  console.log('ping round trip to an idle board (the enc28j60 bundle in the interpreter, in RAM; a peer stack answering at once; tools/bench/wake.ts)');
+  const w = await wakeFigures();
+  if (typeof w === 'string') { row('ping round trip', 'did not run: ' + w); return; }
+  row('with wake on frames (the driver\'s setWake), round trip', `${summary(w.wake.rtts)} (goal under 10 ms)`);
+  row('  the request waiting for the board\'s poll', summary(w.wake.waits));
+  row('without (the 100 ms idle poll), round trip', summary(w.timer.rtts));
+  row('  the request waiting for the board\'s poll', summary(w.timer.waits));
+}
+
 function transferFigures(): void {
   console.log('virtual-time transfer (two stacks on the virtual segment, 1 MiB one way, 8 KiB rings, 0.5 ms latency)');
   const clock = new VirtualClock();
@@ -165,6 +177,7 @@ async function main(): Promise<void> {
   bundleFigures();
   connStateFigures();
   await espruinoFigures();
+  await pingFigures();
   transferFigures();
   driverFigures();
   await linuxFigures();

@@ -20,7 +20,9 @@ import { byteStringLiteral } from './pretokenise.ts';
 /** Storage sizes in bytes (docs/espruino.md). */
 export const STORAGE: Record<string, number> = { PICO_R1_3: 48 * 1024, ESPRUINOWIFI: 64 * 1024, ESPRUINOBOARD: 20 * 1024 };
 
-export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?: string; mosi?: string; baud?: number; cs?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown;
+export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?: string; mosi?: string; baud?: number; cs?: string;
+  /** The pin the chip's INT (INTn) is wired to, if it is: the board then wakes on frames. */
+  int?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown;
   /** false: the net-style API ("synack-net") is not written, for a program that only uses
    *  Espruino's own net/http (the default apps sit on the TCP connections and do not need it). */
   net?: boolean }
@@ -32,7 +34,7 @@ export function bootCode(cfg: FlashConfig): string {
   const c = { ...DEFAULTS, ...cfg };
   const opts: Record<string, unknown> = { chip: c.chip, ip: c.ip };
   for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps'] as const) if (c[k] !== undefined) opts[k] = c[k];
-  const json = JSON.stringify(opts).replace(/}$/, `,"spi":${c.spi},"cs":${c.cs}}`);
+  const json = JSON.stringify(opts).replace(/}$/, `,"spi":${c.spi},"cs":${c.cs}${c.int ? `,"int":${c.int}` : ''}}`);
   return `${c.spi}.setup({sck:${c.sck},miso:${c.miso},mosi:${c.mosi},baud:${c.baud}});\nvar synack=require("synack").start(${json});\n`;
 }
 

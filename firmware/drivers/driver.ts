@@ -32,6 +32,14 @@
 // - `mac` is the 6-byte station address the driver filters on.
 // - `service(now)`, if present, is called on every poll with the time in ms, for housekeeping
 //   that needs no frame: overflow recovery, link polling, watchdogs.
+// - `setWake(wake)`, if present, is called once by the stack's owner (firmware/board.ts on a
+//   board, SimHost in the simulator) with a function the driver calls when a frame may be waiting
+//   (a pipe's data event, a bus's own signal): the owner then polls at once instead of at its
+//   next timer. `wake` is cheap, safe to call any number of times and from anywhere, inside a
+//   poll too: the owner coalesces the calls into at most one pending immediate poll and never
+//   polls from inside `wake` (no recursion). A wake with no frame behind it costs one empty poll.
+//   The chip drivers have none: their INT pin goes to the board, which watches it itself
+//   (`start({int: pin})`, setWatch on the falling edge) and hands the same function to setWake.
 // Errors: constructing a driver for missing hardware throws one Error whose message names the
 // fix (the wiring to check); after that no method throws.
 
@@ -56,6 +64,9 @@ export interface EthernetDriver {
   link(): boolean;
   /** Optional housekeeping on every poll, with the time in milliseconds. */
   service?(now: number): void;
+  /** Optional: the owner's wake function, called by the driver when a frame may be waiting; the
+   *  owner polls at once (coalesced, never recursively). */
+  setWake?(wake: () => void): void;
 }
 
 /** Shaped like Espruino's `SPI.send(data, csPin)`: clocks `data` out with chip-select held low

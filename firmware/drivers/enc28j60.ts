@@ -9,18 +9,19 @@ import { MAX_FRAME as STACK_MAX_FRAME } from './driver.ts';
 // SPI instructions (datasheet table 4-1)
 const RCR = 0x00, RBM = 0x3a, WCR = 0x40, WBM = 0x7a, BFS = 0x80, BFC = 0xa0, SRC = 0xff;
 // Registers: bank in bits 5-6, MAC/MII flag in bit 7, address in bits 0-4.
-const EIR = 0x1c, ESTAT = 0x1d, ECON2 = 0x1e, ECON1 = 0x1f;
+const EIE = 0x1b, EIR = 0x1c, ESTAT = 0x1d, ECON2 = 0x1e, ECON1 = 0x1f;
 const ERDPTL = 0x00, ERDPTH = 0x01, EWRPTL = 0x02, EWRPTH = 0x03, ETXSTL = 0x04, ETXSTH = 0x05, ETXNDL = 0x06, ETXNDH = 0x07;
 const ERXSTL = 0x08, ERXSTH = 0x09, ERXNDL = 0x0a, ERXNDH = 0x0b, ERXRDPTL = 0x0c, ERXRDPTH = 0x0d;
 const ERXFCON = 0x38, EPKTCNT = 0x39;
 const MACON1 = 0xc0, MACON3 = 0xc2, MACON4 = 0xc3, MABBIPG = 0xc4, MAIPGL = 0xc6, MAIPGH = 0xc7, MAMXFLL = 0xca, MAMXFLH = 0xcb;
 const MICMD = 0xd2, MIREGADR = 0xd4, MIWRL = 0xd6, MIWRH = 0xd7, MIRDL = 0xd8, MIRDH = 0xd9;
-const MAADR5 = 0xe0, MAADR6 = 0xe1, MAADR3 = 0xe2, MAADR4 = 0xe3, MAADR1 = 0xe4, MAADR2 = 0xe5, MISTAT = 0xea, EREVID = 0x72;
+const MAADR1 = 0xe4, MISTAT = 0xea, EREVID = 0x72;
 const PHCON1 = 0x00, PHCON2 = 0x10, PHSTAT2 = 0x11, PHLCON = 0x14;
 
 const ECON1_TXRST = 0x80, ECON1_RXRST = 0x40, ECON1_TXRTS = 0x08, ECON1_RXEN = 0x04;
 const ECON2_AUTOINC = 0x80, ECON2_PKTDEC = 0x40;
 const ESTAT_LATECOL = 0x10, ESTAT_TXABRT = 0x02;
+const EIE_INTIE = 0x80, EIE_PKTIE = 0x40;
 const EIR_TXIF = 0x08, EIR_TXERIF = 0x02, EIR_RXERIF = 0x01;
 
 // Buffer layout. Erratum #5: the receive buffer must start at 0000h. The transmit buffer follows
@@ -51,7 +52,6 @@ export class Enc28j60 implements EthernetDriver {
   private linkCheckedAt = -LINK_POLL_MS;
   private txPending = false;
   private txLen = 0;
-  private readonly fullDuplex: boolean;
   // Preallocated SPI command buffers: nothing is allocated per frame here (SPI.send returns a
   // fresh array in Espruino; that one allocation per transfer is the bus's, not ours).
   private readonly cmd2 = new Uint8Array(2);
@@ -71,9 +71,8 @@ export class Enc28j60 implements EthernetDriver {
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: Enc28j60Options) {
     this.mac = mac;
-    this.fullDuplex = !opts || opts.fullDuplex !== false;
     const delay = opts && opts.delayMs ? opts.delayMs : busyWait;
-    this.init(delay);
+    this.init(delay, !opts || opts.fullDuplex !== false);
   }
 
   // ---- register access ----
@@ -140,7 +139,7 @@ export class Enc28j60 implements EthernetDriver {
 
   // ---- initialisation (datasheet section 6) ----
 
-  private init(delay: (ms: number) => void): void {
+  private init(delay: (ms: number) => void, fd: boolean): void {
     this.xfer(new Uint8Array([SRC]));
     // Erratum #2: after a reset the SPI is not usable until the clock restarts, and ESTAT.CLKRDY
     // cannot be trusted: wait at least 1 ms.
@@ -160,20 +159,25 @@ export class Enc28j60 implements EthernetDriver {
     // Unicast to us, broadcast, CRC checked by the chip (datasheet 8.0).
     this.write(ERXFCON, 0xa1);
     // MAC (6.5): receive enabled with pause frames, padding to 60 bytes + CRC, length checks.
-    this.write(MACON1, this.fullDuplex ? 0x0d : 0x01);
-    this.write(MACON3, 0x32 | (this.fullDuplex ? 0x01 : 0));
-    this.write(MACON4, this.fullDuplex ? 0x00 : 0x40); // DEFER in half duplex (802.3 compliance)
+    this.write(MACON1, fd ? 0x0d : 0x01);
+    this.write(MACON3, 0x32 | (fd ? 0x01 : 0));
+    this.write(MACON4, fd ? 0x00 : 0x40); // DEFER in half duplex (802.3 compliance)
     this.write16(MAMXFLL, MAX_FRAME);
-    this.write(MABBIPG, this.fullDuplex ? 0x15 : 0x12);
+    this.write(MABBIPG, fd ? 0x15 : 0x12);
     this.write(MAIPGL, 0x12);
-    if (!this.fullDuplex) this.write(MAIPGH, 0x0c);
-    this.write(MAADR1, this.mac[0]); this.write(MAADR2, this.mac[1]); this.write(MAADR3, this.mac[2]);
-    this.write(MAADR4, this.mac[3]); this.write(MAADR5, this.mac[4]); this.write(MAADR6, this.mac[5]);
+    if (!fd) this.write(MAIPGH, 0x0c);
+    // The station address, first byte in MAADR1: MAADR1..6 are E4h, E5h, E2h, E3h, E0h, E1h.
+    for (let i = 0; i < 6; i++) this.write(MAADR1 - (i & 6) + (i & 1), this.mac[i]);
     // PHY (6.6): duplex to match the MAC; no loopback of our own frames in half duplex.
-    this.phyWrite(PHCON1, this.fullDuplex ? 0x0100 : 0x0000);
+    this.phyWrite(PHCON1, fd ? 0x0100 : 0x0000);
     this.phyWrite(PHCON2, 0x0100);
     this.phyWrite(PHLCON, 0x0476); // LEDA link/activity, LEDB transmit/receive activity
     this.bfs(ECON2, ECON2_AUTOINC);
+    // The INT pin (datasheet 12.0, 12.1.1): driven low while a received frame waits (PKTIF, set
+    // while EPKTCNT > 0), for a board that polls on its falling edge (start({int})). Nothing else
+    // drives it: the driver handles transmit and errors as it polls. Erratum #6 (PKTIF does not
+    // reliably report pending packets) is one reason the board keeps a slow idle poll with INT.
+    this.write(EIE, EIE_INTIE | EIE_PKTIE);
     this.bfs(ECON1, ECON1_RXEN);
     this.linkUp = (this.phyRead(PHSTAT2) & 0x0400) !== 0;
   }
@@ -189,6 +193,10 @@ export class Enc28j60 implements EthernetDriver {
   recvFrame(): Uint8Array | null {
     // Erratum #6: EIR.PKTIF is unreliable; the packet count is the truth. Bad frames are skipped,
     // a few per call (a chip that stops counting down must not hold the poll).
+    // The INT pin stays low from the first waiting frame until EPKTCNT is 0 again, so a frame
+    // that arrives while others wait makes no new falling edge. Draining until this returns null
+    // (as Interface.poll does, or says it has not: poll returns 0) covers it: INT rises when the
+    // count reaches 0, and the next frame makes the next edge.
     let frame: Uint8Array | null = null;
     for (let i = 0; i < 4 && !frame; i++) {
       if (this.read(EPKTCNT) === 0) return null;
@@ -221,6 +229,10 @@ export class Enc28j60 implements EthernetDriver {
       this.write16(ERXRDPTL, next === RXSTART ? RXEND : next - 1);
       this.bfs(ECON2, ECON2_PKTDEC);
     }
+    // Four bad frames and no good one: null with frames still waiting, and INT still low. Clear
+    // and set the global enable again (datasheet 12.0: re-enabling with a flag pending makes a
+    // new falling edge), so that a board waking on INT comes back for them at once.
+    if (!frame) { this.bfc(EIE, EIE_INTIE); this.bfs(EIE, EIE_INTIE); }
     return frame;
   }
 

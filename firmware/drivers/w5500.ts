@@ -5,11 +5,11 @@
 // transaction each way, from preallocated command buffers.
 import type { EthernetDriver, SpiBus } from './driver.ts';
 
-const MR = 0x0000, SHAR = 0x0009, PHYCFGR = 0x002e, VERSIONR = 0x0039;
+const MR = 0x0000, SHAR = 0x0009, IMR = 0x0016, SIMR = 0x0018, PHYCFGR = 0x002e, VERSIONR = 0x0039;
 const Sn_MR = 0x00, Sn_CR = 0x01, Sn_IR = 0x02, Sn_SR = 0x03, Sn_RXBUF_SIZE = 0x1e, Sn_TXBUF_SIZE = 0x1f;
-const Sn_TX_FSR = 0x20, Sn_TX_WR = 0x24, Sn_RX_RSR = 0x26, Sn_RX_RD = 0x28;
+const Sn_TX_FSR = 0x20, Sn_TX_WR = 0x24, Sn_RX_RSR = 0x26, Sn_RX_RD = 0x28, Sn_IMR = 0x2c;
 const CR_OPEN = 0x01, CR_CLOSE = 0x10, CR_SEND = 0x20, CR_RECV = 0x40;
-const IR_SEND_OK = 0x10, IR_TIMEOUT = 0x08;
+const IR_SEND_OK = 0x10, IR_TIMEOUT = 0x08, IR_RECV = 0x04;
 const SOCK_MACRAW = 0x42;
 const MR_MACRAW = 0x04, MR_MFEN = 0x80;
 // Control byte: block select in bits 7..3, read/write in bit 2, operation mode in bits 1..0.
@@ -122,6 +122,13 @@ export class W5500 implements EthernetDriver {
   private open(): boolean {
     this.command(CR_CLOSE);
     this.write8(BSB_S0_REG, Sn_MR, MR_MACRAW | MR_MFEN);
+    // The INTn pin (datasheet: IMR, SIMR, Sn_IMR): low while socket 0 has received a frame
+    // (Sn_IR RECV), for a board that polls on its falling edge (start({int})). Nothing else
+    // drives it: not the common interrupts (IMR), not SEND_OK or TIMEOUT (Sn_IMR resets to all
+    // ones), which send() waits for and clears itself.
+    this.write8(BSB_COMMON, IMR, 0);
+    this.write8(BSB_COMMON, SIMR, 0x01);
+    this.write8(BSB_S0_REG, Sn_IMR, IR_RECV);
     this.command(CR_OPEN);
     return this.read8(BSB_S0_REG, Sn_SR) === SOCK_MACRAW;
   }
@@ -135,6 +142,11 @@ export class W5500 implements EthernetDriver {
    *  the bus returns (the three header slots, then that byte): even, as the native checksum
    *  needs. Null when none is waiting. */
   recvFrame(): Uint8Array | null {
+    // RECV cleared first, then the size read (write 1 to clear): a frame that arrives after the
+    // clear sets RECV again and pulls INTn low, a new falling edge, whether this call sees the
+    // frame or not; cleared after the read instead, a frame arriving in between would leave INTn
+    // low with nothing to make the next edge.
+    this.write8(BSB_S0_REG, Sn_IR, IR_RECV);
     const rsr = this.readStable16(Sn_RX_RSR);
     if (rsr < 2) return null;
     const rd = this.read16(BSB_S0_REG, Sn_RX_RD);

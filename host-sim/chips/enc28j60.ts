@@ -5,9 +5,12 @@
 // the next-packet pointer and receive status vector, EPKTCNT/PKTDEC, transmission from
 // ETXST..ETXND with the per-packet control byte and the 7-byte transmit status vector, the MII
 // registers and PHY, the receive filters (ERXFCON) and the reset. It also models the silicon
-// errata (DS80349C) that drivers must work around, and fault hooks for tests.
+// errata (DS80349C) that drivers must work around, and fault hooks for tests. And the INT pin
+// (datasheet 12.0): low while INTIE and any flag of EIR whose EIE enable bit is set, PKTIF
+// standing for "EPKTCNT > 0" (read-only, cleared when PKTDEC brings the count to 0).
 import type { SpiBus } from '../../firmware/drivers/driver.ts';
 import type { Port } from '../segment.ts';
+import { IntPin } from './int-pin.ts';
 
 // Common registers (every bank)
 export const EIE = 0x1b, EIR = 0x1c, ESTAT = 0x1d, ECON2 = 0x1e, ECON1 = 0x1f;
@@ -27,6 +30,7 @@ export const PHCON1 = 0x00, PHSTAT1 = 0x01, PHID1 = 0x02, PHID2 = 0x03, PHCON2 =
 export const ECON1_TXRST = 0x80, ECON1_RXRST = 0x40, ECON1_DMAST = 0x20, ECON1_CSUMEN = 0x10, ECON1_TXRTS = 0x08, ECON1_RXEN = 0x04;
 export const ECON2_AUTOINC = 0x80, ECON2_PKTDEC = 0x40;
 export const ESTAT_BUFER = 0x40, ESTAT_LATECOL = 0x10, ESTAT_RXBUSY = 0x04, ESTAT_TXABRT = 0x02, ESTAT_CLKRDY = 0x01;
+export const EIE_INTIE = 0x80, EIE_PKTIE = 0x40;
 export const EIR_PKTIF = 0x40, EIR_DMAIF = 0x20, EIR_LINKIF = 0x10, EIR_TXIF = 0x08, EIR_TXERIF = 0x02, EIR_RXERIF = 0x01;
 export const ERXFCON_UCEN = 0x80, ERXFCON_CRCEN = 0x20, ERXFCON_MCEN = 0x02, ERXFCON_BCEN = 0x01;
 export const MACON3_FULDPX = 0x01;
@@ -62,6 +66,8 @@ export class Enc28j60Model implements SpiBus {
   readonly stats = { spiTransactions: 0, spiBytes: 0, rxFrames: 0, rxDropped: 0, txFrames: 0, ringCorruptions: 0, writesWhileClockStopped: 0, dmaCorruptions: 0 };
   /** Model time in ms (advanced by the simulator or the driver's delay). */
   now = 0;
+  /** The INT pin (active low). */
+  readonly int = new IntPin();
   private resetAt = -Infinity;
   private evenRdptWritten = false;
   private rxWrite = 0; // ERXWRPT, internal
@@ -93,6 +99,14 @@ export class Enc28j60Model implements SpiBus {
     this.rxWrite = 0x05fa;
     this.txStalled = false;
     this.evenRdptWritten = false;
+    this.updateInt();
+  }
+
+  /** INT is driven low while INTIE is set and an enabled flag is set (datasheet figure 12-1;
+   *  EIE and EIR share bit positions, bit 2 unimplemented). */
+  private updateInt(): void {
+    const eie = this.common()[EIE];
+    this.int.set((eie & EIE_INTIE) !== 0 && (eie & this.common()[EIR] & 0x7b) !== 0);
   }
 
   private common(): Uint8Array { return this.banks[0]; }
@@ -133,11 +147,17 @@ export class Enc28j60Model implements SpiBus {
     const out = new Uint8Array(data.length);
     if (this.faults.absent !== null) { out.fill(this.faults.absent); return out; }
     if (data.length === 0) return out;
+    this.transaction(data, out);
+    this.updateInt();
+    return out;
+  }
+
+  private transaction(data: Uint8Array, out: Uint8Array): void {
     // Erratum #2: after a system reset the chip ignores the SPI for about 1 ms (its clock is
     // stopped although ESTAT.CLKRDY may read set).
     if (this.now - this.resetAt < 1) {
       this.stats.writesWhileClockStopped++;
-      return out;
+      return;
     }
     const op = data[0];
     const arg = op & 0x1f;
@@ -177,7 +197,6 @@ export class Enc28j60Model implements SpiBus {
       const i = 1 + Math.floor((this.now * 7919 + this.stats.spiTransactions) % (data.length - 1));
       out[i] ^= 1 << (this.stats.spiTransactions & 7);
     }
-    return out;
   }
 
   /** ERDPT wraps from ERXND to ERXST inside the receive buffer (datasheet 3.2.1). */
@@ -202,7 +221,7 @@ export class Enc28j60Model implements SpiBus {
       const old = this.common()[ECON1];
       this.setReg(ECON1, v & ~ECON1_TXRTS | (old & ECON1_TXRTS));
       if (v & ECON1_TXRST) { this.txStalled = false; this.setReg(ECON1, this.common()[ECON1] & ~ECON1_TXRTS); }
-      if (v & ECON1_RXRST) { this.banks[1][EPKTCNT] = 0; this.rxWrite = this.u16(0, ERXSTL); }
+      if (v & ECON1_RXRST) { this.banks[1][EPKTCNT] = 0; this.rxWrite = this.u16(0, ERXSTL); this.setReg(EIR, this.common()[EIR] & ~EIR_PKTIF); }
       if ((v & ECON1_TXRTS) && !(old & ECON1_TXRTS) && !(v & ECON1_TXRST)) this.transmit();
       if ((v & ECON1_DMAST) && (v & ECON1_CSUMEN) && (this.common()[ECON1] & ECON1_RXEN)) {
         // Erratum #15: a DMA checksum while receiving may corrupt the receive buffer.
@@ -212,11 +231,15 @@ export class Enc28j60Model implements SpiBus {
       return;
     }
     if (addr === ECON2) {
-      if (v & ECON2_PKTDEC) { if (this.banks[1][EPKTCNT] > 0) this.banks[1][EPKTCNT]--; }
+      if (v & ECON2_PKTDEC) {
+        if (this.banks[1][EPKTCNT] > 0) this.banks[1][EPKTCNT]--;
+        // PKTIF is cleared when the count reaches 0 (datasheet 12.1.3).
+        if (this.banks[1][EPKTCNT] === 0) this.setReg(EIR, this.common()[EIR] & ~EIR_PKTIF);
+      }
       this.setReg(ECON2, v & ~ECON2_PKTDEC);
       return;
     }
-    if (addr === EIR) { this.setReg(EIR, v); return; }
+    if (addr === EIR) { this.setReg(EIR, (v & ~EIR_PKTIF) | (this.common()[EIR] & EIR_PKTIF)); return; } // PKTIF is read-only
     if (addr === ESTAT) { this.setReg(ESTAT, (this.common()[ESTAT] & ~0x52) | (v & 0x52)); return; } // BUFER, LATECOL, TXABRT are clearable
     if (addr === EREVID && b === 3) return;
     this.setReg(addr, v);
@@ -258,6 +281,7 @@ export class Enc28j60Model implements SpiBus {
   setLink(up: boolean): void {
     this.faults.linkDown = !up;
     this.updateLink();
+    this.updateInt();
   }
 
   // ---- transmit (datasheet 7.1) ----
@@ -296,6 +320,11 @@ export class Enc28j60Model implements SpiBus {
   // ---- receive (datasheet 7.2) ----
 
   private receive(frame: Uint8Array): void {
+    this.receiveFrame(frame);
+    this.updateInt();
+  }
+
+  private receiveFrame(frame: Uint8Array): void {
     if (!(this.common()[ECON1] & ECON1_RXEN) || this.faults.linkDown) return;
     const fcon = this.banks[1][ERXFCON];
     const mac = this.mac();

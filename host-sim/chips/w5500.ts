@@ -6,12 +6,16 @@
 // pointers wrapping inside them, the MACRAW socket (a 2-byte length header before each received
 // frame, the MAC filter), the commands OPEN, CLOSE, SEND, RECV and their completion (Sn_CR reads
 // back non-zero until done), Sn_IR, Sn_TX_FSR/Sn_RX_RSR, PHYCFGR, VERSIONR and the soft reset.
+// And the INTn pin: low while (IR & IMR) or (SIR & SIMR) is non-zero, SIR's bit n standing for
+// (Sn_IR & Sn_IMR) of socket n; Sn_IMR resets to 0xFF, IMR and SIMR to 0. (INTLEVEL, the wait
+// before INTn asserts again after a clear, is taken as 0, its reset value.)
 import type { SpiBus } from '../../firmware/drivers/driver.ts';
 import type { Port } from '../segment.ts';
+import { IntPin } from './int-pin.ts';
 
-export const MR = 0x0000, SHAR = 0x0009, PHYCFGR = 0x002e, VERSIONR = 0x0039;
+export const MR = 0x0000, SHAR = 0x0009, IR = 0x0015, IMR = 0x0016, SIR = 0x0017, SIMR = 0x0018, PHYCFGR = 0x002e, VERSIONR = 0x0039;
 export const Sn_MR = 0x00, Sn_CR = 0x01, Sn_IR = 0x02, Sn_SR = 0x03, Sn_RXBUF_SIZE = 0x1e, Sn_TXBUF_SIZE = 0x1f;
-export const Sn_TX_FSR = 0x20, Sn_TX_RD = 0x22, Sn_TX_WR = 0x24, Sn_RX_RSR = 0x26, Sn_RX_RD = 0x28, Sn_RX_WR = 0x2a;
+export const Sn_TX_FSR = 0x20, Sn_TX_RD = 0x22, Sn_TX_WR = 0x24, Sn_RX_RSR = 0x26, Sn_RX_RD = 0x28, Sn_RX_WR = 0x2a, Sn_IMR = 0x2c;
 export const CR_OPEN = 0x01, CR_CLOSE = 0x10, CR_SEND = 0x20, CR_RECV = 0x40;
 export const IR_SEND_OK = 0x10, IR_TIMEOUT = 0x08, IR_RECV = 0x04;
 export const SOCK_CLOSED = 0x00, SOCK_MACRAW = 0x42;
@@ -33,6 +37,8 @@ export class W5500Model implements SpiBus {
   readonly faults: W5500Faults = { overflowFrames: 0, txTimeoutNext: false, linkDown: false, absent: null, corruptReads: 0 };
   readonly stats = { spiTransactions: 0, spiBytes: 0, rxFrames: 0, rxDropped: 0, txFrames: 0, commands: 0 };
   private busy = new Uint8Array(8); // reads of Sn_CR left before a command completes
+  /** The INTn pin (active low). */
+  readonly int = new IntPin();
 
   constructor(readonly port: Port | null) {
     for (let i = 0; i < 8; i++) { this.sockets.push(new Uint8Array(0x30)); this.tx.push(new Uint8Array(16384)); this.rx.push(new Uint8Array(16384)); }
@@ -50,8 +56,21 @@ export class W5500Model implements SpiBus {
       const s = this.sockets[i];
       s.fill(0);
       s[Sn_RXBUF_SIZE] = 2; s[Sn_TXBUF_SIZE] = 2;
+      s[Sn_IMR] = 0xff;
       this.set16(s, Sn_TX_FSR, 2048);
     }
+    this.updateInt();
+  }
+
+  /** SIR: bit n set while socket n has an interrupt its Sn_IMR lets through. */
+  private sir(): number {
+    let v = 0;
+    for (let n = 0; n < 8; n++) if (this.sockets[n][Sn_IR] & this.sockets[n][Sn_IMR]) v |= 1 << n;
+    return v;
+  }
+
+  private updateInt(): void {
+    this.int.set((this.common[IR] & this.common[IMR]) !== 0 || (this.sir() & this.common[SIMR]) !== 0);
   }
 
   private get16(b: Uint8Array, o: number): number { return (b[o] << 8) | b[o + 1]; }
@@ -75,6 +94,12 @@ export class W5500Model implements SpiBus {
     const out = new Uint8Array(data.length);
     if (this.faults.absent !== null) { out.fill(this.faults.absent); return out; }
     if (data.length < 4) return out;
+    this.transaction(data, out);
+    this.updateInt();
+    return out;
+  }
+
+  private transaction(data: Uint8Array, out: Uint8Array): void {
     let addr = (data[0] << 8) | data[1];
     const ctl = data[2];
     const bsb = ctl >> 3, write = (ctl & 4) !== 0, om = ctl & 3;
@@ -88,11 +113,10 @@ export class W5500Model implements SpiBus {
       this.faults.corruptReads--;
       out[3 + (this.stats.spiTransactions % n)] ^= 0x10;
     }
-    return out;
   }
 
   private readByte(bsb: number, addr: number): number {
-    if (bsb === 0) return addr < 0x40 ? this.common[addr] : 0;
+    if (bsb === 0) return addr === SIR ? this.sir() : addr < 0x40 ? this.common[addr] : 0;
     const n = (bsb - 1) >> 2, kind = (bsb - 1) & 3;
     if (n > 7) return 0;
     if (kind === 0) {
@@ -110,7 +134,8 @@ export class W5500Model implements SpiBus {
   private writeByte(bsb: number, addr: number, v: number): void {
     if (bsb === 0) {
       if (addr === MR && (v & 0x80)) { this.reset(); return; }
-      if (addr === VERSIONR) return;
+      if (addr === VERSIONR || addr === SIR) return;
+      if (addr === IR) { this.common[IR] &= ~v; return; } // write 1 to clear
       if (addr < 0x40) this.common[addr] = v;
       return;
     }
@@ -172,6 +197,11 @@ export class W5500Model implements SpiBus {
   }
 
   private receive(frame: Uint8Array): void {
+    this.receiveFrame(frame);
+    this.updateInt();
+  }
+
+  private receiveFrame(frame: Uint8Array): void {
     const s = this.sockets[0];
     if (s[Sn_SR] !== SOCK_MACRAW || this.faults.linkDown) return;
     const mr = s[Sn_MR];
