@@ -8,8 +8,10 @@
 //   a program eats blocks down to LOW:     SYN refused (dropLowMem), ping answered
 //   ... down to CRITICAL:                  frames stay in the driver (lowMemPolls), no OUT OF MEMORY
 //   the program lets go:                   the waiting ping and SYN answered
-//   a program eats ALL memory (OUT OF MEMORY in its own callback, and in the board's), then lets go:
-//                                          the board answers again
+//   OUT OF MEMORY inside a poll (the driver asks for 80 KB once):
+//                                          that poll is lost, the board polls and answers again
+// (A program that eats every last block can also crash the interpreter itself: Espruino 2v29's
+// Linux build segfaulted in about half of such runs, whatever the program; see docs/espruino.md.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -34,7 +36,7 @@ const SCRIPT = `var F = ${JSON.stringify(Object.fromEntries(Object.entries(frame
 function frame(name) { var h = F[name], a = new Uint8Array(h.length / 2); for (var i = 0; i < a.length; i++) a[i] = parseInt(h.substr(2 * i, 2), 16); return a; }
 var inq = [], sent = { arp: 0, echo: 0, synack: 0, rst: 0, other: 0 }, synackTo = {};
 var drv = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), rxFresh: true,
-  recvFrame: function () { return inq.shift() || null; },
+  recvFrame: function () { if (boom) { boom = false; booms++; var big = new Uint8Array(80000); big[0] = 1; } return inq.shift() || null; },
   send: function (f, len) {
     if (f[12] === 8 && f[13] === 6) sent.arp++;
     else if (f[23] === 1 && f[34] === 0) sent.echo++;
@@ -43,7 +45,7 @@ var drv = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), rxFresh: true,
     else sent.other++;
     return true;
   }, link: function () { return true; } };
-var polls = 0;
+var polls = 0, boom = false, booms = 0;
 var b = require("synack").start({ driver: drv, ip: "198.18.0.2/24", idlePollMs: 20 });
 var st = b.stack, poll0 = st.poll;
 st.poll = function (now) { polls++; return poll0.call(st, now); };
@@ -58,11 +60,9 @@ setTimeout(function () { inq.push(frame("syn2")); inq.push(frame("ping2")); }, 7
 setTimeout(function () { snap("low"); hog = null; process.memory(); eat(150); }, 1100);
 setTimeout(function () { inq.push(frame("ping3")); inq.push(frame("syn3")); }, 1300);
 setTimeout(function () { snap("critical"); hog = null; }, 1700);
-setTimeout(function () { snap("recovered"); eat(0); print("NEVER"); }, 2300);
-setTimeout(function () { inq.push(frame("ping4")); inq.push(frame("syn4")); }, 2400);
-setTimeout(function () { hog = null; }, 2800);
+setTimeout(function () { snap("recovered"); boom = true; inq.push(frame("ping4")); inq.push(frame("syn4")); }, 2300);
 setTimeout(function () { snap("afterOom"); inq.push(frame("ping5")); inq.push(frame("syn5")); }, 4000);
-setTimeout(function () { snap("end"); print("REPORT " + JSON.stringify(report)); quit(); }, 5000);
+setTimeout(function () {  report.booms = booms; snap("end"); print("REPORT " + JSON.stringify(report)); quit(); }, 5000);
 `;
 
 if (!espruinoPath()) {
@@ -99,12 +99,16 @@ if (!espruinoPath()) {
     assert.is(rep.recovered.synackTo, '40001 40003', 'the SYN that waited in the driver is answered, the one refused is not');
     const oom = r.out.indexOf('OUT OF MEMORY');
     assert.ok(r.out.indexOf('PHASE recovered') > 0 && (oom < 0 || oom > r.out.indexOf('PHASE recovered')), 'no OUT OF MEMORY before the program ate everything:\n' + r.out);
-    // After a real OUT OF MEMORY (the program's, and whatever board callback ran then): the board
-    // polls again, and answers a new ping and a new SYN.
-    assert.not.match(r.out, /^>?NEVER$/m);
+    // After an OUT OF MEMORY inside a poll: the board polls again, and answers a new ping and a
+    // new SYN.
+    assert.is(rep.booms, 1);
+    assert.match(r.out.slice(r.out.indexOf('PHASE recovered')), /OUT OF MEMORY/, 'the poll ran out of memory');
     assert.ok(rep.afterOom.polls > rep.recovered.polls + 10, JSON.stringify(rep));
-    assert.is(rep.end.echo, rep.afterOom.echo + 1, JSON.stringify(rep));
-    assert.match(rep.end.synackTo, /40005/, JSON.stringify(rep));
+    assert.match(rep.afterOom.synackTo, /40004/, 'the SYN that came with the OUT OF MEMORY is answered: ' + JSON.stringify(rep));
+    assert.is(rep.end.echo, rep.afterOom.echo + 1, 'a ping after it is answered: ' + JSON.stringify(rep));
+    // With three connections of 4 KB of rings open, the last SYN finds the board near its reserve:
+    // answered, or refused for memory and counted, never lost silently.
+    assert.ok(/40005/.test(rep.end.synackTo) || rep.end.dropLowMem > rep.afterOom.dropLowMem, JSON.stringify(rep));
   });
 }
 
