@@ -8,7 +8,8 @@ import { RealTimeRunner } from './realtime.ts';
 import { UdpLink, parseUdpLink } from './links/udp.ts';
 import { TapNamespace, openTapLink } from './links/tap.ts';
 import { netnsUnavailable } from './links/netns.ts';
-import { PcapWriter } from './pcap.ts';
+import { PcapngWriter } from './pcap.ts';
+import { WireCapture } from './capture.ts';
 import { Tracer } from './trace.ts';
 import { SimBoard, parseMac } from './board.ts';
 import { SimConsole } from './console.ts';
@@ -113,19 +114,35 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
     link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
     await link.open();
   }
-  let pcap: PcapWriter | null = null;
-  if (o.pcap) { const w = new PcapWriter(o.pcap); pcap = w; seg.tap((f) => w.write(runner.wallNow(), f)); }
+  // Capture and trace: every frame as its sender put it on the segment, numbered as in the
+  // capture; each fault of the injectors as a trace line at once and as a comment on the frame's
+  // record in the capture (pcapng, which tshark and Wireshark show as frame.comment). Capture
+  // times are real: the wall clock at start plus virtual time. The trace's ladders are drawn from
+  // the same records as the capture, so they are what `npm run ladder` prints for it; each once
+  // its connection is over on the wire and the board's side CLOSED (LadderPrinter).
+  const epochMs = Date.now() - clock.now;
+  let pcap: PcapngWriter | null = null;
+  let ladder: LadderPrinter | null = null;
+  let capture: WireCapture | null = null;
   let onState: ((c: Conn, s: number) => void) | undefined;
-  if (o.trace) {
-    const tracer = new Tracer(log);
-    const ladder = new LadderPrinter(log);
-    // The board's own TCP states go into the ladders (the kernel's side stays inferred).
-    onState = (c, s) => ladder.state({ timeMs: clock.now, local: `${ipToString(c.s[LIP])}:${c.s[LPORT]}`, remote: `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, state: STATE_NAMES[s] });
-    seg.tap((f, from) => {
-      tracer.frame(clock.now, from.name === 'link' ? '>' : '<', f);
-      const d = decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: clock.now, data: f, origLen: f.length }] });
-      for (const s of d.segments) ladder.segment(s);
+  if (o.pcap || o.trace) {
+    if (o.pcap) pcap = new PcapngWriter(o.pcap, { app: 'synack simulator', ifName: 'segment' });
+    const tracer = o.trace ? new Tracer(log) : null;
+    const lp = o.trace ? new LadderPrinter(log) : null;
+    ladder = lp;
+    const w = pcap;
+    capture = new WireCapture(seg, {
+      sent: (f) => tracer?.frame(f.timeMs, f.from === 'link' ? '>' : '<', f.frame, f.id),
+      fault: (f, note) => tracer?.fault(clock.now, f.id, note, f.frame),
+      settled: (f) => {
+        w?.write(epochMs + f.timeMs, f.frame, f.notes);
+        if (lp) for (const s of decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: epochMs + f.timeMs, data: f.frame, origLen: f.frame.length, comments: f.notes }] }).segments) lp.segment(s);
+      },
     });
+    if (linkPort.ingress) capture.watch(linkPort.ingress as FaultInjector, 'on the way in from link');
+    if (linkPort.egress) capture.watch(linkPort.egress as FaultInjector, 'on the way out to link');
+    // The board's TCP states tell the ladder printer when its side of a connection is CLOSED.
+    if (lp) onState = (c, s) => lp.state({ timeMs: epochMs + clock.now, local: `${ipToString(c.s[LIP])}:${c.s[LPORT]}`, remote: `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, state: STATE_NAMES[s] });
   }
   // The board's console lines (what print() shows on a board) go to the log, and to the pty with
   // --console, which restarts the firmware on load() or E.reboot().
@@ -146,7 +163,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   return {
     board: b, tap, link, console: con,
     address: () => b.stack.iface.ip ? ipToString(b.stack.iface.ip) : '(no address yet)',
-    close: () => { runner.stop(); b.stop(); link.close(); pcap?.close(); tap?.close(); con?.close(); },
+    close: () => { runner.stop(); b.stop(); link.close(); capture?.flush(); ladder?.end(); pcap?.close(); tap?.close(); con?.close(); },
   };
 }
 
