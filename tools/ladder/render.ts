@@ -43,6 +43,7 @@ const FS = 12, FS_SMALL = 10, CH = 0.6;
 const PAD = 12;            // outer margin
 const GAP = 10;            // between a state and its lane, and around labels
 const SLANT = 10;          // how far an arrow drops from sender to receiver
+const ROW_GAP = 9;         // between one line of the ladder and the next
 const width = (s: string, fs: number) => s.length * fs * CH;
 
 type Anchor = 'start' | 'middle' | 'end';
@@ -65,11 +66,13 @@ export function renderSvg(c: Connection, lines: LadderLine[]): string {
   const headAX = Math.max(xA, PAD + width(headA, FS) / 2);
   const laneGap = Math.max(300, labelW + 4 * GAP, extrasW + 4 * GAP, headAX - xA + (width(headA, FS) + width(headB, FS)) / 2 + 2 * GAP);
   const xB = xA + laneGap;
-  const legend = [
-    'dashed: in flight when the other end sent (arrives on a later line)',
-    'cross: dropped (capture comment)   red: retransmission   orange: out-of-order',
-  ];
-  const right = Math.max(xB + GAP + bW + PAD, xB + width(headB, FS) / 2 + PAD, PAD + Math.max(...legend.map((t) => width(t, FS_SMALL))) + PAD);
+  // A legend for the marks this picture uses.
+  const legend: string[] = [];
+  if (lines.some((l) => l.aMark === '...' || l.bMark === '...')) legend.push('dashed: in flight when the other end sent (it arrives on a later line)');
+  if (lines.some((l) => l.aMark === '-X-' || l.bMark === '-X-')) legend.push('purple, ending in a cross: dropped on the way (a comment in the capture says so)');
+  if (lines.some((l) => l.extras.includes('retransmission'))) legend.push('red: retransmission');
+  if (lines.some((l) => l.extras.includes('out-of-order'))) legend.push('orange: out of order');
+  const right = Math.max(xB + GAP + bW + PAD, xB + width(headB, FS) / 2 + PAD, PAD + Math.max(0, ...legend.map((t) => width(t, FS_SMALL))) + PAD);
 
   const body: string[] = [];
   const text = (x: number, y: number, s: string, anchor: Anchor = 'start', extra = '') =>
@@ -84,7 +87,7 @@ export function renderSvg(c: Connection, lines: LadderLine[]): string {
       if (l.number !== null) text(xNum, base, `${l.number}.`);
       if (l.a) text(xA - GAP, base, l.a, 'end');
       if (l.b) text(xB + GAP, base, l.b);
-      y = base + 0.3 * FS + 6;
+      y = base + 0.3 * FS + ROW_GAP;
       continue;
     }
     const inFlight = l.aMark === '...' || l.bMark === '...';
@@ -95,10 +98,10 @@ export function renderSvg(c: Connection, lines: LadderLine[]): string {
     const y2 = y1 + SLANT;                  // its receiver end
     const rightward = l.arrow === '-->';
     const [x1, x2] = rightward ? [xA, xB] : [xB, xA];
-    if (l.number !== null) text(xNum, labelBase, `${l.number}.`);
     text((xA + xB) / 2, labelBase, l.segment, 'middle', ` fill="${colour}"`);
     // Each end's state beside its end of the arrow.
     const yAEnd = rightward ? y1 : y2, yBEnd = rightward ? y2 : y1;
+    if (l.number !== null) text(xNum, y1 + 0.35 * FS, `${l.number}.`);
     if (l.a) text(xA - GAP, yAEnd + 0.35 * FS, l.a, 'end');
     if (l.b) text(xB + GAP, yBEnd + 0.35 * FS, l.b);
     const dash = inFlight ? ' stroke-dasharray="5,4"' : '';
@@ -118,7 +121,7 @@ export function renderSvg(c: Connection, lines: LadderLine[]): string {
       text((xA + xB) / 2, eb, l.extras.join(' '), 'middle', ` font-size="${FS_SMALL}" fill="#555"`);
       bottom = eb + 0.3 * FS_SMALL;
     } else bottom = Math.max(bottom, yAEnd + 0.65 * FS, yBEnd + 0.65 * FS);
-    y = bottom + 6;
+    y = bottom + ROW_GAP;
   }
   const laneBottom = y + 4;
   let legendY = laneBottom + GAP;
