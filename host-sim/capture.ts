@@ -6,6 +6,10 @@
 // order the frames were sent (so that a capture written from it is in time order).
 import type { Port, Segment, WireObserver } from './segment.ts';
 import { describeFault, type FaultEvent, type FaultInjector } from './faults.ts';
+import { LINKTYPE_ETHERNET, PcapngWriter } from './pcap.ts';
+import { Tracer } from './trace.ts';
+import { decodeTcp } from '../tools/ladder/decode.ts';
+import { LadderPrinter } from '../tools/ladder/index.ts';
 
 export interface WireFrame {
   id: number;          // 1, 2, ...: its record number in the capture
@@ -69,4 +73,52 @@ export class WireCapture implements WireObserver {
       this.sinks.settled?.(f);
     }
   }
+}
+
+export interface WireRecordingOptions {
+  /** Write a pcapng capture here. */
+  pcap?: string;
+  /** Trace lines and ladders go here. */
+  trace?: (line: string) => void;
+  /** Capture times are epochMs + virtual time (default: the wall clock now, minus virtual now). */
+  epochMs?: number;
+  /** The fault injectors to report, each with where it sits ("on the way out to link"). */
+  faults?: [FaultInjector, string][];
+  /** The port whose frames the trace marks ">" (coming in); others are "<". */
+  inbound?: string;
+}
+
+export interface WireRecording {
+  capture: WireCapture;
+  /** Feed the board's TCP state changes here (the ladders wait for its side to be CLOSED). */
+  state(local: string, remote: string, state: string): void;
+  /** Hands on what is pending, prints the ladders not printed yet, closes the capture file. */
+  close(): void;
+}
+
+/** The simulator's trace and capture of a segment: each frame a trace line when sent, each fault
+ *  a trace line when it happens and a comment on the frame's record in the pcapng capture
+ *  (Wireshark and tshark show it as frame.comment), capture times real (the wall clock at start
+ *  plus virtual time). The trace's ladders are drawn from the very records the capture holds, so
+ *  they are what `npm run ladder` prints for it; each once its connection is over on the wire and
+ *  the board's side CLOSED (LadderPrinter). */
+export function recordWire(seg: Segment, o: WireRecordingOptions): WireRecording {
+  const epochMs = o.epochMs ?? Date.now() - seg.clock.now;
+  const pcap = o.pcap ? new PcapngWriter(o.pcap, { app: 'synack simulator', ifName: 'segment' }) : null;
+  const tracer = o.trace ? new Tracer(o.trace) : null;
+  const ladder = o.trace ? new LadderPrinter(o.trace) : null;
+  const capture = new WireCapture(seg, {
+    sent: (f) => tracer?.frame(f.timeMs, f.from === o.inbound ? '>' : '<', f.frame, f.id),
+    fault: (f, note) => tracer?.fault(seg.clock.now, f.id, note, f.frame),
+    settled: (f) => {
+      pcap?.write(epochMs + f.timeMs, f.frame, f.notes);
+      if (ladder) for (const s of decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: epochMs + f.timeMs, data: f.frame, origLen: f.frame.length, comments: f.notes }] }).segments) ladder.segment(s);
+    },
+  });
+  for (const [injector, where] of o.faults ?? []) capture.watch(injector, where);
+  return {
+    capture,
+    state: (local, remote, state) => ladder?.state({ timeMs: epochMs + seg.clock.now, local, remote, state }),
+    close: () => { capture.flush(); ladder?.end(); pcap?.close(); },
+  };
 }

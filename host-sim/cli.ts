@@ -8,18 +8,13 @@ import { RealTimeRunner } from './realtime.ts';
 import { UdpLink, parseUdpLink } from './links/udp.ts';
 import { TapNamespace, openTapLink } from './links/tap.ts';
 import { netnsUnavailable } from './links/netns.ts';
-import { PcapngWriter } from './pcap.ts';
-import { WireCapture } from './capture.ts';
-import { Tracer } from './trace.ts';
+import { recordWire, type WireRecording } from './capture.ts';
 import { SimBoard, parseMac } from './board.ts';
 import { SimConsole } from './console.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
 import { STATE_NAMES, LIP, LPORT, RIP, RPORT, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
-import { decodeTcp } from '../tools/ladder/decode.ts';
-import { LadderPrinter } from '../tools/ladder/index.ts';
-import { LINKTYPE_ETHERNET } from './pcap.ts';
 
 export const USAGE = `usage: npm run sim -- [options]
   --link tap                      a TAP device in a new network namespace (default when root)
@@ -102,48 +97,31 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   const runner = new RealTimeRunner(clock);
   const linkPort = seg.attach('link');
   if (o.faults) { linkPort.ingress = new FaultInjector(clock, o.faults, o.seed); linkPort.egress = new FaultInjector(clock, o.faults, o.seed + 1); }
-  let tap: TapNamespace | null = null;
-  let link: UdpLink;
-  if (o.link === 'tap') {
-    const why = netnsUnavailable(['socat']);
-    if (why) throw new Error(`--link tap ${why}; or use --link udp:...`);
-    const t = await openTapLink(linkPort, runner);
-    link = t.link;
-    tap = t.tap;
-  } else {
-    link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
-    await link.open();
-  }
-  // Capture and trace: every frame as its sender put it on the segment, numbered as in the
-  // capture; each fault of the injectors as a trace line at once and as a comment on the frame's
-  // record in the capture (pcapng, which tshark and Wireshark show as frame.comment). Capture
-  // times are real: the wall clock at start plus virtual time. The trace's ladders are drawn from
-  // the same records as the capture, so they are what `npm run ladder` prints for it; each once
-  // its connection is over on the wire and the board's side CLOSED (LadderPrinter).
-  const epochMs = Date.now() - clock.now;
-  let pcap: PcapngWriter | null = null;
-  let ladder: LadderPrinter | null = null;
-  let capture: WireCapture | null = null;
+  // Trace and capture (host-sim/capture.ts): frames, faults as trace lines and pcapng comments,
+  // real capture times, and the ladder of each connection once it is over.
+  let rec: WireRecording | null = null;
   let onState: ((c: Conn, s: number) => void) | undefined;
   if (o.pcap || o.trace) {
-    if (o.pcap) pcap = new PcapngWriter(o.pcap, { app: 'synack simulator', ifName: 'segment' });
-    const tracer = o.trace ? new Tracer(log) : null;
-    const lp = o.trace ? new LadderPrinter(log) : null;
-    ladder = lp;
-    const w = pcap;
-    capture = new WireCapture(seg, {
-      sent: (f) => tracer?.frame(f.timeMs, f.from === 'link' ? '>' : '<', f.frame, f.id),
-      fault: (f, note) => tracer?.fault(clock.now, f.id, note, f.frame),
-      settled: (f) => {
-        w?.write(epochMs + f.timeMs, f.frame, f.notes);
-        if (lp) for (const s of decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: epochMs + f.timeMs, data: f.frame, origLen: f.frame.length, comments: f.notes }] }).segments) lp.segment(s);
-      },
-    });
-    if (linkPort.ingress) capture.watch(linkPort.ingress as FaultInjector, 'on the way in from link');
-    if (linkPort.egress) capture.watch(linkPort.egress as FaultInjector, 'on the way out to link');
-    // The board's TCP states tell the ladder printer when its side of a connection is CLOSED.
-    if (lp) onState = (c, s) => lp.state({ timeMs: epochMs + clock.now, local: `${ipToString(c.s[LIP])}:${c.s[LPORT]}`, remote: `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, state: STATE_NAMES[s] });
+    const faults: [FaultInjector, string][] = [];
+    if (linkPort.ingress) faults.push([linkPort.ingress as FaultInjector, 'on the way in from link']);
+    if (linkPort.egress) faults.push([linkPort.egress as FaultInjector, 'on the way out to link']);
+    const r = rec = recordWire(seg, { pcap: o.pcap, trace: o.trace ? log : undefined, faults, inbound: 'link' });
+    if (o.trace) onState = (c, s) => r.state(`${ipToString(c.s[LIP])}:${c.s[LPORT]}`, `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, STATE_NAMES[s]);
   }
+  let tap: TapNamespace | null = null;
+  let link: UdpLink;
+  try {
+    if (o.link === 'tap') {
+      const why = netnsUnavailable(['socat']);
+      if (why) throw new Error(`--link tap ${why}; or use --link udp:...`);
+      const t = await openTapLink(linkPort, runner);
+      link = t.link;
+      tap = t.tap;
+    } else {
+      link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
+      await link.open();
+    }
+  } catch (e) { rec?.close(); throw e; }
   // The board's console lines (what print() shows on a board) go to the log, and to the pty with
   // --console, which restarts the firmware on load() or E.reboot().
   let con: SimConsole | null = null;
@@ -151,7 +129,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   if (o.console) {
     try {
       con = await SimConsole.open(o.console, () => { log('console: restarting the board\'s firmware'); runner.sync(); board!.restart(); runner.wake(); });
-    } catch (e) { link.close(); tap?.close(); throw e; }
+    } catch (e) { link.close(); rec?.close(); tap?.close(); throw e; }
   }
   const print = (line: string) => { log(`console: ${line}`); con?.print(line); };
   board = new SimBoard(clock, seg, {
@@ -163,7 +141,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   return {
     board: b, tap, link, console: con,
     address: () => b.stack.iface.ip ? ipToString(b.stack.iface.ip) : '(no address yet)',
-    close: () => { runner.stop(); b.stop(); link.close(); capture?.flush(); ladder?.end(); pcap?.close(); tap?.close(); con?.close(); },
+    close: () => { runner.stop(); b.stop(); link.close(); rec?.close(); tap?.close(); con?.close(); },
   };
 }
 
