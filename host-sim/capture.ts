@@ -86,6 +86,9 @@ export interface WireRecordingOptions {
   faults?: [FaultInjector, string][];
   /** The port whose frames the trace marks ">" (coming in); others are "<". */
   inbound?: string;
+  /** A closed connection's ladder waits until nothing more of it was seen for this long, ms
+   *  (default 1000: a late duplicate and the RST that answers it are part of it). */
+  quietMs?: number;
 }
 
 export interface WireRecording {
@@ -100,13 +103,13 @@ export interface WireRecording {
  *  a trace line when it happens and a comment on the frame's record in the pcapng capture
  *  (Wireshark and tshark show it as frame.comment), capture times real (the wall clock at start
  *  plus virtual time). The trace's ladders are drawn from the very records the capture holds, so
- *  they are what `npm run ladder` prints for it; each once its connection is over on the wire and
- *  the board's side CLOSED (LadderPrinter). */
+ *  they are what `npm run ladder` prints for it; each once its connection is over on the wire, the
+ *  board's side CLOSED, and nothing more of it seen for a second (LadderPrinter). */
 export function recordWire(seg: Segment, o: WireRecordingOptions): WireRecording {
   const epochMs = o.epochMs ?? Date.now() - seg.clock.now;
   const pcap = o.pcap ? new PcapngWriter(o.pcap, { app: 'synack simulator', ifName: 'segment' }) : null;
   const tracer = o.trace ? new Tracer(o.trace) : null;
-  const ladder = o.trace ? new LadderPrinter(o.trace) : null;
+  const ladder = o.trace ? new LadderPrinter(o.trace, {}, { now: () => epochMs + seg.clock.now, after: (ms, fn) => seg.clock.after(ms, fn) }, o.quietMs ?? 1000) : null;
   const capture = new WireCapture(seg, {
     sent: (f) => tracer?.frame(f.timeMs, f.from === o.inbound ? '>' : '<', f.frame, f.id),
     fault: (f, note) => tracer?.fault(seg.clock.now, f.id, note, f.frame),

@@ -226,4 +226,38 @@ test('the CLI gives a clear one-line error on malformed and truncated captures',
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('the CLI: an SVG path that cannot be written, a missing or garbled capture: one line, exit 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synack-ladder-'));
+  try {
+    const good = join(dir, 'good.pcap');
+    writeFileSync(good, capture([seg(true, 100, 0, F.SYN), seg(false, 300, 101, F.SYN | F.ACK)]));
+    const oneLine = (r: { code: number | null; out: string; err: string }, re: RegExp) => {
+      assert.is(r.code, 1, r.err);
+      assert.is(r.out, '', 'nothing on stdout');
+      assert.is(r.err.split('\n').filter(Boolean).length, 1, r.err);
+      assert.not.match(r.err, /\n\s+at /);
+      assert.match(r.err, re);
+    };
+    oneLine(cli([good, '--svg', '/nonexistent/x.svg']), /^ladder: cannot write \/nonexistent\/x\.svg: directory \/nonexistent does not exist\n$/);
+    oneLine(cli([good, '--svg', dir]), /^ladder: cannot write .*: it is a directory\n$/);
+    oneLine(cli([good, '--svg', join(good, 'x.svg')]), /^ladder: cannot write .*good\.pcap\/x\.svg: .*good\.pcap is not a directory\n$/);
+    oneLine(cli([join(dir, 'missing.pcap'), '--svg', join(dir, 'o.svg')]), /^ladder: .*missing\.pcap: cannot read: no such file\n$/);
+    oneLine(cli([dir]), /: cannot read: it is a directory\n$/);
+    // Garbled: a pcap header with nonsense records; random bytes; a pcapng header with nonsense.
+    const bytes = readFileSync(good);
+    const garbled = Buffer.from(bytes); for (let i = 24; i < garbled.length; i++) garbled[i] = (i * 151) & 255;
+    writeFileSync(join(dir, 'garbled.pcap'), garbled);
+    oneLine(cli([join(dir, 'garbled.pcap')]), /^ladder: .*garbled\.pcap: (record 1 at byte 24 claims \d+ bytes: corrupt file|truncated record)/);
+    writeFileSync(join(dir, 'random.pcap'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 89 + 7) & 255)));
+    oneLine(cli([join(dir, 'random.pcap')]), /not a pcap file \(bad magic/);
+    const ng = Buffer.alloc(64, 0x41); ng.writeUInt32LE(0x0a0d0d0a, 0); ng.writeUInt32LE(28, 4); ng.writeUInt32LE(0x1a2b3c4d, 8);
+    writeFileSync(join(dir, 'garbled.pcapng'), ng);
+    oneLine(cli([join(dir, 'garbled.pcapng')]), /^ladder: .*garbled\.pcapng: corrupt pcapng block 1 at byte 0/);
+    // No file left behind by a failed run, and a good one still writes its picture.
+    const ok = cli([good, '--svg', join(dir, 'fine.svg')]);
+    assert.is(ok.code, 0, ok.err);
+    assert.match(readFileSync(join(dir, 'fine.svg'), 'utf8'), /^<svg/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test.run();

@@ -31,18 +31,24 @@ export function loadStates(path: string): StateEvent[] {
   return v as StateEvent[];
 }
 
+/** A clock for the live printer: now in the segments' time base, and a timer. */
+export interface PrinterClock { now(): number; after(ms: number, fn: () => void): void }
+
 /** Renders a live trace: feed segments as they are captured (and, optionally, the state changes
  *  of an end that reports them, e.g. the simulated board); each connection's ladder is printed
  *  once it is really over: the capture shows a RST, or both FINs and the acknowledgment of each,
- *  and every end that reports states has reached CLOSED after its first segment (a board in
- *  TIME-WAIT is printed 2 MSL later, with whatever it received meanwhile). Whatever is left is
- *  printed at end(). The text is renderText(c, ladder(c, opts)) of the connection as the capture
- *  holds it, so it is what `npm run ladder` prints for the same capture. */
+ *  every end that reports states has reached CLOSED after its first segment (a board in
+ *  TIME-WAIT is printed 2 MSL later, with whatever it received meanwhile), and, given a clock,
+ *  nothing more of it was captured for `quietMs` (a late duplicate and the RST that answers it
+ *  belong to the story). Whatever is left is printed at end(). The text is
+ *  renderText(c, ladder(c, opts)) of the connection as the capture holds it: what
+ *  `npm run ladder` prints for the same capture. */
 export class LadderPrinter {
   private segs: Segment[] = [];
   private printed = new Set<number>();
   private reporting = new Map<string, number[]>(); // "local remote" -> times it reached CLOSED
-  constructor(private out: (text: string) => void, private opts: LadderOptions = {}) {}
+  private waiting = false;
+  constructor(private out: (text: string) => void, private opts: LadderOptions = {}, private clock?: PrinterClock, private quietMs = 1000) {}
 
   state(e: StateEvent): void {
     const k = `${e.local} ${e.remote}`;
@@ -60,21 +66,39 @@ export class LadderPrinter {
   /** Prints the connections not printed yet. */
   end(): void { this.flush(true); }
 
-  private endsClosed(c: Connection): boolean {
+  /** When every reporting end of c reached CLOSED (after its first segment), or null if one has
+   *  not; -Infinity when no end reports. */
+  private closedAt(c: Connection): number | null {
     const since = c.segments[0].timeMs;
+    let at = -Infinity;
     for (const [x, y] of [[c.a, c.b], [c.b, c.a]]) {
       const closed = this.reporting.get(`${x.ip}:${x.port} ${y.ip}:${y.port}`);
-      if (closed && !closed.some((t) => t >= since)) return false;
+      if (!closed) continue;
+      const t = closed.find((v) => v >= since);
+      if (t === undefined) return null;
+      at = Math.max(at, t);
     }
-    return true;
+    return at;
   }
 
   private flush(final: boolean): void {
+    let recheck = Infinity;
     for (const c of connections(this.segs)) {
       if (this.printed.has(c.index)) continue;
-      if (!final && !(overOnWire(c) && this.endsClosed(c))) continue;
+      if (!final) {
+        const closed = overOnWire(c) ? this.closedAt(c) : null;
+        if (closed === null) continue;
+        if (this.clock) {
+          const quietFrom = Math.max(closed, c.segments[c.segments.length - 1].timeMs) + this.quietMs;
+          if (this.clock.now() < quietFrom) { recheck = Math.min(recheck, quietFrom); continue; }
+        }
+      }
       this.printed.add(c.index);
       this.out(renderText(c, ladder(c, this.opts)));
+    }
+    if (recheck < Infinity && this.clock && !this.waiting) {
+      this.waiting = true;
+      this.clock.after(recheck - this.clock.now(), () => { this.waiting = false; this.flush(false); });
     }
   }
 }
