@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parsePcap, PcapError } from '../../host-sim/pcap.ts';
 import { decodeTcp, isDropped, type Segment } from './decode.ts';
-import { connections, ladder, type Connection, type LadderOptions, type StateEvent } from './model.ts';
+import { ConnectionGrouper, connections, ladder, type Connection, type LadderOptions, type StateEvent } from './model.ts';
 import { renderSvg, renderText } from './render.ts';
 
 export { decodeTcp, connections, ladder, renderText, renderSvg, PcapError };
@@ -44,8 +44,8 @@ export interface PrinterClock { now(): number; after(ms: number, fn: () => void)
  *  renderText(c, ladder(c, opts)) of the connection as the capture holds it: what
  *  `npm run ladder` prints for the same capture. */
 export class LadderPrinter {
-  private segs: Segment[] = [];
-  private printed = new Set<number>();
+  private grouper = new ConnectionGrouper();
+  private waitingFor = new Set<Connection>(); // not printed yet
   private reporting = new Map<string, number[]>(); // "local remote" -> times it reached CLOSED
   private waiting = false;
   constructor(private out: (text: string) => void, private opts: LadderOptions = {}, private clock?: PrinterClock, private quietMs = 1000) {}
@@ -59,7 +59,8 @@ export class LadderPrinter {
   }
 
   segment(s: Segment): void {
-    this.segs.push(s);
+    const c = this.grouper.add(s);
+    if (c.segments.length === 1) this.waitingFor.add(c);
     this.flush(false);
   }
 
@@ -83,8 +84,7 @@ export class LadderPrinter {
 
   private flush(final: boolean): void {
     let recheck = Infinity;
-    for (const c of connections(this.segs)) {
-      if (this.printed.has(c.index)) continue;
+    for (const c of this.waitingFor) {
       if (!final) {
         const closed = overOnWire(c) ? this.closedAt(c) : null;
         if (closed === null) continue;
@@ -93,7 +93,7 @@ export class LadderPrinter {
           if (this.clock.now() < quietFrom) { recheck = Math.min(recheck, quietFrom); continue; }
         }
       }
-      this.printed.add(c.index);
+      this.waitingFor.delete(c);
       this.out(renderText(c, ladder(c, this.opts)));
     }
     if (recheck < Infinity && this.clock && !this.waiting) {

@@ -44,23 +44,32 @@ function seqGe(a: number, b: number): boolean { return !seqLt(a, b); }
 /** Groups segments into connections; a SYN (without ACK) after a closed connection of the same
  *  4-tuple starts a new one. */
 export function connections(segments: Segment[]): Connection[] {
-  const out: Connection[] = [];
-  const open = new Map<string, { c: Connection; closed: boolean; finFrom: Set<string> }>();
-  for (const s of segments) {
+  const g = new ConnectionGrouper();
+  for (const s of segments) g.add(s);
+  return g.all;
+}
+
+/** connections(), one segment at a time (for live traces). */
+export class ConnectionGrouper {
+  readonly all: Connection[] = [];
+  private open = new Map<string, { c: Connection; closed: boolean; finFrom: Set<string> }>();
+
+  /** Adds a segment; returns its connection. */
+  add(s: Segment): Connection {
     const src = { ip: s.src, port: s.sport }, dst = { ip: s.dst, port: s.dport };
     const k = [key(src), key(dst)].sort().join(' ');
-    let cur = open.get(k);
+    let cur = this.open.get(k);
     if (!cur || (cur.closed && (s.flags & (SYN | ACK)) === SYN)) {
-      const c: Connection = { index: out.length + 1, a: src, b: dst, segments: [] };
-      out.push(c);
+      const c: Connection = { index: this.all.length + 1, a: src, b: dst, segments: [] };
+      this.all.push(c);
       cur = { c, closed: false, finFrom: new Set() };
-      open.set(k, cur);
+      this.open.set(k, cur);
     }
     cur.c.segments.push(s);
     if (s.flags & RST) cur.closed = true;
     if (s.flags & FIN) { cur.finFrom.add(key(src)); if (cur.finFrom.size === 2) cur.closed = true; }
+    return cur.c;
   }
-  return out;
 }
 
 export function ctl(flags: number): string {
