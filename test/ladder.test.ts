@@ -198,6 +198,17 @@ test('the streaming printer prints each connection as it goes', () => {
   assert.match(out.join('\n'), /5\.\s+ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK><DATA> --> ESTABLISHED/);
 });
 
+test('dropped segments: -X- at the receiver, not delivered; a duplicate that lost one copy still arrives', () => {
+  const segs = decodeTcp(parsePcap(capture([seg(true, 100, 0, F.SYN), seg(false, 300, 101, F.SYN | F.ACK), seg(true, 101, 301, F.ACK), seg(true, 101, 301, F.ACK, 10), seg(true, 101, 301, F.ACK, 10), seg(false, 301, 111, F.ACK)]))).segments;
+  segs[3].comments = ['fault: dropped on the way out to link'];
+  segs[4].comments = ['fault: duplicated (delivered twice) on the way out to link', 'fault: dropped in its second copy (rate-limit queue full) on the way out to link'];
+  const c = connections(segs)[0];
+  const l = norm(renderText(c, ladder(c)));
+  assert.ok(l.some((x) => /^5\. ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK><DATA> -X- ESTABLISHED WIN=5840 LEN=10 \[fault: dropped on the way out to link\]$/.test(x)), l.join('\n'));
+  assert.ok(l.some((x) => /^6\. ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK><DATA> --> ESTABLISHED WIN=5840 LEN=10 retransmission \[fault: duplicated/.test(x)), l.join('\n'));
+  assert.not.ok(l.some((x) => x.includes('delivered')), 'a dropped segment is never delivered later');
+});
+
 function cli(args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'tools', 'ladder.ts'), ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -115,4 +115,26 @@ test('faults are trace lines and capture comments on the frames they hit; the la
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('capture times are real by default: the wall clock at the start plus virtual time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synack-capture-'));
+  try {
+    const clock = new VirtualClock();
+    const seg = new Segment(clock, 0);
+    const p = seg.attach('p'); seg.attach('q');
+    const before = Date.now();
+    const rec = recordWire(seg, { pcap: join(dir, 'c.pcapng') });
+    const f = new Uint8Array(60); f.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0xb5]);
+    p.send(f);
+    clock.runFor(90_000); // a minute and a half of virtual time
+    p.send(f);
+    clock.runFor(1);
+    rec.close();
+    const after = Date.now();
+    const r = readPcap(join(dir, 'c.pcapng')).records;
+    assert.is(r.length, 2);
+    assert.ok(r[0].timeMs >= before && r[0].timeMs <= after, `first frame at ${new Date(r[0].timeMs).toISOString()}`);
+    assert.is(r[1].timeMs - r[0].timeMs, 90_000);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test.run();

@@ -14,9 +14,14 @@ export interface Segment {
   comments?: string[];
 }
 
-/** A segment the capture says never arrived (the simulator's fault injector dropped it). */
+/** A segment the capture says never arrived: the simulator's fault injector dropped it (each
+ *  copy of it, when it was also duplicated). */
 export function isDropped(s: Segment): boolean {
-  return !!s.comments && s.comments.some((c) => /^fault: dropped/.test(c));
+  if (!s.comments) return false;
+  const first = s.comments.some((c) => /^fault: dropped/.test(c) && !/in its second copy/.test(c));
+  const duplicated = s.comments.some((c) => /^fault: duplicated/.test(c));
+  const second = s.comments.some((c) => /^fault: dropped in its second copy/.test(c));
+  return first && (!duplicated || second);
 }
 
 export interface Decoded { segments: Segment[]; skipped: number }
