@@ -75,7 +75,6 @@ test('faults are trace lines and capture comments on the frames they hit; the la
     const nFaults = totalFaults(ingress) + totalFaults(egress);
     assert.ok(nFaults >= 5, `faults happened (${nFaults})`);
     rec.close();
-    if (process.env.SHOW) console.log(lines.join('\n'));
 
     // One trace line per fault: "T #N fault: <what> <where>: <the frame>".
     const faultLines = lines.filter((l) => / #\d+ fault: /.test(l));

@@ -60,7 +60,6 @@ if (why) {
     const after = Date.now();
     try {
       const ladders = lines.filter((l) => l.startsWith('Connection '));
-      if (process.env.SHOW) console.log(lines.join("\n"));
       assert.is(ladders.length, 1, ladders.join('\n'));
       // The last segments are there: the kernel's final ACK takes the board to CLOSED.
       assert.match(ladders[0], /--> <SEQ=\d+><ACK=\d+><CTL=ACK>\s+--> CLOSED /);
