@@ -253,6 +253,36 @@ test('pcapng: frames and their comments read back; real timestamps; tshark shows
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('pcapng: big-endian sections, nanosecond resolution, a time offset, simple packet blocks, several interfaces', () => {
+  // Built by hand, big-endian throughout, as a big-endian host would write it.
+  const be32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; };
+  const be16 = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; };
+  const opt = (code: number, v: Buffer) => Buffer.concat([be16(code), be16(v.length), v, Buffer.alloc((4 - (v.length & 3)) & 3)]);
+  const block = (type: number, body: Buffer) => Buffer.concat([be32(type), be32(body.length + 12), body, be32(body.length + 12)]);
+  const pad = (b: Uint8Array) => Buffer.concat([Buffer.from(b), Buffer.alloc((4 - (b.length & 3)) & 3)]);
+  const shb = block(0x0a0d0d0a, Buffer.concat([be32(0x1a2b3c4d), be16(1), be16(0), Buffer.alloc(8, 0xff)]));
+  const offset = Buffer.alloc(8); offset.writeBigInt64BE(1_700_000_000n);
+  const idb0 = block(1, Buffer.concat([be16(1), be16(0), be32(65535), opt(9, Buffer.from([9])), opt(14, offset), Buffer.alloc(4)]));
+  const idb1 = block(1, Buffer.concat([be16(101), be16(0), be32(65535)]));
+  const ns = 1_500_000_000n; // 1.5 s after the offset, in nanoseconds
+  const f = frame(2, 1, 61, 9);
+  const epb = block(6, Buffer.concat([be32(0), be32(Number(ns >> 32n)), be32(Number(ns & 0xffffffffn)), be32(f.length), be32(f.length), pad(f), opt(1, Buffer.from('a comment')), Buffer.alloc(4)]));
+  const raw = Uint8Array.of(0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2);
+  const epbRaw = block(6, Buffer.concat([be32(1), be32(0), be32(3), be32(raw.length), be32(raw.length), pad(raw)]));
+  const spb = block(3, Buffer.concat([be32(f.length), pad(f)]));
+  const unknown = block(0x0bad, Buffer.alloc(8)); // skipped
+  const r = parsePcap(Buffer.concat([shb, idb0, idb1, epb, unknown, epbRaw, spb]), 'be');
+  assert.is(r.linkType, 1);
+  assert.is(r.records.length, 3);
+  assert.is(r.records[0].timeMs, 1_700_000_001_500);
+  assert.equal(r.records[0].comments, ['a comment']);
+  assert.is(r.records[0].data[20], 9);
+  assert.is(r.records[1].linkType, 101, 'the second interface\'s link type');
+  assert.is(r.records[1].timeMs, 3 / 1000, 'microseconds by default');
+  assert.is(r.records[2].data.length, 61);
+  assert.throws(() => parsePcap(Buffer.concat([shb, epb]), 'x'), /names interface 0, which was not described/);
+});
+
 test('trace: one line per frame, malformed frames described', () => {
   assert.is(describeFrame(new Uint8Array(5)), 'runt frame (5 bytes)');
   const tcp = new Uint8Array(54);
