@@ -12,17 +12,13 @@ import { TapNamespace, openTapLink } from './links/tap.ts';
 import { netnsUnavailable } from './links/netns.ts';
 import { Dnsmasq, DHCP_DOMAIN, dhcpRange } from './links/dnsmasq.ts';
 import { removeLeftovers } from './links/leftovers.ts';
-import { PcapWriter } from './pcap.ts';
-import { Tracer } from './trace.ts';
+import { recordWire, type WireRecording } from './capture.ts';
 import { SimBoard, parseMac } from './board.ts';
 import { SimConsole } from './console.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
 import { STATE_NAMES, LIP, LPORT, RIP, RPORT, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipFromString, ipToString } from '../firmware/wire/ipv4.ts';
-import { decodeTcp } from '../tools/ladder/decode.ts';
-import { LadderPrinter } from '../tools/ladder/index.ts';
-import { LINKTYPE_ETHERNET } from './pcap.ts';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -44,8 +40,8 @@ export function usage(cmd = 'npm run sim --'): string {
   --source-bytes N                bytes the source on port 19 sends (default 10485760)
   --faults loss=P,reorder=P,duplicate=P,corrupt=P,delay=MS,jitter=MS,rate=BYTES_PER_S,seed=N
                                   faults on the link (P a probability, 0..1)
-  --pcap FILE                     capture every frame on the segment
-  --trace                         one line per frame, and the ladder of each TCP connection
+  --pcap FILE                     capture every frame on the segment (pcapng; injected faults as comments)
+  --trace                         one line per frame and fault, and the ladder of each TCP connection when it is over
   --no-apps                       no default apps (ping only)
   --console PATH                  the board's serial console as a pty at PATH (made by socat):
                                   its startup and DHCP lines, and load() or E.reboot() restart
@@ -215,38 +211,37 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   const runner = new RealTimeRunner(clock);
   const linkPort = seg.attach('link');
   if (o.faults) { linkPort.ingress = new FaultInjector(clock, o.faults, o.seed); linkPort.egress = new FaultInjector(clock, o.faults, o.seed + 1); }
+  // Trace and capture (host-sim/capture.ts): frames, faults as trace lines and pcapng comments,
+  // real capture times, and the ladder of each connection once it is over.
+  let rec: WireRecording | null = null;
+  let onState: ((c: Conn, s: number) => void) | undefined;
+  if (o.pcap || o.trace) {
+    const faults: [FaultInjector, string][] = [];
+    if (linkPort.ingress) faults.push([linkPort.ingress as FaultInjector, 'on the way in from link']);
+    if (linkPort.egress) faults.push([linkPort.egress as FaultInjector, 'on the way out to link']);
+    const r = rec = recordWire(seg, { pcap: o.pcap, trace: o.trace ? log : undefined, faults, inbound: 'link' });
+    if (o.trace) onState = (c, s) => r.state(`${ipToString(c.s[LIP])}:${c.s[LPORT]}`, `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, STATE_NAMES[s]);
+  }
   let tap: TapNamespace | null = null;
   let link: UdpLink;
   let dhcp: Dnsmasq | null = null;
-  if (o.link === 'tap') {
-    const why = netnsUnavailable(o.ip === 'dhcp' && o.dhcpServer === 'dnsmasq' ? ['socat', 'dnsmasq'] : ['socat']);
-    if (why) throw new Error(`--link tap ${why}; or use --link udp:...${o.ip === 'dhcp' && /dnsmasq/.test(why) ? ' or --dhcp-server external' : ''}`);
-    // What simulators killed with SIGKILL left behind (their state files name it) goes first.
-    for (const line of removeLeftovers()) log(`sim: ${line}`);
-    const t = await openTapLink(linkPort, runner, { hostCidr: o.hostCidr });
-    link = t.link;
-    tap = t.tap;
-    if (o.ip === 'dhcp' && o.dhcpServer === 'dnsmasq') {
-      try { dhcp = await Dnsmasq.start(tap, dhcpRange(tap.hostCidr)); } catch (e) { link.close(); tap.close(); throw e; }
+  try {
+    if (o.link === 'tap') {
+      const why = netnsUnavailable(o.ip === 'dhcp' && o.dhcpServer === 'dnsmasq' ? ['socat', 'dnsmasq'] : ['socat']);
+      if (why) throw new Error(`--link tap ${why}; or use --link udp:...${o.ip === 'dhcp' && /dnsmasq/.test(why) ? ' or --dhcp-server external' : ''}`);
+      // What simulators killed with SIGKILL left behind (their state files name it) goes first.
+      for (const line of removeLeftovers()) log(`sim: ${line}`);
+      const t = await openTapLink(linkPort, runner, { hostCidr: o.hostCidr });
+      link = t.link;
+      tap = t.tap;
+      if (o.ip === 'dhcp' && o.dhcpServer === 'dnsmasq') {
+        try { dhcp = await Dnsmasq.start(tap, dhcpRange(tap.hostCidr)); } catch (e) { link.close(); tap.close(); throw e; }
+      }
+    } else {
+      link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
+      await link.open();
     }
-  } else {
-    link = new UdpLink(parseUdpLink(o.link), linkPort, runner);
-    await link.open();
-  }
-  let pcap: PcapWriter | null = null;
-  if (o.pcap) { const w = new PcapWriter(o.pcap); pcap = w; seg.tap((f) => w.write(runner.wallNow(), f)); }
-  let onState: ((c: Conn, s: number) => void) | undefined;
-  if (o.trace) {
-    const tracer = new Tracer(log);
-    const ladder = new LadderPrinter(log);
-    // The board's own TCP states go into the ladders (the kernel's side stays inferred).
-    onState = (c, s) => ladder.state({ timeMs: clock.now, local: `${ipToString(c.s[LIP])}:${c.s[LPORT]}`, remote: `${ipToString(c.s[RIP])}:${c.s[RPORT]}`, state: STATE_NAMES[s] });
-    seg.tap((f, from) => {
-      tracer.frame(clock.now, from.name === 'link' ? '>' : '<', f);
-      const d = decodeTcp({ linkType: LINKTYPE_ETHERNET, snapLen: 65535, records: [{ timeMs: clock.now, data: f, origLen: f.length }] });
-      for (const s of d.segments) ladder.segment(s);
-    });
-  }
+  } catch (e) { rec?.close(); throw e; }
   // The board's console lines (what print() shows on a board) go to the log, and to the pty with
   // --console, which restarts the firmware on load() or E.reboot().
   let con: SimConsole | null = null;
@@ -254,7 +249,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   if (o.console) {
     try {
       con = await SimConsole.open(o.console, () => { log('console: restarting the board\'s firmware'); runner.sync(); board!.restart(); runner.wake(); });
-    } catch (e) { link.close(); tap?.close(); throw e; }
+    } catch (e) { link.close(); rec?.close(); tap?.close(); throw e; }
   }
   const print = (line: string) => { log(`console: ${line}`); con?.print(line); };
   board = new SimBoard(clock, seg, {
@@ -266,7 +261,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   return {
     board: b, tap, link, console: con, dhcp,
     address: () => b.stack.iface.ip ? ipToString(b.stack.iface.ip) : '(no address yet)',
-    close: () => { runner.stop(); b.stop(); link.close(); pcap?.close(); dhcp?.close(); tap?.close(); con?.close(); },
+    close: () => { runner.stop(); b.stop(); link.close(); rec?.close(); dhcp?.close(); tap?.close(); con?.close(); },
   };
 }
 

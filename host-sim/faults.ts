@@ -1,7 +1,8 @@
 // A seeded fault injector for any link direction of the virtual segment (a LinkStage): loss,
 // duplication, reordering (a frame held back and released after later ones), delay with jitter,
 // bit corruption (one random bit flipped), and a rate limit with a bounded queue. Every fault is
-// counted; the same seed gives the same faults, so failures reproduce.
+// counted and, to whoever listens (onFault: the simulator's trace and capture), reported with the
+// frame it hit; the same seed gives the same faults, so failures reproduce.
 import type { VirtualClock } from './clock.ts';
 import type { FrameSink, LinkStage } from './segment.ts';
 
@@ -28,6 +29,29 @@ export interface FaultConfig {
   minLength?: number;
 }
 
+/** What happened to one frame. `frame` is the object given to pass(); copy 1 is the second
+ *  copy of a duplicated frame. `delayMs` is how long a reordered frame was held back, or the
+ *  random jitter a delayed one got; `bit` the bit flipped (byte bit >> 3, bit bit & 7). */
+export interface FaultEvent {
+  kind: 'dropped' | 'queue-dropped' | 'duplicated' | 'corrupted' | 'reordered' | 'delayed';
+  frame: Uint8Array; copy: number; bit?: number; delayMs?: number;
+}
+
+/** A fault in a few words: "dropped", "corrupted (bit 3 of byte 40 flipped)", ... */
+export function describeFault(e: FaultEvent): string {
+  const which = e.copy ? ' in its second copy' : '';
+  switch (e.kind) {
+    case 'dropped': return 'dropped';
+    case 'queue-dropped': return `dropped${which} (rate-limit queue full)`;
+    case 'duplicated': return 'duplicated (delivered twice)';
+    case 'corrupted': return `corrupted${which} (bit ${e.bit! & 7} of byte ${e.bit! >> 3} flipped)`;
+    case 'reordered': return `held back ${round(e.delayMs!)} ms${which} (reordered behind later frames)`;
+    case 'delayed': return `delayed ${round(e.delayMs!)} ms${which} (jitter)`;
+  }
+}
+
+function round(ms: number): number { return Math.round(ms * 1000) / 1000; }
+
 export interface FaultCounters { passed: number; lost: number; duplicated: number; reordered: number; corrupted: number; delayed: number; queueDrops: number }
 
 /** xorshift32: small, fast, seeded. */
@@ -52,17 +76,27 @@ export class FaultInjector implements LinkStage {
   private rng: Rng;
   private linkFreeAt = 0;
   private queued = 0;
+  /** Told of every fault as it happens. */
+  onFault: ((e: FaultEvent) => void) | null = null;
 
   constructor(private clock: VirtualClock, public config: FaultConfig, seed = 1) {
     this.rng = new Rng(seed);
   }
 
+  /** The longest a frame can be held here before it is delivered (or dropped), ms. */
+  maxHoldMs(): number {
+    const c = this.config;
+    const queue = c.rateBytesPerSec ? ((c.queueFrames ?? 64) + 1) * 1522 * 1000 / c.rateBytesPerSec : 0;
+    return (c.delayMs ?? 0) + (c.jitterMs ?? 0) + (c.reorder ? c.reorderDelayMs ?? 3 : 0) + queue;
+  }
+
   pass(frame: Uint8Array, deliver: FrameSink): void {
     const c = this.config;
+    const report = (e: FaultEvent) => { if (this.onFault) this.onFault(e); };
     const eligible = frame.length >= (c.minLength ?? 0);
-    if (eligible && c.loss && this.rng.next() < c.loss) { this.counters.lost++; return; }
+    if (eligible && c.loss && this.rng.next() < c.loss) { this.counters.lost++; report({ kind: 'dropped', frame, copy: 0 }); return; }
     let copies = 1;
-    if (eligible && c.duplicate && this.rng.next() < c.duplicate) { copies = 2; this.counters.duplicated++; }
+    if (eligible && c.duplicate && this.rng.next() < c.duplicate) { copies = 2; this.counters.duplicated++; report({ kind: 'duplicated', frame, copy: 0 }); }
     for (let i = 0; i < copies; i++) {
       let f = i === 0 ? frame : frame.slice();
       if (eligible && c.corrupt && this.rng.next() < c.corrupt) {
@@ -70,16 +104,17 @@ export class FaultInjector implements LinkStage {
         const bit = this.rng.int(f.length * 8);
         f[bit >> 3] ^= 1 << (bit & 7);
         this.counters.corrupted++;
+        report({ kind: 'corrupted', frame, copy: i, bit });
       }
       let delay = c.delayMs ?? 0;
-      if (c.jitterMs) delay += this.rng.next() * c.jitterMs;
-      if (eligible && c.reorder && this.rng.next() < c.reorder) { delay += c.reorderDelayMs ?? 3; this.counters.reordered++; }
+      if (c.jitterMs) { const j = this.rng.next() * c.jitterMs; delay += j; report({ kind: 'delayed', frame, copy: i, delayMs: j }); }
+      if (eligible && c.reorder && this.rng.next() < c.reorder) { delay += c.reorderDelayMs ?? 3; this.counters.reordered++; report({ kind: 'reordered', frame, copy: i, delayMs: c.reorderDelayMs ?? 3 }); }
       if (delay > 0) this.counters.delayed++;
-      this.schedule(f, delay, deliver);
+      this.schedule(f, delay, deliver, () => report({ kind: 'queue-dropped', frame, copy: i }));
     }
   }
 
-  private schedule(f: Uint8Array, delay: number, deliver: FrameSink): void {
+  private schedule(f: Uint8Array, delay: number, deliver: FrameSink, dropped: () => void): void {
     const rate = this.config.rateBytesPerSec;
     if (!rate) {
       this.counters.passed++;
@@ -88,7 +123,7 @@ export class FaultInjector implements LinkStage {
       return;
     }
     // Serialise frames on a link of `rate` bytes/s behind a bounded queue.
-    if (this.queued >= (this.config.queueFrames ?? 64)) { this.counters.queueDrops++; return; }
+    if (this.queued >= (this.config.queueFrames ?? 64)) { this.counters.queueDrops++; dropped(); return; }
     const now = this.clock.now;
     const start = Math.max(now, this.linkFreeAt);
     const done = start + (f.length * 1000) / rate;

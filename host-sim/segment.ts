@@ -2,7 +2,9 @@
 // is copied on entry, then delivered after the propagation delay on the virtual clock to the
 // port that learnt its destination MAC, or flooded to every other port (broadcast, multicast,
 // unknown unicast). Each port can carry a fault injector (faults.ts) on its way into the switch
-// and on its way out.
+// and on its way out. Wire observers (the simulator's capture and trace) see every frame as its
+// sender put it on the wire, numbered 1, 2, ..., and are told when all its faults are decided;
+// frameId() gives the number of any copy of it (a fault injector's or the switch's).
 import type { VirtualClock } from './clock.ts';
 
 export type FrameSink = (frame: Uint8Array) => void;
@@ -11,6 +13,15 @@ export type FrameSink = (frame: Uint8Array) => void;
 export interface LinkStage {
   /** Takes a frame; calls `deliver` zero or more times, now or later, with what arrives. */
   pass(frame: Uint8Array, deliver: FrameSink): void;
+  /** The longest it may hold a frame before delivering it, ms (0 if absent). */
+  maxHoldMs?(): number;
+}
+
+/** Sees the wire: each frame as sent, and the moment every decision about it has been taken
+ *  (each copy forwarded and passed, or dropped, by the stages on its way). */
+export interface WireObserver {
+  sent(id: number, frame: Uint8Array, from: Port): void;
+  settled(id: number): void;
 }
 
 export interface SegmentStats { frames: number; bytes: number; flooded: number }
@@ -31,8 +42,11 @@ export class Port {
     if (len < 14) return;
     this.txFrames++;
     const copy = frame.slice(0, len);
-    if (this.ingress) this.ingress.pass(copy, (f) => this.segment.forward(this, f));
-    else this.segment.forward(this, copy);
+    const seg = this.segment;
+    const id = seg.sent(copy, this);
+    if (this.ingress) this.ingress.pass(copy, (f) => { seg.sameFrame(f, copy); seg.forward(this, f); });
+    else seg.forward(this, copy);
+    if (id) seg.settleLater(id, this.ingress);
   }
 
   /** Called with every frame delivered to this port. */
@@ -55,6 +69,9 @@ export class Segment {
   /** Frame observers (pcap writers, tracers): see every frame as it enters the switch. */
   private taps: ((frame: Uint8Array, from: Port) => void)[] = [];
   private macTable = new Map<string, Port>();
+  private observers: WireObserver[] = [];
+  private ids = new WeakMap<Uint8Array, number>();
+  private nextId = 1;
 
   /** delayMs: propagation delay from a sender to the receivers. */
   constructor(readonly clock: VirtualClock, readonly delayMs = 0.05) {}
@@ -66,6 +83,35 @@ export class Segment {
   }
 
   tap(fn: (frame: Uint8Array, from: Port) => void): void { this.taps.push(fn); }
+
+  observe(o: WireObserver): void { this.observers.push(o); }
+
+  /** The number of a frame (or of any copy of it) sent while observed; undefined otherwise. */
+  frameId(f: Uint8Array): number | undefined { return this.ids.get(f); }
+
+  /** @internal a port sends a frame: number it for the observers (0 when nobody observes). */
+  sent(frame: Uint8Array, from: Port): number {
+    if (!this.observers.length) return 0;
+    const id = this.nextId++;
+    this.ids.set(frame, id);
+    for (const o of this.observers) o.sent(id, frame, from);
+    return id;
+  }
+
+  /** @internal `copy` is (a copy of) the frame `of`. */
+  sameFrame(copy: Uint8Array, of: Uint8Array): void {
+    const id = this.ids.get(of);
+    if (id !== undefined && copy !== of) this.ids.set(copy, id);
+  }
+
+  /** @internal every decision about frame `id` is taken once the sender's stage has let it go
+   *  (at most its hold time) and the switch has handed it to the receivers' stages (delayMs
+   *  later): tell the observers then. Timers at one time run in the order they were set, so at
+   *  zero delay this runs after the deliveries set by forward(). */
+  settleLater(id: number, ingress: LinkStage | null): void {
+    const hold = (ingress && ingress.maxHoldMs ? ingress.maxHoldMs() : 0) + this.delayMs;
+    this.clock.after(hold > 0 ? hold + 1e-6 : 0, () => { for (const o of this.observers) o.settled(id); });
+  }
 
   /** @internal a frame enters the switch from `from`. */
   forward(from: Port, frame: Uint8Array): void {
@@ -80,6 +126,7 @@ export class Segment {
     if (!out) this.stats.flooded++;
     for (const p of targets) {
       const copy = targets.length > 1 ? frame.slice() : frame;
+      this.sameFrame(copy, frame);
       this.clock.after(this.delayMs, () => p.receive(copy));
     }
   }

@@ -50,11 +50,18 @@ export function describeFrame(f: Uint8Array): string {
   return `IPv4 ${src} > ${dst} proto ${proto} len ${total}`;
 }
 
+/** Trace lines: "0.012345 #12 > TCP ..." for a frame (its number in the capture when given, and
+ *  where it was seen), "0.012345 #12 fault: dropped on the way out to link: TCP ..." for what a
+ *  fault injector did to one. */
 export class Tracer {
   lines = 0;
   constructor(private out: (line: string) => void = (l) => console.log(l)) {}
-  frame(timeMs: number, where: string, f: Uint8Array): void {
+  frame(timeMs: number, where: string, f: Uint8Array, id?: number): void {
     this.lines++;
-    this.out(`${(timeMs / 1000).toFixed(6)} ${where} ${describeFrame(f)}`);
+    this.out(`${(timeMs / 1000).toFixed(6)}${id === undefined ? '' : ` #${id}`} ${where} ${describeFrame(f)}`);
+  }
+  fault(timeMs: number, id: number, note: string, f: Uint8Array): void {
+    this.lines++;
+    this.out(`${(timeMs / 1000).toFixed(6)} #${id} ${note}: ${describeFrame(f)}`);
   }
 }

@@ -9,7 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connections, decodeTcp, ladder, renderText } from '../tools/ladder/index.ts';
+import { connections, decodeTcp, ladder, overOnWire, renderText } from '../tools/ladder/index.ts';
 import { readPcap } from '../host-sim/pcap.ts';
 
 const PY = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -75,7 +75,11 @@ if (why) {
       writeFileSync(go, ''); // both shut down within a millisecond: 40 ms apart on the wire
       const exits = [server, client].map((p) => new Promise((r) => p.on('exit', r)));
       await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15000))]);
-      await new Promise((r) => setTimeout(r, 500));
+      // tcpdump writes each packet (-U): wait until the capture holds the close (both FINs, each
+      // acknowledged; the relay may lag on a busy machine), at most 15 s.
+      const closedInCapture = () => { try { const c = connections(decodeTcp(readPcap(pcap)).segments); return c.length > 0 && overOnWire(c[0]); } catch { return false; } };
+      await waitFor(closedInCapture, 15000);
+      await new Promise((r) => setTimeout(r, 200));
       dump.kill('SIGINT');
       await new Promise((r) => dump.on('exit', r));
 

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
-import { FaultInjector, Rng } from '../host-sim/faults.ts';
-import { PcapWriter, PcapError, readPcap, parsePcap } from '../host-sim/pcap.ts';
+import { describeFault, FaultInjector, Rng, type FaultEvent } from '../host-sim/faults.ts';
+import { PcapngWriter, PcapWriter, PcapError, readPcap, parsePcap } from '../host-sim/pcap.ts';
+import { execFileSync } from 'node:child_process';
 import { describeFrame } from '../host-sim/trace.ts';
 
 function frame(dst: number, src: number, n = 60, fill = 0): Uint8Array {
@@ -127,6 +128,52 @@ test('faults: a rate limit serialises frames and tail-drops past the queue', () 
   assert.equal(at.slice(0, 3), [10, 20, 30]);
 });
 
+test('faults: every fault is reported with the frame it hit, as counted', () => {
+  const c = new VirtualClock();
+  const fi = new FaultInjector(c, { loss: 0.1, duplicate: 0.1, corrupt: 0.1, reorder: 0.2, jitterMs: 1 }, 9);
+  const seen: FaultEvent[] = [];
+  fi.onFault = (e) => seen.push(e);
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < 2000; i++) { const f = frame(2, 1, 64, i & 255); frames.push(f); fi.pass(f, () => {}); }
+  c.runFor(100);
+  const k = fi.counters;
+  const n = (kind: string) => seen.filter((e) => e.kind === kind).length;
+  assert.is(n('dropped'), k.lost);
+  assert.is(n('duplicated'), k.duplicated);
+  assert.is(n('corrupted'), k.corrupted);
+  assert.is(n('reordered'), k.reordered);
+  assert.is(n('delayed'), 2000 - k.lost + k.duplicated); // jitter: every copy that went on
+  assert.ok(seen.every((e) => frames.includes(e.frame)), 'each event names the frame given to pass()');
+  const bitFlip = seen.find((e) => e.kind === 'corrupted')!;
+  assert.match(describeFault(bitFlip), /^corrupted( in its second copy)? \(bit [0-7] of byte \d+ flipped\)$/);
+  assert.match(describeFault(seen.find((e) => e.kind === 'reordered')!), /^held back 3 ms( in its second copy)? \(reordered behind later frames\)$/);
+  // The rate limit's tail drops too.
+  const q = new FaultInjector(c, { rateBytesPerSec: 100000, queueFrames: 2 }, 1);
+  const drops: string[] = [];
+  q.onFault = (e) => drops.push(describeFault(e));
+  for (let i = 0; i < 5; i++) q.pass(frame(2, 1, 1000), () => {});
+  assert.equal(drops, ['dropped (rate-limit queue full)', 'dropped (rate-limit queue full)', 'dropped (rate-limit queue full)']);
+  assert.ok(q.maxHoldMs() >= 30, `a 2-frame queue at 100 kB/s holds up to ${q.maxHoldMs()} ms`);
+});
+
+test('segment: wire observers see each frame as sent, numbered, and settled after every fault is decided', () => {
+  const c = new VirtualClock();
+  const s = new Segment(c, 0.5);
+  const a = s.attach('a'), b = s.attach('b');
+  a.ingress = new FaultInjector(c, { reorder: 1, reorderDelayMs: 4 }, 1); // every frame from a held 4 ms
+  const out = new FaultInjector(c, { duplicate: 1 }, 2);                     // every frame to b twice
+  b.egress = out;
+  const log: string[] = [];
+  out.onFault = (e) => log.push(`fault #${s.frameId(e.frame)} ${e.kind} @${c.now}`);
+  s.observe({ sent: (id, f, from) => log.push(`sent #${id} from ${from.name} @${c.now}`), settled: (id) => log.push(`settled #${id} @${Math.round(c.now * 1000) / 1000}`) });
+  a.send(frame(2, 1));
+  b.send(frame(1, 2));
+  c.runFor(20);
+  // b's frame: no ingress stage, settled after the switch's 0.5 ms; a's frame: after its 4 ms
+  // hold and the switch's delay, once b's egress has duplicated it (a copy keeps its number).
+  assert.equal(log, ['sent #1 from a @0', 'sent #2 from b @0', 'settled #2 @0.5', 'fault #1 duplicated @4.5', 'settled #1 @4.5']);
+});
+
 test('rng: xorshift32 is deterministic and in range', () => {
   const r = new Rng(1);
   const a = [r.u32(), r.u32(), r.u32()];
@@ -158,6 +205,82 @@ test('pcap: written frames read back with their times', () => {
     assert.throws(() => parsePcap(new Uint8Array(40)), /bad magic/);
     assert.throws(() => readPcap(join(dir, 'missing.pcap')), /cannot read/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('pcapng: frames and their comments read back; real timestamps; tshark shows the comments', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synack-pcapng-'));
+  try {
+    const p = join(dir, 'a.pcapng');
+    const w = new PcapngWriter(p, { app: 'synack test', ifName: 'segment' });
+    const t0 = Date.UTC(2026, 11, 4, 15, 0, 0);
+    w.write(t0 + 1.5, frame(2, 1, 61, 1));
+    w.write(t0 + 2000.25, frame(1, 2, 1514, 2), ['fault: dropped on the way out to link', 'second, with UTF-8: é']);
+    w.close();
+    const r = readPcap(p);
+    assert.is(r.linkType, 1);
+    assert.is(r.records.length, 2);
+    assert.is(r.records[0].timeMs, t0 + 1.5);
+    assert.is(r.records[1].timeMs, t0 + 2000.25);
+    assert.is(r.records[0].data.length, 61);
+    assert.is(r.records[1].data[100], 2);
+    assert.is(r.records[0].comments, undefined);
+    assert.equal(r.records[1].comments, ['fault: dropped on the way out to link', 'second, with UTF-8: é']);
+    // Truncated and corrupt: one clear error each.
+    const bytes = readFileSync(p);
+    assert.throws(() => parsePcap(bytes.subarray(0, bytes.length - 10), 'x'), (e: Error) => e instanceof PcapError && /x: truncated pcapng block 4 at byte \d+/.test(e.message));
+    const bad = Buffer.from(bytes); bad.writeUInt32LE(13, 4);
+    assert.throws(() => parsePcap(bad, 'x'), /corrupt pcapng block 1 at byte 0 \(length 13\)/);
+    let tshark = false;
+    try { execFileSync('which', ['tshark'], { stdio: 'ignore' }); tshark = true; } catch { /* not installed */ }
+    if (tshark) {
+      const out = execFileSync('tshark', ['-r', p, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.comment'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const rows = out.trim().split('\n').map((l) => l.split('|'));
+      assert.is(rows.length, 2, out);
+      assert.is(Number(rows[0][1]), (t0 + 1.5) / 1000);
+      assert.is(rows[0][2], '');
+      assert.is(rows[1][2], 'fault: dropped on the way out to link,second, with UTF-8: é');
+      // And a pcapng that Wireshark's own tools wrote reads back the same.
+      const classic = join(dir, 'c.pcap');
+      const cw = new PcapWriter(classic);
+      cw.write(t0 + 7, frame(2, 1, 60, 3));
+      cw.close();
+      execFileSync('editcap', ['-F', 'pcapng', '--capture-comment', 'made by editcap', classic, join(dir, 'e.pcapng')], { stdio: 'ignore' });
+      const e = readPcap(join(dir, 'e.pcapng'));
+      assert.is(e.records.length, 1);
+      assert.is(e.records[0].timeMs, t0 + 7);
+      assert.is(e.records[0].data[20], 3);
+    } else console.log('sim-core: tshark not installed, pcapng checked by our own reader only');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('pcapng: big-endian sections, nanosecond resolution, a time offset, simple packet blocks, several interfaces', () => {
+  // Built by hand, big-endian throughout, as a big-endian host would write it.
+  const be32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; };
+  const be16 = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; };
+  const opt = (code: number, v: Buffer) => Buffer.concat([be16(code), be16(v.length), v, Buffer.alloc((4 - (v.length & 3)) & 3)]);
+  const block = (type: number, body: Buffer) => Buffer.concat([be32(type), be32(body.length + 12), body, be32(body.length + 12)]);
+  const pad = (b: Uint8Array) => Buffer.concat([Buffer.from(b), Buffer.alloc((4 - (b.length & 3)) & 3)]);
+  const shb = block(0x0a0d0d0a, Buffer.concat([be32(0x1a2b3c4d), be16(1), be16(0), Buffer.alloc(8, 0xff)]));
+  const offset = Buffer.alloc(8); offset.writeBigInt64BE(1_700_000_000n);
+  const idb0 = block(1, Buffer.concat([be16(1), be16(0), be32(65535), opt(9, Buffer.from([9])), opt(14, offset), Buffer.alloc(4)]));
+  const idb1 = block(1, Buffer.concat([be16(101), be16(0), be32(65535)]));
+  const ns = 1_500_000_000n; // 1.5 s after the offset, in nanoseconds
+  const f = frame(2, 1, 61, 9);
+  const epb = block(6, Buffer.concat([be32(0), be32(Number(ns >> 32n)), be32(Number(ns & 0xffffffffn)), be32(f.length), be32(f.length), pad(f), opt(1, Buffer.from('a comment')), Buffer.alloc(4)]));
+  const raw = Uint8Array.of(0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 198, 18, 0, 1, 198, 18, 0, 2);
+  const epbRaw = block(6, Buffer.concat([be32(1), be32(0), be32(3), be32(raw.length), be32(raw.length), pad(raw)]));
+  const spb = block(3, Buffer.concat([be32(f.length), pad(f)]));
+  const unknown = block(0x0bad, Buffer.alloc(8)); // skipped
+  const r = parsePcap(Buffer.concat([shb, idb0, idb1, epb, unknown, epbRaw, spb]), 'be');
+  assert.is(r.linkType, 1);
+  assert.is(r.records.length, 3);
+  assert.is(r.records[0].timeMs, 1_700_000_001_500);
+  assert.equal(r.records[0].comments, ['a comment']);
+  assert.is(r.records[0].data[20], 9);
+  assert.is(r.records[1].linkType, 101, 'the second interface\'s link type');
+  assert.is(r.records[1].timeMs, 3 / 1000, 'microseconds by default');
+  assert.is(r.records[2].data.length, 61);
+  assert.throws(() => parsePcap(Buffer.concat([shb, epb]), 'x'), /names interface 0, which was not described/);
 });
 
 test('trace: one line per frame, malformed frames described', () => {

@@ -1,6 +1,7 @@
 // npm run ladder -- FILE.pcap [--conn N] [--relative|--absolute] [--svg out.svg] [--states trace.json [--state-delay MS]] [--plain]
 // Draws each TCP connection of a capture (ours or tcpdump's) as the RFC 9293 sequence chart.
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ladder, LadderError, loadCapture, loadStates, PcapError, renderSvg, renderText } from './ladder/index.ts';
 
 const USAGE = 'usage: npm run ladder -- FILE.pcap [--conn N] [--relative|--absolute] [--svg out.svg] [--states trace.json [--state-delay MS]] [--plain]';
@@ -28,21 +29,38 @@ function main(argv: string[]): number {
     if (conns.length === 0) { console.error(`ladder: ${file}: no TCP segment in this capture`); return 1; }
     const picked = conn === null ? conns : conns.filter((c) => c.index === conn);
     if (picked.length === 0) { console.error(`ladder: ${file} has ${conns.length} connection(s); there is no --conn ${conn}`); return 1; }
-    const svgs: string[] = [];
+    const texts: string[] = [];
+    let picture: string | null = null;
     for (const c of picked) {
       const lines = ladder(c, { relative, states: ev, stateDelayMs: stateDelay });
-      console.log(renderText(c, lines, { extras: !plain }));
-      if (svg) svgs.push(renderSvg(c, lines));
+      texts.push(renderText(c, lines, { extras: !plain }));
+      if (svg && picture === null) picture = renderSvg(c, lines);
     }
+    // The picture first: a file that cannot be written is the one error, before any output.
     if (svg) {
-      if (svgs.length > 1) console.error(`ladder: ${svgs.length} connections: the SVG shows connection ${picked[0].index} (choose one with --conn N)`);
-      writeFileSync(svg, svgs[0]);
+      if (picked.length > 1) console.error(`ladder: ${picked.length} connections: the SVG shows connection ${picked[0].index} (choose one with --conn N)`);
+      try { writeFileSync(svg, picture!); } catch (e) { throw new LadderError(`cannot write ${svg}: ${why(e, svg)}`); }
     }
+    for (const t of texts) console.log(t);
     return 0;
   } catch (e) {
     if (e instanceof PcapError || e instanceof LadderError) { console.error(`ladder: ${e.message}`); return 1; }
-    throw e;
+    // Anything else is a bug, but still one line: what went wrong, where to report it.
+    console.error(`ladder: internal error on ${file}: ${(e as Error).message} (please report it with the capture)`);
+    return 1;
   }
+}
+
+/** A file system error in words: "directory /nonexistent does not exist", ... */
+function why(e: unknown, path: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `directory ${dirname(path)} does not exist`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR') return `${dirname(path)} is not a directory`;
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (e as Error).message;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -10,6 +10,18 @@ export interface Segment {
   src: string; sport: number; dst: string; dport: number;
   seq: number; ack: number; flags: number; win: number; len: number;
   mss?: number; wscale?: number; sackOk?: boolean; ts?: [number, number];
+  /** The capture's comments on this frame (pcapng), e.g. the simulator's "fault: dropped ...". */
+  comments?: string[];
+}
+
+/** A segment the capture says never arrived: the simulator's fault injector dropped it (each
+ *  copy of it, when it was also duplicated). */
+export function isDropped(s: Segment): boolean {
+  if (!s.comments) return false;
+  const first = s.comments.some((c) => /^fault: dropped/.test(c) && !/in its second copy/.test(c));
+  const duplicated = s.comments.some((c) => /^fault: duplicated/.test(c));
+  const second = s.comments.some((c) => /^fault: dropped in its second copy/.test(c));
+  return first && (!duplicated || second);
 }
 
 export interface Decoded { segments: Segment[]; skipped: number }
@@ -37,7 +49,7 @@ export function decodeTcp(p: Pcap): Decoded {
   let skipped = 0;
   for (const r of p.records) {
     const d = r.data;
-    const o = ipv4Offset(p.linkType, d);
+    const o = ipv4Offset(r.linkType ?? p.linkType, d);
     if (o < 0 || d.length < o + 20 || d[o] >> 4 !== 4) { skipped++; continue; }
     const ihl = (d[o] & 15) * 4;
     const total = u16(d, o + 2);
@@ -52,6 +64,7 @@ export function decodeTcp(p: Pcap): Decoded {
       timeMs: r.timeMs, src: ip(d, o + 12), sport: u16(d, t), dst: ip(d, o + 16), dport: u16(d, t + 2),
       seq: u32(d, t + 4), ack: u32(d, t + 8), flags: d[t + 13] & 0x3f, win: u16(d, t + 14), len,
     };
+    if (r.comments && r.comments.length) s.comments = r.comments;
     // Options (RFC 9293 3.1, RFC 7323, RFC 2018); a malformed list ends the parse.
     let i = t + 20;
     const end = t + doff;

@@ -1,8 +1,8 @@
 // Ladder diagrams of TCP connections from a capture: the library behind `npm run ladder`.
 import { readFileSync } from 'node:fs';
 import { parsePcap, PcapError } from '../../host-sim/pcap.ts';
-import { decodeTcp, type Segment } from './decode.ts';
-import { connections, ladder, type Connection, type LadderOptions, type StateEvent } from './model.ts';
+import { decodeTcp, isDropped, type Segment } from './decode.ts';
+import { ConnectionGrouper, connections, ladder, type Connection, type LadderOptions, type StateEvent } from './model.ts';
 import { renderSvg, renderText } from './render.ts';
 
 export { decodeTcp, connections, ladder, renderText, renderSvg, PcapError };
@@ -12,7 +12,10 @@ export class LadderError extends Error {}
 
 export function loadCapture(path: string): { conns: Connection[]; skipped: number } {
   let bytes: Buffer;
-  try { bytes = readFileSync(path); } catch (e) { throw new LadderError(`${path}: cannot read: ${(e as Error).message}`); }
+  try { bytes = readFileSync(path); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LadderError(`${path}: cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+  }
   const pcap = parsePcap(bytes, path);
   if (![1, 101, 113, 276].includes(pcap.linkType)) throw new LadderError(`${path}: link type ${pcap.linkType} is not supported (Ethernet, raw IP, Linux cooked v1/v2 are)`);
   const d = decodeTcp(pcap);
@@ -28,36 +31,91 @@ export function loadStates(path: string): StateEvent[] {
   return v as StateEvent[];
 }
 
-/** Renders a live trace: feed segments (and state events) as they happen; each connection's
- *  ladder is printed as soon as the connection is over (a RST, or both FINs and the ACK after
- *  them), and whatever is left at end(). */
-export class LadderPrinter {
-  private segs: Segment[] = [];
-  private printed = new Set<number>();
-  private states: StateEvent[] = [];
-  constructor(private out: (text: string) => void, private opts: LadderOptions = {}) {}
+/** A clock for the live printer: now in the segments' time base, and a timer. */
+export interface PrinterClock { now(): number; after(ms: number, fn: () => void): void }
 
-  state(e: StateEvent): void { this.states.push(e); }
+/** Renders a live trace: feed segments as they are captured (and, optionally, the state changes
+ *  of an end that reports them, e.g. the simulated board); each connection's ladder is printed
+ *  once it is really over: the capture shows a RST, or both FINs and the acknowledgment of each,
+ *  every end that reports states has reached CLOSED after its first segment (a board in
+ *  TIME-WAIT is printed 2 MSL later, with whatever it received meanwhile), and, given a clock,
+ *  nothing more of it was captured for `quietMs` (a late duplicate and the RST that answers it
+ *  belong to the story). Whatever is left is printed at end(). The text is
+ *  renderText(c, ladder(c, opts)) of the connection as the capture holds it: what
+ *  `npm run ladder` prints for the same capture. */
+export class LadderPrinter {
+  private grouper = new ConnectionGrouper();
+  private waitingFor = new Set<Connection>(); // not printed yet
+  private reporting = new Map<string, number[]>(); // "local remote" -> times it reached CLOSED
+  private waiting = false;
+  constructor(private out: (text: string) => void, private opts: LadderOptions = {}, private clock?: PrinterClock, private quietMs = 1000) {}
+
+  state(e: StateEvent): void {
+    const k = `${e.local} ${e.remote}`;
+    const closed = this.reporting.get(k) ?? [];
+    if (e.state === 'CLOSED') closed.push(e.timeMs);
+    this.reporting.set(k, closed);
+    this.flush(false);
+  }
 
   segment(s: Segment): void {
-    this.segs.push(s);
+    const c = this.grouper.add(s);
+    if (c.segments.length === 1) this.waitingFor.add(c);
     this.flush(false);
   }
 
   /** Prints the connections not printed yet. */
   end(): void { this.flush(true); }
 
+  /** When every reporting end of c reached CLOSED (after its first segment), or null if one has
+   *  not; -Infinity when no end reports. */
+  private closedAt(c: Connection): number | null {
+    const since = c.segments[0].timeMs;
+    let at = -Infinity;
+    for (const [x, y] of [[c.a, c.b], [c.b, c.a]]) {
+      const closed = this.reporting.get(`${x.ip}:${x.port} ${y.ip}:${y.port}`);
+      if (!closed) continue;
+      const t = closed.find((v) => v >= since);
+      if (t === undefined) return null;
+      at = Math.max(at, t);
+    }
+    return at;
+  }
+
   private flush(final: boolean): void {
-    for (const c of connections(this.segs)) {
-      if (this.printed.has(c.index)) continue;
-      const last = c.segments[c.segments.length - 1];
-      const rst = c.segments.some((x) => x.flags & 0x04);
-      const fins = new Set(c.segments.filter((x) => x.flags & 0x01).map((x) => x.src + ':' + x.sport));
-      const over = rst || (fins.size === 2 && !(last.flags & 0x01));
-      if (!over && !final) continue;
-      this.printed.add(c.index);
-      const lines = ladder(c, { ...this.opts, states: this.states.length ? this.states : undefined });
-      this.out(renderText(c, lines));
+    let recheck = Infinity;
+    for (const c of this.waitingFor) {
+      if (!final) {
+        const closed = overOnWire(c) ? this.closedAt(c) : null;
+        if (closed === null) continue;
+        if (this.clock) {
+          const quietFrom = Math.max(closed, c.segments[c.segments.length - 1].timeMs) + this.quietMs;
+          if (this.clock.now() < quietFrom) { recheck = Math.min(recheck, quietFrom); continue; }
+        }
+      }
+      this.waitingFor.delete(c);
+      this.out(renderText(c, ladder(c, this.opts)));
+    }
+    if (recheck < Infinity && this.clock && !this.waiting) {
+      this.waiting = true;
+      this.clock.after(recheck - this.clock.now(), () => { this.waiting = false; this.flush(false); });
     }
   }
+}
+
+/** The capture shows the connection over: a RST, or a FIN from each end, each acknowledged by
+ *  the other end (RFC 9293 3.6). */
+export function overOnWire(c: Connection): boolean {
+  const fromA = (s: Segment) => s.src === c.a.ip && s.sport === c.a.port;
+  const finEnd: { A: number | null; B: number | null } = { A: null, B: null };
+  const acked = { A: false, B: false };
+  for (const s of c.segments) {
+    if (isDropped(s)) continue; // it never arrived
+    if (s.flags & 0x04) return true;
+    const side = fromA(s) ? 'A' : 'B', other = side === 'A' ? 'B' : 'A';
+    if (s.flags & 0x01) finEnd[side] = (s.seq + s.len + ((s.flags & 0x02) ? 1 : 0) + 1) >>> 0;
+    const end = finEnd[other];
+    if (end !== null && (s.flags & 0x10) && ((s.ack - end) | 0) >= 0) acked[other] = true;
+  }
+  return acked.A && acked.B;
 }

@@ -2,9 +2,10 @@
 // segment (the stack's real states when a state trace is supplied, else inferred from the
 // segments as RFC 9293 3.3.2 would move them), and the marks the reader needs: (Close) where a
 // side's FIN shows its user closed, "..." where a segment was still in flight when the other side
-// sent (crossing segments, as in RFC 9293's simultaneous open and close figures), retransmissions
-// and out-of-order segments.
-import { ACK, FIN, PSH, RST, SYN, URG, type Segment } from './decode.ts';
+// sent (crossing segments, as in RFC 9293's simultaneous open and close figures), "-X-" where the
+// capture says a segment was dropped (the simulator's fault injector), retransmissions and
+// out-of-order segments.
+import { ACK, FIN, isDropped, PSH, RST, SYN, URG, type Segment } from './decode.ts';
 
 export type Side = 'A' | 'B';
 
@@ -17,13 +18,17 @@ export interface Connection {
   segments: Segment[];
 }
 
+/** An arrow's end: sent or received (-->, <--), still in flight (...), or never arrived (-X-:
+ *  the capture says the segment was dropped). */
+export type Mark = '-->' | '<--' | '...' | '-X-' | '';
+
 export interface LadderLine {
   number: number | null;          // the RFC's line number, null on continuation lines
   a: string;                      // text in A's column (a state, "(Close)", "(2 MSL)" or "")
   b: string;
   arrow: '-->' | '<--' | null;    // direction of the segment on this line
-  aMark: '-->' | '<--' | '...' | '';  // what stands at A's end of the arrow
-  bMark: '-->' | '<--' | '...' | '';
+  aMark: Mark;                    // what stands at A's end of the arrow
+  bMark: Mark;
   segment: string;                // <SEQ=..><ACK=..><CTL=..><DATA>, or ""
   extras: string[];               // window, length, options, retransmission, out-of-order
 }
@@ -39,23 +44,32 @@ function seqGe(a: number, b: number): boolean { return !seqLt(a, b); }
 /** Groups segments into connections; a SYN (without ACK) after a closed connection of the same
  *  4-tuple starts a new one. */
 export function connections(segments: Segment[]): Connection[] {
-  const out: Connection[] = [];
-  const open = new Map<string, { c: Connection; closed: boolean; finFrom: Set<string> }>();
-  for (const s of segments) {
+  const g = new ConnectionGrouper();
+  for (const s of segments) g.add(s);
+  return g.all;
+}
+
+/** connections(), one segment at a time (for live traces). */
+export class ConnectionGrouper {
+  readonly all: Connection[] = [];
+  private open = new Map<string, { c: Connection; closed: boolean; finFrom: Set<string> }>();
+
+  /** Adds a segment; returns its connection. */
+  add(s: Segment): Connection {
     const src = { ip: s.src, port: s.sport }, dst = { ip: s.dst, port: s.dport };
     const k = [key(src), key(dst)].sort().join(' ');
-    let cur = open.get(k);
+    let cur = this.open.get(k);
     if (!cur || (cur.closed && (s.flags & (SYN | ACK)) === SYN)) {
-      const c: Connection = { index: out.length + 1, a: src, b: dst, segments: [] };
-      out.push(c);
+      const c: Connection = { index: this.all.length + 1, a: src, b: dst, segments: [] };
+      this.all.push(c);
       cur = { c, closed: false, finFrom: new Set() };
-      open.set(k, cur);
+      this.open.set(k, cur);
     }
     cur.c.segments.push(s);
     if (s.flags & RST) cur.closed = true;
     if (s.flags & FIN) { cur.finFrom.add(key(src)); if (cur.finFrom.size === 2) cur.closed = true; }
+    return cur.c;
   }
-  return out;
 }
 
 export function ctl(flags: number): string {
@@ -149,6 +163,7 @@ export function ladder(c: Connection, opts: LadderOptions = {}): LadderLine[] {
   // When does each segment reach the other end? Just before the receiver first sends an
   // acknowledgment that covers it; if the receiver sends before that, the segment was in flight.
   const deliverBefore: number[] = segs.map((s, i) => {
+    if (isDropped(s)) return -1; // never delivered
     const consumes = s.len + ((s.flags & SYN) ? 1 : 0) + ((s.flags & FIN) ? 1 : 0);
     if (consumes === 0) return i; // delivered at once
     const end = (s.seq + consumes) >>> 0;
@@ -189,11 +204,13 @@ export function ladder(c: Connection, opts: LadderOptions = {}): LadderLine[] {
     const closes = onSend(x, s);
     const extras = segmentExtras(s, x);
     const text = segmentText(s, opts.relative ? (senderA ? isn.A : isn.B) : null, opts.relative ? (senderA ? isn.B : isn.A) : null);
+    const dropped = deliverBefore[i] < 0;
     const immediate = deliverBefore[i] === i;
     // Segments arrive in the order they were sent: earlier ones still in flight from this sender
     // land before this one.
     if (immediate) for (let k = 0; k < pending.length; k++) if (fromA(pending[k].seg) === senderA) { deliver(pending[k], s.timeMs); pending.splice(k--, 1); }
-    if (immediate) onReceive(y, s); else pending.push({ at: deliverBefore[i], seg: s, i });
+    if (immediate) onReceive(y, s); else if (!dropped) pending.push({ at: deliverBefore[i], seg: s, i });
+    const receiverMark = dropped ? '-X-' : immediate ? (senderA ? '-->' : '<--') : '...';
     const t = nextTime(i);
     const aState = state('A', immediate ? t : s.timeMs, A.state), bState = state('B', immediate ? t : s.timeMs, B.state);
     if (closes) {
@@ -201,7 +218,7 @@ export function ladder(c: Connection, opts: LadderOptions = {}): LadderLine[] {
     }
     lines.push({
       number: closes ? null : n++, a: aState, b: bState, arrow: senderA ? '-->' : '<--',
-      aMark: senderA ? '-->' : (immediate ? '<--' : '...'), bMark: senderA ? (immediate ? '-->' : '...') : '<--',
+      aMark: senderA ? '-->' : receiverMark, bMark: senderA ? receiverMark : '<--',
       segment: text, extras,
     });
     // Segments that were in flight arrive now, before this end's next segment.
@@ -284,5 +301,6 @@ function segmentExtras(s: Segment, x: EndState): string[] {
     x.sent.set(s.seq, end);
     if (x.sndMax === null || seqLt(x.sndMax, end)) x.sndMax = end;
   }
+  if (s.comments) for (const c of s.comments) e.push(`[${c}]`);
   return e;
 }
