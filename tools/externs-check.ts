@@ -14,7 +14,7 @@ import { EXTERNS } from './closure.ts';
 const root = join(import.meta.dirname, '..');
 
 /** Types whose every member keeps its name. */
-const WHOLLY_PUBLIC = /Config$|Options$|^(EthernetDriver|SpiBus|EspruinoSpi|Board|Status|StatusConnection)$/;
+const WHOLLY_PUBLIC = /Config$|Options$|^(EthernetDriver|SpiBus|EspruinoSpi|ConnUser|Board|Status|StatusConnection)$/;
 /** Matched by WHOLLY_PUBLIC, but the firmware's own: the options of a TCP header (wire/tcp.ts). */
 const INTERNAL = new Set(['TcpOptions']);
 /** Types whose methods Espruino calls by name (their fields are the firmware's own). */

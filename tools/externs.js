@@ -87,10 +87,14 @@ NetworkJsAdapter.create; NetworkJsAdapter.close; NetworkJsAdapter.accept; Networ
 var Board; Board.stack; Board.stop;
 var Stack;
 Stack.iface; Stack.tcp; Stack.dns; Stack.dhcp; Stack.driver; Stack.config; Stack.net; Stack.poll; Stack.status; Stack.startedAt;
-var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters;
+// The TCP connections themselves (the apps, the NetworkJS adapter and a program's own protocol
+// sit on them; the bench measures a segment through them): a connection's user implements ConnUser.
+var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters; Tcp.listen; Tcp.unlisten; Tcp.connect; Tcp.send; Tcp.recv; Tcp.close; Tcp.abort;
+var ConnUser; ConnUser.onConnect; ConnUser.onReadable; ConnUser.onEnd; ConnUser.onWritable; ConnUser.onClose; ConnUser.onIdle;
 var Conn; Conn.state; Conn.stateName; Conn.readable; Conn.writable; Conn.unacked;
 var Listener; Listener.port;
 var Interface; Interface.ip; Interface.prefix; Interface.gateway; Interface.mac; Interface.mtu; Interface.counters; Interface.input;
+Interface.udpBind; Interface.udpUnbind; Interface.udpSend;
 var DnsClient; DnsClient.resolve; DnsClient.server;
 var DhcpClient; DhcpClient.state; DhcpClient.lease; DhcpClient.server; DhcpClient.dns; DhcpClient.router;
 var Net; Net.createServer; Net.connect; Net.createConnection;
@@ -102,6 +106,9 @@ Socket.setTimeout; Socket.address;
 var Server; Server.listen; Server.close; Server.address;
 // address()'s result
 var AddressInfo; AddressInfo.address; AddressInfo.port;
+
+// ---- What the tests observe of the stack's internals (networkjs-espruino: reads of a held frame) ----
+Tcp.held; Tcp.heldBy;
 
 // ---- The status page's JSON (apps/http-status.ts Status), built by Stack.status() ----
 var Status;
