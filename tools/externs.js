@@ -114,3 +114,11 @@ Tcp.held; Tcp.heldBy;
 var Status;
 Status.address; Status.mac; Status.uptime; Status.link; Status.connections; Status.counters; Status.memory;
 var StatusConnection; StatusConnection.local; StatusConnection.remote; StatusConnection.state;
+
+// ---- Kept out of line on the per-packet path (Closure neither inlines nor renames them) ----
+// Espruino interprets the source: code it does not run it still lexes, token by token (a block
+// skipped, the rest of a function after its return). Inlined where it is called once, each of
+// these put its whole body on the path of every received segment: the IPv4 input behind TCP's
+// fast path, the template ACK behind every other segment. Out of line, the segment cost by
+// callgrind is 143 instead of 169 loop iterations (140 before Closure).
+Interface.inputIpv4; Tcp.fastAck;
