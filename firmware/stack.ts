@@ -60,24 +60,27 @@ export function hasApps(): boolean { return appsStarter !== null; }
 export class Stack {
   readonly iface: Interface;
   readonly tcp: Tcp;
-  readonly dns: DnsClient;
   readonly dhcp: DhcpClient | null;
   startedAt = -1;
   private started = false;
   private netApi?: Net;
+  private dnsClient: DnsClient | null = null;
+  /** The name server: configured, else DHCP's, else 0. */
+  private dnsServer: number;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
     const c = config;
     const useDhcp = !c.ip || c.ip === 'dhcp';
     const addr = useDhcp ? { ip: 0, prefix: 0 } : parseCidr(c.ip!);
     const gateway = parseIp('gateway', c.gateway);
-    const dnsServer = parseIp('dns', c.dns);
+    this.dnsServer = parseIp('dns', c.dns);
     const echo = !(c.apps && c.apps.icmpEcho === false);
     this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32, icmpEcho: echo });
     this.tcp = new Tcp(this.iface, c.tcp);
     const self = this;
     const out = c.print;
-    this.dns = new DnsClient(this.iface, dnsServer);
+    // On a board DHCP is a Storage module of its own ("synack-dhcp", iface/dhcp-storage.ts),
+    // loaded here only with ip "dhcp".
     this.dhcp = useDhcp ? new DhcpClient(this.iface, {
       hostname: c.hostname || 'synack',
       onAddressChange: function (oldIp: number, newIp: number) {
@@ -96,10 +99,17 @@ export class Stack {
    *  loads it. */
   get net(): Net {
     if (!this.netApi) {
-      const dns = this.dns;
-      this.netApi = createNet(this.tcp, function (host, cb) { dns.resolve(host, cb); });
+      const self = this;
+      this.netApi = createNet(this.tcp, function (host, cb) { self.dns.resolve(host, cb); });
     }
     return this.netApi;
+  }
+
+  /** The DNS client, made when a name is first resolved (net and NetworkJS take dotted quads
+   *  without it). On a board its code is the Storage module "synack-dns" (iface/dns-storage.ts). */
+  get dns(): DnsClient {
+    if (!this.dnsClient) this.dnsClient = new DnsClient(this.iface, this.dnsServer);
+    return this.dnsClient;
   }
 
   /** Runs everything due; returns ms until the next poll is needed. */
@@ -114,9 +124,13 @@ export class Stack {
     if (this.dhcp) {
       const d = this.dhcp.poll(now);
       if (d < next) next = d;
-      if (this.dhcp.dns && !this.config.dns) this.dns.server = this.dhcp.dns;
+      if (this.dhcp.dns && !this.config.dns) {
+        this.dnsServer = this.dhcp.dns;
+        if (this.dnsClient) this.dnsClient.server = this.dnsServer;
+      }
     }
-    const q = this.dns.poll(now);
+    if (!this.dnsClient) return next;
+    const q = this.dnsClient.poll(now);
     return q < next ? q : next;
   }
 

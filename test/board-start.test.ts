@@ -93,6 +93,34 @@ test('a chip bundle loads the net-style API from the "synack-net" module on firs
   assert.throws(() => s3.net, /from another build/);
 });
 
+test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is resolved ("synack-dhcp", "synack-dns")', () => {
+  const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
+  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = b.context.global;
+  const asked: string[] = [];
+  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const still = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  for (let t = 0; t < 5; t++) still.poll(t * 100);
+  still.net.connect({ host: '198.18.0.1', port: 7 }); // a dotted quad needs no DNS
+  assert.equal(asked, ['synack-net', 'synack'], 'a static address: neither DHCP nor DNS');
+  asked.length = 0;
+  const dyn = b.exports.createStack(driver, { ip: 'dhcp', apps: false });
+  dyn.poll(0);
+  assert.equal(asked, ['synack-dhcp', 'synack'], 'DHCP loaded with ip "dhcp" (the module takes the stack\'s shared names)');
+  asked.length = 0;
+  let answer = '';
+  still.dns.resolve('198.18.0.9', (err: string | null, ip: number) => { answer = err || b.exports.ipToString(ip); });
+  still.dns.resolve('board.test', (err: string | null) => { answer += ' ' + err; });
+  assert.equal(asked, ['synack-dns', 'synack'], 'DNS loaded when first used');
+  assert.is(answer, '198.18.0.9 ENOSERVER');
+
+  const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
+  assert.throws(() => missing.exports.createStack(driver, { ip: 'dhcp', apps: false }), /"synack-dhcp" is missing from Storage or from another build: flash again \(npm run flash\), or give a static ip/);
+  const s4 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  assert.throws(() => s4.dns, /"synack-dns" is missing from Storage or from another build: flash again/);
+});
+
 test('a started board polls itself and answers ARP', async () => {
   const inq: Uint8Array[] = [];
   const out: Uint8Array[] = [];

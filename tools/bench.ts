@@ -30,7 +30,7 @@ function row(name: string, value: string): void { console.log(`  ${name.padEnd(5
 function verdict(value: number, limit: number): string { return value <= limit ? 'met' : `OVER by ${value - limit}`; }
 
 function bundleFigures(): void {
-  console.log('bundles (npm run build; a board gets one chip bundle as "synack", the net-style API as "synack-net" and the apps as "synack-apps", pretokenised)');
+  console.log('bundles (npm run build; a board gets one chip bundle as "synack", the net-style API as "synack-net", the apps as "synack-apps", DHCP and DNS as "synack-dhcp" and "synack-dns", pretokenised)');
   for (const b of BUNDLES) {
     const code = readFileSync(join(root, 'dist', `${b.name}.js`));
     const tok = readFileSync(join(root, 'dist', `${b.name}.tok`));
@@ -40,10 +40,13 @@ function bundleFigures(): void {
   // What npm run flash writes for the default configuration, against a Pico's Storage.
   const files = bundlesFor({});
   const boot = bootCode({});
-  const need = storageBytes(readFileSync(files.bundle).length) + storageBytes(boot.length) + storageBytes(readFileSync(files.net!).length) + storageBytes(readFileSync(files.apps!).length);
-  const base = storageBytes(readFileSync(files.bundle).length) + storageBytes(bootCode({ apps: false, net: false }).length);
+  const size = (f: string) => storageBytes(readFileSync(f).length);
+  // The DHCP client (the default address comes by DHCP) and the DNS client are written either way.
+  const modules = size(files.dhcp!) + size(files.dns);
+  const need = size(files.bundle) + storageBytes(boot.length) + size(files.net!) + size(files.apps!) + modules;
+  const base = size(files.bundle) + storageBytes(bootCode({ apps: false, net: false }).length) + modules;
   const left = Math.max(0, STORAGE.PICO_R1_3 - need);
-  row('Storage for enc28j60 + net + apps + boot, with headers', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'}), ${left} left for the program (goal ${STORAGE_LEFT_BUDGET}: ${left >= STORAGE_LEFT_BUDGET ? 'met' : `short by ${STORAGE_LEFT_BUDGET - left}`})`);
+  row('Storage for enc28j60 + net + apps + dhcp + dns + boot', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'}), ${left} left for the program (goal ${STORAGE_LEFT_BUDGET}: ${left >= STORAGE_LEFT_BUDGET ? 'met' : `short by ${STORAGE_LEFT_BUDGET - left}`})`);
   row('  the same with "net": false, "apps": false', `${base} bytes, ${STORAGE.PICO_R1_3 - base} left for the program`);
 }
 

@@ -57,6 +57,8 @@ export const BUNDLES: { name: string; entry: string; board: boolean; chip?: bool
   { name: 'synack-w5500', entry: 'board-w5500.ts', board: true, chip: true },
   { name: 'synack-net', entry: 'socket/net-module.ts', board: true },
   { name: 'synack-apps', entry: 'apps/module.ts', board: true },
+  { name: 'synack-dhcp', entry: 'iface/dhcp-module.ts', board: true },
+  { name: 'synack-dns', entry: 'iface/dns-module.ts', board: true },
 ];
 
 /** Checks one bundle against the Espruino gate and writes dist/NAME.js, NAME.debug.js (readable)

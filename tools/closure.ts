@@ -11,6 +11,8 @@
 //   w5500  the W5500 driver and its entry         -> dist/synack-w5500.js    = base + w5500
 //   net    the net-style API                      -> dist/synack-net.js
 //   apps   the default apps                       -> dist/synack-apps.js
+//   dhcp   the DHCP client                        -> dist/synack-dhcp.js (loaded with ip "dhcp")
+//   dns    the DNS client                         -> dist/synack-dns.js (loaded when a name is resolved)
 // esbuild first turns the TypeScript into JavaScript modules (code splitting over the four
 // entries: what two of them share is a chunk of its own, which goes to base). A name one chunk
 // defines and another uses becomes a property of the stack's namespace object `_`
@@ -42,6 +44,8 @@ const ENTRIES: { chunk: string; entry: string }[] = [
   { chunk: 'w5500', entry: 'board-w5500.ts' },
   { chunk: 'net', entry: 'socket/net-module.ts' },
   { chunk: 'apps', entry: 'apps/module.ts' },
+  { chunk: 'dhcp', entry: 'iface/dhcp-module.ts' },
+  { chunk: 'dns', entry: 'iface/dns-module.ts' },
 ];
 
 /** The flags (kept in one place: BUILD_ID hashes them too). */
@@ -56,13 +60,17 @@ export const CLOSURE_FLAGS = [
   '--rename_prefix_namespace', '_',
 ];
 
-/** In the chip bundles, the stack's import of the net-style API becomes socket/net-storage.ts,
- *  which loads the "synack-net" module on first use. */
+/** In the board bundles, the stack's imports of the net-style API, the DHCP client and the DNS
+ *  client become socket/net-storage.ts, iface/dhcp-storage.ts and iface/dns-storage.ts, which
+ *  load the modules "synack-net", "synack-dhcp" and "synack-dns" when first used. */
 export const netFromStorage: Plugin = {
-  name: 'net-from-storage',
+  name: 'modules-from-storage',
   setup(b) {
-    b.onResolve({ filter: /[\\/]net\.ts$/ }, (args) =>
-      /[\\/]firmware[\\/]stack\.ts$/.test(args.importer) ? { path: join(firmware, 'socket', 'net-storage.ts') } : undefined);
+    b.onResolve({ filter: /[\\/](net|dhcp|dns)\.ts$/ }, (args) => {
+      if (!/[\\/]firmware[\\/]stack\.ts$/.test(args.importer)) return undefined;
+      const m = /(net|dhcp|dns)\.ts$/.exec(args.path)!;
+      return { path: join(firmware, m[1] === 'net' ? 'socket' : 'iface', m[1] + '-storage.ts') };
+    });
   },
 };
 
@@ -73,7 +81,7 @@ function compiler(): { cmd: string; pre: string[] } {
   return { cmd: 'java', pre: ['-jar', req.resolve('google-closure-compiler-java/compiler.jar')] };
 }
 
-export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; buildId: string }
+export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; dhcp: string; dns: string; buildId: string }
 
 const PLACEHOLDER = '@@SYNACK_BUILD_ID@@';
 
@@ -139,7 +147,7 @@ export async function compileBoard(): Promise<BoardChunks> {
     }
     const out: Record<string, string> = {};
     for (const c of chunks) out[c] = unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim());
-    return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, buildId };
+    return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, buildId };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -156,5 +164,7 @@ export function boardModules(c: BoardChunks): Record<string, string> {
     'synack-w5500': stack(c.w5500),
     'synack-net': beside(c.net),
     'synack-apps': beside(c.apps),
+    'synack-dhcp': beside(c.dhcp),
+    'synack-dns': beside(c.dns),
   };
 }

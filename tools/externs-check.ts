@@ -24,6 +24,8 @@ const EXPORTED_OBJECTS: Record<string, string> = {
   'firmware/board-module.ts': 'SynackModule',
   'firmware/socket/net-module.ts': 'NetModule',
   'firmware/apps/module.ts': 'AppsModule',
+  'firmware/iface/dhcp-module.ts': 'DhcpModule',
+  'firmware/iface/dns-module.ts': 'DnsModule',
 };
 
 function filesIn(dir: string): string[] {

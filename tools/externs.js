@@ -45,6 +45,9 @@ SynackModule.ipFromString; SynackModule.ipToString; SynackModule.stringToBytes; 
  *  and the build they come from (BUILD_ID). */
 var NetModule; NetModule.createNet; NetModule.build;
 var AppsModule; AppsModule.startApps; AppsModule.build;
+/** "synack-dhcp" (iface/dhcp-module.ts) and "synack-dns" (iface/dns-module.ts). */
+var DhcpModule; DhcpModule.DhcpClient; DhcpModule.build;
+var DnsModule; DnsModule.DnsClient; DnsModule.build;
 /** The stack's namespace object for the modules beside it (tools/closure.ts: names shared across
  *  Closure's chunks are its properties). */
 var SynackShared; SynackShared._;

@@ -3,7 +3,9 @@
 // Builds the bundles and writes to the board's Storage, through the `espruino` npm package
 // (EspruinoTools' CLI): the bundle for the configured chip as the module "synack", the net-style
 // API as "synack-net" (the stack loads it on first use) unless the configuration says
-// `"net": false`, the default apps as "synack-apps" unless it says `"apps": false`, and a boot file that starts synack with the
+// `"net": false`, the default apps as "synack-apps" unless it says `"apps": false`, the DHCP
+// client as "synack-dhcp" when the address comes by DHCP (the default), the DNS client as
+// "synack-dns" (loaded when a name is first resolved), and a boot file that starts synack with the
 // configuration. The modules are written pretokenised (dist/*.tok, see
 // tools/pretokenise.ts): smaller in Storage and quicker to lex than dist/*.js.
 // --dry-run writes what would be sent into a file instead. One-line errors: no such port, the
@@ -55,23 +57,29 @@ function storageWrites(name: string, data: string): string[] {
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
  *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it); without `net`,
  *  an earlier "synack-net" (its room is the program's). */
-export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string): string {
+export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null): string {
   const out = storageWrites('synack', bundle);
   if (net !== null) out.push(...storageWrites('synack-net', net));
   else out.push('require("Storage").erase("synack-net");');
   if (apps) out.push(...storageWrites('synack-apps', apps));
   else out.push('require("Storage").erase("synack-apps");');
+  // Without DHCP (a static address), an earlier "synack-dhcp" is erased: its room is the program's.
+  if (dhcp) out.push(...storageWrites('synack-dhcp', dhcp));
+  else out.push('require("Storage").erase("synack-dhcp");');
+  if (dns) out.push(...storageWrites('synack-dns', dns));
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
 }
 
-/** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, and
- *  the apps unless `apps: false`. */
-export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null } {
+/** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, the
+ *  apps unless `apps: false`, the DHCP client when the address comes by DHCP, the DNS client. */
+export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null; dhcp: string | null; dns: string } {
   const chip = cfg.chip || DEFAULTS.chip!;
   const dist = join(import.meta.dirname, '..', 'dist');
   const bundle = join(dist, `synack-${chip}.tok`);
-  return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
+  const ip = cfg.ip || DEFAULTS.ip;
+  return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok'),
+    dhcp: ip === 'dhcp' ? join(dist, 'synack-dhcp.tok') : null, dns: join(dist, 'synack-dns.tok') };
 }
 
 export function main(argv: string[]): number {
@@ -95,9 +103,13 @@ export function main(argv: string[]): number {
   const code = readFileSync(files.bundle, 'latin1');
   const net = files.net ? readFileSync(files.net, 'latin1') : null;
   const apps = files.apps ? readFileSync(files.apps, 'latin1') : '';
+  const dhcp = files.dhcp ? readFileSync(files.dhcp, 'latin1') : null;
+  const dns = readFileSync(files.dns, 'latin1');
   const boot = bootCode(cfg);
-  const need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) + storageBytes(boot.length);
-  const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length})`;
+  const need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) +
+    (dhcp !== null ? storageBytes(dhcp.length) : 0) + storageBytes(dns.length) + storageBytes(boot.length);
+  const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''}` +
+    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}, DNS (${dns.length}) and boot file (${boot.length})`;
   if (need > STORAGE[board]) {
     console.error(`flash: ${what} need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
     if (!dryRun) return 1;
@@ -107,7 +119,7 @@ export function main(argv: string[]): number {
   const netRoom = net !== null ? room + storageBytes(net.length) : 0;
   const left = `${room} bytes of ${board}'s Storage left for your program` +
     (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
-  if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined)); console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`); return 0; }
+  if (dryRun) { writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns)); console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`); return 0; }
   if (!port) { console.error('flash: give --port (for example /dev/ttyACM0), or --dry-run'); return 2; }
   if (!port.startsWith('tcp://') && !existsSync(port)) { console.error(`flash: no such port ${port}: is the board plugged in? (ls /dev/ttyACM* /dev/ttyUSB*)`); return 1; }
   const dir = mkdtempSync(join(tmpdir(), 'synack-flash-'));
@@ -123,26 +135,30 @@ export function main(argv: string[]): number {
   const cli = join(import.meta.dirname, '..', 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
   // Our --board sizes Storage; EspruinoTools gets the local description above instead of a name.
   // After the writes the board reports the CRC32 of what it holds, then load() runs .boot0.
-  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),' + (net !== null ? 'E.CRC32(require("Storage").read("synack-net"))' : '0') + ',' +
-    (apps ? 'E.CRC32(require("Storage").read("synack-apps"))' : '0') + ');load()';
+  const crcOf = (name: string, present: boolean) => present ? `E.CRC32(require("Storage").read(${JSON.stringify(name)}))` : '0';
+  const check = 'print("synack-flash",' + [crcOf('synack', true), crcOf('synack-net', net !== null), crcOf('synack-apps', !!apps),
+    crcOf('synack-dhcp', dhcp !== null), crcOf('synack-dns', true)].join(',') + ');' +
+    (dhcp === null ? 'require("Storage").erase("synack-dhcp");' : '') + 'load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
     '--board', boardFile, '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
+    .concat(files.dhcp ? ['--storage', `synack-dhcp:${files.dhcp}`] : []).concat(['--storage', `synack-dns:${files.dns}`])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
   if (process.env.FLASH_LOG) writeFileSync(process.env.FLASH_LOG, out); // the whole exchange, for a failure's cause
-  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
+  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
   if (!m) {
     const why = out.trim().split('\n').filter((l) => /Unable to connect|not found|rror/.test(l)).slice(-1)[0] || out.trim().split('\n').slice(-1)[0] || 'no output';
     console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${why.trim()})`);
     return 1;
   }
-  const want = [crc32(code), net !== null ? crc32(net) : 0, apps ? crc32(apps) : 0];
-  const got = [m[1], m[2], m[3]].map((x) => Number(x) >>> 0);
+  const want = [crc32(code), net !== null ? crc32(net) : 0, apps ? crc32(apps) : 0, dhcp !== null ? crc32(dhcp) : 0, crc32(dns)];
+  const got = [m[1], m[2], m[3], m[4], m[5]].map((x) => Number(x) >>> 0);
   if (got.join('/') !== want.join('/')) {
     console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${got.join('/')}, expected ${want.join('/')}): flash again`);
     return 1;
   }
-  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
+  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''}` +
+    `${dhcp !== null ? `, synack-dhcp (${dhcp.length})` : ''}, synack-dns (${dns.length}) and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
   return 0;
 }
 
