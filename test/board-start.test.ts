@@ -121,6 +121,36 @@ test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is r
   assert.throws(() => s4.dns, /"synack-dns" is missing from Storage or from another build: flash again/);
 });
 
+test('a chip bundle registers a stand-in with NetworkJS and loads the adapter ("synack-networkjs") on Espruino\'s first socket', () => {
+  const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
+  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = b.context.global;
+  const asked: string[] = [];
+  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const stack = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  const registered: unknown[] = [];
+  const ad = b.exports.networkjs(stack, { create: (a: unknown) => registered.push(a) });
+  assert.equal(registered, [ad]);
+  assert.equal(asked, [], 'nothing loaded until a socket is made');
+  const id = ad.create(undefined, 8080, 0);
+  assert.equal(asked, ['synack-networkjs', 'synack']);
+  assert.is(id, 0);
+  assert.is(ad.accept(id), -1, 'the adapter\'s own methods from then on');
+  assert.is(JSON.stringify(stack.status().connections.map((c: { local: string }) => c.local)), '["*:8080"]');
+  const id2 = ad.create('198.18.0.1', 80, 0);
+  assert.is(id2, 1);
+  assert.is(asked.length, 2, 'loaded once');
+
+  const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
+  const said: string[] = [];
+  missing.context.print = (s: string) => said.push(s);
+  const s2 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  const ad2 = missing.exports.networkjs(s2, { create: () => {} });
+  assert.is(ad2.create(undefined, 80, 0), -10);
+  assert.match(said.join('\n'), /"synack-networkjs" is missing from Storage or from another build: flash again/);
+});
+
 test('a started board polls itself and answers ARP', async () => {
   const inq: Uint8Array[] = [];
   const out: Uint8Array[] = [];

@@ -90,12 +90,12 @@ test('net: false leaves the net-style API out and erases an old one; the apps do
   assert.match(out, /erase\("synack-net"\)/);
   assert.match(out, /write\("synack-apps"/);
   // The program's room: the Pico's Storage less the bundle, DHCP and DNS (the address comes by
-  // DHCP) and the boot file, with their headers.
+  // DHCP), the NetworkJS adapter and the boot file, with their headers.
   const left = /(\d+) bytes of PICO_R1_3's Storage left for your program/.exec(logs[1]);
   assert.ok(left, logs.join('\n'));
   const boot = /boot file \((\d+)\)/.exec(logs[1])!;
   const size = (f: string) => storageBytes(readFileSync(f, 'latin1').length);
-  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns) - storageBytes(Number(boot[1])));
+  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns) - size(bundlesFor({}).networkjs!) - storageBytes(Number(boot[1])));
 }));
 
 test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
@@ -110,6 +110,7 @@ test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot
   assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
   assert.is(written['synack-dhcp'], readFileSync(bundlesFor({}).dhcp!, 'latin1'));
   assert.is(written['synack-dns'], readFileSync(bundlesFor({}).dns, 'latin1'));
+  assert.is(written['synack-networkjs'], readFileSync(bundlesFor({}).networkjs!, 'latin1'));
   assert.is(storageBytes(1), 40);
 }));
 
@@ -124,6 +125,18 @@ test('a static address leaves the DHCP client out and erases an old one; DNS is 
   assert.is(written['synack-dns'], 'DNS');
   vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', 'DHCP', 'DNS'), { require: () => Storage, load: () => {} });
   assert.is(written['synack-dhcp'], 'DHCP');
+});
+
+test('"networkjs": false leaves the NetworkJS adapter out (and says so to start()); it is written by default', () => {
+  assert.match(bundlesFor({}).networkjs!, /dist\/synack-networkjs\.tok$/);
+  assert.is(bundlesFor({ networkjs: false }).networkjs, null);
+  assert.match(bootCode({ networkjs: false }), /"networkjs":false/);
+  const written: Record<string, string> = { 'synack-networkjs': 'old' };
+  const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', null, 'DNS', null), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-networkjs'], undefined);
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', null, 'DNS', 'NJS'), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-networkjs'], 'NJS');
 });
 
 test.run();

@@ -17,7 +17,7 @@ import { W5500 } from '../firmware/drivers/w5500.ts';
 import type { EthernetDriver, SpiBus } from '../firmware/drivers/driver.ts';
 import { espruinoPath } from '../test/helpers/espruino.ts';
 import { segmentFloor, segmentFloorCallgrind } from './bench/floor.ts';
-import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost, segmentCostCallgrind } from './bench/espruino.ts';
+import { chipBundle, defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, segmentCost, segmentCostCallgrind } from './bench/espruino.ts';
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, FREE_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET, STORAGE_LEFT_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
@@ -30,7 +30,7 @@ function row(name: string, value: string): void { console.log(`  ${name.padEnd(5
 function verdict(value: number, limit: number): string { return value <= limit ? 'met' : `OVER by ${value - limit}`; }
 
 function bundleFigures(): void {
-  console.log('bundles (npm run build; a board gets one chip bundle as "synack", the net-style API as "synack-net", the apps as "synack-apps", DHCP and DNS as "synack-dhcp" and "synack-dns", pretokenised)');
+  console.log('bundles (npm run build; a board gets one chip bundle as "synack", the net-style API as "synack-net", the apps as "synack-apps", DHCP, DNS and the NetworkJS adapter as "synack-dhcp", "synack-dns", "synack-networkjs", pretokenised)');
   for (const b of BUNDLES) {
     const code = readFileSync(join(root, 'dist', `${b.name}.js`));
     const tok = readFileSync(join(root, 'dist', `${b.name}.tok`));
@@ -41,12 +41,13 @@ function bundleFigures(): void {
   const files = bundlesFor({});
   const boot = bootCode({});
   const size = (f: string) => storageBytes(readFileSync(f).length);
-  // The DHCP client (the default address comes by DHCP) and the DNS client are written either way.
-  const modules = size(files.dhcp!) + size(files.dns);
+  // The DHCP client (the default address comes by DHCP), the DNS client and the NetworkJS adapter
+  // are written either way.
+  const modules = size(files.dhcp!) + size(files.dns) + size(files.networkjs!);
   const need = size(files.bundle) + storageBytes(boot.length) + size(files.net!) + size(files.apps!) + modules;
   const base = size(files.bundle) + storageBytes(bootCode({ apps: false, net: false }).length) + modules;
   const left = Math.max(0, STORAGE.PICO_R1_3 - need);
-  row('Storage for enc28j60 + net + apps + dhcp + dns + boot', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'}), ${left} left for the program (goal ${STORAGE_LEFT_BUDGET}: ${left >= STORAGE_LEFT_BUDGET ? 'met' : `short by ${STORAGE_LEFT_BUDGET - left}`})`);
+  row('Storage, the default flash (all modules, boot file)', `${need} of a Pico's ${STORAGE.PICO_R1_3} bytes (${need <= STORAGE.PICO_R1_3 ? 'fits' : 'does NOT fit'}), ${left} left for the program (goal ${STORAGE_LEFT_BUDGET}: ${left >= STORAGE_LEFT_BUDGET ? 'met' : `short by ${STORAGE_LEFT_BUDGET - left}`})`);
   row('  the same with "net": false, "apps": false', `${base} bytes, ${STORAGE.PICO_R1_3 - base} left for the program`);
 }
 
@@ -70,7 +71,9 @@ async function espruinoFigures(): Promise<void> {
     row('+ stack started and idle (no apps), blocks', `${f.idle} in all, the stack alone ${f.idle - f.loaded} (budget ${IDLE_BLOCKS_BUDGET} in all: ${verdict(f.idle, IDLE_BLOCKS_BUDGET)})`);
     row('+ the net-style API on first use ("synack-net"), blocks', String(f.net));
     const d = await defaultFigures();
-    row('as flashed by default (start() with the default apps)', typeof d === 'string' ? 'did not run' : `${d.used} blocks in use, ${d.free} left free for the program (goal ${FREE_BLOCKS_BUDGET}: ${d.free >= FREE_BLOCKS_BUDGET ? 'met' : `short by ${FREE_BLOCKS_BUDGET - d.free}`}), ${d.listening} apps listening`);
+    row('as flashed by default (start() with the default apps, DHCP)', typeof d === 'string' ? 'did not run' : `${d.used} blocks in use, ${d.free} left free for the program (goal ${FREE_BLOCKS_BUDGET}: ${d.free >= FREE_BLOCKS_BUDGET ? 'met' : `short by ${FREE_BLOCKS_BUDGET - d.free}`}), ${d.listening} apps listening`);
+    const st = await defaultFigures(chipBundle, '198.18.0.2/24');
+    row('  the same on a static address', typeof st === 'string' ? 'did not run' : `${st.used} blocks in use, ${st.free} left free for the program`);
     row('one more TCP connection (512 B rings), blocks', `${f.conn}, rings ${f.rings}; beyond buffers ${f.conn - f.rings} (budget ${CONN_BLOCKS_BUDGET}: ${verdict(f.conn - f.rings, CONN_BLOCKS_BUDGET)})`);
     row('  the same with a \'data\' listener, blocks', `beyond buffers ${f.connListening - f.rings} (the listener table)`);
   }

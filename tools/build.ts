@@ -59,6 +59,7 @@ export const BUNDLES: { name: string; entry: string; board: boolean; chip?: bool
   { name: 'synack-apps', entry: 'apps/module.ts', board: true },
   { name: 'synack-dhcp', entry: 'iface/dhcp-module.ts', board: true },
   { name: 'synack-dns', entry: 'iface/dns-module.ts', board: true },
+  { name: 'synack-networkjs', entry: 'socket/networkjs-module.ts', board: true },
 ];
 
 /** Checks one bundle against the Espruino gate and writes dist/NAME.js, NAME.debug.js (readable)

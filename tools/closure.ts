@@ -6,13 +6,14 @@
 //
 // One Closure run compiles every board module as a chunk, so all of them rename each name the
 // same way:
-//   base   the stack, the board entry point, the NetworkJS adapter (shared by both chips)
+//   base   the stack and the board entry point (shared by both chips)
 //   enc    the ENC28J60 driver and its entry      -> dist/synack-enc28j60.js = base + enc
 //   w5500  the W5500 driver and its entry         -> dist/synack-w5500.js    = base + w5500
 //   net    the net-style API                      -> dist/synack-net.js
 //   apps   the default apps                       -> dist/synack-apps.js
 //   dhcp   the DHCP client                        -> dist/synack-dhcp.js (loaded with ip "dhcp")
 //   dns    the DNS client                         -> dist/synack-dns.js (loaded when a name is resolved)
+//   networkjs  the NetworkJS adapter              -> dist/synack-networkjs.js (loaded on Espruino's first socket)
 // esbuild first turns the TypeScript into JavaScript modules (code splitting over the four
 // entries: what two of them share is a chunk of its own, which goes to base). A name one chunk
 // defines and another uses becomes a property of the stack's namespace object `_`
@@ -46,6 +47,7 @@ const ENTRIES: { chunk: string; entry: string }[] = [
   { chunk: 'apps', entry: 'apps/module.ts' },
   { chunk: 'dhcp', entry: 'iface/dhcp-module.ts' },
   { chunk: 'dns', entry: 'iface/dns-module.ts' },
+  { chunk: 'networkjs', entry: 'socket/networkjs-module.ts' },
 ];
 
 /** The flags (kept in one place: BUILD_ID hashes them too). */
@@ -61,15 +63,17 @@ export const CLOSURE_FLAGS = [
 ];
 
 /** In the board bundles, the stack's imports of the net-style API, the DHCP client and the DNS
- *  client become socket/net-storage.ts, iface/dhcp-storage.ts and iface/dns-storage.ts, which
- *  load the modules "synack-net", "synack-dhcp" and "synack-dns" when first used. */
+ *  client, and the board's of the NetworkJS adapter, become socket/net-storage.ts,
+ *  iface/dhcp-storage.ts, iface/dns-storage.ts and socket/networkjs-storage.ts, which load the
+ *  modules "synack-net", "synack-dhcp", "synack-dns" and "synack-networkjs" when first used. */
 export const netFromStorage: Plugin = {
   name: 'modules-from-storage',
   setup(b) {
-    b.onResolve({ filter: /[\\/](net|dhcp|dns)\.ts$/ }, (args) => {
-      if (!/[\\/]firmware[\\/]stack\.ts$/.test(args.importer)) return undefined;
-      const m = /(net|dhcp|dns)\.ts$/.exec(args.path)!;
-      return { path: join(firmware, m[1] === 'net' ? 'socket' : 'iface', m[1] + '-storage.ts') };
+    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs)\.ts$/ }, (args) => {
+      const m = /(net|dhcp|dns|networkjs)\.ts$/.exec(args.path)!;
+      const from = m[1] === 'networkjs' ? /[\\/]firmware[\\/]board(-module)?\.ts$/ : /[\\/]firmware[\\/]stack\.ts$/;
+      if (!from.test(args.importer)) return undefined;
+      return { path: join(firmware, m[1] === 'dhcp' || m[1] === 'dns' ? 'iface' : 'socket', m[1] + '-storage.ts') };
     });
   },
 };
@@ -81,7 +85,7 @@ function compiler(): { cmd: string; pre: string[] } {
   return { cmd: 'java', pre: ['-jar', req.resolve('google-closure-compiler-java/compiler.jar')] };
 }
 
-export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; dhcp: string; dns: string; buildId: string }
+export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; dhcp: string; dns: string; networkjs: string; buildId: string }
 
 const PLACEHOLDER = '@@SYNACK_BUILD_ID@@';
 
@@ -147,7 +151,7 @@ export async function compileBoard(): Promise<BoardChunks> {
     }
     const out: Record<string, string> = {};
     for (const c of chunks) out[c] = unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim());
-    return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, buildId };
+    return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, networkjs: out.networkjs, buildId };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -166,5 +170,6 @@ export function boardModules(c: BoardChunks): Record<string, string> {
     'synack-apps': beside(c.apps),
     'synack-dhcp': beside(c.dhcp),
     'synack-dns': beside(c.dns),
+    'synack-networkjs': beside(c.networkjs),
   };
 }

@@ -26,6 +26,7 @@ const EXPORTED_OBJECTS: Record<string, string> = {
   'firmware/apps/module.ts': 'AppsModule',
   'firmware/iface/dhcp-module.ts': 'DhcpModule',
   'firmware/iface/dns-module.ts': 'DnsModule',
+  'firmware/socket/networkjs-module.ts': 'NetworkJsModule',
 };
 
 function filesIn(dir: string): string[] {

@@ -48,6 +48,8 @@ var AppsModule; AppsModule.startApps; AppsModule.build;
 /** "synack-dhcp" (iface/dhcp-module.ts) and "synack-dns" (iface/dns-module.ts). */
 var DhcpModule; DhcpModule.DhcpClient; DhcpModule.build;
 var DnsModule; DnsModule.DnsClient; DnsModule.build;
+/** "synack-networkjs" (socket/networkjs-module.ts). */
+var NetworkJsModule; NetworkJsModule.adopt; NetworkJsModule.build;
 /** The stack's namespace object for the modules beside it (tools/closure.ts: names shared across
  *  Closure's chunks are its properties). */
 var SynackShared; SynackShared._;

@@ -58,7 +58,7 @@ export async function runWithBundle(script: string, timeoutMs = 20000,
   try {
     const files: [string, string][] = [['synack', bundlePath]];
     const chip = /synack-(enc28j60|w5500)\.(js|tok)$/.exec(bundlePath);
-    if (chip) for (const m of ['synack-net', 'synack-dhcp', 'synack-dns']) files.push([m, join(dirname(bundlePath), m + '.' + chip[2])]);
+    if (chip) for (const m of ['synack-net', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) files.push([m, join(dirname(bundlePath), m + '.' + chip[2])]);
     if (apps) files.push(['synack-apps', join(dirname(bundlePath), 'synack-apps' + (chip ? '.' + chip[2] : '.tok'))]);
     for (const [name, path] of files) {
       const code = readFileSync(path, 'latin1');

@@ -262,7 +262,7 @@ const DEFAULT_SCRIPT = `
 var m = function () { return process.memory().usage; };
 var base = m();
 ${IDLE_CHIP_DRIVER}
-var b = require("synack").start({ driver: drv, ip: "198.18.0.2/24", networkjs: false, idlePollMs: 50 });
+var b = require("synack").start({ driver: drv, ip: IP, networkjs: false, idlePollMs: 50 });
 setTimeout(function () {
   var mem = process.memory();
   print("DEF " + JSON.stringify({ used: m() - base, free: mem.free, listening: b.stack.status().connections.length }));
@@ -270,9 +270,10 @@ setTimeout(function () {
 }, 500);
 `;
 
-/** Blocks in use with the default apps started (as flashed by default), and blocks left free. */
-export async function defaultFigures(bundle = chipBundle): Promise<{ used: number; free: number; listening: number } | string> {
-  return parse<{ used: number; free: number; listening: number }>((await runWithBundle(DEFAULT_SCRIPT, 60000, bundle, true)).out, 'DEF');
+/** Blocks in use with the default apps started (as flashed by default: the address by DHCP, which
+ *  loads "synack-dhcp"; with `ip`, a static one), and blocks left free. */
+export async function defaultFigures(bundle = chipBundle, ip = 'dhcp'): Promise<{ used: number; free: number; listening: number } | string> {
+  return parse<{ used: number; free: number; listening: number }>((await runWithBundle('var IP = ' + JSON.stringify(ip) + ';' + DEFAULT_SCRIPT, 60000, bundle, true)).out, 'DEF');
 }
 
 if (process.argv[1] && /bench[\\/]espruino\.ts$/.test(process.argv[1])) {
