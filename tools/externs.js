@@ -96,14 +96,14 @@ Stack.iface; Stack.tcp; Stack.dns; Stack.dhcp; Stack.driver; Stack.config; Stack
 // sit on them; the bench measures a segment through them): a connection's user implements ConnUser.
 var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters; Tcp.listen; Tcp.unlisten; Tcp.connect; Tcp.send; Tcp.recv; Tcp.close; Tcp.abort;
 var ConnUser; ConnUser.onConnect; ConnUser.onReadable; ConnUser.onEnd; ConnUser.onWritable; ConnUser.onClose; ConnUser.onIdle;
-var Conn; Conn.state; Conn.stateName; Conn.readable; Conn.writable; Conn.unacked;
-var Listener; Listener.port;
+
+
 var Interface; Interface.ip; Interface.prefix; Interface.gateway; Interface.mac; Interface.mtu; Interface.counters; Interface.input;
 Interface.udpBind; Interface.udpUnbind; Interface.udpSend;
 var DnsClient; DnsClient.resolve; DnsClient.server;
 var DhcpClient; DhcpClient.state; DhcpClient.lease; DhcpClient.server; DhcpClient.dns; DhcpClient.router;
 var Net; Net.createServer; Net.connect; Net.createConnection;
-var Emitter; Emitter.on; Emitter.once; Emitter.off; Emitter.removeListener; Emitter.listenerCount; Emitter.emit;
+var Emitter; Emitter.on; Emitter.once; Emitter.off; Emitter.listenerCount; Emitter.emit;
 var Socket;
 Socket.remoteAddress; Socket.remotePort; Socket.localPort; Socket.bytesRead; Socket.bytesWritten; Socket.connecting; Socket.destroyed;
 Socket.highWaterMark; Socket.write; Socket.end; Socket.destroy; Socket.pause; Socket.resume; Socket.setNoDelay; Socket.setKeepAlive;
