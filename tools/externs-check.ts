@@ -77,9 +77,8 @@ export function requiredExterns(): { name: string; where: string }[] {
   return out;
 }
 
-/** One line per required name tools/externs.js lacks. */
-export function missingExterns(): string[] {
-  const text = readFileSync(EXTERNS, 'utf8');
+/** One line per required name tools/externs.js (or the externs `text` given) lacks. */
+export function missingExterns(text = readFileSync(EXTERNS, 'utf8')): string[] {
   const declared = new Set(text.match(/\b[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\b/g) || []);
   return requiredExterns().filter((r) => !declared.has(r.name))
     .map((r) => `tools/externs.js lacks ${r.name} (declared at ${r.where}): add \`${r.name};\` there, or Closure Compiler renames it in the board bundles`);
