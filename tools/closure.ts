@@ -30,7 +30,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { unlabel } from './unlabel.ts';
 import { aliasGlobals } from './alias-globals.ts';
@@ -48,6 +48,15 @@ const ENTRIES: { chunk: string; entry: string }[] = [
   { chunk: 'dhcp', entry: 'iface/dhcp-module.ts' },
   { chunk: 'dns', entry: 'iface/dns-module.ts' },
   { chunk: 'networkjs', entry: 'socket/networkjs-module.ts' },
+];
+
+/** Sources that belong to a module beside the stack, never to the stack's bundle. */
+const MODULE_ONLY: [string, string][] = [
+  ['socket/net.ts', 'synack-net'], ['socket/emitter.ts', 'synack-net'],
+  ['iface/dhcp.ts', 'synack-dhcp'], ['wire/dhcp.ts', 'synack-dhcp'],
+  ['iface/dns.ts', 'synack-dns'], ['wire/dns.ts', 'synack-dns'],
+  ['socket/networkjs.ts', 'synack-networkjs'],
+  ['apps/index.ts', 'synack-apps'], ['apps/serve.ts', 'synack-apps'], ['apps/http-status.ts', 'synack-apps'],
 ];
 
 /** The flags (kept in one place: BUILD_ID hashes them too). */
@@ -69,11 +78,18 @@ export const CLOSURE_FLAGS = [
 export const netFromStorage: Plugin = {
   name: 'modules-from-storage',
   setup(b) {
+    // The module a file stands in for, and the file whose import of it is replaced.
+    const stands: [string, string, string][] = [
+      ['socket/net.ts', 'stack.ts', 'socket/net-storage.ts'],
+      ['iface/dhcp.ts', 'stack.ts', 'iface/dhcp-storage.ts'],
+      ['iface/dns.ts', 'stack.ts', 'iface/dns-storage.ts'],
+      ['socket/networkjs.ts', 'board.ts', 'socket/networkjs-storage.ts'],
+      ['socket/networkjs.ts', 'board-module.ts', 'socket/networkjs-storage.ts'],
+    ];
     b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs)\.ts$/ }, (args) => {
-      const m = /(net|dhcp|dns|networkjs)\.ts$/.exec(args.path)!;
-      const from = m[1] === 'networkjs' ? /[\\/]firmware[\\/]board(-module)?\.ts$/ : /[\\/]firmware[\\/]stack\.ts$/;
-      if (!from.test(args.importer)) return undefined;
-      return { path: join(firmware, m[1] === 'dhcp' || m[1] === 'dns' ? 'iface' : 'socket', m[1] + '-storage.ts') };
+      const path = resolve(dirname(args.importer), args.path);
+      const s = stands.find(([mod, importer]) => path === join(firmware, mod) && args.importer === join(firmware, importer));
+      return s ? { path: join(firmware, s[2]) } : undefined;
     });
   },
 };
@@ -119,6 +135,15 @@ export async function compileBoard(): Promise<BoardChunks> {
   const placed = new Set<string>();
   const place = (f: string) => { if (placed.has(f)) return; placed.add(f); imports[f].forEach(place); order.push(f); };
   Object.keys(imports).sort().forEach(place);
+  // What a module beside the stack holds must not come back into the stack's bundle (an import
+  // of it from the stack's code would put it there, silently).
+  for (const [p, o] of Object.entries(outputs)) {
+    if (!['base', 'enc', 'w5500'].includes(chunkOf[key(p)])) continue;
+    for (const input of Object.keys(o.inputs)) {
+      const own = MODULE_ONLY.find(([file]) => input === 'firmware/' + file);
+      if (own) throw new Error(`closure: firmware/${own[0]} is in the stack's bundle: it belongs to the module "${own[1]}" (import it from the stack's code through its -storage.ts stand-in)`);
+    }
+  }
   const text: Record<string, string> = {};
   for (const o of r.outputFiles) text[key(o.path)] = o.text;
   const chunks = ['base'].concat(ENTRIES.map((e) => e.chunk));
