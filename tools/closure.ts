@@ -14,15 +14,19 @@
 //   dhcp   the DHCP client                        -> dist/synack-dhcp.js (loaded with ip "dhcp")
 //   dns    the DNS client                         -> dist/synack-dns.js (loaded when a name is resolved)
 //   networkjs  the NetworkJS adapter              -> dist/synack-networkjs.js (loaded on Espruino's first socket)
-// esbuild first turns the TypeScript into JavaScript modules (code splitting over the four
-// entries: what two of them share is a chunk of its own, which goes to base). A name one chunk
+// esbuild first turns the TypeScript into JavaScript modules (code splitting over the entries:
+// what two of them share is a chunk of its own, which goes to base). In these bundles the stack's
+// imports of the net-style API and the DHCP and DNS clients, and the board's of the NetworkJS
+// adapter, are stand-ins (*-storage.ts) that load the module on first use. A name one chunk
 // defines and another uses becomes a property of the stack's namespace object `_`
 // (--rename_prefix_namespace): "synack" exports it as require("synack")._, and the modules beside
 // it start with `var _=global.require("synack")._`. BUILD_ID, which the modules compare with the
 // stack's, is a hash of everything the compiler is given.
 //
 // Espruino has no labels; Closure writes a labeled block where it inlines a function that returns
-// from inside a loop: tools/unlabel.ts rewrites those. Closure does not alias built-ins such as
+// from inside a loop: tools/unlabel.ts rewrites those. Closure's ES5 output is not used: it needs
+// its $jscomp runtime and labels loops (a `let` captured in a loop); ES2015 keeps classes, let and
+// arrows, which Espruino runs. SIMPLE mode renames no property: 72.6 KB against ADVANCED's 46.8. Closure does not alias built-ins such as
 // Uint8Array: tools/alias-globals.ts does (about 350 bytes of the chip bundles). The Espruino gate
 // then checks the result (tools/build.ts).
 import { build, type Plugin } from 'esbuild';
