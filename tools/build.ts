@@ -1,8 +1,11 @@
-// Builds the bundles (BUNDLES below): each minified (dist/NAME.js, with internal property names
-// shortened) and readable (dist/NAME.debug.js); type-checks the project first, runs the Espruino
-// gate over the emitted code, and fails on any violation or when a chip bundle is over its
-// ceiling. A board's Storage holds one chip bundle as the module "synack", the net-style API as
-// "synack-net" (loaded on first use) and the apps as "synack-apps".
+// Builds the bundles (BUNDLES below): the full one with esbuild, minified; the board modules with
+// Closure Compiler (tools/closure.ts: every name tools/externs.js does not list renamed); each
+// also readable (dist/NAME.debug.js, esbuild's) and pretokenised (dist/NAME.tok, what npm run
+// flash writes). Type-checks the project first, checks tools/externs.js against the public types,
+// runs the Espruino gate over the emitted code, and fails on any problem or when a chip bundle is
+// over its ceiling. A board's Storage holds one chip bundle as the module "synack", and beside it
+// the modules loaded on first use: "synack-net", "synack-apps", "synack-dhcp", "synack-dns",
+// "synack-networkjs".
 // Usage: npm run build [-- --no-typecheck]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -48,9 +51,9 @@ export async function bundle(entry: string, minify: boolean, board = false): Pro
 
 export interface BuildResult { name: string; code: string; bytes: number; gzip: number; /** pretokenised, as in Storage */ storage: number }
 
-/** The bundles: the full one the tests and the simulator load, one per chip for boards (stack,
- *  driver, NetworkJS adapter: the budgeted product, `chip`), the net-style API and the default
- *  apps as modules of their own. `board`: names shortened as outside code cannot see them. */
+/** The bundles: the full one the tests and the simulator load, one per chip for boards (stack and
+ *  driver: the budgeted product, `chip`), and the modules beside it. `board`: through Closure
+ *  Compiler, names renamed as outside code cannot see them. */
 export const BUNDLES: { name: string; entry: string; board: boolean; chip?: boolean }[] = [
   { name: 'synack', entry: 'index.ts', board: false },
   { name: 'synack-enc28j60', entry: 'board-enc28j60.ts', board: true, chip: true },
