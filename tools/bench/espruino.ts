@@ -11,7 +11,7 @@
 //   the time of the receiver's input(frame) (parse, checksums, TCP processing, the copy into
 //   the ring and the ACK it sends, every second segment at once) per segment, divided by the
 //   time of one empty `for` iteration timed in the same run.
-import { join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -221,7 +221,10 @@ quit();
 /** The NetworkJS adapter's recv on an idle connection, in empty-loop iterations (bundle in RAM;
  *  two stacks: needs more than a Pico's memory). */
 export async function networkJsRecvCost(bundle = chipBundle): Promise<{ ratio: number; connected: boolean } | string> {
-  const run = await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + RECV_SCRIPT, 60000);
+  // The adapter's own module beside a chip bundle ("synack-networkjs", loaded on the first create).
+  const adapter = join(dirname(bundle), 'synack-networkjs' + extname(bundle));
+  const cached = (name: string, path: string) => 'Modules.addCached(' + JSON.stringify(name) + ', ' + byteStringLiteral(readFileSync(path, 'latin1')) + ');\n';
+  const run = await runEspruino(cached('synack', bundle) + (/synack-(enc28j60|w5500)\./.test(bundle) ? cached('synack-networkjs', adapter) : '') + RECV_SCRIPT, 60000);
   return parse<{ ratio: number; connected: boolean }>(run.out, 'RECV');
 }
 
