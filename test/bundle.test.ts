@@ -43,7 +43,7 @@ test('the bundle checksum runs its E.sum path and agrees with the plain loop', (
 // their constants must be literals, not variables (Closure Compiler inlines them, tools/closure.ts),
 // but for a long one used often, whose short name takes fewer bytes than the digits at each use.
 test('the board bundles declare their functions at the top level, with constants inlined', () => {
-  for (const name of ['synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps']) {
+  for (const name of ['synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) {
     const code = readFileSync(join(import.meta.dirname, '..', 'dist', name + '.js'), 'utf8');
     const top = (acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as any).body as any[];
     const iife = top.filter((s) => s.type === 'ExpressionStatement' && s.expression.type === 'CallExpression' &&
