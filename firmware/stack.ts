@@ -6,12 +6,9 @@ import type { EthernetDriver } from './drivers/driver.ts';
 import { Interface, MEM_OK, MEM_LOW, MEM_CRITICAL } from './iface/interface.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
-import { Tcp, stateName, LIP, LPORT, RIP, RPORT, type TcpConfig } from './tcp/tcp.ts';
+import { Tcp, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
-import type { Status, StatusConnection, StatusSource } from './apps/http-status.ts';
-import { ifaceCounterNames, nthName } from './iface/counters.ts';
-import { tcpCounterNames } from './tcp/tcp.ts';
 import { ipFromString, ipToString } from './wire/ipv4.ts';
 import { macToString } from './wire/ethernet.ts';
 
@@ -63,35 +60,38 @@ function parseIp(name: string, s: string | undefined): number {
 /** What starts the default apps: apps/index.ts's startApps, registered with useApps. On a board
  *  the apps are a Storage module of their own ("synack-apps"), so the stack's bundle does not
  *  carry them. */
-export type AppsStarter = (tcp: Tcp, config: AppsConfig, status: StatusSource) => number[];
+export type AppsStarter = (tcp: Tcp, config: AppsConfig, stack: Stack) => number[];
 let appsStarter: AppsStarter | null = null;
 
 /** Registers the default apps; stacks created afterwards start them unless `apps: false`. */
 export function useApps(starter: AppsStarter | null): void { appsStarter = starter; }
 export function hasApps(): boolean { return appsStarter !== null; }
 
-export class Stack implements StatusSource {
+export class Stack {
   readonly iface: Interface;
   readonly tcp: Tcp;
-  readonly dns: DnsClient;
   readonly dhcp: DhcpClient | null;
   startedAt = -1;
   private started = false;
   private memAt = -MEM_CHECK_MS;
   private netApi?: Net;
+  private dnsClient: DnsClient | null = null;
+  /** The name server: configured, else DHCP's, else 0. */
+  private dnsServer: number;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
     const c = config;
     const useDhcp = !c.ip || c.ip === 'dhcp';
     const addr = useDhcp ? { ip: 0, prefix: 0 } : parseCidr(c.ip!);
     const gateway = parseIp('gateway', c.gateway);
-    const dnsServer = parseIp('dns', c.dns);
+    this.dnsServer = parseIp('dns', c.dns);
     const echo = !(c.apps && c.apps.icmpEcho === false);
     this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32, icmpEcho: echo });
     this.tcp = new Tcp(this.iface, c.tcp);
     const self = this;
     const out = c.print;
-    this.dns = new DnsClient(this.iface, dnsServer);
+    // On a board DHCP is a Storage module of its own ("synack-dhcp", iface/dhcp-storage.ts),
+    // loaded here only with ip "dhcp".
     this.dhcp = useDhcp ? new DhcpClient(this.iface, {
       hostname: c.hostname || 'synack',
       onAddressChange: function (oldIp: number, newIp: number) {
@@ -110,10 +110,17 @@ export class Stack implements StatusSource {
    *  loads it. */
   get net(): Net {
     if (!this.netApi) {
-      const dns = this.dns;
-      this.netApi = createNet(this.tcp, function (host, cb) { dns.resolve(host, cb); });
+      const self = this;
+      this.netApi = createNet(this.tcp, function (host, cb) { self.dns.resolve(host, cb); });
     }
     return this.netApi;
+  }
+
+  /** The DNS client, made when a name is first resolved (net and NetworkJS take dotted quads
+   *  without it). On a board its code is the Storage module "synack-dns" (iface/dns-storage.ts). */
+  get dns(): DnsClient {
+    if (!this.dnsClient) this.dnsClient = new DnsClient(this.iface, this.dnsServer);
+    return this.dnsClient;
   }
 
   /** Runs everything due; returns ms until the next poll is needed. */
@@ -140,58 +147,17 @@ export class Stack implements StatusSource {
     if (this.dhcp) {
       const d = this.dhcp.poll(now);
       if (d < next) next = d;
-      if (this.dhcp.dns && !this.config.dns) this.dns.server = this.dhcp.dns;
+      if (this.dhcp.dns && !this.config.dns) {
+        this.dnsServer = this.dhcp.dns;
+        if (this.dnsClient) this.dnsClient.server = this.dnsServer;
+      }
     }
-    const q = this.dns.poll(now);
-    if (q < next) next = q;
+    if (this.dnsClient) {
+      const q = this.dnsClient.poll(now);
+      if (q < next) next = q;
+    }
     // Frames are left in the driver while memory is critical: come back to look again soon.
     return this.iface.lowMem === MEM_CRITICAL && next > MEM_CHECK_MS ? MEM_CHECK_MS : next;
-  }
-
-  // The status page's data, piece by piece (StatusSource): a response is never one large string.
-  summary(): { address: string; mac: string; uptime: number; link: boolean } {
-    return {
-      address: this.iface.ip ? ipToString(this.iface.ip) + '/' + this.iface.prefix : 'none',
-      mac: macToString(this.iface.mac, 0),
-      uptime: this.startedAt < 0 ? 0 : Math.floor((this.iface.now - this.startedAt) / 1000),
-      link: this.driver.link(),
-    };
-  }
-
-  /** The i-th connection, then the listeners; null past the end. */
-  connection(i: number): StatusConnection | null {
-    const conns = this.tcp.conns;
-    if (i < conns.length) {
-      const c = conns[i];
-      return { local: ipToString(c.s[LIP]) + ':' + c.s[LPORT], remote: ipToString(c.s[RIP]) + ':' + c.s[RPORT], state: stateName(c.state) };
-    }
-    const l = this.tcp.listeners[i - conns.length];
-    return l ? { local: '*:' + l.port, remote: '*', state: 'LISTEN' } : null;
-  }
-
-  /** The i-th counter's name (the interface's, then TCP's as tcp.NAME); '' past the end. */
-  counterName(i: number): string {
-    const n = this.iface.cnt.length;
-    if (i < n) return nthName(ifaceCounterNames(), i);
-    const t = nthName(tcpCounterNames(), i - n);
-    return t ? 'tcp.' + t : '';
-  }
-
-  counterValue(i: number): number {
-    const n = this.iface.cnt.length;
-    return i < n ? this.iface.cnt[i] : this.tcp.cnt[i - n];
-  }
-
-  memory(): { [name: string]: number } | undefined { return this.config.memory ? this.config.memory() : undefined; }
-
-  /** Everything at once, for tests and tools. */
-  status(): Status {
-    const connections: StatusConnection[] = [];
-    for (let i = 0, c = this.connection(0); c; c = this.connection(++i)) connections.push(c);
-    const counters: { [k: string]: number } = {};
-    for (let i = 0, n = this.counterName(0); n; n = this.counterName(++i)) counters[n] = this.counterValue(i);
-    const s = this.summary();
-    return { address: s.address, mac: s.mac, uptime: s.uptime, link: s.link, connections: connections, counters: counters, memory: this.memory() };
   }
 }
 

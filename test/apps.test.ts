@@ -7,6 +7,7 @@ import { Segment } from '../host-sim/segment.ts';
 import { SimBoard } from '../host-sim/board.ts';
 import type { AppsConfig } from '../firmware/apps/index.ts';
 import { parseArgs, UsageError } from '../host-sim/cli.ts';
+import { StackStatus, stackStatus } from '../firmware/apps/status-source.ts';
 
 function world(apps: AppsConfig | false) {
   const clock = new VirtualClock();
@@ -46,7 +47,7 @@ test('all apps on: echo, discard, source (exact bytes, then close), status page,
   // Written piece by piece: no Content-Length, the body ends with the connection (RFC 9112 6.3).
   assert.match(page, /^HTTP\/1\.1 200 OK\r\nContent-Type: application\/json\r\nConnection: close\r\n\r\n\{/);
   const st = JSON.parse(page.slice(page.indexOf('\r\n\r\n') + 4));
-  const now = w.board.stack.status();
+  const now = stackStatus(new StackStatus(w.board.stack));
   assert.equal(Object.keys(st), ['address', 'mac', 'uptime', 'link', 'connections', 'counters']);
   assert.equal(Object.keys(st.counters), Object.keys(now.counters), 'every counter, in order');
   assert.equal([st.address, st.mac, st.link], [now.address, now.mac, now.link]);

@@ -12,6 +12,8 @@ import vm from 'node:vm';
 registerChip('enc28j60', Enc28j60);
 registerChip('w5500', W5500);
 const dist = join(import.meta.dirname, '..', 'dist');
+/** The ports a stack listens on, as the status page lists them ("*:7"). */
+const listening = (st: { tcp: { listeners: { port: number }[] } }) => st.tcp.listeners.map((l) => '*:' + l.port);
 
 test('configuration errors name the fix', () => {
   assert.throws(() => start({ chip: 'enc28j60' }), /give \{chip: "enc28j60" \| "w5500", spi: SPI1, cs: <pin>\}/);
@@ -40,16 +42,16 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
   const withApps = loadBundleContext(join(dist, 'synack-enc28j60.js')); // its Storage holds synack-apps
   const b1 = withApps.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
-  const listening = b1.stack.status().connections.map((c: { local: string }) => c.local).sort();
+  const ports = listening(b1.stack).sort();
   b1.stop();
-  assert.is(JSON.stringify(listening), JSON.stringify(['*:19', '*:7', '*:80', '*:9']));
+  assert.is(JSON.stringify(ports), JSON.stringify(['*:19', '*:7', '*:80', '*:9']));
   const without = loadBundleContext(join(dist, 'synack-enc28j60.js'));
   const storage = without.context.global;
   without.context.global = { require: (name: string) => { if (name === 'synack-apps') throw new Error('Module synack-apps not found'); return storage.require(name); } };
   const printed: string[] = [];
   without.context.print = (s: string) => printed.push(s);
   const b2 = without.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
-  assert.is(b2.stack.status().connections.length, 0);
+  assert.is(listening(b2.stack).length + b2.stack.tcp.conns.length, 0);
   b2.stop();
   assert.match(printed.join('\n'), /no "synack-apps" module in Storage: the default apps are off/);
   // The startup line on the console (tools/hil.ts --port watches for it).
@@ -61,7 +63,7 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
   const said: string[] = [];
   foreign.context.print = (s: string) => said.push(s);
   const b3 = foreign.exports.start({ driver, ip: '198.18.0.2/24', networkjs: false });
-  assert.is(b3.stack.status().connections.length, 0);
+  assert.is(listening(b3.stack).length + b3.stack.tcp.conns.length, 0);
   b3.stop();
   assert.match(said.join('\n'), /"synack-apps" in Storage is from another build: the default apps are off \(flash again\)/);
   void vm;
@@ -77,7 +79,7 @@ test('a chip bundle loads the net-style API from the "synack-net" module on firs
   assert.equal(asked, [], 'nothing loaded at start');
   stack.net.createServer(() => {}).listen(7);
   assert.equal(asked, ['synack-net', 'synack'], 'the module, which takes the address and string helpers from the stack\'s bundle');
-  assert.is(JSON.stringify(stack.status().connections.map((c: { local: string }) => c.local)), '["*:7"]');
+  assert.is(JSON.stringify(listening(stack)), '["*:7"]');
   stack.net.connect({ host: '198.18.0.1', port: 7 });
   assert.equal(asked.length, 2, 'made once');
 
@@ -91,6 +93,64 @@ test('a chip bundle loads the net-style API from the "synack-net" module on firs
   foreign.context.global = { require: () => Object.assign({}, real, Object.fromEntries(Object.entries(real).filter(([, v]) => typeof v === 'string').map(([k]) => [k, 'other']))) };
   const s3 = foreign.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
   assert.throws(() => s3.net, /from another build/);
+});
+
+test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is resolved ("synack-dhcp", "synack-dns")', () => {
+  const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
+  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = b.context.global;
+  const asked: string[] = [];
+  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const still = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  for (let t = 0; t < 5; t++) still.poll(t * 100);
+  still.net.connect({ host: '198.18.0.1', port: 7 }); // a dotted quad needs no DNS
+  assert.equal(asked, ['synack-net', 'synack'], 'a static address: neither DHCP nor DNS');
+  asked.length = 0;
+  const dyn = b.exports.createStack(driver, { ip: 'dhcp', apps: false });
+  dyn.poll(0);
+  assert.equal(asked, ['synack-dhcp', 'synack'], 'DHCP loaded with ip "dhcp" (the module takes the stack\'s shared names)');
+  asked.length = 0;
+  let answer = '';
+  still.dns.resolve('198.18.0.9', (err: string | null, ip: number) => { answer = err || b.exports.ipToString(ip); });
+  still.dns.resolve('board.test', (err: string | null) => { answer += ' ' + err; });
+  assert.equal(asked, ['synack-dns', 'synack'], 'DNS loaded when first used');
+  assert.is(answer, '198.18.0.9 ENOSERVER');
+
+  const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
+  assert.throws(() => missing.exports.createStack(driver, { ip: 'dhcp', apps: false }), /"synack-dhcp" is missing from Storage or from another build: flash again \(npm run flash\), or give a static ip/);
+  const s4 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  assert.throws(() => s4.dns, /"synack-dns" is missing from Storage or from another build: flash again/);
+});
+
+test('a chip bundle registers a stand-in with NetworkJS and loads the adapter ("synack-networkjs") on Espruino\'s first socket', () => {
+  const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
+  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = b.context.global;
+  const asked: string[] = [];
+  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const stack = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  const registered: unknown[] = [];
+  const ad = b.exports.networkjs(stack, { create: (a: unknown) => registered.push(a) });
+  assert.equal(registered, [ad]);
+  assert.equal(asked, [], 'nothing loaded until a socket is made');
+  const id = ad.create(undefined, 8080, 0);
+  assert.equal(asked, ['synack-networkjs', 'synack']);
+  assert.is(id, 0);
+  assert.is(ad.accept(id), -1, 'the adapter\'s own methods from then on');
+  assert.is(JSON.stringify(listening(stack)), '["*:8080"]');
+  const id2 = ad.create('198.18.0.1', 80, 0);
+  assert.is(id2, 1);
+  assert.is(asked.length, 2, 'loaded once');
+
+  const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
+  const said: string[] = [];
+  missing.context.print = (s: string) => said.push(s);
+  const s2 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
+  const ad2 = missing.exports.networkjs(s2, { create: () => {} });
+  assert.is(ad2.create(undefined, 80, 0), -10);
+  assert.match(said.join('\n'), /"synack-networkjs" is missing from Storage or from another build: flash again/);
 });
 
 test('a started board polls itself and answers ARP', async () => {

@@ -40,16 +40,18 @@ test('the bundle checksum runs its E.sum path and agrees with the plain loop', (
 
 // On a board a function declared inside another function costs 3 blocks more than one declared
 // at a module's top level (tools/build.ts): the bundles must not be wrapped in a function, and
-// their constants must be literals, not variables (tools/inline-consts.ts), but for a long one
-// used often, whose short name takes fewer bytes than the digits at each use.
+// their constants must be literals, not variables (Closure Compiler inlines them, tools/closure.ts),
+// but for a long one used often, whose short name takes fewer bytes than the digits at each use.
 test('the board bundles declare their functions at the top level, with constants inlined', () => {
-  for (const name of ['synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps']) {
+  for (const name of ['synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) {
     const code = readFileSync(join(import.meta.dirname, '..', 'dist', name + '.js'), 'utf8');
     const top = (acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as any).body as any[];
     const iife = top.filter((s) => s.type === 'ExpressionStatement' && s.expression.type === 'CallExpression' &&
       /FunctionExpression/.test(s.expression.callee.type));
     assert.is(iife.length, 0, name + ' is wrapped in a function');
-    const fns = top.filter((s) => s.type === 'FunctionDeclaration').length;
+    // `function f() {}`, or `var f = function () {}` as Closure writes a chunk's functions.
+    const fns = top.filter((s) => s.type === 'FunctionDeclaration').length + top.filter((s) => s.type === 'VariableDeclaration')
+      .flatMap((s) => s.declarations).filter((d: any) => d.init && /Function|Class/.test(d.init.type)).length;
     assert.ok(fns >= 2, `${name}: ${fns} top-level functions`);
     const literalVars = top.filter((s) => s.type === 'VariableDeclaration').flatMap((s) => s.declarations)
       .filter((d: any) => d.init && d.init.type === 'Literal' && typeof d.init.value === 'number' && d.init.raw.length < 7);
@@ -116,6 +118,30 @@ if (espruinoPath()) {
     assert.is(res.loaded, true);
     assert.ok(res.grew > 100, `loading it took ${res.grew} blocks`);
     assert.is(res.got, 'lazy net');
+  });
+  test('in the real interpreter, a chip bundle loads "synack-dhcp" with ip "dhcp" (and sends a DHCPDISCOVER) and "synack-dns" when a name is resolved', async () => {
+    const script = [
+      'var s = require("synack"), sent = [];',
+      'var drv = { mac: new Uint8Array([2,0,0,0,0,2]), send: function (f, len) { sent.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },',
+      '  recv: function () { return 0; }, link: function () { return true; } };',
+      'var cached = function (n) { return Modules.getCached().indexOf(n) >= 0; };',
+      'var st = s.createStack(drv, { ip: "dhcp", apps: false });',
+      'for (var i = 0; i < 5; i++) st.poll(i * 100);',
+      // UDP (IPv4 protocol 17) to port 67: the DHCP server port (RFC 2131).
+      'var disc = sent.filter(function (f) { return f.length > 42 && f[23] === 17 && f[36] === 0 && f[37] === 67; }).length;',
+      'var dnsBefore = cached("synack-dns"), err = "";',
+      'st.dns.resolve("board.test", function (e) { err = e; });',
+      'print("RESULT " + JSON.stringify({ dhcp: cached("synack-dhcp"), disc: disc, dnsBefore: dnsBefore, dns: cached("synack-dns"), err: err })); quit();',
+    ].join('\n') + '\n';
+    const r = await runWithBundle(script, 60000, join(import.meta.dirname, '..', 'dist', 'synack-enc28j60.tok'));
+    const line = r.out.split('\n').find((l) => l.startsWith('RESULT '));
+    assert.ok(line, r.out);
+    const res = JSON.parse(line!.slice(7));
+    assert.is(res.dhcp, true);
+    assert.ok(res.disc >= 1, 'a DHCPDISCOVER was sent');
+    assert.is(res.dnsBefore, false, 'DNS not loaded before a name is resolved');
+    assert.is(res.dns, true);
+    assert.is(res.err, 'ENOSERVER', 'no name server yet: the DNS module answered');
   });
 } else {
   console.log('ESPRUINO is not set: the real-interpreter tests are skipped');

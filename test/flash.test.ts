@@ -93,11 +93,13 @@ test('net: false leaves the net-style API out and erases an old one; the apps do
   assert.not.match(out, /write\("synack-net"/);
   assert.match(out, /erase\("synack-net"\)/);
   assert.match(out, /write\("synack-apps"/);
-  // The program's room: the Pico's Storage less the bundle and the boot file with their headers.
+  // The program's room: the Pico's Storage less the bundle, DHCP and DNS (the address comes by
+  // DHCP), the NetworkJS adapter and the boot file, with their headers.
   const left = /(\d+) bytes of PICO_R1_3's Storage left for your program/.exec(logs[1]);
   assert.ok(left, logs.join('\n'));
   const boot = /boot file \((\d+)\)/.exec(logs[1])!;
-  assert.is(Number(left![1]), 49152 - storageBytes(readFileSync(bundlesFor({}).bundle, 'latin1').length) - storageBytes(Number(boot[1])));
+  const size = (f: string) => storageBytes(readFileSync(f, 'latin1').length);
+  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns) - size(bundlesFor({}).networkjs!) - storageBytes(Number(boot[1])));
 }));
 
 /** Runs fn with console.log and console.error collected. */
@@ -181,7 +183,35 @@ test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot
   assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
   assert.is(written['synack-net'], readFileSync(bundlesFor({}).net!, 'latin1'));
   assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
+  assert.is(written['synack-dhcp'], readFileSync(bundlesFor({}).dhcp!, 'latin1'));
+  assert.is(written['synack-dns'], readFileSync(bundlesFor({}).dns, 'latin1'));
+  assert.is(written['synack-networkjs'], readFileSync(bundlesFor({}).networkjs!, 'latin1'));
   assert.is(storageBytes(1), 40);
 }));
+
+test('a static address leaves the DHCP client out and erases an old one; DNS is written either way', () => {
+  assert.match(bundlesFor({}).dhcp!, /dist\/synack-dhcp\.tok$/);
+  assert.is(bundlesFor({ ip: '198.18.0.2/24' }).dhcp, null);
+  assert.match(bundlesFor({ ip: '198.18.0.2/24' }).dns, /dist\/synack-dns\.tok$/);
+  const written: Record<string, string> = { 'synack-dhcp': 'old' };
+  const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', null, 'DNS'), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-dhcp'], undefined);
+  assert.is(written['synack-dns'], 'DNS');
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', 'DHCP', 'DNS'), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-dhcp'], 'DHCP');
+});
+
+test('"networkjs": false leaves the NetworkJS adapter out (and says so to start()); it is written by default', () => {
+  assert.match(bundlesFor({}).networkjs!, /dist\/synack-networkjs\.tok$/);
+  assert.is(bundlesFor({ networkjs: false }).networkjs, null);
+  assert.match(bootCode({ networkjs: false }), /"networkjs":false/);
+  const written: Record<string, string> = { 'synack-networkjs': 'old' };
+  const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', null, 'DNS', null), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-networkjs'], undefined);
+  vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', null, 'DNS', 'NJS'), { require: () => Storage, load: () => {} });
+  assert.is(written['synack-networkjs'], 'NJS');
+});
 
 test.run();

@@ -23,7 +23,7 @@ print(JSON.stringify([a, b, c, d, e, f, g, h, i, j, k, o, s.length, s.charCodeAt
 
 test('round trip: the same tokens as the input, for the sample and every built bundle', () => {
   assert.equal(tokens(detokenise(pretokenise(SAMPLE))), tokens(SAMPLE));
-  for (const name of ['synack', 'synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps']) {
+  for (const name of ['synack', 'synack-enc28j60', 'synack-w5500', 'synack-net', 'synack-apps', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) {
     const f = join(import.meta.dirname, '..', 'dist', `${name}.js`);
     if (!existsSync(f)) continue;
     const code = readFileSync(f, 'utf8');

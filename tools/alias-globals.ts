@@ -10,9 +10,60 @@
 // looks up after the module's scope anyway.
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
-import { shadowed } from './inline-consts.ts';
 
 type Node = acorn.Node & { [k: string]: any };
+
+/** The names a scope node declares itself: a function's parameters, name (of an expression) and
+ *  `var`s anywhere in its body outside nested functions; a block's `let`/`const`/`class`/`function`
+ *  declarations; a `for` head's declarations; a catch clause's parameter. */
+function declares(scope: Node, name: string): boolean {
+  const inPattern = (p: Node | null): boolean => {
+    if (!p) return false;
+    if (p.type === 'Identifier') return p.name === name;
+    if (p.type === 'AssignmentPattern') return inPattern(p.left);
+    if (p.type === 'RestElement') return inPattern(p.argument);
+    if (p.type === 'ArrayPattern') return (p.elements as Node[]).some(inPattern);
+    if (p.type === 'ObjectPattern') return (p.properties as Node[]).some((q) => inPattern(q.type === 'Property' ? q.value : q));
+    return false;
+  };
+  const declList = (d: Node | null, kinds: string[]): boolean =>
+    !!d && d.type === 'VariableDeclaration' && kinds.includes(d.kind) && (d.declarations as Node[]).some((x) => inPattern(x.id));
+  if (scope.type === 'FunctionDeclaration' || scope.type === 'FunctionExpression' || scope.type === 'ArrowFunctionExpression') {
+    if ((scope.params as Node[]).some(inPattern)) return true;
+    if (scope.type === 'FunctionExpression' && scope.id && scope.id.name === name) return true;
+    let found = false;
+    if (scope.body.type === 'BlockStatement') {
+      walk.recursive(scope.body, null, {
+        Function() { /* a nested function's vars are its own */ },
+        VariableDeclaration(d: Node, st: unknown, c: (n: Node, s: unknown) => void) {
+          if (declList(d, ['var'])) found = true;
+          for (const x of d.declarations as Node[]) if (x.init) c(x.init, st);
+        },
+      } as any);
+    }
+    return found;
+  }
+  if (scope.type === 'BlockStatement' || scope.type === 'StaticBlock') {
+    return (scope.body as Node[]).some((s) => declList(s, ['let', 'const']) ||
+      ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id && s.id.name === name));
+  }
+  if (scope.type === 'ForStatement') return declList(scope.init, ['let', 'const']);
+  if (scope.type === 'ForInStatement' || scope.type === 'ForOfStatement') return declList(scope.left, ['let', 'const']);
+  if (scope.type === 'CatchClause') return inPattern(scope.param);
+  if (scope.type === 'ClassExpression') return !!scope.id && scope.id.name === name;
+  return false;
+}
+
+/** Whether `name`, read at the end of `ancestors` (Program first), means a nearer declaration
+ *  than the top level's. The top level itself (Program, or the IIFE's function) does not count. */
+export function shadowed(name: string, ancestors: Node[], top: Node | null): boolean {
+  for (let i = ancestors.length - 2; i >= 1; i--) {
+    const a = ancestors[i];
+    if (a === top) return false;
+    if (declares(a, name)) return true;
+  }
+  return false;
+}
 
 const BUILT_INS = ['Uint8Array', 'Uint16Array', 'Uint32Array', 'Int8Array', 'Float64Array', 'ArrayBuffer', 'Math', 'Error',
   'String', 'Number', 'Object'];

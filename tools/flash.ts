@@ -3,8 +3,11 @@
 // Builds the bundles and writes to the board's Storage, through the `espruino` npm package
 // (EspruinoTools' CLI): the bundle for the configured chip as the module "synack", the net-style
 // API as "synack-net" (the stack loads it on first use) unless the configuration says
-// `"net": false`, the default apps as "synack-apps" unless it says `"apps": false`, and a boot file that starts synack with the
-// configuration. The modules are written pretokenised (dist/*.tok, see
+// `"net": false`, the default apps as "synack-apps" unless it says `"apps": false`, the DHCP
+// client as "synack-dhcp" when the address comes by DHCP (the default), the DNS client as
+// "synack-dns" (loaded when a name is first resolved), the NetworkJS adapter as "synack-networkjs"
+// (loaded when Espruino's net/http/dgram first make a socket) unless it says `"networkjs": false`,
+// and a boot file that starts synack with the configuration. The modules are written pretokenised (dist/*.tok, see
 // tools/pretokenise.ts): smaller in Storage and quicker to lex than dist/*.js.
 // --dry-run writes what would be sent into a file instead (dist/flash/upload.js unless a FILE is
 // given). The command line, the port and the configuration are checked before the build: each
@@ -25,7 +28,10 @@ export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?:
   int?: string; ip?: string; gateway?: string; dns?: string; mac?: string; hostname?: string; apps?: unknown;
   /** false: the net-style API ("synack-net") is not written, for a program that only uses
    *  Espruino's own net/http (the default apps sit on the TCP connections and do not need it). */
-  net?: boolean }
+  net?: boolean;
+  /** false: start() does not register with Espruino's NetworkJS, and its adapter
+   *  ("synack-networkjs", loaded when Espruino first makes a socket) is not written. */
+  networkjs?: boolean }
 
 const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 'A6', mosi: 'A7', baud: 4000000, cs: 'B1', ip: 'dhcp' };
 
@@ -33,7 +39,7 @@ const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 
 export function bootCode(cfg: FlashConfig): string {
   const c = { ...DEFAULTS, ...cfg };
   const opts: Record<string, unknown> = { chip: c.chip, ip: c.ip };
-  for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps'] as const) if (c[k] !== undefined) opts[k] = c[k];
+  for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps', 'networkjs'] as const) if (c[k] !== undefined) opts[k] = c[k];
   const json = JSON.stringify(opts).replace(/}$/, `,"spi":${c.spi},"cs":${c.cs}${c.int ? `,"int":${c.int}` : ''}}`);
   return `${c.spi}.setup({sck:${c.sck},miso:${c.miso},mosi:${c.mosi},baud:${c.baud}});\nvar synack=require("synack").start(${json});\n`;
 }
@@ -58,23 +64,32 @@ function storageWrites(name: string, data: string): string[] {
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
  *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it); without `net`,
  *  an earlier "synack-net" (its room is the program's). */
-export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string): string {
+export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null): string {
   const out = storageWrites('synack', bundle);
   if (net !== null) out.push(...storageWrites('synack-net', net));
   else out.push('require("Storage").erase("synack-net");');
   if (apps) out.push(...storageWrites('synack-apps', apps));
   else out.push('require("Storage").erase("synack-apps");');
+  // Without DHCP (a static address), an earlier "synack-dhcp" is erased: its room is the program's.
+  if (dhcp) out.push(...storageWrites('synack-dhcp', dhcp));
+  else out.push('require("Storage").erase("synack-dhcp");');
+  if (dns) out.push(...storageWrites('synack-dns', dns));
+  if (networkjs) out.push(...storageWrites('synack-networkjs', networkjs));
+  else out.push('require("Storage").erase("synack-networkjs");');
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
 }
 
-/** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, and
- *  the apps unless `apps: false`. */
-export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null } {
+/** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, the
+ *  apps unless `apps: false`, the DHCP client when the address comes by DHCP, the DNS client. */
+export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null; dhcp: string | null; dns: string; networkjs: string | null } {
   const chip = cfg.chip || DEFAULTS.chip!;
   const dist = join(import.meta.dirname, '..', 'dist');
   const bundle = join(dist, `synack-${chip}.tok`);
-  return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok') };
+  const ip = cfg.ip || DEFAULTS.ip;
+  return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok'),
+    dhcp: ip === 'dhcp' ? join(dist, 'synack-dhcp.tok') : null, dns: join(dist, 'synack-dns.tok'),
+    networkjs: cfg.networkjs === false ? null : join(dist, 'synack-networkjs.tok') };
 }
 
 export const FLASH_USAGE = `usage: npm run flash -- --port PORT [options]
@@ -159,9 +174,14 @@ export function main(argv: string[]): number {
   const code = readFileSync(files.bundle, 'latin1');
   const net = files.net ? readFileSync(files.net, 'latin1') : null;
   const apps = files.apps ? readFileSync(files.apps, 'latin1') : '';
+  const dhcp = files.dhcp ? readFileSync(files.dhcp, 'latin1') : null;
+  const dns = readFileSync(files.dns, 'latin1');
+  const njs = files.networkjs ? readFileSync(files.networkjs, 'latin1') : null;
   const boot = bootCode(cfg);
-  const need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) + storageBytes(boot.length);
-  const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''} and boot file (${boot.length})`;
+  const need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) +
+    (dhcp !== null ? storageBytes(dhcp.length) : 0) + storageBytes(dns.length) + (njs !== null ? storageBytes(njs.length) : 0) + storageBytes(boot.length);
+  const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''}` +
+    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}, DNS (${dns.length})${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''} and boot file (${boot.length})`;
   if (need > STORAGE[board]) {
     console.error(`flash: ${what} need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
     if (!dryRun) return 1;
@@ -173,7 +193,7 @@ export function main(argv: string[]): number {
     (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
   if (dryRun) {
     mkdirSync(dirname(dryRun), { recursive: true });
-    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined));
+    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs));
     console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`);
     return 0;
   }
@@ -190,26 +210,31 @@ export function main(argv: string[]): number {
   const cli = join(import.meta.dirname, '..', 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
   // Our --board sizes Storage; EspruinoTools gets the local description above instead of a name.
   // After the writes the board reports the CRC32 of what it holds, then load() runs .boot0.
-  const check = 'print("synack-flash",E.CRC32(require("Storage").read("synack")),' + (net !== null ? 'E.CRC32(require("Storage").read("synack-net"))' : '0') + ',' +
-    (apps ? 'E.CRC32(require("Storage").read("synack-apps"))' : '0') + ');load()';
+  const crcOf = (name: string, present: boolean) => present ? `E.CRC32(require("Storage").read(${JSON.stringify(name)}))` : '0';
+  const check = 'print("synack-flash",' + [crcOf('synack', true), crcOf('synack-net', net !== null), crcOf('synack-apps', !!apps),
+    crcOf('synack-dhcp', dhcp !== null), crcOf('synack-dns', true), crcOf('synack-networkjs', njs !== null)].join(',') + ');' +
+    (dhcp === null ? 'require("Storage").erase("synack-dhcp");' : '') + (njs === null ? 'require("Storage").erase("synack-networkjs");' : '') + 'load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
     '--board', boardFile, '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
+    .concat(files.dhcp ? ['--storage', `synack-dhcp:${files.dhcp}`] : []).concat(['--storage', `synack-dns:${files.dns}`])
+    .concat(files.networkjs ? ['--storage', `synack-networkjs:${files.networkjs}`] : [])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
   if (process.env.FLASH_LOG) writeFileSync(process.env.FLASH_LOG, out); // the whole exchange, for a failure's cause
-  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
+  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
   if (!m) {
     const why = out.trim().split('\n').filter((l) => /Unable to connect|not found|rror/.test(l)).slice(-1)[0] || out.trim().split('\n').slice(-1)[0] || 'no output';
     console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${why.trim()})`);
     return 1;
   }
-  const want = [crc32(code), net !== null ? crc32(net) : 0, apps ? crc32(apps) : 0];
-  const got = [m[1], m[2], m[3]].map((x) => Number(x) >>> 0);
+  const want = [crc32(code), net !== null ? crc32(net) : 0, apps ? crc32(apps) : 0, dhcp !== null ? crc32(dhcp) : 0, crc32(dns), njs !== null ? crc32(njs) : 0];
+  const got = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x) >>> 0);
   if (got.join('/') !== want.join('/')) {
     console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${got.join('/')}, expected ${want.join('/')}): flash again`);
     return 1;
   }
-  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
+  console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''}` +
+    `${dhcp !== null ? `, synack-dhcp (${dhcp.length})` : ''}, synack-dns (${dns.length})${njs !== null ? `, synack-networkjs (${njs.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
   return 0;
 }
 

@@ -12,7 +12,8 @@
 //   `toUint8Array(str)`, `getSizeOf()` (0: no block accounting in Node);
 // - `process` with `memory()` (blocks are not modelled: a Pico's total, all of it free, so the stack
 //   never finds memory low) and `env`;
-// - `global.require(name)`: "synack" (this bundle), "synack-net" and "synack-apps" from beside it in dist/.
+// - `global.require(name)`: "synack" (this bundle), "synack-net", "synack-apps", "synack-dhcp" and
+//   "synack-dns" from beside it in dist/.
 // Anything the bundle touches that the context does not offer throws a ReferenceError.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -61,13 +62,13 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
     process: { memory: () => ({ free: 5100, usage: 0, total: 5100, blocksize: 13 }), env: {} },
   };
   // Espruino's require of a Storage module, through its `global`: "synack" is this bundle, and
-  // "synack-net" and "synack-apps" load from beside it in dist/ into the same context (once, as
+  // "synack-net", "synack-apps", "synack-dhcp", "synack-dns" load from beside it in dist/ into the same context (once, as
   // Espruino caches modules); any other name throws, as a missing module does on a board.
   const modules: { [name: string]: unknown } = { synack: module.exports };
   sandbox.global = {
     require(name: string): unknown {
       if (name === 'synack') return module.exports;
-      if (!(name in modules) && (name === 'synack-net' || name === 'synack-apps')) {
+      if (!(name in modules) && /^synack-(net|apps|dhcp|dns|networkjs)$/.test(name)) {
         const m = { exports: {} as any };
         runModule(readFileSync(join(dirname(path), name + '.js'), 'utf8'), name + '.js', context, m);
         modules[name] = m.exports;

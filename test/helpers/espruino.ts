@@ -49,7 +49,8 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
  *  run as `npm run flash` would: `require("synack")` then loads it from flash and the bundle's
  *  source text costs no RAM, as on a board. By default the pretokenised full bundle
  *  (dist/synack.tok); any dist/*.js or dist/*.tok may be given. With a chip bundle, the
- *  net-style API's module goes beside it as "synack-net", as npm run flash writes it; with
+ *  net-style API's, DHCP's and DNS's modules go beside it ("synack-net", "synack-dhcp",
+ *  "synack-dns"), as npm run flash writes them; with
  *  `apps`, the default apps as "synack-apps" too. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
   bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false): Promise<EspruinoRun> {
@@ -57,7 +58,7 @@ export async function runWithBundle(script: string, timeoutMs = 20000,
   try {
     const files: [string, string][] = [['synack', bundlePath]];
     const chip = /synack-(enc28j60|w5500)\.(js|tok)$/.exec(bundlePath);
-    if (chip) files.push(['synack-net', join(dirname(bundlePath), 'synack-net.' + chip[2])]);
+    if (chip) for (const m of ['synack-net', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) files.push([m, join(dirname(bundlePath), m + '.' + chip[2])]);
     if (apps) files.push(['synack-apps', join(dirname(bundlePath), 'synack-apps' + (chip ? '.' + chip[2] : '.tok'))]);
     for (const [name, path] of files) {
       const code = readFileSync(path, 'latin1');

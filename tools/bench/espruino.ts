@@ -11,7 +11,7 @@
 //   the time of the receiver's input(frame) (parse, checksums, TCP processing, the copy into
 //   the ring and the ACK it sends, every second segment at once) per segment, divided by the
 //   time of one empty `for` iteration timed in the same run.
-import { join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -175,6 +175,8 @@ export function callgrindRatio(script: string): { ratio: number; segments: numbe
     const m = /CGSEGS (\d+) (\d+)/.exec(r.stdout || '');
     if (!m) return (r.stdout || '').slice(-400) + (r.stderr || '').slice(-400);
     const ann = spawnSync('callgrind_annotate', ['--inclusive=yes', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || '';
+    // CALLGRIND_ANNOTATE=FILE keeps the exclusive profile (where the interpreter spends the time).
+    if (process.env.CALLGRIND_ANNOTATE) writeFileSync(process.env.CALLGRIND_ANNOTATE, spawnSync('callgrind_annotate', [out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || '');
     const count = (fn: string): number => {
       const line = ann.split('\n').find((l) => new RegExp(':' + fn + '( |$)').test(l));
       return line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : NaN;
@@ -219,7 +221,10 @@ quit();
 /** The NetworkJS adapter's recv on an idle connection, in empty-loop iterations (bundle in RAM;
  *  two stacks: needs more than a Pico's memory). */
 export async function networkJsRecvCost(bundle = chipBundle): Promise<{ ratio: number; connected: boolean } | string> {
-  const run = await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + RECV_SCRIPT, 60000);
+  // The adapter's own module beside a chip bundle ("synack-networkjs", loaded on the first create).
+  const adapter = join(dirname(bundle), 'synack-networkjs' + extname(bundle));
+  const cached = (name: string, path: string) => 'Modules.addCached(' + JSON.stringify(name) + ', ' + byteStringLiteral(readFileSync(path, 'latin1')) + ');\n';
+  const run = await runEspruino(cached('synack', bundle) + (/synack-(enc28j60|w5500)\./.test(bundle) ? cached('synack-networkjs', adapter) : '') + RECV_SCRIPT, 60000);
   return parse<{ ratio: number; connected: boolean }>(run.out, 'RECV');
 }
 
@@ -260,17 +265,18 @@ const DEFAULT_SCRIPT = `
 var m = function () { return process.memory().usage; };
 var base = m();
 ${IDLE_CHIP_DRIVER}
-var b = require("synack").start({ driver: drv, ip: "198.18.0.2/24", networkjs: false, idlePollMs: 50 });
+var b = require("synack").start({ driver: drv, ip: IP, networkjs: false, idlePollMs: 50 });
 setTimeout(function () {
   var mem = process.memory();
-  print("DEF " + JSON.stringify({ used: m() - base, free: mem.free, listening: b.stack.status().connections.length }));
+  print("DEF " + JSON.stringify({ used: m() - base, free: mem.free, listening: b.stack.tcp.listeners.length }));
   quit();
 }, 500);
 `;
 
-/** Blocks in use with the default apps started (as flashed by default), and blocks left free. */
-export async function defaultFigures(bundle = chipBundle): Promise<{ used: number; free: number; listening: number } | string> {
-  return parse<{ used: number; free: number; listening: number }>((await runWithBundle(DEFAULT_SCRIPT, 60000, bundle, true)).out, 'DEF');
+/** Blocks in use with the default apps started (as flashed by default: the address by DHCP, which
+ *  loads "synack-dhcp"; with `ip`, a static one), and blocks left free. */
+export async function defaultFigures(bundle = chipBundle, ip = 'dhcp'): Promise<{ used: number; free: number; listening: number } | string> {
+  return parse<{ used: number; free: number; listening: number }>((await runWithBundle('var IP = ' + JSON.stringify(ip) + ';' + DEFAULT_SCRIPT, 60000, bundle, true)).out, 'DEF');
 }
 
 if (process.argv[1] && /bench[\\/]espruino\.ts$/.test(process.argv[1])) {
