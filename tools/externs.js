@@ -105,7 +105,7 @@ var ConnUser; ConnUser.onConnect; ConnUser.onReadable; ConnUser.onEnd; ConnUser.
 
 
 var Interface; Interface.ip; Interface.prefix; Interface.gateway; Interface.mac; Interface.mtu; Interface.counters; Interface.input;
-Interface.udpBind; Interface.udpUnbind; Interface.udpSend;
+Interface.udpBind; Interface.udpUnbind; Interface.udpSend; Interface.lowMem;
 var DnsClient; DnsClient.resolve; DnsClient.server;
 var DhcpClient; DhcpClient.state; DhcpClient.lease; DhcpClient.server; DhcpClient.dns; DhcpClient.router;
 var Net; Net.createServer; Net.connect; Net.createConnection;
