@@ -12,6 +12,14 @@ import vm from 'node:vm';
 registerChip('enc28j60', Enc28j60);
 registerChip('w5500', W5500);
 const dist = join(import.meta.dirname, '..', 'dist');
+/** The enc28j60 bundle, every module it asks Storage for written down in `asked`. */
+function watchedBundle() {
+  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
+  const storage = b.context.global;
+  const asked: string[] = [];
+  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  return { b, asked };
+}
 /** The ports a stack listens on, as the status page lists them ("*:7"). */
 const listening = (st: { tcp: { listeners: { port: number }[] } }) => st.tcp.listeners.map((l) => '*:' + l.port);
 
@@ -71,10 +79,7 @@ test('a chip bundle starts the default apps from the "synack-apps" module, or ru
 
 test('a chip bundle loads the net-style API from the "synack-net" module on first use, and only one from its own build', () => {
   const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
-  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
-  const storage = b.context.global;
-  const asked: string[] = [];
-  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const { b, asked } = watchedBundle();
   const stack = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
   assert.equal(asked, [], 'nothing loaded at start');
   stack.net.createServer(() => {}).listen(7);
@@ -97,10 +102,7 @@ test('a chip bundle loads the net-style API from the "synack-net" module on firs
 
 test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is resolved ("synack-dhcp", "synack-dns")', () => {
   const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
-  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
-  const storage = b.context.global;
-  const asked: string[] = [];
-  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const { b, asked } = watchedBundle();
   const still = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
   for (let t = 0; t < 5; t++) still.poll(t * 100);
   still.net.connect({ host: '198.18.0.1', port: 7 }); // a dotted quad needs no DNS
@@ -125,10 +127,7 @@ test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is r
 
 test('a chip bundle registers a stand-in with NetworkJS and loads the adapter ("synack-networkjs") on Espruino\'s first socket', () => {
   const driver = { mac: new Uint8Array([2, 0, 0, 0, 0, 2]), send: () => true, recv: () => 0, link: () => true };
-  const b = loadBundleContext(join(dist, 'synack-enc28j60.js'));
-  const storage = b.context.global;
-  const asked: string[] = [];
-  b.context.global = { require: (name: string) => { asked.push(name); return storage.require(name); } };
+  const { b, asked } = watchedBundle();
   const stack = b.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
   const registered: unknown[] = [];
   const ad = b.exports.networkjs(stack, { create: (a: unknown) => registered.push(a) });
