@@ -237,7 +237,7 @@ function drv(mac, out, inq) {
   return { mac: new Uint8Array(mac), send: function (f, len) { out.push(new Uint8Array(f.buffer, f.byteOffset, len).slice()); return true; },
     recv: function (buf) { var f = inq.shift(); if (!f) return 0; buf.set(f); return f.length; }, link: function () { return true; } };
 }
-var board = s.start({ driver: drv([2,0,0,0,0,2], ab, ba), ip: "198.18.0.2/24", apps: false, idlePollMs: 1 });
+var board = s.start({ driver: drv([2,0,0,0,0,2], ab, ba), ip: "198.18.0.2/24", apps: false, idlePollMs: 1, memReserve: 0 });
 var peer = s.createStack(drv([2,0,0,0,0,1], ba, ab), { ip: "198.18.0.1/24", apps: false, tcp: { rcvBuf: 8192 } });
 setInterval(function () { peer.poll(getTime() * 1000); }, 1);
 var body = ""; for (var i = 0; i < 320; i++) body += "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\\n";

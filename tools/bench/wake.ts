@@ -21,12 +21,12 @@ const script = (wake: boolean) => `
 var s = require("synack");
 var toBoard = [], sentAt = [], waits = [], toPeer = [], boardWake = null, peerSoon = false;
 function pollPeer() { peerSoon = false; peer.poll(getTime() * 1000); }
-var board = s.start({ ip: "198.18.0.2/24", apps: false, networkjs: false, driver: {
+var board = s.start({ ip: "198.18.0.2/24", apps: false, networkjs: false, memReserve: 0, driver: {
   mac: new Uint8Array([2,0,0,0,0,2]), link: function () { return true; },
   send: function (f, len) { var c = new Uint8Array(len); c.set(new Uint8Array(f.buffer, f.byteOffset, len)); toPeer.push(c);
     if (!peerSoon) { peerSoon = true; setTimeout(pollPeer, 0); } return true; },
   recv: function (buf) { var f = toBoard.shift(); if (!f) return 0; if (f.length === 98) waits.push((getTime() - sentAt.shift()) * 1000); buf.set(f); return f.length; }${wake ? ',\n  setWake: function (w) { boardWake = w; }' : ''} } });
-var peer = s.createStack({ mac: new Uint8Array([2,0,0,0,0,1]), link: function () { return true; },
+var peer = require("synack-full").createStack({ mac: new Uint8Array([2,0,0,0,0,1]), link: function () { return true; },
   send: function (f, len) { var c = new Uint8Array(len); c.set(new Uint8Array(f.buffer, f.byteOffset, len)); toBoard.push(c); if (len === 98) sentAt.push(getTime()); if (boardWake) boardWake(); return true; },
   recv: function (buf) { var f = toPeer.shift(); if (!f) return 0; buf.set(f); return f.length; } }, { ip: "198.18.0.1/24", apps: false });
 var pingAt = 0, rtts = [], seq = 0, data = new Uint8Array(56);
@@ -49,12 +49,15 @@ export interface WakeFigures { wake: PingTimes; timer: PingTimes }
  *  else ESPRUINO). */
 export async function wakeFigures(): Promise<WakeFigures | string> {
   const bundle = readFileSync(join(root, 'dist', 'synack-enc28j60.tok'), 'latin1');
+  const full = readFileSync(join(root, 'dist', 'synack.tok'), 'latin1');
   const saved = process.env.ESPRUINO;
   if (process.env.ESPRUINO_LARGE) process.env.ESPRUINO = process.env.ESPRUINO_LARGE;
   try {
     const out: PingTimes[] = [];
     for (const wake of [true, false]) {
-      const r = await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(bundle) + ');\n' + script(wake), 60000);
+      // The board runs the chip bundle as flashed; the peer the full bundle, whose names are
+      // whole (it pings through Interface.sendPing, which the board bundle has no use for).
+      const r = await runEspruino('Modules.addCached("synack", ' + byteStringLiteral(bundle) + ');\nModules.addCached("synack-full", ' + byteStringLiteral(full) + ');\n' + script(wake), 60000);
       const line = r.out.split('\n').find((l) => l.includes('WAKEBENCH {'));
       if (!line) return r.out.trim().split('\n').slice(-3).join(' / ');
       out.push(JSON.parse(line.slice(line.indexOf('WAKEBENCH {') + 10)) as PingTimes);
