@@ -14,6 +14,8 @@ import { SimBoard, parseMac } from './board.ts';
 import { SimConsole } from './console.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { EspruinoBoard } from './espruino/board.ts';
 import { STATE_NAMES, LIP, LPORT, RIP, RPORT, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
 import { decodeTcp } from '../tools/ladder/decode.ts';
@@ -34,12 +36,22 @@ export const USAGE = `usage: npm run sim -- [options]
   --no-apps                       no default apps (ping only)
   --console PATH                  the board's serial console as a pty at PATH (made by socat):
                                   its startup and DHCP lines, and load() or E.reboot() restart
-                                  the firmware (npm run hil -- --port PATH)`;
+                                  the firmware (npm run hil -- --port PATH)
+  --espruino PATH                 the board is the real interpreter: this Espruino Linux binary
+                                  runs the bundle from its Storage, written as npm run flash
+                                  writes it; its frames cross a channel of files, not a chip
+                                  model (--chip does not apply); --console is its own REPL
+  --espruino-program FILE|none    the program loaded beside the stack (".boot1"; default a
+                                  built-in one of about 600 blocks)`;
 
 export interface SimOptions {
   link: string; ip: string; gateway?: string; dns?: string; mac?: Uint8Array; hostname?: string; chip: ChipKind;
   sourceBytes: number; faults: FaultConfig | null; seed: number; pcap?: string; trace: boolean; apps: boolean;
   console?: string;
+  /** The Espruino Linux binary that runs the board (host-sim/espruino/). */
+  espruino?: string;
+  /** Its program beside the stack: a file, "none", or (undefined) the built-in one. */
+  espruinoProgram?: string;
 }
 
 export class UsageError extends Error {}
@@ -81,6 +93,8 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
       case '--trace': o.trace = true; break;
       case '--no-apps': o.apps = false; break;
       case '--console': o.console = val(); break;
+      case '--espruino': o.espruino = val(); if (!existsSync(o.espruino)) throw new UsageError(`--espruino ${o.espruino}: no such file (give the path of an Espruino Linux build)`); break;
+      case '--espruino-program': o.espruinoProgram = val(); if (o.espruinoProgram !== 'none' && !existsSync(o.espruinoProgram)) throw new UsageError(`--espruino-program ${o.espruinoProgram}: no such file`); break;
       case '-h': case '--help': throw new UsageError('');
       default: throw new UsageError(`unknown option ${a}`);
     }
@@ -93,7 +107,9 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
   return o;
 }
 
-export interface RunningSim { board: SimBoard; close(): void; tap: TapNamespace | null; link: UdpLink; console: SimConsole | null; address(): string }
+/** A running simulator: its board is `board` (a SimBoard), or with --espruino `espruino` (the
+ *  interpreter; `board` then throws, saying so). */
+export interface RunningSim { board: SimBoard; espruino: EspruinoBoard | null; close(): void; tap: TapNamespace | null; link: UdpLink; console: SimConsole | null; address(): string }
 
 export async function startSim(o: SimOptions, log: (s: string) => void = console.log): Promise<RunningSim> {
   const clock = new VirtualClock();
@@ -127,6 +143,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
       for (const s of d.segments) ladder.segment(s);
     });
   }
+  if (o.espruino) return startEspruinoBoard(o, log, seg, runner, link, tap, pcap);
   // The board's console lines (what print() shows on a board) go to the log, and to the pty with
   // --console, which restarts the firmware on load() or E.reboot().
   let con: SimConsole | null = null;
@@ -144,9 +161,40 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   const b = board;
   runner.start();
   return {
-    board: b, tap, link, console: con,
+    board: b, espruino: null, tap, link, console: con,
     address: () => b.stack.iface.ip ? ipToString(b.stack.iface.ip) : '(no address yet)',
     close: () => { runner.stop(); b.stop(); link.close(); pcap?.close(); tap?.close(); con?.close(); },
+  };
+}
+
+/** The branch of startSim for --espruino: the interpreter on the segment instead of a SimBoard;
+ *  its console (--console) is the interpreter's own REPL. */
+async function startEspruinoBoard(o: SimOptions, log: (s: string) => void, seg: Segment, runner: RealTimeRunner, link: UdpLink,
+  tap: TapNamespace | null, pcap: PcapWriter | null): Promise<RunningSim> {
+  let con: SimConsole | null = null;
+  let board: EspruinoBoard | null = null;
+  const fail = (e: unknown) => { runner.stop(); board?.close(); con?.close(); link.close(); pcap?.close(); tap?.close(); throw e; };
+  try {
+    if (o.console) con = await SimConsole.openRaw(o.console, (s) => board?.input(s));
+    const program = o.espruinoProgram === undefined ? undefined : o.espruinoProgram === 'none' ? null : readFileSync(o.espruinoProgram, 'latin1');
+    runner.start();
+    board = await EspruinoBoard.start(runner, seg, {
+      bin: o.espruino!, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
+      apps: o.apps ? { source: o.sourceBytes } : false, program,
+      print: (line) => log(`console: ${line}`), output: (s) => con?.write(s), log,
+    });
+  } catch (e) { return fail(e); }
+  const b = board;
+  let ip = o.ip === 'dhcp' ? '' : o.ip.split('/')[0];
+  // The address: static, or from the DHCP line the firmware prints.
+  const dhcp = (l: string) => { const m = /^synack: (\d+\.\d+\.\d+\.\d+)\/\d+ by DHCP/.exec(l); if (m) ip = m[1]; };
+  const print = b.o.print!;
+  b.o.print = (l) => { dhcp(l); print(l); };
+  return {
+    get board(): SimBoard { throw new Error('this simulator runs the interpreter board: use sim.espruino'); },
+    espruino: b, tap, link, console: con,
+    address: () => ip || '(no address yet)',
+    close: () => { runner.stop(); b.close(); link.close(); pcap?.close(); tap?.close(); con?.close(); },
   };
 }
 
@@ -154,7 +202,8 @@ export function howToReach(sim: RunningSim): string {
   const ip = sim.address();
   const ns = sim.tap ? `ip netns exec ${sim.tap.ns.name} ` : '';
   return [
-    `synack board ${ip} (mac ${[...sim.board.mac].map((b) => b.toString(16).padStart(2, '0')).join(':')}, chip ${sim.board.chip.kind})`,
+    sim.espruino ? `synack board ${ip} (mac ${[...sim.espruino.mac].map((b) => b.toString(16).padStart(2, '0')).join(':')}, the interpreter ${sim.espruino.o.bin}, frames through files in ${sim.espruino.dir})`
+      : `synack board ${ip} (mac ${[...sim.board.mac].map((b) => b.toString(16).padStart(2, '0')).join(':')}, chip ${sim.board.chip.kind})`,
     sim.tap ? `LAN: namespace ${sim.tap.ns.name}, its side ${sim.tap.hostCidr} on ${sim.tap.ifname}` : `link: ${sim.link.spec.bindHost}:${sim.link.localPort} <-> ${sim.link.spec.peerHost}:${sim.link.spec.peerPort}`,
     'try:',
     `  ${ns}ping -c 3 ${ip}`,
@@ -185,9 +234,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   if (o.ip === 'dhcp') {
     console.log('waiting for a DHCP lease...');
-    const t = setInterval(() => { if (sim.board.stack.iface.ip) { clearInterval(t); console.log(howToReach(sim)); } }, 200);
+    const t = setInterval(() => { if (sim.espruino ? sim.address() !== '(no address yet)' : sim.board.stack.iface.ip) { clearInterval(t); console.log(howToReach(sim)); } }, 200);
   } else console.log(howToReach(sim));
-  if (sim.console) console.log(`console: ${sim.console.path} (load() or E.reboot() there restarts the board's firmware)`);
+  if (sim.console) console.log(`console: ${sim.console.path} (load() or E.reboot() there restarts the board's firmware${sim.espruino ? '; it is the interpreter\'s REPL' : ''})`);
   console.log('Ctrl-C stops the board and removes its namespace.');
 }
 

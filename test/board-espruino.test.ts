@@ -1,0 +1,187 @@
+// The interpreter board against the Linux kernel (issue 15): the board bundle running in the real
+// Espruino interpreter (ESPRUINO; its Pico layout when ESPRUINO is the 32-bit 5100-block build),
+// loaded from Storage as npm run flash writes it, with the default apps and a program of about 600
+// blocks beside it (host-sim/espruino/), its frames crossing the file channel to the simulator's
+// segment and a TAP device in a namespace this test creates and removes (198.18.0.0/24). The
+// scenarios of board-linux: ping sizes and a bounded burst, a 1 MiB echo with equal sha256
+// with and without faults on the link, curl of the status page, both close orders, scapy's
+// hostile frames, a SYN flood (2000 SYNs in 5 s), 50 connections in a row and 10 at once; the
+// board must answer afterwards, and no `OUT OF MEMORY` may appear in its output. Prints the most
+// blocks in use the board saw at its polls. Needs root, socat, ping, nc, curl and ESPRUINO; parts
+// need scapy. Skipped otherwise. Slow: the interpreter on the Pico layout runs under qemu.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { netnsUnavailable } from '../host-sim/links/netns.ts';
+import type { RunningSim } from '../host-sim/cli.ts';
+import type { EspruinoBoard } from '../host-sim/espruino/board.ts';
+import { PY, sh, sha, withSim } from './helpers/linux-peer.ts';
+import { espruinoPath, skipReason } from './helpers/espruino.ts';
+
+const BOARD = '198.18.0.2';
+/** What each test's board saw: the figures printed at the end. */
+const figures: { name: string; peak: number; oom: number; dropped: number; exits: number }[] = [];
+
+/** The interpreter board: started, its startup line seen, for the length of `fn`; then its
+ *  figures recorded, and no OUT OF MEMORY and no exit of the interpreter allowed. */
+async function withBoard(name: string, args: string[], fn: (b: EspruinoBoard, ns: string, sim: RunningSim) => Promise<void>): Promise<void> {
+  await withSim(['--espruino', espruinoPath()!, ...args], async (sim, ns) => {
+    const b = sim.espruino!;
+    assert.ok(await b.waitFor(/^synack: started/, 120000, true), `no startup line: ${b.lines.join('\n')}`);
+    try {
+      await fn(b, ns, sim);
+      // Whatever happened, the board still answers.
+      const alive = await sh(ns, `ping -c 3 -i 0.5 -W 5 ${BOARD}`, 30000);
+      assert.match(alive.out, /3 received|[1-9] received/, `the board answers no more after "${name}": ${alive.out}\n${tail(b)}`);
+    } finally {
+      b.channel.readTx();
+      figures.push({ name, peak: b.channel.stats.peakBlocks, oom: b.oom, dropped: b.channel.stats.rxDropped, exits: b.exits.length });
+      console.log(`board-espruino: ${name}: peak ${b.channel.stats.peakBlocks} blocks in use at a poll, ${b.oom} OUT OF MEMORY, ` +
+        `${b.channel.stats.framesToBoard} frames in, ${b.channel.stats.framesFromBoard} out, ${b.channel.stats.rxDropped} dropped (receive buffer full)`);
+    }
+    assert.is(b.exits.length, 0, `the interpreter exited: ${b.exits.join(', ')}\n${tail(b)}`);
+    assert.is(b.oom, 0, `OUT OF MEMORY during "${name}":\n${tail(b)}`);
+  });
+}
+
+/** The interpreter's last lines, for a failure's message. */
+function tail(b: EspruinoBoard): string {
+  return b.lines.slice(-40).map((l) => '  | ' + l).join('\n');
+}
+
+async function echo(ns: string, bytes: number, ms: number): Promise<void> {
+  const data = randomBytes(bytes);
+  const t0 = Date.now();
+  const r = await sh(ns, `nc -N ${BOARD} 7`, ms, data);
+  assert.is(r.buf.length, data.length, `echoed ${r.buf.length} of ${data.length} bytes in ${Date.now() - t0} ms`);
+  assert.is(sha(r.buf), sha(data));
+  console.log(`board-espruino: ${bytes} bytes echoed in ${Date.now() - t0} ms`);
+}
+
+const only = process.env.BOARD_ESPRUINO_ONLY; // one scenario by name, when working on it
+const scenario = (name: string, fn: () => Promise<void>) => { if (!only || name.includes(only)) test(name, fn); };
+
+const why = netnsUnavailable(['socat', 'ping', 'nc', 'curl']);
+if (!espruinoPath()) {
+  console.log(`board-espruino: ${skipReason}`);
+} else if (why) {
+  console.log(`board-espruino: skipped (${why})`);
+} else {
+  scenario('ping: payloads from 0 to 1472 bytes, then a burst of 100 at 20 ms', async () => {
+    await withBoard('ping', [], async (b, ns) => {
+      for (const n of [0, 1, 7, 8, 56, 64, 500, 1000, 1471, 1472]) {
+        const r = await sh(ns, `ping -c 2 -i 0.3 -W 10 -s ${n} ${BOARD}`, 60000);
+        assert.match(r.out, /2 packets transmitted, 2 received/, `ping -s ${n}: ${r.out}`);
+      }
+      const burst = await sh(ns, `ping -c 100 -i 0.02 -W 10 -q ${BOARD}`, 120000);
+      const m = /100 packets transmitted, (\d+) received/.exec(burst.out);
+      console.log(`board-espruino: burst of 100 pings at 20 ms: ${m ? m[1] : '?'} answered`);
+      // Bounded like a chip's receive buffer: what does not fit is dropped, never queued for ever.
+      assert.ok(m && Number(m[1]) >= 50, burst.out);
+    });
+  });
+
+  scenario('1 MiB through the echo port, sha256 equal; the kernel closes first', async () => {
+    await withBoard('echo 1 MiB', [], async (b, ns) => {
+      await echo(ns, 1 << 20, 600000);
+      const tw = await sh(ns, `ss -tan state time-wait dst ${BOARD}:7`);
+      assert.match(tw.out, /198\.18\.0\.2:7/, tw.out);
+    });
+  });
+
+  scenario('1 MiB echo with faults on the link (loss, reorder, duplicates, corruption)', async () => {
+    await withBoard('echo 1 MiB with faults', ['--faults', 'loss=0.02,reorder=0.1,duplicate=0.02,corrupt=0.005,seed=5'], async (b, ns) => {
+      await echo(ns, 1 << 20, 900000);
+    });
+  });
+
+  scenario('the board closes first: the byte source on port 19, then its FIN', async () => {
+    await withBoard('board closes first', [], async (b, ns) => {
+      const src = await sh(ns, `nc ${BOARD} 19`, 300000);
+      assert.is(src.buf.length, 100000);
+      // The board holds TIME-WAIT (asked at its console).
+      b.input('\x10print("TW", synack.stack.tcp.conns.filter(function (c) { return c.state === 10; }).length)\n');
+      const tw = await b.waitFor(/^TW \d+/, 30000);
+      assert.is(tw, 'TW 1');
+    });
+  });
+
+  scenario('curl of / and /stats.json', async () => {
+    await withBoard('status page', [], async (b, ns) => {
+      const page = await sh(ns, `curl -s -i -m 60 http://${BOARD}/`, 90000);
+      assert.match(page.out, /HTTP\/1\.1 200 OK/, `${page.out}\n${tail(b)}`);
+      assert.match(page.out, /<h1>synack<\/h1>/);
+      const stats = await sh(ns, `curl -s -m 60 http://${BOARD}/stats.json`, 90000);
+      let parsed: { address?: string; memory?: { usage: number } } = {};
+      try { parsed = JSON.parse(stats.out); } catch { assert.unreachable(`/stats.json is no JSON: ${stats.out}\n${tail(b)}`); }
+      assert.is(parsed.address, `${BOARD}/24`);
+      console.log(`board-espruino: /stats.json memory ${JSON.stringify(parsed.memory)}`);
+    });
+  });
+
+  scenario('50 connections in a row, then 10 at once', async () => {
+    await withBoard('many connections', [], async (b, ns) => {
+      const client = `
+import socket, sys, threading, time
+host = sys.argv[1]
+def one(i, n):
+    s = socket.create_connection((host, 7), timeout=60)
+    msg = (b'%04d' % i) * (n // 4)
+    s.sendall(msg); s.shutdown(socket.SHUT_WR)
+    got = b''
+    while True:
+        d = s.recv(4096)
+        if not d: break
+        got += d
+    s.close()
+    return got == msg
+t = time.time()
+seq = sum(1 for i in range(50) if one(i, 8))
+t1 = time.time() - t
+res = []
+th = [threading.Thread(target=lambda i=i: res.append(one(i, 1024))) for i in range(10)]
+t = time.time()
+for x in th: x.start()
+for x in th: x.join()
+print(seq, sum(res), round(t1, 1), round(time.time() - t, 1))
+`;
+      const r = await sh(ns, `${PY} -c "${client.replace(/"/g, '\\"')}" ${BOARD}`, 600000);
+      console.log(`board-espruino: 50 in a row, 10 at once (echoed right, seconds): ${r.out.trim()}`);
+      assert.match(r.out.trim(), /^50 10 /, `${r.out}\n${tail(b)}`);
+    });
+  });
+
+  scenario('scapy: hostile frames, then a SYN flood of 2000 in 5 s', async () => {
+    if (!existsSync(PY)) { console.log('board-espruino: no python3: hostile frames not sent'); return; }
+    await withBoard('hostile frames and SYN flood', [], async (b, ns, sim) => {
+      if ((await sh(ns, `${PY} -c "import scapy"`)).code !== 0) { console.log('board-espruino: scapy missing, hostile frames not sent'); return; }
+      const mac = [...b.mac].map((x) => x.toString(16).padStart(2, '0')).join(':');
+      const h = await sh(ns, `${PY} ${join(import.meta.dirname, 'helpers', 'hostile.py')} ${sim.tap!.ifname} ${BOARD} ${mac}`, 120000);
+      assert.match(h.out.trim(), /^\d+$/, h.out);
+      const flood = `
+import random, sys
+from scapy.all import Ether, IP, TCP, sendp, conf
+conf.verb = 0
+iface, dst, dmac = sys.argv[1], sys.argv[2], sys.argv[3]
+assert dst.startswith('198.18.'), 'test addresses only'
+random.seed(11)
+frames = [Ether(dst=dmac) / IP(src='198.18.0.%d' % random.randint(20, 250), dst=dst) / TCP(sport=random.randint(1024, 65535), dport=random.choice([7, 9, 19, 80]), flags='S', seq=random.getrandbits(32)) for i in range(2000)]
+sendp(frames, iface=iface, inter=0.0025)
+print(len(frames))
+`;
+      const f = await sh(ns, `${PY} -c "${flood.replace(/"/g, '\\"')}" ${sim.tap!.ifname} ${BOARD} ${mac}`, 60000);
+      assert.match(f.out.trim(), /^2000$/, f.out);
+      // The flood's SYN-ACKs went to made-up addresses: the first packet back may wait on ARP.
+      await sh(ns, `ping -c 1 -W 10 ${BOARD}`, 20000);
+      await echo(ns, 20000, 120000);
+    });
+  });
+
+  test('figures', () => {
+    for (const f of figures) console.log(`board-espruino: ${f.name.padEnd(30)} peak ${f.peak} blocks, ${f.oom} OUT OF MEMORY, ${f.dropped} frames dropped, ${f.exits} exits`);
+  });
+}
+
+test.run();
