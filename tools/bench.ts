@@ -21,6 +21,7 @@ import { defaultFigures, httpResponseTime, memoryFigures, networkJsRecvCost, seg
 import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
+import { espruinoBoardMemory } from './bench/espruino-board.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -161,6 +162,17 @@ function driverFigures(): void {
   }
 }
 
+/** The interpreter board against Linux: the most blocks in use and the OUT OF MEMORY count. */
+async function espruinoBoardFigures(): Promise<void> {
+  if (!espruinoPath()) return;
+  console.log('the interpreter board against Linux (npm run sim -- --espruino ESPRUINO: default apps, a program of about 600 blocks beside the stack)');
+  const r = await espruinoBoardMemory();
+  if (typeof r === 'string') { row('scenario', `skipped (${r})`); return; }
+  row('scenario', r.steps.join('; ') + (r.answered ? '; answers afterwards' : '; DOES NOT ANSWER afterwards'));
+  row('most blocks in use (at the board\'s polls)', `${r.peak}${r.total ? ` of ${r.total}${r.total === 5100 ? ' (a Pico\'s)' : ''}` : ''}`);
+  row('OUT OF MEMORY reports', `${r.oom} (goal 0)`);
+}
+
 async function main(): Promise<void> {
   bundleFigures();
   connStateFigures();
@@ -168,6 +180,7 @@ async function main(): Promise<void> {
   transferFigures();
   driverFigures();
   await linuxFigures();
+  await espruinoBoardFigures();
   process.exit(0);
 }
 

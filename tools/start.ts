@@ -1,4 +1,5 @@
-// npm start: the simulated board. As root (with socat) it is attached to a fresh network
+// npm start: the simulated board (with --espruino PATH, the real interpreter as the board; see
+// host-sim/espruino/). As root (with socat) it is attached to a fresh network
 // namespace through a TAP device and runs until Ctrl-C, printing the commands to ping, nc and
 // curl it. Otherwise it says why and runs an in-process demo: a simulated client opens a
 // connection to the board's echo port, exchanges data, fetches the status page and closes, with
@@ -57,6 +58,10 @@ export function demo(out: (s: string) => void = console.log): { echoed: string; 
 async function main(): Promise<void> {
   const why = netnsUnavailable(['socat']);
   if (!why) { await live(); return; }
+  if (process.argv.includes('--espruino')) {
+    console.error(`start: --espruino runs the interpreter board on a TAP link, which ${why}; without root: npm run sim -- --espruino PATH --link udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT`);
+    process.exit(1);
+  }
   console.log(`npm start: cannot attach the board to Linux (${why}); running the in-process demo instead.\n` +
     'For the real thing run as root: npm start (or npm run sim -- --link udp:127.0.0.1:9001:127.0.0.1:9000 with QEMU or socat as the peer).\n');
   demo();

@@ -16,6 +16,7 @@ export function sh(ns: string, cmd: string, ms = 30000, input?: Buffer): Promise
     const p = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let err = '';
+    p.stdin.on('error', () => { /* the command ended before reading all its input: its output says how */ });
     p.stdout.on('data', (d) => chunks.push(d));
     p.stderr.on('data', (d) => (err += d));
     const t = setTimeout(() => p.kill('SIGKILL'), ms);
