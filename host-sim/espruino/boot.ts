@@ -113,9 +113,9 @@ export function bootFile(o: BootOptions): string {
 /** The default user program (about 600 blocks on a Pico's layout): what a program beside the
  *  stack holds, a table of readings as objects and a few functions over it, recorded once a second. */
 export const DEFAULT_PROGRAM = `var readings = [];
-for (var i = 0; i < 50; i++) readings.push({ t: i * 60, temp: 20 + (i % 7), hum: 40 + (i % 11), note: "sample " + i });
+for (var i = 0; i < 70; i++) readings.push({ t: i * 60, temp: 20 + (i % 7), hum: 40 + (i % 11), note: "sample " + i });
 function average(key) { var s = 0; for (var j = 0; j < readings.length; j++) s += readings[j][key]; return s / readings.length; }
 function newest() { return readings[readings.length - 1]; }
-function record(temp, hum) { readings.shift(); readings.push({ t: newest().t + 60, temp: temp, hum: hum, note: "sample " + Math.round(getTime()) }); }
+function record(temp, hum) { readings.shift(); readings.push({ t: newest().t + 60, temp: temp, hum: hum, note: "sample " + (newest().t + 60) }); }
 setInterval(function () { record(20 + Math.random() * 5, 40 + Math.random() * 10); }, 1000);
 `;
