@@ -31,7 +31,14 @@ async function withBoard(name: string, args: string[], fn: (b: EspruinoBoard, ns
     const b = sim.espruino!;
     assert.ok(await b.waitFor(/^synack: started/, 120000, true), `no startup line: ${b.lines.join('\n')}`);
     try {
-      await fn(b, ns, sim);
+      // An OUT OF MEMORY fails the scenario at once (its callback was interrupted: whatever it
+      // would have done next never happens, and what waits on it would only time out).
+      const oom = b.waitFor(/OUT OF MEMORY/, 3600000).then(async (l) => {
+        if (l === null) return;
+        await new Promise((r) => setTimeout(r, 3000));
+        throw new Error(`OUT OF MEMORY during "${name}":\n${tail(b)}`);
+      });
+      await Promise.race([fn(b, ns, sim), oom]);
       // Whatever happened, the board still answers.
       const alive = await sh(ns, `ping -c 3 -i 0.5 -W 5 ${BOARD}`, 30000);
       assert.match(alive.out, /3 received|[1-9] received/, `the board answers no more after "${name}": ${alive.out}\n${tail(b)}`);
