@@ -27,7 +27,8 @@ const figures: { name: string; peak: number; oom: number; dropped: number; exits
 /** The interpreter board: started, its startup line seen, for the length of `fn`; then its
  *  figures recorded, and no OUT OF MEMORY and no exit of the interpreter allowed. */
 async function withBoard(name: string, args: string[], fn: (b: EspruinoBoard, ns: string, sim: RunningSim) => Promise<void>): Promise<void> {
-  await withSim(['--espruino', espruinoPath()!, ...args], async (sim, ns) => {
+  const program = process.env.BOARD_ESPRUINO_PROGRAM ? ['--espruino-program', process.env.BOARD_ESPRUINO_PROGRAM] : [];
+  await withSim(['--espruino', espruinoPath()!, ...program, ...args], async (sim, ns) => {
     const b = sim.espruino!;
     assert.ok(await b.waitFor(/^synack: started/, 120000, true), `no startup line: ${b.lines.join('\n')}`);
     try {
