@@ -169,7 +169,7 @@ async function espruinoBoardFigures(): Promise<void> {
   const r = await espruinoBoardMemory();
   if (typeof r === 'string') { row('scenario', `skipped (${r})`); return; }
   row('scenario', r.steps.join('; ') + (r.answered ? '; answers afterwards' : '; DOES NOT ANSWER afterwards'));
-  row('most blocks in use (at the board\'s polls)', `${r.peak}${r.total ? ` of ${r.total}${r.total === 5100 ? ' (a Pico\'s)' : ''}` : ''}`);
+  row('most blocks in use (sampled as frames are received and sent)', `${r.peak}${r.total ? ` of ${r.total}${r.total === 5100 ? ' (a Pico\'s)' : ''}` : ''}`);
   row('OUT OF MEMORY reports', `${r.oom} (goal 0)`);
 }
 

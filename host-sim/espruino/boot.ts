@@ -15,10 +15,10 @@
 // - from the board: "out/hello" gets one line "G" per start of a driver (the interpreter
 //   started, or load() ran); its frames and control records then go to "out/tG.K", records as
 //   above where length 0xFFFF is a control record: 2 bytes of length, then text: "ack K P U" (I
-//   have read in/rG.K up to P, and the most blocks in use seen at a poll since the last ack is
-//   U), "next K" (I go on in out/tG.K). Each file is about 1 MiB at most. File.write flushes at
-//   once (fflush) unless E.setFlags({unsyncFiles: 1}), so each record reaches the file as one
-//   write().
+//   have read in/rG.K up to P, and the most blocks in use seen since the last ack, on receiving
+//   and sending frames, is U), "next K" (I go on in out/tG.K). Each file is about 1 MiB at
+//   most. File.write flushes at once (fflush) unless E.setFlags({unsyncFiles: 1}), so each
+//   record reaches the file as one write().
 
 export interface BootOptions {
   mac: Uint8Array;
@@ -50,13 +50,16 @@ export const DRIVER = `var SYNACK_LINK = {
     if (f !== this.txBuf) r.set(f.subarray(0, len), 2); // the stack builds its frames in txBuf
     r[0] = len >> 8; r[1] = len & 255;
     this.tf.write(new Uint8Array(r.buffer, 0, len + 2));
+    this.note();
     if ((this.tw += len + 2) > 1048576) this.out();
     return true;
   },
+  // Blocks in use, sampled where the stack is busiest: with a frame just received, and in the
+  // middle of sending (a reply is built while the frame it answers is still held).
+  note: function () { var u = process.memory(false).usage; if (u > this.peak) this.peak = u; },
   report: function () {
     if (this.n === 0) return;
-    var u = process.memory(false).usage;
-    if (u > this.peak) this.peak = u;
+    this.note();
     this.ctl("ack " + this.k + " " + this.p + " " + this.peak);
     this.n = 0; this.peak = 0;
   },
@@ -85,6 +88,7 @@ export const DRIVER = `var SYNACK_LINK = {
     }
     if (at < len) { this.eof = true; this.report(); return null; }
     this.p += len + 2;
+    this.note();
     if (++this.n >= 8) this.report();
     return fr;
   },

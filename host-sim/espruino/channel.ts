@@ -23,7 +23,8 @@ export interface ChannelStats {
   framesToBoard: number; framesFromBoard: number;
   /** Frames for the board dropped because its receive buffer was full (or it had not started). */
   rxDropped: number;
-  /** Most blocks in use the driver reported (process.memory(false).usage at its polls). */
+  /** Most blocks in use the driver reported (process.memory(false).usage, sampled as each frame
+   *  is received and sent: a lower bound of the true peak, which comes between samples). */
   peakBlocks: number;
   /** Records from the board that made no sense (never expected: a bug on one side). */
   badRecords: number;
