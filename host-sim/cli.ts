@@ -234,9 +234,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   if (o.ip === 'dhcp') {
     console.log('waiting for a DHCP lease...');
-    const t = setInterval(() => { if (sim.espruino ? sim.address() !== '(no address yet)' : sim.board.stack.iface.ip) { clearInterval(t); console.log(howToReach(sim)); } }, 200);
+    const t = setInterval(() => { if (sim.address() !== '(no address yet)') { clearInterval(t); console.log(howToReach(sim)); } }, 200);
   } else console.log(howToReach(sim));
-  if (sim.console) console.log(`console: ${sim.console.path} (load() or E.reboot() there restarts the board's firmware${sim.espruino ? '; it is the interpreter\'s REPL' : ''})`);
+  if (sim.console) console.log(`console: ${sim.console.path} (load() or E.reboot() there restarts the board's firmware)`);
   console.log('Ctrl-C stops the board and removes its namespace.');
 }
 
