@@ -92,6 +92,9 @@ export class EspruinoBoard {
   private closing = false;
   private line = '';
   private waiters: { re: RegExp; resolve: (l: string | null) => void; timer: NodeJS.Timeout }[] = [];
+  /** Ctrl-C, SIGTERM and errors end the process without close(): the interpreter and the
+   *  directory go with it all the same. */
+  private readonly onExit = () => this.close();
 
   private constructor(readonly runner: RealTimeRunner, segment: Segment, readonly o: EspruinoBoardOptions, dir: string) {
     this.mac = o.mac ?? randomMac();
@@ -99,6 +102,7 @@ export class EspruinoBoard {
     this.port = segment.attach(o.name ?? 'board');
     this.channel = new FileChannel(dir, (f) => { runner.sync(); this.port.send(f); runner.wake(); }, () => {}, o.rxBufferBytes);
     this.port.onFrame((f) => { this.channel.toBoard(f); });
+    process.on('exit', this.onExit);
   }
 
   /** Writes the Storage (one interpreter run per 4 KB, as npm run flash sends it), then starts
@@ -206,6 +210,7 @@ export class EspruinoBoard {
   close(): void {
     if (this.closing) return;
     this.closing = true;
+    process.removeListener('exit', this.onExit);
     for (const w of this.waiters) { clearTimeout(w.timer); w.resolve(null); }
     this.waiters = [];
     const p = this.proc;

@@ -48,20 +48,29 @@ export async function espruinoBoardMemory(): Promise<BoardMemory | string> {
     const b = sim.espruino!;
     if (!(await b.waitFor(/^synack: started/, 120000, true))) { result = 'no startup line: ' + b.lines.slice(-5).join(' / '); return; }
     const steps: string[] = [];
-    const ping = await sh(ns, `ping -c 20 -i 0.1 -W 10 -q ${BOARD}`, 60000);
-    steps.push(`ping ${(/(\d+) received/.exec(ping.out) || [, '?'])[1]}/20`);
-    const data = randomBytes(256 * 1024);
-    const e = await sh(ns, `nc -N ${BOARD} 7`, 300000, data);
-    steps.push(`echo 256 KB ${sha(e.buf) === sha(data) ? 'ok' : `FAILED (${e.buf.length} bytes back)`}`);
-    const page = await sh(ns, `curl -s -m 60 -o /dev/null -w '%{http_code}' http://${BOARD}/`, 90000);
-    steps.push(`GET / ${page.out.trim() || 'no answer'}`);
-    const stats = await sh(ns, `curl -s -m 60 -o /dev/null -w '%{http_code}' http://${BOARD}/stats.json`, 90000);
-    steps.push(`GET /stats.json ${stats.out.trim() || 'no answer'}`);
-    const src = await sh(ns, `nc ${BOARD} 19`, 300000);
-    steps.push(`source ${src.buf.length} bytes`);
-    const c = await sh(ns, `${PY} -c "${CONNS.replace(/"/g, '\\"')}" ${BOARD}`, 600000);
-    const m = /^(\d+) (\d+)/.exec(c.out.trim());
-    steps.push(m ? `${m[1]}/20 connections in a row, ${m[2]}/5 at once` : `connections: ${c.out.trim().slice(0, 80)}`);
+    // After an OUT OF MEMORY the board may have stopped (Espruino interrupts the callback that ran
+    // out, the poll loop's among them): then the steps left would only time out.
+    const dead = async () => b.oom > 0 && !/[1-9] received/.test((await sh(ns, `ping -c 2 -i 0.5 -W 5 ${BOARD}`, 20000)).out);
+    const run: [string, () => Promise<string>][] = [
+      ['ping', async () => `ping ${(/(\d+) received/.exec((await sh(ns, `ping -c 20 -i 0.1 -W 10 -q ${BOARD}`, 60000)).out) || [, '?'])[1]}/20`],
+      ['echo', async () => {
+        const data = randomBytes(256 * 1024);
+        const e = await sh(ns, `nc -N ${BOARD} 7`, 300000, data);
+        return `echo 256 KB ${sha(e.buf) === sha(data) ? 'ok' : `FAILED (${e.buf.length} bytes back)`}`;
+      }],
+      ['page', async () => `GET / ${(await sh(ns, `curl -s -m 60 -o /dev/null -w '%{http_code}' http://${BOARD}/`, 90000)).out.trim() || 'no answer'}`],
+      ['stats', async () => `GET /stats.json ${(await sh(ns, `curl -s -m 60 -o /dev/null -w '%{http_code}' http://${BOARD}/stats.json`, 90000)).out.trim() || 'no answer'}`],
+      ['source', async () => `source ${(await sh(ns, `nc ${BOARD} 19`, 300000)).buf.length} bytes`],
+      ['conns', async () => {
+        const c = await sh(ns, `${PY} -c "${CONNS.replace(/"/g, '\\"')}" ${BOARD}`, 600000);
+        const m = /^(\d+) (\d+)/.exec(c.out.trim());
+        return m ? `${m[1]}/20 connections in a row, ${m[2]}/5 at once` : `connections: ${c.out.trim().slice(0, 80)}`;
+      }],
+    ];
+    for (const [, step] of run) {
+      steps.push(await step());
+      if (await dead()) { steps.push('the board stopped answering after OUT OF MEMORY'); break; }
+    }
     const alive = await sh(ns, `ping -c 3 -i 0.5 -W 5 ${BOARD}`, 30000);
     b.input('\x10print("MEMTOTAL", process.memory().total)\n');
     const total = await b.waitFor(/^MEMTOTAL \d+/, 20000);
