@@ -7,8 +7,8 @@
 // with and without faults on the link, curl of the status page, both close orders, scapy's
 // hostile frames, a SYN flood (2000 SYNs in 5 s), 50 connections in a row and 10 at once; the
 // board must answer afterwards, and no `OUT OF MEMORY` may appear in its output. Prints the most
-// blocks in use the board saw (sampled as frames come and go). Needs root, socat, ping, nc, curl and ESPRUINO; parts
-// need scapy. Skipped otherwise. Slow: the interpreter on the Pico layout runs under qemu.
+// blocks in use the board saw (sampled as frames come and go). Needs root, socat, ping, nc, curl
+// and ESPRUINO; parts need scapy. Skipped otherwise. Slow: the Pico layout runs under qemu.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';

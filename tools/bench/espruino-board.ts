@@ -3,8 +3,8 @@
 // build), the default apps on and the built-in program of about 600 blocks beside it, through a
 // short Linux-peer scenario: pings, 256 KB through echo, the status page and /stats.json, the
 // byte source, 20 connections in a row and 5 at once. Prints the most blocks in use the board saw
-// (sampled as frames come and go) and the number of `OUT OF MEMORY` reports in its output (goal 0). Needs root and
-// socat; real time (minutes on the Pico layout, which runs under qemu).
+// (sampled as frames come and go) and the number of `OUT OF MEMORY` reports in its output (goal
+// 0). Needs root and socat; real time (minutes on the Pico layout, which runs under qemu).
 import { randomBytes } from 'node:crypto';
 import { netnsUnavailable } from '../../host-sim/links/netns.ts';
 import { espruinoPath } from '../../test/helpers/espruino.ts';
