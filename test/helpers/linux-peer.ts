@@ -13,13 +13,14 @@ export const PY = '/usr/bin/python3';
 /** Runs `cmd` with sh inside namespace `ns`; killed after `ms`. Output is stdout then stderr. */
 export function sh(ns: string, cmd: string, ms = 30000, input?: Buffer): Promise<{ code: number; out: string; buf: Buffer }> {
   return new Promise((resolve) => {
-    const p = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so that a timeout kills the command too, not only the shell.
+    const p = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const chunks: Buffer[] = [];
     let err = '';
     p.stdin.on('error', () => { /* the command ended before reading all its input: its output says how */ });
     p.stdout.on('data', (d) => chunks.push(d));
     p.stderr.on('data', (d) => (err += d));
-    const t = setTimeout(() => p.kill('SIGKILL'), ms);
+    const t = setTimeout(() => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { p.kill('SIGKILL'); } }, ms);
     p.on('close', (code) => { clearTimeout(t); const buf = Buffer.concat(chunks); resolve({ code: code ?? -1, out: buf.toString('latin1') + err, buf }); });
     if (input) p.stdin.end(input); else p.stdin.end();
   });

@@ -50,7 +50,7 @@ export async function espruinoBoardMemory(): Promise<BoardMemory | string> {
     const steps: string[] = [];
     // After an OUT OF MEMORY the board may have stopped (Espruino interrupts the callback that ran
     // out, the poll loop's among them): then the steps left would only time out.
-    const dead = async () => b.oom > 0 && !/[1-9] received/.test((await sh(ns, `ping -c 2 -i 0.5 -W 5 ${BOARD}`, 20000)).out);
+    const dead = async () => !/[1-9] received/.test((await sh(ns, `ping -c 2 -i 0.5 -W 5 ${BOARD}`, 20000)).out);
     const run: [string, () => Promise<string>][] = [
       ['ping', async () => `ping ${(/(\d+) received/.exec((await sh(ns, `ping -c 20 -i 0.1 -W 10 -q ${BOARD}`, 60000)).out) || [, '?'])[1]}/20`],
       ['echo', async () => {
@@ -69,7 +69,7 @@ export async function espruinoBoardMemory(): Promise<BoardMemory | string> {
     ];
     for (const [, step] of run) {
       steps.push(await step());
-      if (await dead()) { steps.push('the board stopped answering after OUT OF MEMORY'); break; }
+      if (await dead()) { steps.push(`the board stopped answering; its last lines: ${b.lines.slice(-3).join(' / ')}`); break; }
     }
     const alive = await sh(ns, `ping -c 3 -i 0.5 -W 5 ${BOARD}`, 30000);
     b.input('\x10print("MEMTOTAL", process.memory().total)\n');
