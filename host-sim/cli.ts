@@ -17,9 +17,10 @@ import { SimBoard, parseMac } from './board.ts';
 import { SimConsole } from './console.ts';
 import type { ChipKind } from './chips/attach.ts';
 import { parseCidr } from '../firmware/stack.ts';
+import { EspruinoBoard } from './espruino/board.ts';
 import { STATE_NAMES, LIP, LPORT, RIP, RPORT, type Conn } from '../firmware/tcp/tcp.ts';
 import { ipFromString, ipToString } from '../firmware/wire/ipv4.ts';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** The usage text, for `npm run sim --` or another command running the same options. */
@@ -46,6 +47,12 @@ export function usage(cmd = 'npm run sim --'): string {
   --console PATH                  the board's serial console as a pty at PATH (made by socat):
                                   its startup and DHCP lines, and load() or E.reboot() restart
                                   the firmware (npm run hil -- --port PATH)
+  --espruino PATH                 the board is the real interpreter: this Espruino Linux binary
+                                  runs the bundle from its Storage, written as npm run flash
+                                  writes it; its frames cross a channel of files, not a chip
+                                  model (--chip does not apply); --console is its own REPL
+  --espruino-program FILE|none    the program loaded beside the stack (".boot1"; default a
+                                  built-in one of about 600 blocks)
   -h, --help                      this text
 Everything it makes (namespace, TAP device, socat, dnsmasq) is removed on exit, Ctrl-C and
 errors, and what a killed one left behind by the next run.`;
@@ -61,6 +68,10 @@ export interface SimOptions {
   dhcpServer?: 'dnsmasq' | 'external';
   /** On tap: the namespace side's address, in the board's network. */
   hostCidr?: string;
+  /** The Espruino Linux binary that runs the board (host-sim/espruino/). */
+  espruino?: string;
+  /** Its program beside the stack: a file, "none", or (undefined) the built-in one. */
+  espruinoProgram?: string;
 }
 
 /** A bad command line: `message` is one line naming the fix; an empty message asks for help. */
@@ -171,6 +182,8 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
       case '--trace': o.trace = true; break;
       case '--no-apps': o.apps = false; break;
       case '--console': o.console = writablePath(a, val()); break;
+      case '--espruino': o.espruino = val(); if (!existsSync(o.espruino)) throw new UsageError(`--espruino ${o.espruino}: no such file (give the path of an Espruino Linux build)`); break;
+      case '--espruino-program': o.espruinoProgram = val(); if (o.espruinoProgram !== 'none' && !existsSync(o.espruinoProgram)) throw new UsageError(`--espruino-program ${o.espruinoProgram}: no such file`); break;
       case '-h': case '--help': throw new UsageError('');
       default: throw new UsageError(a.startsWith('-') ? `unknown option ${a}` : `unexpected "${a}" (options start with --)`);
     }
@@ -203,6 +216,8 @@ export interface RunningSim {
   board: SimBoard; close(): void; tap: TapNamespace | null; link: UdpLink; console: SimConsole | null; address(): string;
   /** dnsmasq serving DHCP and DNS in the namespace (--dhcp on tap), or null. */
   dhcp: Dnsmasq | null;
+  /** With --espruino the board is the interpreter (`board` then throws, saying so). */
+  espruino: EspruinoBoard | null;
 }
 
 export async function startSim(o: SimOptions, log: (s: string) => void = console.log): Promise<RunningSim> {
@@ -242,6 +257,7 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
       await link.open();
     }
   } catch (e) { rec?.close(); throw e; }
+  if (o.espruino) return startEspruinoBoard(o, log, seg, runner, link, tap, rec, dhcp);
   // The board's console lines (what print() shows on a board) go to the log, and to the pty with
   // --console, which restarts the firmware on load() or E.reboot().
   let con: SimConsole | null = null;
@@ -259,18 +275,50 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   const b = board;
   runner.start();
   return {
-    board: b, tap, link, console: con, dhcp,
+    board: b, espruino: null, tap, link, console: con, dhcp,
     address: () => b.stack.iface.ip ? ipToString(b.stack.iface.ip) : '(no address yet)',
     close: () => { runner.stop(); b.stop(); link.close(); rec?.close(); dhcp?.close(); tap?.close(); con?.close(); },
   };
 }
 
-function macText(sim: RunningSim): string { return [...sim.board.mac].map((b) => b.toString(16).padStart(2, '0')).join(':'); }
+/** The branch of startSim for --espruino: the interpreter on the segment instead of a SimBoard;
+ *  its console (--console) is the interpreter's own REPL. */
+async function startEspruinoBoard(o: SimOptions, log: (s: string) => void, seg: Segment, runner: RealTimeRunner, link: UdpLink,
+  tap: TapNamespace | null, rec: WireRecording | null, dhcp: Dnsmasq | null): Promise<RunningSim> {
+  let con: SimConsole | null = null;
+  let board: EspruinoBoard | null = null;
+  const fail = (e: unknown) => { runner.stop(); board?.close(); con?.close(); link.close(); rec?.close(); dhcp?.close(); tap?.close(); throw e; };
+  try {
+    if (o.console) con = await SimConsole.openRaw(o.console, (s) => board?.input(s));
+    const program = o.espruinoProgram === undefined ? undefined : o.espruinoProgram === 'none' ? null : readFileSync(o.espruinoProgram, 'latin1');
+    runner.start();
+    board = await EspruinoBoard.start(runner, seg, {
+      bin: o.espruino!, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
+      apps: o.apps ? { source: o.sourceBytes } : false, program,
+      print: (line) => log(`console: ${line}`), output: (s) => con?.write(s), log,
+    });
+  } catch (e) { return fail(e); }
+  const b = board;
+  let ip = o.ip === 'dhcp' ? '' : o.ip.split('/')[0];
+  // The address: static, or from the DHCP line the firmware prints.
+  const leased = (l: string) => { const m = /^synack: (\d+\.\d+\.\d+\.\d+)\/\d+ by DHCP/.exec(l); if (m) ip = m[1]; };
+  const print = b.o.print!;
+  b.o.print = (l) => { leased(l); print(l); };
+  return {
+    get board(): SimBoard { throw new Error('this simulator runs the interpreter board: use sim.espruino'); },
+    espruino: b, tap, link, console: con, dhcp,
+    address: () => ip || '(no address yet)',
+    close: () => { runner.stop(); b.close(); link.close(); rec?.close(); dhcp?.close(); tap?.close(); con?.close(); },
+  };
+}
+
+function macText(sim: RunningSim): string { return [...(sim.espruino ? sim.espruino.mac : sim.board.mac)].map((b) => b.toString(16).padStart(2, '0')).join(':'); }
 
 /** What is printed at once, before any lease: the board, and where it is (the namespace, or the
  *  UDP link and what to join to it), and with --dhcp who serves the lease. */
 export function describeSim(sim: RunningSim, o: SimOptions): string {
-  const lines = [`synack board: mac ${macText(sim)}, chip ${sim.board.chip.kind}, ${o.ip === 'dhcp' ? 'address by DHCP' : `${o.ip} static`}`];
+  const what = sim.espruino ? `the interpreter ${sim.espruino.o.bin}, frames through files in ${sim.espruino.dir}` : `chip ${sim.board.chip.kind}`;
+  const lines = [`synack board: mac ${macText(sim)}, ${what}, ${o.ip === 'dhcp' ? 'address by DHCP' : `${o.ip} static`}`];
   const tap = sim.tap;
   if (tap) {
     lines.push(`LAN: namespace ${tap.ns.name}, its side ${tap.hostCidr} on ${tap.ifname}`);
@@ -343,12 +391,12 @@ export async function runLive(o: SimOptions, prog = 'sim'): Promise<RunningSim> 
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.prependListener(sig, stop);
   console.log(describeSim(sim, o));
   if (o.ip === 'dhcp') {
-    let shown = 0;
+    let shown = '(no address yet)';
     setInterval(() => {
-      const ip = sim.board.stack.iface.ip >>> 0;
+      const ip = sim.address();
       if (ip === shown) return;
       shown = ip;
-      console.log(ip ? `${leaseLine(sim)}\n${tryCommands(sim)}` : 'lease: lost; the board asks again');
+      console.log(ip !== '(no address yet)' ? `${sim.espruino ? `lease: ${ip} by DHCP` : leaseLine(sim)}\n${tryCommands(sim)}` : 'lease: lost; the board asks again');
     }, 100).unref();
   } else console.log(tryCommands(sim));
   if (sim.console) console.log(`console: ${sim.console.path} (load() or E.reboot() there restarts the board's firmware)`);

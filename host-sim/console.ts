@@ -17,14 +17,27 @@ export class SimConsole {
   private closed = false;
   private readonly onExit = () => this.close();
 
-  private constructor(readonly path: string, private readonly socat: ChildProcess, private readonly onRestart: () => void) {
+  private constructor(readonly path: string, private readonly socat: ChildProcess, private readonly onRestart: () => void,
+    raw?: (s: string) => void) {
     socat.stdin!.on('error', () => { /* socat gone: nothing left to print to */ });
-    socat.stdout!.on('data', (d: Buffer) => this.input(d.toString('latin1')));
+    socat.stdout!.on('data', (d: Buffer) => { const s = d.toString('latin1'); if (raw) raw(s); else this.input(s); });
     process.on('exit', this.onExit);
   }
 
   /** Creates the pty at `path` (an existing file there is refused, a stale link replaced). */
   static async open(path: string, onRestart: () => void): Promise<SimConsole> {
+    const socat = await SimConsole.pty(path);
+    return new SimConsole(path, socat, onRestart);
+  }
+
+  /** A pty at `path` whose input goes to `onInput` as typed (the interpreter board's console,
+   *  which is the interpreter's own REPL); `write` sends output to it as it comes. */
+  static async openRaw(path: string, onInput: (s: string) => void): Promise<SimConsole> {
+    const socat = await SimConsole.pty(path);
+    return new SimConsole(path, socat, () => {}, onInput);
+  }
+
+  private static async pty(path: string): Promise<ChildProcess> {
     let st = null;
     try { st = lstatSync(path); } catch { /* free */ }
     if (st) {
@@ -39,7 +52,12 @@ export class SimConsole {
       if (socat.exitCode === null) socat.kill('SIGKILL');
       throw new Error(`--console ${path}: socat made no pty: ${err.trim() || 'no answer in 5 s'}`);
     }
-    return new SimConsole(path, socat, onRestart);
+    return socat;
+  }
+
+  /** Output as it comes (the raw console's). */
+  write(s: string): void {
+    if (!this.closed) this.socat.stdin!.write(s, 'latin1');
   }
 
   /** One line on the console, as the board's print() writes it. */

@@ -7,40 +7,16 @@
 // tshark, dnsmasq and scapy. Skipped otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LPORT } from '../firmware/tcp/tcp.ts';
 import { NetworkJsAdapter } from '../firmware/socket/networkjs.ts';
-import { startSim, parseArgs, type RunningSim } from '../host-sim/cli.ts';
 import { netnsUnavailable, waitUntil } from '../host-sim/links/netns.ts';
+import { PY, sh, sha, has, withSim } from './helpers/linux-peer.ts';
 
-const PY = '/usr/bin/python3';
 const BOARD = '198.18.0.2';
-
-function sh(ns: string, cmd: string, ms = 30000, input?: Buffer): Promise<{ code: number; out: string; buf: Buffer }> {
-  return new Promise((resolve) => {
-    const p = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let err = '';
-    p.stdout.on('data', (d) => chunks.push(d));
-    p.stderr.on('data', (d) => (err += d));
-    const t = setTimeout(() => p.kill('SIGKILL'), ms);
-    p.on('close', (code) => { clearTimeout(t); const buf = Buffer.concat(chunks); resolve({ code: code ?? -1, out: buf.toString('latin1') + err, buf }); });
-    if (input) p.stdin.end(input); else p.stdin.end();
-  });
-}
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const has = (t: string) => { try { execFileSync('which', [t], { stdio: 'ignore' }); return true; } catch { return false; } };
-
-async function withSim(args: string[], fn: (sim: RunningSim, ns: string, dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'synack-board-'));
-  const sim = await startSim(parseArgs(['--link', 'tap', '--pcap', join(dir, 'board.pcap'), '--source-bytes', '100000', ...args], true), () => {});
-  try { await fn(sim, sim.tap!.ns.name, dir); } finally { sim.close(); rmSync(dir, { recursive: true, force: true }); }
-}
 
 const why = netnsUnavailable(['socat', 'ping', 'nc', 'curl']);
 if (why) {

@@ -22,6 +22,7 @@ import { BUNDLES } from './build.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, FREE_BLOCKS_BUDGET, IDLE_BLOCKS_BUDGET, SEGMENT_COST_BUDGET, STORAGE_LEFT_BUDGET } from './budgets.ts';
 import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
+import { espruinoBoardMemory } from './bench/espruino-board.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -182,6 +183,17 @@ function driverFigures(): void {
   }
 }
 
+/** The interpreter board against Linux: the most blocks in use and the OUT OF MEMORY count. */
+async function espruinoBoardFigures(): Promise<void> {
+  if (!espruinoPath()) return;
+  console.log('the interpreter board against Linux (npm run sim -- --espruino ESPRUINO: default apps, a program of about 600 blocks beside the stack)');
+  const r = await espruinoBoardMemory();
+  if (typeof r === 'string') { row('scenario', `skipped (${r})`); return; }
+  row('scenario', r.steps.join('; ') + (r.answered ? '; answers afterwards' : '; DOES NOT ANSWER afterwards'));
+  row('most blocks in use (sampled as frames are received and sent)', `${r.peak}${r.total ? ` of ${r.total}${r.total === 5100 ? ' (a Pico\'s)' : ''}` : ''}`);
+  row('OUT OF MEMORY reports', `${r.oom} (goal 0)`);
+}
+
 async function main(): Promise<void> {
   bundleFigures();
   connStateFigures();
@@ -190,6 +202,7 @@ async function main(): Promise<void> {
   transferFigures();
   driverFigures();
   await linuxFigures();
+  await espruinoBoardFigures();
   process.exit(0);
 }
 

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { byteStringLiteral } from './pretokenise.ts';
+import { storageWrites } from './espruino.ts';
 
 /** Storage sizes in bytes (docs/espruino.md). */
 export const STORAGE: Record<string, number> = { PICO_R1_3: 48 * 1024, ESPRUINOWIFI: 64 * 1024, ESPRUINOBOARD: 20 * 1024 };
@@ -48,17 +48,6 @@ export function bootCode(cfg: FlashConfig): string {
  *  the data, 8-byte aligned. */
 export function storageBytes(len: number): number {
   return 32 + ((len + 7) & ~7);
-}
-
-/** One Storage file written in pieces (a board cannot hold a whole bundle as one string). */
-function storageWrites(name: string, data: string): string[] {
-  const out: string[] = [`require("Storage").erase(${JSON.stringify(name)});`];
-  const PIECE = 2048;
-  for (let off = 0; off < data.length; off += PIECE) {
-    const part = byteStringLiteral(data.slice(off, off + PIECE));
-    out.push(off === 0 ? `require("Storage").write(${JSON.stringify(name)},${part},0,${data.length});` : `require("Storage").write(${JSON.stringify(name)},${part},${off});`);
-  }
-  return out;
 }
 
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without

@@ -1,4 +1,5 @@
-// npm start: the simulated board, with the options of `npm run sim` (npm start -- --help). As
+// npm start: the simulated board, with the options of `npm run sim` (npm start -- --help; with
+// --espruino PATH the real interpreter is the board, see host-sim/espruino/). As
 // root (with socat) it is attached to a fresh network namespace through a TAP device and runs
 // until Ctrl-C, printing the commands to ping, nc and curl it (--dhcp: dnsmasq in the namespace
 // serves the lease). Otherwise, unless a UDP link was asked for, it says why and runs an
@@ -52,6 +53,10 @@ async function main(): Promise<void> {
   const o = parseOrExit(process.argv.slice(2), true, 'start', 'npm start --');
   const why = o.link === 'tap' ? netnsUnavailable(['socat']) : null;
   if (!why) { await runLive(o, 'start'); return; }
+  if (o.espruino) {
+    console.error(`start: --espruino runs the interpreter board on a TAP link, which ${why}; without root: npm run sim -- --espruino PATH --link udp:BIND_HOST:BIND_PORT:PEER_HOST:PEER_PORT`);
+    process.exit(1);
+  }
   console.log(`npm start: cannot attach the board to Linux (${why}); running the in-process demo instead.\n` +
     'For the real thing run as root: npm start (or npm run sim -- --link udp:127.0.0.1:9001:127.0.0.1:9000 with QEMU or socat as the peer).\n');
   demo();

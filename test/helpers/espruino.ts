@@ -3,11 +3,12 @@
 // The binary's path comes from the ESPRUINO environment variable; without it, `espruinoPath()`
 // is undefined and suites skip those tests (say so with `skipReason`). We never build or ship
 // the interpreter; see README ("Checking against the real interpreter").
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { byteStringLiteral } from '../../tools/pretokenise.ts';
+import { runInterpreter, writeStorage, type EspruinoRun } from '../../tools/espruino.ts';
+
+export type { EspruinoRun };
 
 export function espruinoPath(): string | undefined {
   const p = process.env.ESPRUINO;
@@ -16,32 +17,12 @@ export function espruinoPath(): string | undefined {
 
 export const skipReason = 'ESPRUINO is not set to an Espruino Linux binary: skipped';
 
-export interface EspruinoRun { out: string; code: number | null; timedOut: boolean }
-
-/** Runs `script` in a fresh interpreter, in a scratch directory (its Storage lives there).
- *  The script must call `quit()` when done; it is killed after `timeoutMs`. Stdin stays open
- *  (at end of input the Linux REPL spins). Output is everything printed before quit. */
+/** Runs `script` in a fresh interpreter (ESPRUINO), in a scratch directory (its Storage lives
+ *  there; `keepDir` to reuse one). See tools/espruino.ts runInterpreter. */
 export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string): Promise<EspruinoRun> {
   const bin = espruinoPath();
   if (!bin) return Promise.reject(new Error(skipReason));
-  const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'synack-espruino-'));
-  const file = join(dir, 'main.js');
-  writeFileSync(file, script);
-  return new Promise((resolve) => {
-    const child = spawn(bin, [file], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('latin1')));
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (!keepDir) rmSync(dir, { recursive: true, force: true });
-      // Drop the banner and anything after the last newline (the REPL prompt).
-      const lines = out.split('\n').filter((l) => !/^\s*(_{2,}|\|)|espruino\.com|Copyright|^ *$|Donate|sales of official/.test(l));
-      resolve({ out: lines.join('\n'), code, timedOut });
-    });
-  });
+  return runInterpreter(bin, script, timeoutMs, keepDir);
 }
 
 /** Runs `script` in an interpreter whose Storage (the Linux build keeps it in `espruino.flash`
@@ -54,24 +35,15 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
  *  `apps`, the default apps as "synack-apps" too. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
   bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false): Promise<EspruinoRun> {
+  if (!espruinoPath()) throw new Error(skipReason);
   const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-'));
   try {
     const files: [string, string][] = [['synack', bundlePath]];
     const chip = /synack-(enc28j60|w5500)\.(js|tok)$/.exec(bundlePath);
     if (chip) for (const m of ['synack-net', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) files.push([m, join(dirname(bundlePath), m + '.' + chip[2])]);
     if (apps) files.push(['synack-apps', join(dirname(bundlePath), 'synack-apps' + (chip ? '.' + chip[2] : '.tok'))]);
-    for (const [name, path] of files) {
-      const code = readFileSync(path, 'latin1');
-      // Written in 4 KB pieces, one interpreter run each (Storage.write(name, data, offset, size)):
-      // a script holding the whole bundle as one string would not fit a Pico's RAM.
-      const PIECE = 4096;
-      for (let off = 0; off < code.length; off += PIECE) {
-        const part = code.slice(off, off + PIECE);
-        const args = off === 0 ? `, 0, ${code.length}` : `, ${off}`;
-        const w = await runEspruino(`require("Storage").write(${JSON.stringify(name)}, ${byteStringLiteral(part)}${args});print("STORED");quit();\n`, timeoutMs, dir);
-        if (!/STORED/.test(w.out)) return w;
-      }
-    }
+    const why = await writeStorage(espruinoPath()!, dir, files.map(([name, path]) => [name, readFileSync(path, 'latin1')] as [string, string]), timeoutMs);
+    if (why) return { out: why, code: null, timedOut: false };
     return await runEspruino(script, timeoutMs, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,229 @@
+// The interpreter board against the Linux kernel (issue 15): the board bundle running in the real
+// Espruino interpreter (ESPRUINO; its Pico layout when ESPRUINO is the 32-bit 5100-block build),
+// loaded from Storage as npm run flash writes it, with the default apps and a program of about 600
+// blocks beside it (host-sim/espruino/), its frames crossing the file channel to the simulator's
+// segment and a TAP device in a namespace this test creates and removes (198.18.0.0/24). The
+// scenarios of board-linux: ping sizes and a bounded burst, a 1 MiB echo with equal sha256
+// with and without faults on the link, curl of the status page, both close orders, scapy's
+// hostile frames, a SYN flood (2000 SYNs in 5 s), 50 connections in a row and 10 at once; the
+// board must answer afterwards, and no `OUT OF MEMORY` may appear in its output. Prints the most
+// blocks in use the board saw (sampled as frames come and go). Needs root, socat, ping, nc, curl
+// and ESPRUINO; parts need scapy. Skipped otherwise. Slow: the Pico layout runs under qemu.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { netnsUnavailable } from '../host-sim/links/netns.ts';
+import type { RunningSim } from '../host-sim/cli.ts';
+import type { EspruinoBoard } from '../host-sim/espruino/board.ts';
+import { PY, sh, sha, withSim } from './helpers/linux-peer.ts';
+import { espruinoPath, skipReason } from './helpers/espruino.ts';
+
+const BOARD = '198.18.0.2';
+/** What each test's board saw: the figures printed at the end. */
+const figures: { name: string; peak: number; oom: number; dropped: number; exits: number }[] = [];
+
+/** The interpreter board: started, its startup line seen, for the length of `fn`; then its
+ *  figures recorded, and no OUT OF MEMORY and no exit of the interpreter allowed. */
+async function withBoard(name: string, args: string[], fn: (b: EspruinoBoard, ns: string, sim: RunningSim) => Promise<void>, exits = 0): Promise<void> {
+  const program = process.env.BOARD_ESPRUINO_PROGRAM ? ['--espruino-program', process.env.BOARD_ESPRUINO_PROGRAM] : [];
+  await withSim(['--espruino', espruinoPath()!, ...program, ...args], async (sim, ns) => {
+    const b = sim.espruino!;
+    assert.ok(await b.waitFor(/^synack: started/, 120000, true), `no startup line: ${b.lines.join('\n')}`);
+    try {
+      // An OUT OF MEMORY fails the scenario at once (its callback was interrupted: whatever it
+      // would have done next never happens, and what waits on it would only time out).
+      const oom = b.waitFor(/OUT OF MEMORY/, 3600000).then(async (l) => {
+        if (l === null) return;
+        await new Promise((r) => setTimeout(r, 3000));
+        throw new Error(`OUT OF MEMORY during "${name}":\n${tail(b)}`);
+      });
+      await Promise.race([fn(b, ns, sim), oom]);
+      // Whatever happened, the board still answers.
+      const alive = await sh(ns, `ping -c 3 -i 0.5 -W 5 ${BOARD}`, 30000);
+      assert.match(alive.out, /3 received|[1-9] received/, `the board answers no more after "${name}": ${alive.out}\n${tail(b)}`);
+    } finally {
+      b.channel.readTx();
+      figures.push({ name, peak: b.channel.stats.peakBlocks, oom: b.oom, dropped: b.channel.stats.rxDropped, exits: b.exits.length });
+      console.log(`board-espruino: ${name}: peak ${b.channel.stats.peakBlocks} blocks in use (sampled per frame), ${b.oom} OUT OF MEMORY, ` +
+        `${b.channel.stats.framesToBoard} frames in, ${b.channel.stats.framesFromBoard} out, ${b.channel.stats.rxDropped} dropped (receive buffer full)`);
+    }
+    assert.is(b.exits.length, exits, `the interpreter exited: ${b.exits.join(', ')}\n${tail(b)}`);
+    assert.is(b.oom, 0, `OUT OF MEMORY during "${name}":\n${tail(b)}`);
+  }, log);
+}
+
+/** The interpreter's last lines, for a failure's message. */
+function tail(b: EspruinoBoard): string {
+  return b.lines.slice(-40).map((l) => '  | ' + l).join('\n');
+}
+
+async function echo(ns: string, bytes: number, ms: number): Promise<void> {
+  const data = randomBytes(bytes);
+  const t0 = Date.now();
+  const r = await sh(ns, `nc -N ${BOARD} 7`, ms, data);
+  log(`echo: ${r.buf.length} bytes back, exit ${r.code}`);
+  assert.is(r.buf.length, data.length, `echoed ${r.buf.length} of ${data.length} bytes in ${Date.now() - t0} ms`);
+  assert.is(sha(r.buf), sha(data));
+  console.log(`board-espruino: ${bytes} bytes echoed in ${Date.now() - t0} ms`);
+}
+
+const only = process.env.BOARD_ESPRUINO_ONLY; // one scenario by name, when working on it
+const log = process.env.BOARD_ESPRUINO_LOG ? (s: string) => console.log(`${new Date().toISOString().slice(11, 23)} ${s}`) : () => {};
+const scenario = (name: string, fn: () => Promise<void>) => { if (!only || name.includes(only)) test(name, fn); };
+
+const why = netnsUnavailable(['socat', 'ping', 'nc', 'curl']);
+if (!espruinoPath()) {
+  console.log(`board-espruino: ${skipReason}`);
+} else if (why) {
+  console.log(`board-espruino: skipped (${why})`);
+} else {
+  scenario('ping: payloads from 0 to 1472 bytes, then a burst of 100 at 50 ms', async () => {
+    await withBoard('ping', [], async (b, ns) => {
+      for (const n of [0, 1, 7, 8, 56, 64, 500, 1000, 1471, 1472]) {
+        const r = await sh(ns, `ping -c 2 -i 0.3 -W 10 -s ${n} ${BOARD}`, 60000);
+        assert.match(r.out, /2 packets transmitted, 2 received/, `ping -s ${n}: ${r.out}`);
+      }
+      const burst = await sh(ns, `ping -c 100 -i 0.05 -W 10 -q ${BOARD}`, 120000);
+      const m = /100 packets transmitted, (\d+) received/.exec(burst.out);
+      console.log(`board-espruino: burst of 100 pings at 50 ms: ${m ? m[1] : '?'} answered`);
+      // Bounded like a chip's receive buffer: what does not fit is dropped, never queued for ever.
+      assert.ok(m && Number(m[1]) >= 50, burst.out);
+    });
+  });
+
+  scenario('1 MiB through the echo port, sha256 equal; the kernel closes first', async () => {
+    await withBoard('echo 1 MiB', [], async (b, ns) => {
+      await echo(ns, 1 << 20, 600000);
+      const tw = await sh(ns, `ss -tan state time-wait dst ${BOARD}:7`);
+      assert.match(tw.out, /198\.18\.0\.2:7/, tw.out);
+    });
+  });
+
+  scenario('1 MiB echo with faults on the link (loss, reorder, duplicates, corruption)', async () => {
+    await withBoard('echo 1 MiB with faults', ['--faults', 'loss=0.02,reorder=0.1,duplicate=0.02,corrupt=0.005,seed=5'], async (b, ns) => {
+      await echo(ns, 1 << 20, 900000);
+    });
+  });
+
+  scenario('the board closes first: the byte source on port 19, then its FIN', async () => {
+    await withBoard('board closes first', [], async (b, ns) => {
+      const src = await sh(ns, `nc ${BOARD} 19`, 300000);
+      assert.is(src.buf.length, 100000);
+      // The board holds TIME-WAIT (asked at its console).
+      b.input('\x10print("TW", synack.stack.tcp.conns.filter(function (c) { return c.state === 10; }).length)\n');
+      const tw = await b.waitFor(/^TW \d+/, 30000);
+      assert.is(tw, 'TW 1');
+    });
+  });
+
+  scenario('curl of / and /stats.json', async () => {
+    await withBoard('status page', [], async (b, ns) => {
+      const page = await sh(ns, `curl -s -i -m 60 http://${BOARD}/`, 90000);
+      assert.match(page.out, /HTTP\/1\.1 200 OK/, `${page.out}\n${tail(b)}`);
+      assert.match(page.out, /<h1>synack<\/h1>/);
+      const stats = await sh(ns, `curl -s -m 60 http://${BOARD}/stats.json`, 90000);
+      let parsed: { address?: string; memory?: { usage: number } } = {};
+      try { parsed = JSON.parse(stats.out); } catch { assert.unreachable(`/stats.json is no JSON: ${stats.out}\n${tail(b)}`); }
+      assert.is(parsed.address, `${BOARD}/24`);
+      console.log(`board-espruino: /stats.json memory ${JSON.stringify(parsed.memory)}`);
+    });
+  });
+
+  scenario('50 connections in a row, then 10 at once', async () => {
+    await withBoard('many connections', [], async (b, ns) => {
+      // Each client: its bytes back exactly ("ok"), or refused or reset by a board whose
+      // connection table is full ("reset": the stack has 8 connections, 4 of them listening);
+      // never wrong bytes, never a hang.
+      const client = `
+import socket, sys, threading, time
+host = sys.argv[1]
+def one(i, n):
+    try:
+        s = socket.create_connection((host, 7), timeout=60)
+        msg = (b'%04d' % i) * (n // 4)
+        s.sendall(msg); s.shutdown(socket.SHUT_WR)
+        got = b''
+        while True:
+            d = s.recv(4096)
+            if not d: break
+            got += d
+        s.close()
+        return 'ok' if got == msg else 'wrong'
+    except (ConnectionResetError, ConnectionRefusedError, BrokenPipeError):
+        return 'reset'
+    except socket.timeout:
+        return 'timeout'
+t = time.time()
+seq = [one(i, 8) for i in range(50)]
+t1 = time.time() - t
+res = []
+th = [threading.Thread(target=lambda i=i: res.append(one(i, 1024))) for i in range(10)]
+t = time.time()
+for x in th: x.start()
+for x in th: x.join()
+t2 = time.time() - t
+print(seq.count('ok'), res.count('ok'), res.count('reset'), res.count('wrong'), res.count('timeout'), round(t1, 1), round(t2, 1))
+`;
+      const r = await sh(ns, `${PY} -c "${client.replace(/"/g, '\\"')}" ${BOARD}`, 600000);
+      const m = /^(\d+) (\d+) (\d+) (\d+) (\d+) /.exec(r.out.trim());
+      console.log(`board-espruino: 50 in a row: ${m ? m[1] : '?'} right; 10 at once: ${m ? `${m[2]} right, ${m[3]} refused or reset` : '?'} (${r.out.trim()})`);
+      assert.ok(m, `${r.out}\n${tail(b)}`);
+      assert.is(Number(m![1]), 50, 'all 50 in a row');
+      assert.is(Number(m![4]), 0, 'no wrong bytes');
+      assert.is(Number(m![5]), 0, 'no client left hanging');
+      assert.ok(Number(m![2]) >= 4, 'at least as many at once as the listen backlog (4)');
+    });
+  });
+
+  scenario('scapy: hostile frames, then a SYN flood of 2000 in 5 s', async () => {
+    if (!existsSync(PY)) { console.log('board-espruino: no python3: hostile frames not sent'); return; }
+    await withBoard('hostile frames and SYN flood', [], async (b, ns, sim) => {
+      if ((await sh(ns, `${PY} -c "import scapy"`)).code !== 0) { console.log('board-espruino: scapy missing, hostile frames not sent'); return; }
+      const mac = [...b.mac].map((x) => x.toString(16).padStart(2, '0')).join(':');
+      const h = await sh(ns, `${PY} ${join(import.meta.dirname, 'helpers', 'hostile.py')} ${sim.tap!.ifname} ${BOARD} ${mac}`, 120000);
+      assert.match(h.out.trim(), /^\d+$/, h.out);
+      const flood = `
+import random, sys
+from scapy.all import Ether, IP, TCP, sendp, conf
+conf.verb = 0
+iface, dst, dmac = sys.argv[1], sys.argv[2], sys.argv[3]
+assert dst.startswith('198.18.'), 'test addresses only'
+random.seed(11)
+frames = [Ether(dst=dmac) / IP(src='198.18.0.%d' % random.randint(20, 250), dst=dst) / TCP(sport=random.randint(1024, 65535), dport=random.choice([7, 9, 19, 80]), flags='S', seq=random.getrandbits(32)) for i in range(2000)]
+sendp(frames, iface=iface, inter=0.0025)
+print(len(frames))
+`;
+      const f = await sh(ns, `${PY} -c "${flood.replace(/"/g, '\\"')}" ${sim.tap!.ifname} ${BOARD} ${mac}`, 60000);
+      assert.match(f.out.trim(), /^2000$/, f.out);
+      // The flood's SYN-ACKs went to made-up addresses: the first packet back may wait on ARP.
+      await sh(ns, `ping -c 1 -W 10 ${BOARD}`, 20000);
+      await echo(ns, 20000, 120000);
+    });
+  });
+
+  scenario('load() and E.reboot() at the console start the firmware again', async () => {
+    await withBoard('load() and E.reboot()', [], async (b, ns) => {
+      const starts = () => b.lines.filter((l) => /^synack: started/.test(l)).length;
+      // load() reruns the boot files from Storage: a new driver, a new channel generation.
+      b.input('load()\n');
+      assert.ok(await b.waitFor(/^synack: started/, 120000), `no startup line after load(): ${tail(b)}`);
+      assert.is(starts(), 2);
+      const p1 = await sh(ns, `ping -c 2 -i 0.5 -W 10 ${BOARD}`, 60000);
+      assert.match(p1.out, /2 received/, p1.out);
+      // E.reboot() ends the Linux build ("Not implemented"): the process is started again.
+      b.input('E.reboot()\n');
+      assert.ok(await b.waitFor(/^synack: started/, 120000), `no startup line after E.reboot(): ${tail(b)}`);
+      assert.is(starts(), 3);
+      assert.is(b.restarts, 1);
+      await echo(ns, 5000, 120000);
+    }, 1);
+  });
+
+  test('figures', () => {
+    for (const f of figures) console.log(`board-espruino: ${f.name.padEnd(30)} peak ${f.peak} blocks, ${f.oom} OUT OF MEMORY, ${f.dropped} frames dropped, ${f.exits} exits`);
+  });
+}
+
+test.run();
