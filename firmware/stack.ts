@@ -87,6 +87,8 @@ export class Stack {
     this.dnsServer = parseIp('dns', c.dns);
     const echo = !(c.apps && c.apps.icmpEcho === false);
     this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32, icmpEcho: echo });
+    // Memory is watched only with a way to measure it and a reserve (memReserve 0: not at all).
+    if (c.freeBlocks) this.iface.memReserve = c.memReserve === undefined ? 400 : c.memReserve;
     this.tcp = new Tcp(this.iface, c.tcp);
     const self = this;
     const out = c.print;
@@ -131,17 +133,16 @@ export class Stack {
       this.iface.now = now;
       if (this.dhcp) this.dhcp.start(now);
     }
-    const free = this.config.freeBlocks;
-    const reserve = this.config.memReserve === undefined ? 400 : this.config.memReserve;
-    if (free && reserve > 0 && (now - this.memAt >= MEM_CHECK_MS || now < this.memAt)) {
+    // Free memory, every MEM_CHECK_MS (the reserve was set on the interface at construction; 0:
+    // no checks): without collecting first (cheap), then, when that looks low, after a collection.
+    const ifc = this.iface, reserve = ifc.memReserve;
+    if (reserve > 0 && (now - this.memAt >= MEM_CHECK_MS || now < this.memAt)) {
       this.memAt = now;
-      // Without collecting first (cheap), then, when that looks low, after a collection.
+      const free = this.config.freeBlocks!;
       let f = free(false);
       if (f < reserve) f = free(true);
-      const ifc = this.iface;
       ifc.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;
       ifc.memFree = f;
-      ifc.memReserve = reserve;
     }
     let next = this.iface.poll(now);
     if (this.dhcp) {
