@@ -136,37 +136,7 @@ if (!espruinoPath()) {
       // Each client: its bytes back exactly ("ok"), or refused or reset by a board whose
       // connection table is full ("reset": the stack has 8 connections, 4 of them listening);
       // never wrong bytes, never a hang.
-      const client = `
-import socket, sys, threading, time
-host = sys.argv[1]
-def one(i, n):
-    try:
-        s = socket.create_connection((host, 7), timeout=60)
-        msg = (b'%04d' % i) * (n // 4)
-        s.sendall(msg); s.shutdown(socket.SHUT_WR)
-        got = b''
-        while True:
-            d = s.recv(4096)
-            if not d: break
-            got += d
-        s.close()
-        return 'ok' if got == msg else 'wrong'
-    except (ConnectionResetError, ConnectionRefusedError, BrokenPipeError):
-        return 'reset'
-    except socket.timeout:
-        return 'timeout'
-t = time.time()
-seq = [one(i, 8) for i in range(50)]
-t1 = time.time() - t
-res = []
-th = [threading.Thread(target=lambda i=i: res.append(one(i, 1024))) for i in range(10)]
-t = time.time()
-for x in th: x.start()
-for x in th: x.join()
-t2 = time.time() - t
-print(seq.count('ok'), res.count('ok'), res.count('reset'), res.count('wrong'), res.count('timeout'), round(t1, 1), round(t2, 1))
-`;
-      const r = await sh(ns, `${PY} -c "${client.replace(/"/g, '\\"')}" ${BOARD}`, 600000);
+      const r = await sh(ns, `${PY} ${join(import.meta.dirname, 'helpers', 'echo-clients.py')} ${BOARD} 50 8 10 1024`, 600000);
       const m = /^(\d+) (\d+) (\d+) (\d+) (\d+) /.exec(r.out.trim());
       console.log(`board-espruino: 50 in a row: ${m ? m[1] : '?'} right; 10 at once: ${m ? `${m[2]} right, ${m[3]} refused or reset` : '?'} (${r.out.trim()})`);
       assert.ok(m, `${r.out}\n${tail(b)}`);

@@ -6,6 +6,7 @@
 // (sampled as frames come and go) and the number of `OUT OF MEMORY` reports in its output (goal
 // 0). Needs root and socat; real time (minutes on the Pico layout, which runs under qemu).
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { netnsUnavailable } from '../../host-sim/links/netns.ts';
 import { espruinoPath } from '../../test/helpers/espruino.ts';
 import { PY, sh, sha, withSim } from '../../test/helpers/linux-peer.ts';
@@ -14,29 +15,8 @@ export interface BoardMemory { peak: number; total: number | null; oom: number; 
 
 const BOARD = '198.18.0.2';
 
-const CONNS = `
-import socket, sys, threading
-def one(i):
-    try:
-        s = socket.create_connection((sys.argv[1], 7), timeout=60)
-        msg = b'%04d' % i * 64
-        s.sendall(msg); s.shutdown(socket.SHUT_WR)
-        got = b''
-        while True:
-            d = s.recv(4096)
-            if not d: break
-            got += d
-        s.close()
-        return got == msg
-    except Exception:
-        return False
-seq = sum(1 for i in range(20) if one(i))
-res = []
-th = [threading.Thread(target=lambda i=i: res.append(one(i))) for i in range(5)]
-for x in th: x.start()
-for x in th: x.join()
-print(seq, sum(res))
-`;
+/** The echo clients (test/helpers/echo-clients.py): 20 in a row, then 5 at once, 256 bytes each. */
+const CONNS = join(import.meta.dirname, '..', '..', 'test', 'helpers', 'echo-clients.py');
 
 export async function espruinoBoardMemory(): Promise<BoardMemory | string> {
   const bin = espruinoPath();
@@ -62,7 +42,7 @@ export async function espruinoBoardMemory(): Promise<BoardMemory | string> {
       ['stats', async () => `GET /stats.json ${(await sh(ns, `curl -s -m 60 -o /dev/null -w '%{http_code}' http://${BOARD}/stats.json`, 90000)).out.trim() || 'no answer'}`],
       ['source', async () => `source ${(await sh(ns, `nc ${BOARD} 19`, 300000)).buf.length} bytes`],
       ['conns', async () => {
-        const c = await sh(ns, `${PY} -c "${CONNS.replace(/"/g, '\\"')}" ${BOARD}`, 600000);
+        const c = await sh(ns, `${PY} ${CONNS} ${BOARD} 20 256 5 256`, 600000);
         const m = /^(\d+) (\d+)/.exec(c.out.trim());
         return m ? `${m[1]}/20 connections in a row, ${m[2]}/5 at once` : `connections: ${c.out.trim().slice(0, 80)}`;
       }],
