@@ -88,7 +88,10 @@ export class Stack {
     const echo = !(c.apps && c.apps.icmpEcho === false);
     this.iface = new Interface(driver, { ip: addr.ip, prefix: addr.prefix, gateway: gateway, mtu: c.mtu, random32: c.random32, icmpEcho: echo });
     // Memory is watched only with a way to measure it and a reserve (memReserve 0: not at all).
-    if (c.freeBlocks) this.iface.memReserve = c.memReserve === undefined ? 400 : c.memReserve;
+    if (c.freeBlocks) {
+      this.iface.memReserve = c.memReserve === undefined ? 400 : c.memReserve;
+      if (this.iface.memReserve > 0) this.iface.freeBlocks = c.freeBlocks;
+    }
     this.tcp = new Tcp(this.iface, c.tcp);
     const self = this;
     const out = c.print;
@@ -138,7 +141,7 @@ export class Stack {
     const ifc = this.iface, reserve = ifc.memReserve;
     if (reserve > 0 && (now - this.memAt >= MEM_CHECK_MS || now < this.memAt)) {
       this.memAt = now;
-      const free = this.config.freeBlocks!;
+      const free = ifc.freeBlocks!;
       let f = free(false);
       if (f < reserve) f = free(true);
       ifc.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;

@@ -1,11 +1,12 @@
 // The stack under memory pressure, in virtual time (test/board-memory-espruino.test.ts does the
 // same in the real interpreter): the board's free memory comes from a function the test sets
-// (StackConfig.freeBlocks), reserve 400 blocks.
+// (StackConfig.freeBlocks: a base the test sets, less 520 blocks for each connection in the
+// table, about what one takes with its rings chained), reserve 400 blocks.
 //
 //   client                          board (free blocks)
 //   SYN :7, SYN :9 (same instant)   1000: the first SYN-ACKed, the second refused (its rings would
 //                                         take the board under its reserve); dropLowMem 1
-//   the second SYN again (RTO)      1000: SYN-ACK (measured again)
+//   the second SYN again (RTO)      1600: SYN-ACK (measured again, as the SYN comes)
 //   ping, SYN                        300 (LOW): ping answered, SYN refused
 //   ping                             100 (CRITICAL): nothing read, lowMemPolls counts
 //   (memory back)                   5000: the waiting ping answered
@@ -21,7 +22,9 @@ function world() {
   const clock = new VirtualClock();
   const seg = new Segment(clock, 0.2);
   let free = 1000;
-  const board = new SimBoard(clock, seg, { chip: 'none', ip: '198.18.0.2/24', apps: { http: false }, random32: () => 1234, freeBlocks: () => free, memReserve: 400 });
+  let conns = () => 0;
+  const board = new SimBoard(clock, seg, { chip: 'none', ip: '198.18.0.2/24', apps: { http: false }, random32: () => 1234, freeBlocks: () => free - 520 * conns(), memReserve: 400 });
+  conns = () => board.stack.tcp.conns.length;
   const client = new SimBoard(clock, seg, { name: 'client', chip: 'none', ip: '198.18.0.1/24', apps: false, random32: () => 5678 });
   let pongs = 0;
   client.stack.iface.register(1, { input: (_s: number, _d: number, b: Uint8Array, o: number) => { if (b[o] === 0) pongs++; }, poll: () => 0x7fffffff });
@@ -51,12 +54,13 @@ test('memory: two SYNs at once with room for one; LOW refuses connections but an
   assert.is(w.established(7), 1, 'the first SYN is answered');
   assert.is(w.established(9), 0, 'the second would take the board under its reserve');
   assert.is(tcp.counters.dropLowMem, 1);
+  w.setFree(1600);
   w.clock.runFor(3000); // the client retransmits its SYN; memory is measured again
   assert.is(w.established(9), 1, 'the retransmitted SYN is answered');
 
   // Memory is looked at when the board polls (at least every idlePollMs on a board; here the
   // traffic makes it poll).
-  w.setFree(300);
+  w.setFree(300 + 2 * 520);
   w.ping();
   w.connect(7);
   w.clock.runFor(100);
@@ -65,7 +69,7 @@ test('memory: two SYNs at once with room for one; LOW refuses connections but an
   assert.is(w.established(7), 1, 'LOW: no new connection');
   assert.ok(tcp.counters.dropLowMem >= 2);
 
-  w.setFree(100);
+  w.setFree(100 + 2 * 520);
   const polls = iface.counters.lowMemPolls;
   w.ping();
   w.clock.runFor(200);

@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
+import { typedGate } from './typed-gate.ts';
 import { boardModules, compileBoard, netFromStorage } from './closure.ts';
 import { missingExterns } from './externs-check.ts';
 import { pretokenise } from './pretokenise.ts';
@@ -87,6 +88,11 @@ function writeBundle(name: string, code: string, debug: string): BuildResult {
 export async function buildAll(): Promise<BuildResult[]> {
   const missing = missingExterns();
   if (missing.length) throw new Error(missing.join('\n'));
+  const typed = typedGate();
+  if (typed.length) {
+    throw new Error(`firmware/ does what Espruino runs differently (${typed.length} problems):\n` +
+      typed.map((v) => `  ${v.file}:${v.line}: ${v.text}\n    ${v.message}`).join('\n'));
+  }
   const out: BuildResult[] = [];
   const full = BUNDLES.find((b) => !b.board)!;
   out.push(writeBundle(full.name, await bundle(join(root, 'firmware', full.entry), true), await bundle(join(root, 'firmware', full.entry), false)));

@@ -29,6 +29,9 @@ const EXPORTED_OBJECTS: Record<string, string> = {
   'firmware/socket/networkjs-module.ts': 'NetworkJsModule',
 };
 
+/** Espruino's globals whose members the firmware uses by name. */
+const ESPRUINO_OBJECTS = new Set(['E', 'process']);
+
 function filesIn(dir: string): string[] {
   const out: string[] = [];
   for (const n of readdirSync(dir)) {
@@ -65,6 +68,9 @@ export function requiredExterns(): { name: string; where: string }[] {
         if (WHOLLY_PUBLIC.test(type)) for (const m of members) { if (!isHidden(m)) add(type, m); }
         if (METHODS_PUBLIC.test(type)) for (const m of members) { if (ts.isMethodDeclaration(m) && !isHidden(m)) add(type, m); }
       }
+      // Espruino's own objects: a member Closure renamed would be undefined on the board, and code
+      // that looks for it (`E.getAddressOf ? native : fallback`) would quietly take the fallback.
+      if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && ESPRUINO_OBJECTS.has(n.expression.text)) add(n.expression.text, n);
       if (ts.isObjectLiteralExpression(n) && EXPORTED_OBJECTS[rel.replace(/\\/g, '/')]) {
         const p = n.parent;
         const exported = (ts.isBinaryExpression(p) && p.left.getText() === 'module.exports') || (ts.isVariableDeclaration(p) && /^export /.test(p.parent.parent.getText()));

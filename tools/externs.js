@@ -18,7 +18,7 @@
 
 // ---- Espruino (and Node, for the tests): globals and their members the firmware uses ----
 /** @const */ var E = {};
-E.sum; E.hwRand; E.toString; E.toUint8Array; E.getSizeOf; E.CRC32;
+E.sum; E.hwRand; E.toString; E.toUint8Array; E.getSizeOf; E.CRC32; E.getAddressOf;
 /** @return {number} */ function getTime() {}
 /** @return {string} */ function getSerial() {}
 /** @param {...*} s */ function print(s) {}

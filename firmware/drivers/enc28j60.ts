@@ -4,6 +4,7 @@
 // Every silicon erratum of the Rev. B7 errata sheet (DS80349C) that a driver must work around is
 // handled where it applies and cited by number.
 import type { EthernetDriver, SpiBus } from './driver.ts';
+import { sameArray } from '../wire/bytes.ts';
 import { MAX_FRAME as STACK_MAX_FRAME } from './driver.ts';
 
 // SPI instructions (datasheet table 4-1)
@@ -248,7 +249,7 @@ export class Enc28j60 implements EthernetDriver {
     // already in place when the stack built it in txBuf.
     const c = this.big;
     c[0] = WBM; c[1] = 0x00;
-    if (frame !== this.txBuf) c.set(frame.subarray(0, len), 2);
+    if (!sameArray(frame, this.txBuf)) c.set(frame.subarray(0, len), 2); // never !== (wire/bytes.ts)
     this.xfer(c.subarray(0, len + 2));
     this.write16(ETXNDL, TXSTART + len);
     this.bfs(ECON1, ECON1_TXRTS);

@@ -4,6 +4,7 @@
 // byte (block select, read/write, variable-length mode), then the data; frame data moves in one
 // transaction each way, from preallocated command buffers.
 import type { EthernetDriver, SpiBus } from './driver.ts';
+import { sameArray } from '../wire/bytes.ts';
 
 const MR = 0x0000, SHAR = 0x0009, IMR = 0x0016, SIMR = 0x0018, PHYCFGR = 0x002e, VERSIONR = 0x0039;
 const Sn_MR = 0x00, Sn_CR = 0x01, Sn_IR = 0x02, Sn_SR = 0x03, Sn_RXBUF_SIZE = 0x1e, Sn_TXBUF_SIZE = 0x1f;
@@ -184,7 +185,7 @@ export class W5500 implements EthernetDriver {
     // stack built it in txBuf.
     const c = this.cmd;
     c[0] = wr >> 8; c[1] = wr & 255; c[2] = BSB_S0_TX | RWB_WRITE;
-    if (frame !== this.txBuf) c.set(frame.subarray(0, len), 3);
+    if (!sameArray(frame, this.txBuf)) c.set(frame.subarray(0, len), 3); // never !== (wire/bytes.ts)
     this.xfer(c.subarray(0, 3 + len));
     this.write16(BSB_S0_REG, Sn_TX_WR, (wr + len) & 0xffff);
     if (!this.command(CR_SEND)) return false;

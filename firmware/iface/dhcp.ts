@@ -141,7 +141,7 @@ export class DhcpClient {
     const len = emitDhcpRequest(tx, at, type, this.xid, secs, this.netif.mac, ciaddr, requested, serverId,
       this.opts.hostname || '', ciaddr === 0);
     this.sent++;
-    this.netif.udpSend(DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, tx, at, len);
+    this.netif.udpSend(DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, null, at, len);
   }
 
   private input(buf: Uint8Array, off: number, len: number): void {

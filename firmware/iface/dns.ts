@@ -74,7 +74,7 @@ export class DnsClient {
     q.tries++;
     q.deadline = now + (1000 << (q.tries - 1));
     this.sent++;
-    this.netif.udpSend(q.port, this.server, DNS_PORT, this.netif.tx, at, len);
+    this.netif.udpSend(q.port, this.server, DNS_PORT, null, at, len);
     return true;
   }
 

@@ -86,6 +86,9 @@ export class Interface {
    *  blocks here), and the reserve under which nothing more is allocated. Unmeasured: unlimited. */
   memFree = 0x7fffffff;
   memReserve = 0;
+  /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
+   *  the Stack when memory is watched. */
+  freeBlocks: ((gc: boolean) => number) | null = null;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -203,15 +206,17 @@ export class Interface {
   }
 
   /** Sends data[off..off+len) from our srcPort to dst:dstPort (checksum always computed). Data
-   *  already in place at tx[IP_PAYLOAD_OFFSET + 8..] is not copied. True if sent or queued. */
-  udpSend(srcPort: number, dst: number, dstPort: number, data: Uint8Array, off: number, len: number): boolean {
+   *  null: the len bytes are already in place at tx[IP_PAYLOAD_OFFSET + 8..] (never passed as tx
+   *  itself: Espruino cannot tell two typed arrays apart cheaply, wire/bytes.ts sameArray). True
+   *  if sent or queued. */
+  udpSend(srcPort: number, dst: number, dstPort: number, data: Uint8Array | null, off: number, len: number): boolean {
     const l4 = UDP_HEADER_LEN + len;
     if (IPV4_HEADER_LEN + l4 > this.mtu) {
       this.cnt[DROP_TX_TOO_BIG]++;
       return false;
     }
     const at = IP_PAYLOAD_OFFSET + UDP_HEADER_LEN;
-    if (!(data === this.tx && off === at) && len > 0) this.tx.set(data.subarray(off, off + len), at);
+    if (data && len > 0) this.tx.set(data.subarray(off, off + len), at);
     emitUdp(this.tx, IP_PAYLOAD_OFFSET, srcPort, dstPort, l4, this.ip, dst >>> 0);
     this.cnt[UDP_TX]++;
     return this.sendIpv4(dst >>> 0, IP_PROTO_UDP, l4);
@@ -236,17 +241,17 @@ export class Interface {
     this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, ip);
   }
 
-  /** Sends an ICMP echo request (a ping) to dst with data[off..off+len) (data already in place at
-   *  tx[IP_PAYLOAD_OFFSET + 8..] is not copied). Replies go to the handler registered for
-   *  protocol 1. True if sent or queued for ARP. */
-  sendPing(dst: number, id: number, seq: number, data: Uint8Array, off: number, len: number): boolean {
+  /** Sends an ICMP echo request (a ping) to dst with data[off..off+len) (data null: already in
+   *  place at tx[IP_PAYLOAD_OFFSET + 8..]). Replies go to the handler registered for protocol 1.
+   *  True if sent or queued for ARP. */
+  sendPing(dst: number, id: number, seq: number, data: Uint8Array | null, off: number, len: number): boolean {
     const l4 = ICMP_HEADER_LEN + len;
     if (IPV4_HEADER_LEN + l4 > this.mtu) {
       this.cnt[DROP_TX_TOO_BIG]++;
       return false;
     }
     const at = IP_PAYLOAD_OFFSET + ICMP_HEADER_LEN;
-    if (!(data === this.tx && off === at) && len > 0) this.tx.set(data.subarray(off, off + len), at);
+    if (data && len > 0) this.tx.set(data.subarray(off, off + len), at);
     emitIcmpEcho(this.tx, IP_PAYLOAD_OFFSET, ICMP_ECHO_REQUEST, id, seq, l4);
     return this.sendIpv4(dst >>> 0, IP_PROTO_ICMP, l4);
   }

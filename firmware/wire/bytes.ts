@@ -26,7 +26,20 @@ export function putU32(buf: Uint8Array, off: number, v: number): void {
 }
 
 /** Espruino's global `E` (absent under Node). */
-declare const E: { toUint8Array?(s: string): Uint8Array; toString?(b: Uint8Array): string } | undefined;
+declare const E: { toUint8Array?(s: string): Uint8Array; toString?(b: Uint8Array): string; getAddressOf?(v: unknown, flat: boolean): number } | undefined;
+
+/** Whether a and b are the same typed array (the same view, not equal bytes). Never write a === b
+ *  or a !== b for two typed arrays: Espruino compares them by converting each to a string of its
+ *  numbers ("186,250,0,...") and comparing the strings (jsvMathsOp: a typed array is neither an
+ *  object nor an array to it), which for two 1514-byte frames takes about 900 blocks and
+ *  thousands of conversions, and calls two different arrays with the same bytes equal (measured,
+ *  docs/espruino.md; the build refuses it, tools/typed-gate.ts). E.getAddressOf(v, false), the
+ *  address of the variable itself, compares them natively. Elsewhere (Node; Espruino builds made
+ *  with SAVE_ON_FLASH, which have no getAddressOf) ===. Per-packet: a call and two native calls. */
+export function sameArray(a: Uint8Array, b: Uint8Array): boolean {
+  return typeof E !== 'undefined' && E && E.getAddressOf ? E.getAddressOf(a, false) === E.getAddressOf(b, false)
+    : a === b; // typed-gate: allowed (no getAddressOf: Node, or a SAVE_ON_FLASH build)
+}
 
 /** The bytes of a binary string (character codes, latin1 as Espruino's strings are). Natively
  *  where Espruino offers it: the interpreted loop costs about five empty-loop iterations a

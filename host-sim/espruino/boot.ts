@@ -47,7 +47,7 @@ export const DRIVER = `var SYNACK_LINK = {
   send: function (f, len) {
     var r = this.rec;
     if (len < 14 || len > 1514) return false;
-    if (f !== this.txBuf) r.set(f.subarray(0, len), 2); // the stack builds its frames in txBuf
+    if (E.getAddressOf(f, false) !== E.getAddressOf(this.txBuf, false)) r.set(f.subarray(0, len), 2); // the stack builds its frames in txBuf (never !== between typed arrays: firmware/wire/bytes.ts sameArray)
     r[0] = len >> 8; r[1] = len & 255;
     this.tf.write(new Uint8Array(r.buffer, 0, len + 2));
     this.note();
