@@ -49,6 +49,33 @@ if (!espruinoPath()) {
     REGEX_WORKING.forEach((c, i) => assert.is(got[i], inNode(c), `${c.name}: /${c.pattern}/${c.flags} on ${JSON.stringify(c.input)}`));
   });
 
+  test('two typed arrays compared with !== are turned into strings in Espruino (the typed gate), and sameArray is not', async () => {
+    // Memory filled until 150 blocks are free: comparing two 1514-byte arrays with !== needs far
+    // more (each becomes a string of its numbers), comparing their addresses needs none. And
+    // two arrays with the same bytes are "equal" to ===.
+    const r = await runEspruino(`var a = new Uint8Array(1514), b = new Uint8Array(1514), o = { t: a };
+print("BLOCKSIZE " + process.memory().blocksize);
+print("SAMEBYTES " + (a === b));
+print("ADDR " + (E.getAddressOf(a, false) === E.getAddressOf(o.t, false)) + " " + (E.getAddressOf(a, false) === E.getAddressOf(b, false)));
+var fill = [];
+while (process.memory(false).free > 150 && fill.length < 2000) fill.push(new Uint8Array(100));
+var x = E.getAddressOf(b, false) !== E.getAddressOf(o.t, false);
+print("BYADDRESS " + x);
+var y = b !== o.t;
+print("BYVALUE " + y);
+quit();
+`);
+    assert.match(r.out, /SAMEBYTES true/, r.out);
+    assert.match(r.out, /ADDR true false/, r.out);
+    assert.match(r.out, /BYADDRESS true/, r.out);
+    // Only the Pico layout (13-byte blocks, fixed) is sure to run out: the 64-bit Linux build
+    // grows its memory.
+    if (/BLOCKSIZE 13\b/.test(r.out)) {
+      assert.match(r.out, /OUT OF MEMORY/, r.out);
+      assert.not.match(r.out, /BYVALUE/, r.out);
+    }
+  });
+
   test('start({mac}) in Espruino: a good MAC passes its parser, a bad one is one line', async () => {
     // An SPI bus with no chip on it (every byte reads 0): the driver's own one-line error comes
     // after the MAC was parsed.
