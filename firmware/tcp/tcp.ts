@@ -8,7 +8,7 @@ import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
 import { counterValues, IP_RX, IP_TX, type CounterName } from '../iface/counters.ts';
 import {
-  ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
+  ACK, FIN, PSH, RST, SYN, TCP_OPTIONS_BAD, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
 import { checksumWith, hasESum, pseudoSum } from '../wire/checksum.ts';
@@ -249,11 +249,12 @@ export class Tcp {
   private readonly cfgOnState: TcpConfig['onState'];
   private readonly cfgNow: TcpConfig['now'];
   private readonly key = new Uint32Array(4);
-  private readonly opts = new TcpOptions();
   private challengeWindowAt = 0;
   private challengeCount = 0;
   // The segment being processed (scratch fields: no object per segment).
   private sSeq = 0; private sAck = 0; private sFlags = 0; private sWnd = 0; private sLen = 0;
+  /** Its MSS option (TCP_NO_MSS without one): the only option the stack uses. */
+  private sMss = 0;
   /** The connection that took the last segment: checked first by the fast path. */
   private last: Conn | null = null;
   /** A received frame whose segment data is kept where it lies (zero copy) until read, by the
@@ -549,7 +550,9 @@ export class Tcp {
   /** SEGMENT ARRIVES after the header and checksum passed: options, then the connection, a
    *  listener, or CLOSED. */
   private parsed(src: number, dst: number, buf: Uint8Array, off: number, len: number): void {
-    if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.cnt[DROP_OPTIONS]++; return; }
+    const mss = tcpParseOptions(buf, off);
+    if (mss === TCP_OPTIONS_BAD) { this.cnt[DROP_OPTIONS]++; return; }
+    this.sMss = mss;
     const hl = tcpHeaderLen(buf, off);
     // The header's fields (RFC 9293 3.1), read here once for the full path.
     const sport = getU16(buf, off + TCP_SRC_PORT), dport = getU16(buf, off + TCP_DST_PORT);
@@ -1118,7 +1121,7 @@ export class Tcp {
 
   private takeMss(c: Conn): void {
     const cs = c.s;
-    const peer = this.opts.mss > 0 ? this.opts.mss : 536; // RFC 9293 3.7.1: 536 when absent
+    const peer = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
     const ours = this.ourMss();
     cs[MSS] = peer < ours ? peer : ours;
     if (cs[MSS] < 64) cs[MSS] = 64;
