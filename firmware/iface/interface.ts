@@ -102,9 +102,10 @@ export class Interface {
   arpTx: Uint8Array;
   /** Scratch 6-byte MAC (a requester's address, a multicast mapping). */
   peer: Uint8Array;
-  /** Frames waiting on ARP (allocated on first use, up to arpQueueMax), and which are taken. */
+  /** Frames waiting on ARP (allocated on first use, up to arpQueueMax), and the length of the
+   *  frame each holds (0: the buffer is free). */
   qBufs: Uint8Array[];
-  qUsed: Uint8Array;
+  qLen: Uint16Array;
   arpQueueMax: number;
   /** No ARP timer is due before this time (ms): poll skips the table scan until then. */
   arpDue: number;
@@ -144,7 +145,7 @@ export class Interface {
     this.arpTx = new Uint8Array(ETH_HEADER_LEN + ARP_LEN);
     this.qBufs = [];
     this.arpQueueMax = c.arpQueue !== undefined && c.arpQueue >= 0 ? c.arpQueue : 2;
-    this.qUsed = new Uint8Array(this.arpQueueMax);
+    this.qLen = new Uint16Array(this.arpQueueMax);
     this.ipId = this.random32() & 0xffff;
     this.lastIcmpErr = -1e9;
     this.arpDue = Infinity;
@@ -325,7 +326,7 @@ export class Interface {
     if (q >= 0) {
       emitEthernet(tx, 0, ZERO_MAC, this.mac, ETHERTYPE_IPV4); // destination written on resolution
       this.qBufs[q].set(tx.subarray(0, len), 0);
-      a.qLen[i] = len;
+      this.qLen[q] = len;
     }
     if (ask) this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
     return q >= 0;
@@ -364,12 +365,12 @@ export class Interface {
     return i;
   }
 
-  /** A free queue buffer's index (allocated on first use), or -1. */
+  /** A free queue buffer's index (allocated on first use), or -1. The caller copies its frame
+   *  in at once and sets qLen[q], which takes the buffer. */
   takeQueue(): number {
     for (let q = 0; q < this.arpQueueMax; q++) {
-      if (!this.qUsed[q]) {
+      if (!this.qLen[q]) {
         if (q >= this.qBufs.length) this.qBufs.push(new Uint8Array(MAX_FRAME));
-        this.qUsed[q] = 1;
         return q;
       }
     }
@@ -379,9 +380,8 @@ export class Interface {
   /** Frees entry i's queue buffer, if any (its frame is dropped unless already sent). */
   releaseQueue(i: number): void {
     const q = this.arp.q[i];
-    if (q >= 0) this.qUsed[q] = 0;
+    if (q >= 0) this.qLen[q] = 0;
     this.arp.q[i] = -1;
-    this.arp.qLen[i] = 0;
   }
 
   // ---- input ----------------------------------------------------------------------------------
@@ -453,7 +453,7 @@ export class Interface {
       if (q >= 0) {
         const f = this.qBufs[q];
         f.set(a.m[i], 0);
-        this.sendFrame(f, a.qLen[i]);
+        this.sendFrame(f, this.qLen[q]);
         this.releaseQueue(i);
       }
     } else if (forUs) {
