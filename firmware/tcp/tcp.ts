@@ -202,6 +202,11 @@ export class Conn {
     this.s[RTO] = 1000;
   }
 
+  // `readable` and `unacked` are for programs on the full bundle and for the tests: the firmware
+  // reads c.s[RB_LEN] and c.s[SB_LEN] instead, so that the board's bundles, which no module of
+  // theirs then asks for those getters, leave them out (each getter costs a function's RAM,
+  // about 6 blocks, for as long as the stack is loaded). `state` and `writable` stay in them:
+  // Closure keeps members whose names its own externs know.
   /** The state (CLOSED ... TIME_WAIT), for readers outside TCP. */
   get state(): number { return this.s[STATE]; }
   get stateName(): string { return stateName(this.s[STATE]); }
