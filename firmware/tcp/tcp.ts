@@ -81,6 +81,9 @@ export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
   CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
 export const CFG_COUNT = 17;
+/** After them in Tcp.cfg, RFC 6528's secret key for the ISN: 4 random words (one typed array for
+ *  both: each typed array costs its header and an ArrayBuffer in RAM). */
+const CFG_KEY = CFG_COUNT;
 /** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
  *  synRetries, delAckMs, connectTimeoutMs, challengeAcksPerSec. */
 const CFG_ZERO_OK = 0x11e70;
@@ -224,10 +227,10 @@ function mul32(a: number, b: number): number {
 }
 
 /** A keyed mix of four words (RFC 6528's F): murmur3-style rounds; not cryptographic, but keyed
- *  with 128 random bits, so ISNs cannot be guessed from outside. */
+ *  with 128 random bits (k[CFG_KEY..CFG_KEY+3], Tcp.cfg), so ISNs cannot be guessed from outside. */
 function isnHash(k: Uint32Array, a: number, b: number, c: number): number {
-  let h = k[0];
-  const w = [a, b, c, k[1], k[2], k[3]];
+  let h = k[CFG_KEY];
+  const w = [a, b, c, k[CFG_KEY + 1], k[CFG_KEY + 2], k[CFG_KEY + 3]];
   for (let i = 0; i < w.length; i++) {
     let x = mul32(w[i] >>> 0, 0xcc9e2d51);
     x = ((x << 15) | (x >>> 17)) >>> 0;
@@ -248,12 +251,12 @@ export class Tcp {
   /** The counters by name (a snapshot). */
   get counters(): TcpCounters { return counterValues(this.cnt, tcpCounterNames()) as TcpCounters; }
   /** The configuration with its defaults, by the CFG_ indexes (one typed array: an object with
-   *  these names cost about 45 blocks on a board); the three callbacks apart. */
-  readonly cfg = new Uint32Array(CFG_COUNT);
+   *  these names cost about 45 blocks on a board); the three callbacks apart. Then the ISN key
+   *  (CFG_KEY). */
+  readonly cfg = new Uint32Array(CFG_KEY + 4);
   private readonly cfgIsn: TcpConfig['isn'];
   private readonly cfgOnState: TcpConfig['onState'];
   private readonly cfgNow: TcpConfig['now'];
-  private readonly key = new Uint32Array(4);
   private challengeWindowAt = 0;
   private challengeCount = 0;
   // The segment being processed (scratch fields: no object per segment).
@@ -296,7 +299,7 @@ export class Tcp {
       f[i] = v === undefined ? defs[i] : v;
     }
     this.cfgIsn = c.isn; this.cfgOnState = c.onState; this.cfgNow = c.now;
-    for (let i = 0; i < 4; i++) this.key[i] = netif.random32() >>> 0;
+    for (let i = CFG_KEY; i < CFG_KEY + 4; i++) f[i] = netif.random32() >>> 0;
     netif.register(IP_PROTO_TCP, this);
   }
 
@@ -1366,7 +1369,7 @@ export class Tcp {
     const cs = c.s;
     if (this.cfgIsn) return this.cfgIsn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
     const m = (Math.floor(this.netif.now * 250) % 0x100000000) >>> 0;
-    return (m + isnHash(this.key, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
+    return (m + isnHash(this.cfg, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
   }
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */
