@@ -121,9 +121,8 @@ export class Interface {
   handlers: ProtocolHandler[];
   /** The handler of protocol 6, found without the search on the per-packet path. */
   tcp: ProtocolHandler | null = null;
-  /** Bound UDP ports and their receivers (parallel arrays). */
-  udpPorts: number[];
-  udpHandlers: UdpHandler[];
+  /** The receivers of the bound UDP ports, by port number (one table, no Map in Espruino). */
+  udp: { [port: number]: UdpHandler };
 
   constructor(driver: EthernetDriver, config: InterfaceConfig) {
     const c = config || {};
@@ -151,8 +150,7 @@ export class Interface {
     this.arpDue = Infinity;
     this.protos = [];
     this.handlers = [];
-    this.udpPorts = [];
-    this.udpHandlers = [];
+    this.udp = {};
     this.ip = 0;
     this.prefix = 0;
     this.gateway = 0;
@@ -190,17 +188,13 @@ export class Interface {
 
   /** Binds a UDP port; false if it is 0, out of range or already bound. */
   udpBind(port: number, onDatagram: UdpHandler): boolean {
-    if (!(port > 0 && port < 65536) || this.udpPorts.indexOf(port) >= 0) return false;
-    this.udpPorts.push(port);
-    this.udpHandlers.push(onDatagram);
+    if (!(port > 0 && port < 65536) || this.udp[port]) return false;
+    this.udp[port] = onDatagram;
     return true;
   }
 
   udpUnbind(port: number): void {
-    const i = this.udpPorts.indexOf(port);
-    if (i < 0) return;
-    this.udpPorts.splice(i, 1);
-    this.udpHandlers.splice(i, 1);
+    delete this.udp[port];
   }
 
   /** Sends data[off..off+len) from our srcPort to dst:dstPort (checksum always computed). Data
@@ -590,8 +584,8 @@ export class Interface {
       return;
     }
     const port = getU16(buf, off + UDP_DST_PORT);
-    const k = this.udpPorts.indexOf(port);
-    if (k < 0) {
+    const h = this.udp[port];
+    if (!h) {
       c[DROP_UDP_NO_PORT]++;
       // RFC 1122 3.2.2: no ICMP error about a broadcast datagram, nor from an unset address.
       if (!bcast && this.ip !== 0) this.sendPortUnreachable(buf, off);
@@ -599,7 +593,7 @@ export class Interface {
     }
     c[UDP_RX]++;
     const ulen = getU16(buf, off + 4);
-    this.udpHandlers[k](src, getU16(buf, off + UDP_SRC_PORT), dst, buf, off + UDP_HEADER_LEN, ulen - UDP_HEADER_LEN);
+    h(src, getU16(buf, off + UDP_SRC_PORT), dst, buf, off + UDP_HEADER_LEN, ulen - UDP_HEADER_LEN);
   }
 
   /** ICMP destination unreachable, port unreachable (RFC 792, RFC 1122 3.2.2.1), quoting the IP
