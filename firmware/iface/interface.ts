@@ -9,7 +9,7 @@ import type { EthernetDriver } from '../drivers/driver.ts';
 import { MAX_FRAME } from '../drivers/driver.ts';
 import type { InterfaceConfig, ProtocolHandler, UdpHandler } from './types.ts';
 import { NO_TIMER } from './types.ts';
-import { makeCounters, counterValues, ifaceCounterNames, type IfaceCounters,
+import { makeCounters, counterValues, counterNames, type IfaceCounters,
   ARP_CONFLICT, ARP_EVICTIONS, ARP_RX, ARP_TX, DROP_ARP_EVICTED, DROP_ARP_LENGTHS, DROP_ARP_NOT_US, DROP_ARP_OPER, DROP_ARP_QUEUE_FULL, DROP_ARP_QUEUE_REPLACED, DROP_ARP_TIMEOUT, DROP_ARP_TRUNCATED, DROP_ARP_TYPE, DROP_ETH_NOT_US, DROP_ETH_TRUNCATED, DROP_ETH_TYPE, DROP_ICMP_BCAST, DROP_ICMP_CHECKSUM, DROP_ICMP_TOO_BIG, DROP_ICMP_TRUNCATED, DROP_ICMP_TYPE, DROP_IP_BCAST_PROTO, DROP_IP_CHECKSUM, DROP_IP_FRAGMENT, DROP_IP_IHL, DROP_IP_LENGTH, DROP_IP_NOT_US, DROP_IP_PROTO, DROP_IP_SRC, DROP_IP_TRUNCATED, DROP_IP_VERSION, DROP_NO_ROUTE, DROP_TX_TOO_BIG, DROP_UDP_CHECKSUM, DROP_UDP_LENGTH, DROP_UDP_NO_PORT, LOW_MEM_POLLS, DROP_UDP_TRUNCATED, ICMP_ECHO_IGNORED, ICMP_ECHO_RX, ICMP_ECHO_TX, ICMP_UNREACH_LIMITED, ICMP_UNREACH_TX, IP_RX, IP_TX, RX_FRAMES, TX_FAIL, TX_FRAMES, UDP_RX, UDP_TX,
 } from './counters.ts';
 import {
@@ -91,7 +91,7 @@ export class Interface {
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
   cnt: Uint32Array;
   /** The counters by name (a snapshot). */
-  get counters(): IfaceCounters { return counterValues(this.cnt, ifaceCounterNames()) as IfaceCounters; }
+  get counters(): IfaceCounters { return counterValues(this.cnt, counterNames(), 0) as IfaceCounters; }
   /** The transmit buffer: L4 writes at tx[IP_PAYLOAD_OFFSET..] then calls sendIpv4. The
    *  driver's own (txBuf) when it offers one, so frames go out without a copy. */
   tx: Uint8Array;

@@ -6,7 +6,7 @@
 // The core does no I/O and reads no clock: time is the interface's `now`.
 import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
-import { counterValues, IP_RX, IP_TX, type CounterName } from '../iface/counters.ts';
+import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, type TcpCounters } from '../iface/counters.ts';
 import {
   ACK, FIN, PSH, RST, SYN, TCP_OPTIONS_BAD, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
@@ -164,7 +164,8 @@ export function at32(ms: number): number { return (ms >>> 0) || 1; }
 /** True once `now` (ms) has reached the kept time `at`. */
 export function due(now: number, at: number): boolean { return ((now - at) | 0) >= 0; }
 
-// TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each.
+// TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each; their names
+// are in iface/counters.ts (counterNames), after the interface's.
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
   DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_FLOOD_RECYCLED = 10, TABLE_FULL = 11,
   TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
@@ -173,11 +174,6 @@ export const PREDICTED = 16, FAST_ACKS = 17;
 /** Connections not made (a SYN dropped, connect() refused) because free memory was low. */
 export const DROP_LOW_MEM = 18;
 const TCP_COUNT = 19;
-/** The names in index order (made only when asked for: a string kept by the bundle costs RAM). */
-export function tcpCounterNames() {
-  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem' as const;
-}
-export type TcpCounters = Record<CounterName<ReturnType<typeof tcpCounterNames>>, number>;
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
@@ -249,7 +245,7 @@ export class Tcp {
   /** The counters, indexed by SEGS_IN ... FAST_ACKS. */
   readonly cnt = new Uint32Array(TCP_COUNT);
   /** The counters by name (a snapshot). */
-  get counters(): TcpCounters { return counterValues(this.cnt, tcpCounterNames()) as TcpCounters; }
+  get counters(): TcpCounters { return counterValues(this.cnt, counterNames(), IFACE_COUNT) as TcpCounters; }
   /** The configuration with its defaults, by the CFG_ indexes (one typed array: an object with
    *  these names cost about 45 blocks on a board); the three callbacks apart. Then the ISN key
    *  (CFG_KEY). */
