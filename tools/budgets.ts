@@ -4,10 +4,10 @@
  *  bytes in Storage (dist/synack-enc28j60.tok). */
 export const BUNDLE_BUDGET = 32 * 1024;
 /** What the build enforces today on the same figure: what it measures with a little room (128
- *  bytes), lowered as the bundle shrinks (a ratchet: the build fails above it). 32,161 bytes on
+ *  bytes), lowered as the bundle shrinks (a ratchet: the build fails above it). 32,088 bytes on
  *  2026-12-04, under BUNDLE_BUDGET since issue 16's second pass (41,471 before Closure Compiler,
  *  32,891 before that pass). */
-export const BUNDLE_CEILING = 32161 + 128;
+export const BUNDLE_CEILING = 32088 + 128;
 /** Blocks in use loaded from Storage, started with a static address, apps: false, idle (Pico
  *  memory layout, 5100 blocks of 13 bytes). */
 export const IDLE_BLOCKS_BUDGET = 1500;
