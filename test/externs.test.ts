@@ -15,8 +15,7 @@ test('the configuration keys, the driver contract, NetworkJS\'s methods and the 
     'DnsModule.DnsClient', 'NetworkJsModule.adopt']) {
     assert.ok(names.includes(n), n);
   }
-  // The firmware's own: a TCP header's options, the adapter's fields.
-  assert.not.ok(names.includes('TcpOptions.mss'));
+  // The firmware's own: the adapter's fields.
   assert.not.ok(names.includes('NetworkJsAdapter.slots'));
 });
 

@@ -5,8 +5,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as counters from '../firmware/iface/counters.ts';
-import { makeCounters, totalDrops, counterValues, ifaceCounterNames, RX_FRAMES, DROP_IP_CHECKSUM, DROP_ETH_TYPE } from '../firmware/iface/counters.ts';
-import { tcpCounterNames } from '../firmware/tcp/tcp.ts';
+import { makeCounters, totalDrops, counterValues, counterNames, ifaceCounterNames, tcpCounterNames, IFACE_COUNT, RX_FRAMES, DROP_IP_CHECKSUM, DROP_ETH_TYPE } from '../firmware/iface/counters.ts';
 import * as tcp from '../firmware/tcp/tcp.ts';
 
 test('every drop counter is asserted in an iface test', () => {
@@ -23,7 +22,7 @@ test('counters start at zero and totalDrops sums only drop counters', () => {
   const c = makeCounters();
   assert.ok(c.every((v) => v === 0));
   c[RX_FRAMES] = 5; c[DROP_IP_CHECKSUM] = 2; c[DROP_ETH_TYPE] = 1;
-  const named = counterValues(c, ifaceCounterNames());
+  const named = counterValues(c, counterNames(), 0);
   assert.is(named.rxFrames, 5);
   assert.is(totalDrops(named), 3);
 });
@@ -40,6 +39,9 @@ test('each interface counter name is at the index of its constant', () => {
 test('each TCP counter name is at the index of its constant', () => {
   const names = tcpCounterNames().split(' ');
   names.forEach((n, i) => assert.is((tcp as unknown as Record<string, number>)[constantOf(n)], i, n));
+  // counterNames(): the interface's, then TCP's from IFACE_COUNT.
+  assert.is(IFACE_COUNT, ifaceCounterNames().split(' ').length);
+  assert.equal(counterNames().split(' '), ifaceCounterNames().split(' ').concat(names));
 });
 
 test.run();

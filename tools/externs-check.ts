@@ -15,8 +15,8 @@ const root = join(import.meta.dirname, '..');
 
 /** Types whose every member keeps its name. */
 const WHOLLY_PUBLIC = /Config$|Options$|^(EthernetDriver|SpiBus|EspruinoSpi|ConnUser|Board|Status|StatusConnection)$/;
-/** Matched by WHOLLY_PUBLIC, but the firmware's own: the options of a TCP header (wire/tcp.ts). */
-const INTERNAL = new Set(['TcpOptions']);
+/** Matched by WHOLLY_PUBLIC, but the firmware's own (none today). */
+const INTERNAL = new Set<string>([]);
 /** Types whose methods Espruino calls by name (their fields are the firmware's own). */
 const METHODS_PUBLIC = /^(NetworkJsAdapter)$/;
 /** Object literals exported to code outside the bundle: file -> the name they go by in externs.js. */

@@ -4,7 +4,7 @@
 // The data comes piece by piece from a StatusSource (the Stack), and the response is written as
 // the send ring takes it, never built whole. The app sits on
 // the TCP connections (apps/serve.ts).
-import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
+import { RB_LEN, type Conn, type ConnUser, type Tcp } from '../tcp/tcp.ts';
 import { bytesToString, stringToBytes } from '../wire/bytes.ts';
 import { chunkBuffer, serve } from './serve.ts';
 
@@ -110,9 +110,9 @@ class StatusConn implements ConnUser {
   onConnect(): void { /* passive: accepted */ }
   onReadable(c: Conn): void {
     const tcp = this.tcp;
-    if (this.kind) { tcp.recv(c, null, 0, c.readable); return; } // answered: the rest is ignored
+    if (this.kind) { tcp.recv(c, null, 0, c.s[RB_LEN]); return; } // answered: the rest is ignored
     const buf = chunkBuffer();
-    while (c.readable > 0 && !this.kind) {
+    while (c.s[RB_LEN] > 0 && !this.kind) {
       const n = tcp.recv(c, buf, 0, Math.min(buf.length, MAX_REQUEST - this.head.length));
       this.head += bytesToString(buf.subarray(0, n));
       const end = this.head.indexOf('\r\n\r\n');

@@ -1,7 +1,7 @@
 // What the default apps share: a listener whose connections are handed to a ConnUser (the apps
 // sit on the TCP connections themselves, as the NetworkJS adapter does, so a board running them
 // never loads the net-style API), and one scratch buffer for moving bytes.
-import { CLOSE_WAIT, type Conn, type ConnUser, type Tcp } from '../tcp/tcp.ts';
+import { CLOSE_WAIT, RB_LEN, type Conn, type ConnUser, type Tcp } from '../tcp/tcp.ts';
 
 /** Bytes an app moves at a time (echo, the status page's request). */
 export const CHUNK = 512;
@@ -21,7 +21,7 @@ export function serve(tcp: Tcp, port: number, userFor: (c: Conn) => ConnUser): b
   return tcp.listen(port, function (c: Conn) {
     const u = userFor(c);
     c.user = u;
-    if (c.readable > 0) u.onReadable(c);
+    if (c.s[RB_LEN] > 0) u.onReadable(c);
     u.onWritable(c);
     if (c.state === CLOSE_WAIT) u.onEnd(c);
   }) !== null;

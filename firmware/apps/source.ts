@@ -1,7 +1,7 @@
 // A byte source on port 19 (in the spirit of chargen, RFC 864, but finite): each connection is
 // sent `total` bytes of a repeating printable pattern, then closed. Data is produced only as the
 // send ring has room, so memory stays bounded whatever `total` is; input is discarded.
-import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
+import { RB_LEN, type Conn, type ConnUser, type Tcp } from '../tcp/tcp.ts';
 import { nothing, serve } from './serve.ts';
 
 const LINE = 72; // chargen's line width
@@ -24,7 +24,7 @@ class SourceConn implements ConnUser {
   sent = 0;
   constructor(readonly tcp: Tcp, readonly total: number, readonly pattern: Uint8Array) {}
   onConnect(): void { /* passive: accepted */ }
-  onReadable(c: Conn): void { this.tcp.recv(c, null, 0, c.readable); }
+  onReadable(c: Conn): void { this.tcp.recv(c, null, 0, c.s[RB_LEN]); }
   /** Fills the send ring from where the stream is in the pattern; closes after the last byte. */
   onWritable(c: Conn): void {
     const p = this.pattern;

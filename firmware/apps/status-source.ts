@@ -3,8 +3,8 @@
 // board without the status page carries none of it.
 import type { Stack } from '../stack.ts';
 import type { Status, StatusConnection, StatusSource } from './http-status.ts';
-import { ifaceCounterNames, nthName } from '../iface/counters.ts';
-import { stateName, tcpCounterNames, LIP, LPORT, RIP, RPORT } from '../tcp/tcp.ts';
+import { counterNames, nthName } from '../iface/counters.ts';
+import { stateName, LIP, LPORT, RIP, RPORT } from '../tcp/tcp.ts';
 import { ipToString } from '../wire/ipv4.ts';
 import { macToString } from '../wire/ethernet.ts';
 
@@ -34,10 +34,8 @@ export class StackStatus implements StatusSource {
 
   /** The i-th counter's name (the interface's, then TCP's as tcp.NAME); '' past the end. */
   counterName(i: number): string {
-    const n = this.st.iface.cnt.length;
-    if (i < n) return nthName(ifaceCounterNames(), i);
-    const t = nthName(tcpCounterNames(), i - n);
-    return t ? 'tcp.' + t : '';
+    const t = nthName(counterNames(), i);
+    return i < this.st.iface.cnt.length || !t ? t : 'tcp.' + t;
   }
 
   counterValue(i: number): number {

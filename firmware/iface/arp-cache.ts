@@ -22,7 +22,8 @@ export class ArpCache {
   /** Number of entries. */
   n: number;
   /** Per entry: protocol address, state, hardware address (6 bytes at i*6, and m[i], a 6-byte
-   *  view made once so that the send path creates none). */
+   *  view of them made when the entry is first resolved, so that the send path creates none; a
+   *  board talking to one gateway never makes the other seven). */
   ip: Uint32Array;
   st: Uint8Array;
   mac: Uint8Array;
@@ -32,9 +33,8 @@ export class ArpCache {
   /** Time of the last request sent for it, and how many were sent while pending. */
   req: Float64Array;
   tries: Uint8Array;
-  /** Queue buffer index holding its waiting frame, -1 for none; and that frame's length. */
+  /** Queue buffer index holding its waiting frame, -1 for none (Interface.qLen has its length). */
   q: Int8Array;
-  qLen: Uint16Array;
   /** The entry found last: most traffic goes to one next hop, checked first. */
   last: number;
   /** Bumped on every change to the table: a header cached from it (the TCP fast ACK) is valid
@@ -47,12 +47,10 @@ export class ArpCache {
     this.st = new Uint8Array(n);
     this.mac = new Uint8Array(n * 6);
     this.m = [];
-    for (let i = 0; i < n; i++) this.m.push(this.mac.subarray(i * 6, i * 6 + 6));
     this.t = new Float64Array(n);
     this.req = new Float64Array(n);
     this.tries = new Uint8Array(n);
     this.q = new Int8Array(n).fill(-1);
-    this.qLen = new Uint16Array(n);
     this.last = 0;
   }
 
@@ -89,7 +87,6 @@ export class ArpCache {
     this.req[i] = now;
     this.tries[i] = 0;
     this.q[i] = -1;
-    this.qLen[i] = 0;
   }
 
   /** Records ip -> mac (6 bytes at src[off]) as confirmed at time now. */
@@ -98,6 +95,7 @@ export class ArpCache {
     const m = this.mac;
     const k = i * 6;
     for (let j = 0; j < 6; j++) m[k + j] = src[off + j];
+    if (!this.m[i]) this.m[i] = m.subarray(k, k + 6);
     this.st[i] = ARP_RESOLVED;
     this.t[i] = now;
     this.tries[i] = 0;
@@ -108,6 +106,5 @@ export class ArpCache {
     this.st[i] = ARP_FREE;
     this.ip[i] = 0;
     this.q[i] = -1;
-    this.qLen[i] = 0;
   }
 }

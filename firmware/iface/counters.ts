@@ -4,12 +4,20 @@
 // property per counter would cost two RAM blocks per counter on the board for as long as the
 // stack runs; `counterValues` gives the named object when someone asks (status page, tests).
 
-/** The names, in index order, as one string made only when asked for (a string or an array of
- *  strings kept by the bundle would cost RAM all the time). */
-export function ifaceCounterNames() {
-  return 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort lowMemPolls' as const;
-}
-const COUNT = 50;
+/** The interface's counter names, in index order. */
+const IFACE_NAMES = 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort lowMemPolls' as const;
+/** TCP's, in the order of its indexes (tcp/tcp.ts: SEGS_IN ...). */
+const TCP_NAMES = 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem' as const;
+/** Every counter's name, the interface's (IFACE_COUNT of them) then TCP's, as one string made only
+ *  when asked for (a string or an array of strings kept by the bundle would cost RAM all the
+ *  time; one function for both lists, since a function costs RAM too). */
+export function counterNames() { return IFACE_NAMES + ' ' + TCP_NAMES; }
+/** The lists apart (the tests). */
+export function ifaceCounterNames() { return IFACE_NAMES; }
+export function tcpCounterNames() { return TCP_NAMES; }
+/** How many counters the interface has: TCP's names start at this index of counterNames(). */
+export const IFACE_COUNT = 50;
+const COUNT = IFACE_COUNT;
 
 /** Frames taken from the driver (or given to input()) and frames handed to driver.send. */
 export const RX_FRAMES = 0;
@@ -103,8 +111,9 @@ export function makeCounters(): Uint32Array {
 
 /** The names in a space-separated list of counter names, as a type. */
 export type CounterName<S extends string, Acc extends string = never> = S extends `${infer A} ${infer B}` ? CounterName<B, Acc | A> : Acc | S; // tail-recursive: no depth limit at 50 names
-export type IfaceCounterName = CounterName<ReturnType<typeof ifaceCounterNames>>;
+export type IfaceCounterName = CounterName<typeof IFACE_NAMES>;
 export type IfaceCounters = Record<IfaceCounterName, number>;
+export type TcpCounters = Record<CounterName<typeof TCP_NAMES>, number>;
 
 /** The i-th word of a space-separated name list, or '' past its end: one small string, where
  *  `split` would make an array of all of them (the status page asks for one at a time). */
@@ -116,11 +125,12 @@ export function nthName(names: string, i: number): string {
   return names.substring(at, end < 0 ? names.length : end);
 }
 
-/** The counters as a plain object, name by name (a snapshot). */
-export function counterValues(v: Uint32Array, names: string): { [name: string]: number } {
+/** The counters as a plain object, name by name (a snapshot): v[i] is named by the word at index
+ *  from + i of `names`. */
+export function counterValues(v: Uint32Array, names: string, from: number): { [name: string]: number } {
   const o: { [name: string]: number } = {};
   const n = names.split(' ');
-  for (let i = 0; i < n.length; i++) o[n[i]] = v[i];
+  for (let i = 0; i < v.length; i++) o[n[from + i]] = v[i];
   return o;
 }
 

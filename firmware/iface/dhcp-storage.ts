@@ -6,12 +6,9 @@ import type { Interface } from './interface.ts';
 import type { DhcpClient as Client, DhcpOptions } from './dhcp.ts';
 import { espruinoModule } from '../modules.ts';
 
-/** Set by the build (tools/build.ts): the same in the stack's bundles and in "synack-dhcp". */
-declare const BUILD_ID: string;
 
 /** `new DhcpClient(netif, opts)`, as stack.ts writes it: the module's client. */
 export const DhcpClient = function (netif: Interface, opts: DhcpOptions): Client {
-  const m = espruinoModule('synack-dhcp') as { DhcpClient: typeof Client; build: string } | undefined;
-  if (!m || m.build !== BUILD_ID) throw new Error('synack: "synack-dhcp" is missing from Storage or from another build: flash again (npm run flash), or give a static ip');
+  const m = espruinoModule('synack-dhcp', '), or give a static ip') as { DhcpClient: typeof Client };
   return new m.DhcpClient(netif, opts);
 } as unknown as typeof Client;

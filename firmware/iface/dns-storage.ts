@@ -6,12 +6,9 @@ import type { Interface } from './interface.ts';
 import type { DnsClient as Client } from './dns.ts';
 import { espruinoModule } from '../modules.ts';
 
-/** Set by the build (tools/build.ts): the same in the stack's bundles and in "synack-dns". */
-declare const BUILD_ID: string;
 
 /** `new DnsClient(netif, server)`, as stack.ts writes it: the module's client. */
 export const DnsClient = function (netif: Interface, server: number): Client {
-  const m = espruinoModule('synack-dns') as { DnsClient: typeof Client; build: string } | undefined;
-  if (!m || m.build !== BUILD_ID) throw new Error('synack: "synack-dns" is missing from Storage or from another build: flash again (npm run flash)');
+  const m = espruinoModule('synack-dns', ')') as { DnsClient: typeof Client };
   return new m.DnsClient(netif, server);
 } as unknown as typeof Client;

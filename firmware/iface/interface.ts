@@ -9,7 +9,7 @@ import type { EthernetDriver } from '../drivers/driver.ts';
 import { MAX_FRAME } from '../drivers/driver.ts';
 import type { InterfaceConfig, ProtocolHandler, UdpHandler } from './types.ts';
 import { NO_TIMER } from './types.ts';
-import { makeCounters, counterValues, ifaceCounterNames, type IfaceCounters,
+import { makeCounters, counterValues, counterNames, type IfaceCounters,
   ARP_CONFLICT, ARP_EVICTIONS, ARP_RX, ARP_TX, DROP_ARP_EVICTED, DROP_ARP_LENGTHS, DROP_ARP_NOT_US, DROP_ARP_OPER, DROP_ARP_QUEUE_FULL, DROP_ARP_QUEUE_REPLACED, DROP_ARP_TIMEOUT, DROP_ARP_TRUNCATED, DROP_ARP_TYPE, DROP_ETH_NOT_US, DROP_ETH_TRUNCATED, DROP_ETH_TYPE, DROP_ICMP_BCAST, DROP_ICMP_CHECKSUM, DROP_ICMP_TOO_BIG, DROP_ICMP_TRUNCATED, DROP_ICMP_TYPE, DROP_IP_BCAST_PROTO, DROP_IP_CHECKSUM, DROP_IP_FRAGMENT, DROP_IP_IHL, DROP_IP_LENGTH, DROP_IP_NOT_US, DROP_IP_PROTO, DROP_IP_SRC, DROP_IP_TRUNCATED, DROP_IP_VERSION, DROP_NO_ROUTE, DROP_TX_TOO_BIG, DROP_UDP_CHECKSUM, DROP_UDP_LENGTH, DROP_UDP_NO_PORT, LOW_MEM_POLLS, DROP_UDP_TRUNCATED, ICMP_ECHO_IGNORED, ICMP_ECHO_RX, ICMP_ECHO_TX, ICMP_UNREACH_LIMITED, ICMP_UNREACH_TX, IP_RX, IP_TX, RX_FRAMES, TX_FAIL, TX_FRAMES, UDP_RX, UDP_TX,
 } from './counters.ts';
 import {
@@ -94,7 +94,7 @@ export class Interface {
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
   cnt: Uint32Array;
   /** The counters by name (a snapshot). */
-  get counters(): IfaceCounters { return counterValues(this.cnt, ifaceCounterNames()) as IfaceCounters; }
+  get counters(): IfaceCounters { return counterValues(this.cnt, counterNames(), 0) as IfaceCounters; }
   /** The transmit buffer: L4 writes at tx[IP_PAYLOAD_OFFSET..] then calls sendIpv4. The
    *  driver's own (txBuf) when it offers one, so frames go out without a copy. */
   tx: Uint8Array;
@@ -105,9 +105,10 @@ export class Interface {
   arpTx: Uint8Array;
   /** Scratch 6-byte MAC (a requester's address, a multicast mapping). */
   peer: Uint8Array;
-  /** Frames waiting on ARP (allocated on first use, up to arpQueueMax), and which are taken. */
+  /** Frames waiting on ARP (allocated on first use, up to arpQueueMax), and the length of the
+   *  frame each holds (0: the buffer is free). */
   qBufs: Uint8Array[];
-  qUsed: Uint8Array;
+  qLen: Uint16Array;
   arpQueueMax: number;
   /** No ARP timer is due before this time (ms): poll skips the table scan until then. */
   arpDue: number;
@@ -123,9 +124,8 @@ export class Interface {
   handlers: ProtocolHandler[];
   /** The handler of protocol 6, found without the search on the per-packet path. */
   tcp: ProtocolHandler | null = null;
-  /** Bound UDP ports and their receivers (parallel arrays). */
-  udpPorts: number[];
-  udpHandlers: UdpHandler[];
+  /** The receivers of the bound UDP ports, by port number (one table, no Map in Espruino). */
+  udp: { [port: number]: UdpHandler };
 
   constructor(driver: EthernetDriver, config: InterfaceConfig) {
     const c = config || {};
@@ -147,14 +147,13 @@ export class Interface {
     this.arpTx = new Uint8Array(ETH_HEADER_LEN + ARP_LEN);
     this.qBufs = [];
     this.arpQueueMax = c.arpQueue !== undefined && c.arpQueue >= 0 ? c.arpQueue : 2;
-    this.qUsed = new Uint8Array(this.arpQueueMax);
+    this.qLen = new Uint16Array(this.arpQueueMax);
     this.ipId = this.random32() & 0xffff;
     this.lastIcmpErr = -1e9;
     this.arpDue = Infinity;
     this.protos = [];
     this.handlers = [];
-    this.udpPorts = [];
-    this.udpHandlers = [];
+    this.udp = {};
     this.ip = 0;
     this.prefix = 0;
     this.gateway = 0;
@@ -192,17 +191,13 @@ export class Interface {
 
   /** Binds a UDP port; false if it is 0, out of range or already bound. */
   udpBind(port: number, onDatagram: UdpHandler): boolean {
-    if (!(port > 0 && port < 65536) || this.udpPorts.indexOf(port) >= 0) return false;
-    this.udpPorts.push(port);
-    this.udpHandlers.push(onDatagram);
+    if (!(port > 0 && port < 65536) || this.udp[port]) return false;
+    this.udp[port] = onDatagram;
     return true;
   }
 
   udpUnbind(port: number): void {
-    const i = this.udpPorts.indexOf(port);
-    if (i < 0) return;
-    this.udpPorts.splice(i, 1);
-    this.udpHandlers.splice(i, 1);
+    delete this.udp[port];
   }
 
   /** Sends data[off..off+len) from our srcPort to dst:dstPort (checksum always computed). Data
@@ -330,7 +325,7 @@ export class Interface {
     if (q >= 0) {
       emitEthernet(tx, 0, ZERO_MAC, this.mac, ETHERTYPE_IPV4); // destination written on resolution
       this.qBufs[q].set(tx.subarray(0, len), 0);
-      a.qLen[i] = len;
+      this.qLen[q] = len;
     }
     if (ask) this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
     return q >= 0;
@@ -369,12 +364,12 @@ export class Interface {
     return i;
   }
 
-  /** A free queue buffer's index (allocated on first use), or -1. */
+  /** A free queue buffer's index (allocated on first use), or -1. The caller copies its frame
+   *  in at once and sets qLen[q], which takes the buffer. */
   takeQueue(): number {
     for (let q = 0; q < this.arpQueueMax; q++) {
-      if (!this.qUsed[q]) {
+      if (!this.qLen[q]) {
         if (q >= this.qBufs.length) this.qBufs.push(new Uint8Array(MAX_FRAME));
-        this.qUsed[q] = 1;
         return q;
       }
     }
@@ -384,9 +379,8 @@ export class Interface {
   /** Frees entry i's queue buffer, if any (its frame is dropped unless already sent). */
   releaseQueue(i: number): void {
     const q = this.arp.q[i];
-    if (q >= 0) this.qUsed[q] = 0;
+    if (q >= 0) this.qLen[q] = 0;
     this.arp.q[i] = -1;
-    this.arp.qLen[i] = 0;
   }
 
   // ---- input ----------------------------------------------------------------------------------
@@ -458,7 +452,7 @@ export class Interface {
       if (q >= 0) {
         const f = this.qBufs[q];
         f.set(a.m[i], 0);
-        this.sendFrame(f, a.qLen[i]);
+        this.sendFrame(f, this.qLen[q]);
         this.releaseQueue(i);
       }
     } else if (forUs) {
@@ -595,8 +589,8 @@ export class Interface {
       return;
     }
     const port = getU16(buf, off + UDP_DST_PORT);
-    const k = this.udpPorts.indexOf(port);
-    if (k < 0) {
+    const h = this.udp[port];
+    if (!h) {
       c[DROP_UDP_NO_PORT]++;
       // RFC 1122 3.2.2: no ICMP error about a broadcast datagram, nor from an unset address.
       if (!bcast && this.ip !== 0) this.sendPortUnreachable(buf, off);
@@ -604,7 +598,7 @@ export class Interface {
     }
     c[UDP_RX]++;
     const ulen = getU16(buf, off + 4);
-    this.udpHandlers[k](src, getU16(buf, off + UDP_SRC_PORT), dst, buf, off + UDP_HEADER_LEN, ulen - UDP_HEADER_LEN);
+    h(src, getU16(buf, off + UDP_SRC_PORT), dst, buf, off + UDP_HEADER_LEN, ulen - UDP_HEADER_LEN);
   }
 
   /** ICMP destination unreachable, port unreachable (RFC 792, RFC 1122 3.2.2.1), quoting the IP

@@ -7,13 +7,10 @@ import type { Tcp } from '../tcp/tcp.ts';
 import type { Net, Resolver } from './net.ts';
 import { espruinoModule } from '../modules.ts';
 
-/** Set by the build (tools/build.ts): the same in the stack's bundles and in "synack-net". */
-declare const BUILD_ID: string;
 
 interface NetModule { createNet(tcp: Tcp, resolve?: Resolver): Net; build: string }
 
 export function createNet(tcp: Tcp, resolve?: Resolver): Net {
-  const m = espruinoModule('synack-net') as NetModule | undefined;
-  if (!m || m.build !== BUILD_ID) throw new Error('synack: "synack-net" is missing from Storage or from another build: flash again (npm run flash, without "net": false)');
+  const m = espruinoModule('synack-net', ', without "net": false)') as NetModule;
   return m.createNet(tcp, resolve);
 }

@@ -6,7 +6,7 @@
 // (latin1, as Espruino's strings are).
 import { Emitter } from './emitter.ts';
 import type { Conn, ConnUser, Tcp } from '../tcp/tcp.ts';
-import { BYTES_IN, BYTES_OUT, CFG_SND_BUF, CLOSED, FIN_RCVD, FLAGS, LIP, LPORT, NO_DELAY, RIP, RPORT } from '../tcp/tcp.ts';
+import { BYTES_IN, BYTES_OUT, CFG_SND_BUF, CLOSED, FIN_RCVD, FLAGS, LIP, LPORT, NO_DELAY, RB_LEN, RIP, RPORT, SB_LEN } from '../tcp/tcp.ts';
 import { ipFromString, ipToString } from '../wire/ipv4.ts';
 import { stringToBytes } from '../wire/bytes.ts';
 
@@ -88,7 +88,7 @@ export class Socket extends Emitter implements ConnUser {
       if (this.q) { this.q.push(b); this.qn = (this.qn || 0) + b.length; } else { this.q = [b]; this.qn = b.length; }
     }
     this.flush();
-    const ok = (this.qn || 0) + (this.conn ? this.conn.unacked : 0) < this.highWaterMark;
+    const ok = (this.qn || 0) + (this.conn ? this.conn.s[SB_LEN] : 0) < this.highWaterMark;
     if (!ok) this.f |= NEED_DRAIN;
     return ok;
   }
@@ -155,13 +155,13 @@ export class Socket extends Emitter implements ConnUser {
   }
 
   private read(c: Conn): void {
-    while (!(this.f & PAUSED) && c.readable > 0) {
-      const b = new Uint8Array(c.readable);
+    while (!(this.f & PAUSED) && c.s[RB_LEN] > 0) {
+      const b = new Uint8Array(c.s[RB_LEN]);
       const n = this.tcp.recv(c, b, 0, b.length);
       if (n <= 0) break;
       this.emit('data', n === b.length ? b : b.subarray(0, n));
     }
-    if ((this.f & (END_PENDING | PAUSED)) === END_PENDING && c.readable === 0) { this.f &= ~END_PENDING; this.emitEnd(); }
+    if ((this.f & (END_PENDING | PAUSED)) === END_PENDING && c.s[RB_LEN] === 0) { this.f &= ~END_PENDING; this.emitEnd(); }
   }
 
   private emitEnd(): void {
@@ -181,13 +181,13 @@ export class Socket extends Emitter implements ConnUser {
   onReadable(c: Conn): void { this.read(c); }
 
   onEnd(c: Conn): void {
-    if (c.readable > 0 || (this.f & PAUSED)) this.f |= END_PENDING;
+    if (c.s[RB_LEN] > 0 || (this.f & PAUSED)) this.f |= END_PENDING;
     else this.emitEnd();
   }
 
   onWritable(c: Conn): void {
     this.flush();
-    if ((this.f & NEED_DRAIN) && !this.q && c.unacked < this.highWaterMark) {
+    if ((this.f & NEED_DRAIN) && !this.q && c.s[SB_LEN] < this.highWaterMark) {
       this.f &= ~NEED_DRAIN;
       this.emit('drain');
     }
@@ -196,7 +196,7 @@ export class Socket extends Emitter implements ConnUser {
   onClose(c: Conn, err: string | null): void {
     this.f &= ~CONNECTING;
     // Data still in the ring is delivered before the end of the story.
-    if (c.readable > 0 && !(this.f & DESTROYED)) { this.f &= ~PAUSED; this.read(c); }
+    if (c.s[RB_LEN] > 0 && !(this.f & DESTROYED)) { this.f &= ~PAUSED; this.read(c); }
     if (err) this.emit('error', netError(err, this.remoteAddress + ':' + this.remotePort));
     else if (!(this.f & ENDED) && (c.s[FLAGS] & FIN_RCVD)) this.emitEnd();
     this.f |= DESTROYED;

@@ -8,8 +8,6 @@ import type { Stack } from '../stack.ts';
 import type { NetworkJsAdapter } from './networkjs.ts';
 import { espruinoModule } from '../modules.ts';
 
-/** Set by the build (tools/build.ts): the same in the stack's bundles and in "synack-networkjs". */
-declare const BUILD_ID: string;
 declare const print: ((s: string) => void) | undefined;
 
 /** Espruino's code for a failure it reports as "Unable to create socket" (socketerrors.h). */
@@ -19,9 +17,10 @@ const SOCKET_ERR_UNKNOWN = -10;
 export function networkjs(stack: Stack, networkJsModule?: { create(a: unknown): unknown }): NetworkJsAdapter {
   const stand: { [k: string]: unknown } = {
     create: function (host: string | undefined, port: number, type: number, options?: unknown): number {
-      const m = espruinoModule('synack-networkjs') as { adopt(s: unknown, st: Stack): void; build: string } | undefined;
-      if (!m || m.build !== BUILD_ID) {
-        if (typeof print === 'function') print('synack: "synack-networkjs" is missing from Storage or from another build: flash again (npm run flash)');
+      let m: { adopt(s: unknown, st: Stack): void };
+      try { m = espruinoModule('synack-networkjs', ')'); } catch (e) {
+        // Espruino swallows what create throws: the line goes to the console.
+        if (typeof print === 'function') print((e as Error).message);
         return SOCKET_ERR_UNKNOWN;
       }
       m.adopt(stand, stack);

@@ -6,9 +6,9 @@
 // The core does no I/O and reads no clock: time is the interface's `now`.
 import type { Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
-import { counterValues, IP_RX, IP_TX, type CounterName } from '../iface/counters.ts';
+import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, type TcpCounters } from '../iface/counters.ts';
 import {
-  ACK, FIN, PSH, RST, SYN, TcpOptions, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
+  ACK, FIN, PSH, RST, SYN, TCP_OPTIONS_BAD, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
 import { checksumWith, hasESum, pseudoSum } from '../wire/checksum.ts';
@@ -81,6 +81,9 @@ export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
   CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
 export const CFG_COUNT = 17;
+/** After them in Tcp.cfg, RFC 6528's secret key for the ISN: 4 random words (one typed array for
+ *  both: each typed array costs its header and an ArrayBuffer in RAM). */
+const CFG_KEY = CFG_COUNT;
 /** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
  *  synRetries, delAckMs, connectTimeoutMs, challengeAcksPerSec. */
 const CFG_ZERO_OK = 0x11e70;
@@ -161,7 +164,8 @@ export function at32(ms: number): number { return (ms >>> 0) || 1; }
 /** True once `now` (ms) has reached the kept time `at`. */
 export function due(now: number, at: number): boolean { return ((now - at) | 0) >= 0; }
 
-// TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each.
+// TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each; their names
+// are in iface/counters.ts (counterNames), after the interface's.
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
   DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_FLOOD_RECYCLED = 10, TABLE_FULL = 11,
   TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
@@ -170,11 +174,6 @@ export const PREDICTED = 16, FAST_ACKS = 17;
 /** Connections not made (a SYN dropped, connect() refused) because free memory was low. */
 export const DROP_LOW_MEM = 18;
 const TCP_COUNT = 19;
-/** The names in index order (made only when asked for: a string kept by the bundle costs RAM). */
-export function tcpCounterNames() {
-  return 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem' as const;
-}
-export type TcpCounters = Record<CounterName<ReturnType<typeof tcpCounterNames>>, number>;
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
@@ -202,6 +201,11 @@ export class Conn {
     this.s[RTO] = 1000;
   }
 
+  // `readable` and `unacked` are for programs on the full bundle and for the tests: the firmware
+  // reads c.s[RB_LEN] and c.s[SB_LEN] instead, so that the board's bundles, which no module of
+  // theirs then asks for those getters, leave them out (each getter costs a function's RAM,
+  // about 6 blocks, for as long as the stack is loaded). `state` and `writable` stay in them:
+  // Closure keeps members whose names its own externs know.
   /** The state (CLOSED ... TIME_WAIT), for readers outside TCP. */
   get state(): number { return this.s[STATE]; }
   get stateName(): string { return stateName(this.s[STATE]); }
@@ -219,10 +223,10 @@ function mul32(a: number, b: number): number {
 }
 
 /** A keyed mix of four words (RFC 6528's F): murmur3-style rounds; not cryptographic, but keyed
- *  with 128 random bits, so ISNs cannot be guessed from outside. */
+ *  with 128 random bits (k[CFG_KEY..CFG_KEY+3], Tcp.cfg), so ISNs cannot be guessed from outside. */
 function isnHash(k: Uint32Array, a: number, b: number, c: number): number {
-  let h = k[0];
-  const w = [a, b, c, k[1], k[2], k[3]];
+  let h = k[CFG_KEY];
+  const w = [a, b, c, k[CFG_KEY + 1], k[CFG_KEY + 2], k[CFG_KEY + 3]];
   for (let i = 0; i < w.length; i++) {
     let x = mul32(w[i] >>> 0, 0xcc9e2d51);
     x = ((x << 15) | (x >>> 17)) >>> 0;
@@ -241,19 +245,20 @@ export class Tcp {
   /** The counters, indexed by SEGS_IN ... FAST_ACKS. */
   readonly cnt = new Uint32Array(TCP_COUNT);
   /** The counters by name (a snapshot). */
-  get counters(): TcpCounters { return counterValues(this.cnt, tcpCounterNames()) as TcpCounters; }
+  get counters(): TcpCounters { return counterValues(this.cnt, counterNames(), IFACE_COUNT) as TcpCounters; }
   /** The configuration with its defaults, by the CFG_ indexes (one typed array: an object with
-   *  these names cost about 45 blocks on a board); the three callbacks apart. */
-  readonly cfg = new Uint32Array(CFG_COUNT);
+   *  these names cost about 45 blocks on a board); the three callbacks apart. Then the ISN key
+   *  (CFG_KEY). */
+  readonly cfg = new Uint32Array(CFG_KEY + 4);
   private readonly cfgIsn: TcpConfig['isn'];
   private readonly cfgOnState: TcpConfig['onState'];
   private readonly cfgNow: TcpConfig['now'];
-  private readonly key = new Uint32Array(4);
-  private readonly opts = new TcpOptions();
   private challengeWindowAt = 0;
   private challengeCount = 0;
   // The segment being processed (scratch fields: no object per segment).
   private sSeq = 0; private sAck = 0; private sFlags = 0; private sWnd = 0; private sLen = 0;
+  /** Its MSS option (TCP_NO_MSS without one): the only option the stack uses. */
+  private sMss = 0;
   /** The connection that took the last segment: checked first by the fast path. */
   private last: Conn | null = null;
   /** A received frame whose segment data is kept where it lies (zero copy) until read, by the
@@ -290,7 +295,7 @@ export class Tcp {
       f[i] = v === undefined ? defs[i] : v;
     }
     this.cfgIsn = c.isn; this.cfgOnState = c.onState; this.cfgNow = c.now;
-    for (let i = 0; i < 4; i++) this.key[i] = netif.random32() >>> 0;
+    for (let i = CFG_KEY; i < CFG_KEY + 4; i++) f[i] = netif.random32() >>> 0;
     netif.register(IP_PROTO_TCP, this);
   }
 
@@ -549,7 +554,9 @@ export class Tcp {
   /** SEGMENT ARRIVES after the header and checksum passed: options, then the connection, a
    *  listener, or CLOSED. */
   private parsed(src: number, dst: number, buf: Uint8Array, off: number, len: number): void {
-    if (tcpParseOptions(buf, off, this.opts) !== TCP_OK) { this.cnt[DROP_OPTIONS]++; return; }
+    const mss = tcpParseOptions(buf, off);
+    if (mss === TCP_OPTIONS_BAD) { this.cnt[DROP_OPTIONS]++; return; }
+    this.sMss = mss;
     const hl = tcpHeaderLen(buf, off);
     // The header's fields (RFC 9293 3.1), read here once for the full path.
     const sport = getU16(buf, off + TCP_SRC_PORT), dport = getU16(buf, off + TCP_DST_PORT);
@@ -1118,7 +1125,7 @@ export class Tcp {
 
   private takeMss(c: Conn): void {
     const cs = c.s;
-    const peer = this.opts.mss > 0 ? this.opts.mss : 536; // RFC 9293 3.7.1: 536 when absent
+    const peer = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
     const ours = this.ourMss();
     cs[MSS] = peer < ours ? peer : ours;
     if (cs[MSS] < 64) cs[MSS] = 64;
@@ -1363,7 +1370,7 @@ export class Tcp {
     const cs = c.s;
     if (this.cfgIsn) return this.cfgIsn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
     const m = (Math.floor(this.netif.now * 250) % 0x100000000) >>> 0;
-    return (m + isnHash(this.key, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
+    return (m + isnHash(this.cfg, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
   }
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */

@@ -57,21 +57,19 @@ export const MAC_BROADCAST = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
  *  naming the expected form, or saying a group address cannot be a station's. The board's
  *  configuration and the simulator's command line both use it. */
 export function parseMac(s: string): Uint8Array {
-  // Not a regular expression: Espruino's lack {n} quantifiers (docs/espruino.md).
+  // Split on ':', then a class twice per pair: Espruino's regular expressions lack {n}
+  // quantifiers (docs/espruino.md); one test, where a helper function would cost RAM.
   const parts = String(s).split(':');
   const b = new Uint8Array(6);
   let ok = parts.length === 6;
   for (let i = 0; ok && i < 6; i++) {
-    const p = parts[i].toLowerCase();
-    ok = p.length === 2 && isHexDigit(p.charCodeAt(0)) && isHexDigit(p.charCodeAt(1));
-    b[i] = parseInt(p, 16);
+    ok = /^[0-9a-f][0-9a-f]$/i.test(parts[i]);
+    b[i] = parseInt(parts[i], 16);
   }
   if (!ok) throw new Error('bad mac "' + s + '": use six hex bytes like 02:00:5e:00:00:02');
   if (b[0] & 1) throw new Error('bad mac "' + s + '": a station address must be unicast (first byte even)');
   return b;
 }
-
-function isHexDigit(c: number): boolean { return (c >= 48 && c <= 57) || (c >= 97 && c <= 102); }
 
 /** "02:00:00:00:00:01" style text for logs and tests (allocates: not for the packet path). */
 export function macToString(buf: Uint8Array, off: number): string {

@@ -35,16 +35,10 @@ export const TCP_OK = 0;
 export const TCP_TRUNCATED = 1;
 export const TCP_BAD_OFFSET = 2;
 export const TCP_BAD_CHECKSUM = 3;
-export const TCP_BAD_OPTIONS = 4;
 
-/** Options of one segment; -1 where absent. Reused: parse overwrites every field. */
-export class TcpOptions {
-  mss = -1;
-  wscale = -1;
-  sackOk = false;
-  tsVal = -1;
-  tsEcr = -1;
-}
+/** tcpParseOptions: the segment carries no MSS option; its options are malformed. */
+export const TCP_NO_MSS = -1;
+export const TCP_OPTIONS_BAD = -2;
 
 export function tcpHeaderLen(b: Uint8Array, o: number): number { return (b[o + TCP_DATA_OFF] >> 4) << 2; }
 
@@ -58,25 +52,29 @@ export function tcpParse(b: Uint8Array, o: number, len: number, src: number, dst
   return TCP_OK;
 }
 
-/** Parses the options of the segment at b[o..] into `out`. */
-export function tcpParseOptions(b: Uint8Array, o: number, out: TcpOptions): number {
-  out.mss = -1; out.wscale = -1; out.sackOk = false; out.tsVal = -1; out.tsEcr = -1;
+/** Checks the options of the segment at b[o..] (each one's length; RFC 9293 3.2) and returns
+ *  the MSS option's value, TCP_NO_MSS without one, or TCP_OPTIONS_BAD. The MSS is the one option
+ *  the stack uses: window scale, SACK-permitted and timestamps (RFC 7323, RFC 2018) are checked
+ *  for their length and otherwise ignored, as a stack that never offers them may (RFC 9293 3.2:
+ *  a TCP must ignore options it does not implement). No object per segment: a number. */
+export function tcpParseOptions(b: Uint8Array, o: number): number {
+  let mss = TCP_NO_MSS;
   let i = o + TCP_HEADER_LEN;
   const end = o + tcpHeaderLen(b, o);
   while (i < end) {
     const kind = b[i];
     if (kind === OPT_EOL) break;
     if (kind === OPT_NOP) { i++; continue; }
-    if (i + 1 >= end) return TCP_BAD_OPTIONS;
+    if (i + 1 >= end) return TCP_OPTIONS_BAD;
     const l = b[i + 1];
-    if (l < 2 || i + l > end) return TCP_BAD_OPTIONS;
-    if (kind === OPT_MSS) { if (l !== 4) return TCP_BAD_OPTIONS; out.mss = getU16(b, i + 2); }
-    else if (kind === OPT_WSCALE) { if (l !== 3) return TCP_BAD_OPTIONS; out.wscale = b[i + 2]; }
-    else if (kind === OPT_SACK_OK) { if (l !== 2) return TCP_BAD_OPTIONS; out.sackOk = true; }
-    else if (kind === OPT_TIMESTAMP) { if (l !== 10) return TCP_BAD_OPTIONS; out.tsVal = getU32(b, i + 2); out.tsEcr = getU32(b, i + 6); }
+    if (l < 2 || i + l > end) return TCP_OPTIONS_BAD;
+    if (kind === OPT_MSS) { if (l !== 4) return TCP_OPTIONS_BAD; mss = getU16(b, i + 2); }
+    else if (kind === OPT_WSCALE) { if (l !== 3) return TCP_OPTIONS_BAD; }
+    else if (kind === OPT_SACK_OK) { if (l !== 2) return TCP_OPTIONS_BAD; }
+    else if (kind === OPT_TIMESTAMP) { if (l !== 10) return TCP_OPTIONS_BAD; }
     i += l; // unknown options are skipped by their length (RFC 9293 3.2)
   }
-  return TCP_OK;
+  return mss;
 }
 
 /** Writes a TCP header (with an MSS option when mss > 0) at b[o..]; returns the header length.
