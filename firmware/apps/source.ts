@@ -19,10 +19,25 @@ function makePattern(size: number): Uint8Array {
   return p;
 }
 
+/** The pattern while a connection of the source is open (made by the first, let go by the last:
+ *  an idle board keeps none, 114 blocks on a Pico for the default 1460 bytes). */
+class Pattern {
+  bytes: Uint8Array | null = null;
+  users = 0;
+  constructor(readonly size: number) {}
+  take(): Uint8Array {
+    this.users++;
+    if (!this.bytes) this.bytes = makePattern(this.size);
+    return this.bytes;
+  }
+  release(): void { if (--this.users === 0) this.bytes = null; }
+}
+
 /** One connection's progress: `sent` of `total` bytes. */
 class SourceConn implements ConnUser {
   sent = 0;
-  constructor(readonly tcp: Tcp, readonly total: number, readonly pattern: Uint8Array) {}
+  readonly pattern: Uint8Array;
+  constructor(readonly tcp: Tcp, readonly total: number, readonly shared: Pattern) { this.pattern = shared.take(); }
   onConnect(): void { /* passive: accepted */ }
   onReadable(c: Conn): void { this.tcp.recv(c, null, 0, c.s[RB_LEN]); }
   /** Fills the send ring from where the stream is in the pattern; closes after the last byte. */
@@ -40,10 +55,10 @@ class SourceConn implements ConnUser {
     if (this.sent === this.total) { this.sent++; this.tcp.close(c); }
   }
   onEnd(): void { /* the peer's FIN: the rest is still sent, then we close */ }
-  onClose(): void { this.sent = this.total + 1; }
+  onClose(): void { this.sent = this.total + 1; this.shared.release(); }
 }
 
 export function startSource(tcp: Tcp, port: number, total: number, chunk?: number): boolean {
-  const pattern = makePattern(chunk || 1460);
+  const pattern = new Pattern(chunk || 1460);
   return serve(tcp, port, function () { return new SourceConn(tcp, total, pattern); });
 }
