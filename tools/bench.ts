@@ -87,7 +87,10 @@ async function espruinoFigures(): Promise<void> {
   try {
     for (const fromRam of [false, true]) {
       const s = await segmentCost(fromRam);
-      const where = fromRam ? 'bundle in RAM' : 'bundle in Storage';
+      // The Linux build reads its Storage through a file (an fopen and fread per read of code,
+      // targets/linux/jshardware.c jshFlashRead), where a Pico reads mapped flash: its "in
+      // Storage" figure is the file's cost, not a board's.
+      const where = fromRam ? 'bundle in RAM' : 'bundle in Storage; the Linux build reads Storage through a file: not a board\'s figure';
       if (typeof s === 'string') { row(`receive + ACK one 1460-byte segment (${where})`, 'did not run' + (large ? '' : ' (set ESPRUINO_LARGE to a 64-bit build: two stacks do not fit a Pico)')); continue; }
       row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(s.ratio), SEGMENT_COST_BUDGET)}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs`);
     }
