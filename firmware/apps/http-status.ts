@@ -107,7 +107,6 @@ export class StatusConn implements ConnUser {
   out: Uint8Array | null = null;
   at = 0;
   constructor(readonly tcp: Tcp, readonly src: StatusSource) {}
-  onConnect(): void { /* passive: accepted */ }
   onReadable(c: Conn): void {
     const tcp = this.tcp;
     if (this.kind) { tcp.recv(c, null, 0, c.s[RB_LEN]); return; } // answered: the rest is ignored

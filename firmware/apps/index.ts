@@ -63,7 +63,6 @@ class Apps extends StackStatus implements ConnUser, SourceHost {
   // Echo and discard. Discard throws everything away as it arrives (taken from the receive ring
   // without a copy, so our window stays open and the peer can send at full speed), and closes
   // after the peer's FIN.
-  onConnect(): void { /* passive: accepted */ }
   onReadable(c: Conn): void {
     if (c.s[LPORT] === DISCARD_PORT) this.tcp.recv(c, null, 0, c.s[RB_LEN]);
     else echoPump(this.tcp, c);

@@ -35,7 +35,6 @@ export class SourceConn implements ConnUser {
   sent = 0;
   readonly pattern: Uint8Array;
   constructor(readonly host: SourceHost) { this.pattern = host.takePattern(); }
-  onConnect(): void { /* passive: accepted */ }
   onReadable(c: Conn): void { this.host.tcp.recv(c, null, 0, c.s[RB_LEN]); }
   /** Fills the send ring from where the stream is in the pattern; closes after the last byte. */
   onWritable(c: Conn): void {

@@ -91,7 +91,10 @@ const CFG_ZERO_OK = 0x11e70;
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
 export interface ConnUser {
-  onConnect(c: Conn): void;
+  /** A connection this side opened (connect) is established. A listener's connections are
+   *  handed over by its onAccept once established, so their users (the apps) need none: on a
+   *  board every method costs RAM. */
+  onConnect?(c: Conn): void;
   onReadable(c: Conn): void;
   /** The peer's FIN arrived after all its data: end of stream. */
   onEnd(c: Conn): void;
@@ -769,7 +772,7 @@ export class Tcp {
       // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
       this.establish(c, false);
       this.dispatch(c);
-      if (c.user) c.user.onConnect(c);
+      if (c.user && c.user.onConnect) c.user.onConnect(c);
     } else {
       // Simultaneous open (RFC 9293 3.5, figure 7): SYN-RECEIVED, our SYN again with an ACK.
       cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[MAX_SND_WND] = this.sWnd;
@@ -790,7 +793,7 @@ export class Tcp {
     const l = c.listener;
     delete c.listener;
     if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
-    else if (c.user && notify !== false) c.user.onConnect(c);
+    else if (c.user && c.user.onConnect && notify !== false) c.user.onConnect(c);
   }
 
   /** ACK processing (RFC 9293 3.10.7.4 fifth, RFC 5961 5.2); false if the segment is dropped. */
