@@ -109,7 +109,9 @@ export interface ConnUser {
 
 export class Listener {
   halfOpen = 0;
-  constructor(readonly port: number, readonly backlog: number, readonly onAccept: (c: Conn) => void) {}
+  /** halfOpenMax: the listen backlog (a name Closure may shorten: `backlog` is a configuration
+   *  key, which keeps its name everywhere, and a long name costs a block per listener). */
+  constructor(readonly port: number, readonly halfOpenMax: number, readonly onAccept: (c: Conn) => void) {}
 }
 
 // The transmission control block's numbers: one Uint32Array (Conn.s), named by these indexes
@@ -641,7 +643,7 @@ export class Tcp {
     if (!(f & SYN)) return;
     // A bounded half-open backlog: under a SYN flood the oldest half-open entry is recycled,
     // established connections are never touched.
-    if (l.halfOpen >= l.backlog) {
+    if (l.halfOpen >= l.halfOpenMax) {
       let oldest: Conn | null = null;
       for (let i = 0; i < this.conns.length; i++) {
         const o = this.conns[i];
