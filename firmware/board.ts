@@ -108,11 +108,13 @@ export function start(config: BoardConfig): Board {
   const stack = createStack(driver, {
     ip: c.ip, gateway: c.gateway, dns: c.dns, hostname: c.hostname, apps: c.apps,
     tcp: Object.assign({ now: nowMs }, c.tcp || {}),
-    memory: hasMemory ? function () { return process!.memory!(); } : undefined,
+    // Espruino's own functions, not closures around them (a function made here costs 8 blocks or
+    // more; process.memory and print use no `this`).
+    memory: hasMemory ? process!.memory! : undefined,
     freeBlocks: hasMemory ? function (gc: boolean) { return process!.memory!(gc).free; } : undefined,
     memReserve: c.memReserve,
     // The startup line and the DHCP line on the console (what hil --port watches).
-    print: typeof print === 'function' ? function (s: string) { print!(s); } : undefined,
+    print: typeof print === 'function' ? print : undefined,
   });
   if (c.networkjs !== false) { try { networkjs(stack); } catch (e) { /* no NetworkJS in this firmware */ } }
   // With wake on frames (`int`) the idle poll is only a safety net, for an edge missed (a frame

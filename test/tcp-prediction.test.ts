@@ -98,7 +98,7 @@ function run(mode: Mode, faults: FaultConfig, seed: number): Run {
   // A sends first; B once it has all of A's data (segments that carry data and acknowledge
   // nothing new are the ones prediction takes, so one direction at a time).
   const userB = app(tb, hb, 1, B_BYTES, bData, aData, 40000, () => r.got[1] === A_BYTES);
-  tb.listen(5001, (c) => { c.user = userB; userB.onConnect(c); });
+  tb.listen(5001, (c) => { c.user = userB; userB.onConnect!(c); });
   const userA = app(ta, ha, 0, A_BYTES, aData, bData, 30000, () => true);
   ta.connect(B_IP, 5001, userA, { localPort: 40000 });
   ha.kick();

@@ -3,10 +3,10 @@
 // response carries `Connection: close` and the server closes after sending it (RFC 9112 9.6).
 // The data comes piece by piece from a StatusSource (the Stack), and the response is written as
 // the send ring takes it, never built whole. The app sits on
-// the TCP connections (apps/serve.ts).
+// the TCP connections (apps/index.ts).
 import { RB_LEN, type Conn, type ConnUser, type Tcp } from '../tcp/tcp.ts';
 import { bytesToString, stringToBytes } from '../wire/bytes.ts';
-import { chunkBuffer, serve } from './serve.ts';
+import { chunkBuffer } from './serve.ts';
 
 export interface StatusConnection { local: string; remote: string; state: string }
 
@@ -37,7 +37,7 @@ export interface StatusSource {
 const MAX_REQUEST = 1024; // a request head longer than this gets 431 and the connection closes
 /** A client that sends nothing (or stops) for this long is disconnected, so silent clients cannot
  *  hold the board's few connections (as HTTP servers' header timeouts do). */
-const IDLE_MS = 10000;
+export const IDLE_MS = 10000;
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -94,7 +94,7 @@ export function statusPiece(src: StatusSource, kind: number, section: number, k:
 
 /** One connection: the request head as it arrives, then the response, piece by piece as the send
  *  ring takes it. */
-class StatusConn implements ConnUser {
+export class StatusConn implements ConnUser {
   head = '';
   /** The response: HTML, JSON_PAGE or TEXT (0 before the request is complete). */
   kind = 0;
@@ -107,7 +107,6 @@ class StatusConn implements ConnUser {
   out: Uint8Array | null = null;
   at = 0;
   constructor(readonly tcp: Tcp, readonly src: StatusSource) {}
-  onConnect(): void { /* passive: accepted */ }
   onReadable(c: Conn): void {
     const tcp = this.tcp;
     if (this.kind) { tcp.recv(c, null, 0, c.s[RB_LEN]); return; } // answered: the rest is ignored
@@ -172,11 +171,4 @@ class StatusConn implements ConnUser {
   onEnd(c: Conn): void { if (!this.kind) this.tcp.close(c); }
   onIdle(c: Conn): void { this.tcp.abort(c); }
   onClose(): void { this.out = null; this.section = S_DONE + 1; }
-}
-
-export function startHttpStatus(tcp: Tcp, port: number, src: StatusSource): boolean {
-  return serve(tcp, port, function (c: Conn) {
-    tcp.setIdle(c, IDLE_MS);
-    return new StatusConn(tcp, src);
-  });
 }

@@ -57,7 +57,9 @@ export class DhcpClient {
   private timer = 0;        // absolute ms of the next action
   private started = 0;      // start of this acquisition, for the secs field
   private running = false;
-  private readonly info = new DhcpInfo();
+  /** The reply being read: made by the first reply the client waits for, let go once BOUND
+   *  (a board that holds its lease, or hears no server, keeps none). */
+  private info: DhcpInfo | null = null;
 
   constructor(readonly netif: Interface, readonly opts: DhcpOptions) {
     const self = this;
@@ -145,13 +147,16 @@ export class DhcpClient {
   }
 
   private input(buf: Uint8Array, off: number, len: number): void {
-    if (!this.running) return;
+    const s = this.state;
+    // Only SELECTING (offers) and REQUESTING, RENEWING, REBINDING (ACK, NAK) wait for a reply:
+    // the others (and a stopped client) need not parse the other clients' broadcast replies.
+    if (!this.running || s === DHCP_INIT || s === DHCP_BOUND) return;
+    if (!this.info) this.info = new DhcpInfo();
     const info = this.info;
     if (dhcpParse(buf, off, len, info) !== DHCP_OK || info.xid !== this.xid) return;
     // chaddr must be ours: the xid alone could collide between clients.
     for (let i = 0; i < 6; i++) if (buf[off + 28 + i] !== this.netif.mac[i]) return;
     const now = this.netif.now;
-    const s = this.state;
     if (info.type === DHCPOFFER && s === DHCP_SELECTING) {
       if (!info.yiaddr || !info.serverId) return;
       this.offered = info.yiaddr;
@@ -189,6 +194,7 @@ export class DhcpClient {
     this.dns = info.dns;
     this.state = DHCP_BOUND;
     this.timer = now + this.t1;
+    this.info = null;
     const old = this.netif.ip;
     const prefix = info.mask ? prefixFromMask(info.mask) : 24;
     if (old !== info.yiaddr || this.netif.prefix !== prefix || this.netif.gateway !== info.router) {

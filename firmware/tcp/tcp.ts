@@ -91,7 +91,10 @@ const CFG_ZERO_OK = 0x11e70;
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
 export interface ConnUser {
-  onConnect(c: Conn): void;
+  /** A connection this side opened (connect) is established. A listener's connections are
+   *  handed over by its onAccept once established, so their users (the apps) need none: on a
+   *  board every method costs RAM. */
+  onConnect?(c: Conn): void;
   onReadable(c: Conn): void;
   /** The peer's FIN arrived after all its data: end of stream. */
   onEnd(c: Conn): void;
@@ -106,7 +109,9 @@ export interface ConnUser {
 
 export class Listener {
   halfOpen = 0;
-  constructor(readonly port: number, readonly backlog: number, readonly onAccept: (c: Conn) => void) {}
+  /** halfOpenMax: the listen backlog (a name Closure may shorten: `backlog` is a configuration
+   *  key, which keeps its name everywhere, and a long name costs a block per listener). */
+  constructor(readonly port: number, readonly halfOpenMax: number, readonly onAccept: (c: Conn) => void) {}
 }
 
 // The transmission control block's numbers: one Uint32Array (Conn.s), named by these indexes
@@ -638,7 +643,7 @@ export class Tcp {
     if (!(f & SYN)) return;
     // A bounded half-open backlog: under a SYN flood the oldest half-open entry is recycled,
     // established connections are never touched.
-    if (l.halfOpen >= l.backlog) {
+    if (l.halfOpen >= l.halfOpenMax) {
       let oldest: Conn | null = null;
       for (let i = 0; i < this.conns.length; i++) {
         const o = this.conns[i];
@@ -769,7 +774,7 @@ export class Tcp {
       // writes in its 'connect' handler follows it (RFC 9293 figure 6, lines 4 and 5).
       this.establish(c, false);
       this.dispatch(c);
-      if (c.user) c.user.onConnect(c);
+      if (c.user && c.user.onConnect) c.user.onConnect(c);
     } else {
       // Simultaneous open (RFC 9293 3.5, figure 7): SYN-RECEIVED, our SYN again with an ACK.
       cs[SND_WND] = this.sWnd; cs[SND_WL1] = this.sSeq; cs[MAX_SND_WND] = this.sWnd;
@@ -790,7 +795,7 @@ export class Tcp {
     const l = c.listener;
     delete c.listener;
     if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
-    else if (c.user && notify !== false) c.user.onConnect(c);
+    else if (c.user && c.user.onConnect && notify !== false) c.user.onConnect(c);
   }
 
   /** ACK processing (RFC 9293 3.10.7.4 fifth, RFC 5961 5.2); false if the segment is dropped. */
