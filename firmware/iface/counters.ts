@@ -129,8 +129,16 @@ export function nthName(names: string, i: number): string {
  *  from + i of `names`. */
 export function counterValues(v: Uint32Array, names: string, from: number): { [name: string]: number } {
   const o: { [name: string]: number } = {};
-  const n = names.split(' ');
-  for (let i = 0; i < v.length; i++) o[n[from + i]] = v[i];
+  // Word by word with indexOf, not split: split makes an array of every name at once (about 150
+  // blocks on a Pico for both lists), which a board low on memory may not have.
+  let at = 0;
+  for (let i = 0; i < from; i++) at = names.indexOf(' ', at) + 1;
+  for (let i = 0; i < v.length; i++) {
+    let end = names.indexOf(' ', at);
+    if (end < 0) end = names.length;
+    o[names.substring(at, end)] = v[i];
+    at = end + 1;
+  }
   return o;
 }
 
