@@ -6,7 +6,6 @@ import type { Interface } from './interface.ts';
 import type { DhcpClient as Client, DhcpOptions } from './dhcp.ts';
 import { espruinoModule } from '../modules.ts';
 
-
 /** `new DhcpClient(netif, opts)`, as stack.ts writes it: the module's client. */
 export const DhcpClient = function (netif: Interface, opts: DhcpOptions): Client {
   const m = espruinoModule('synack-dhcp', '), or give a static ip') as { DhcpClient: typeof Client };

@@ -6,7 +6,6 @@ import type { Interface } from './interface.ts';
 import type { DnsClient as Client } from './dns.ts';
 import { espruinoModule } from '../modules.ts';
 
-
 /** `new DnsClient(netif, server)`, as stack.ts writes it: the module's client. */
 export const DnsClient = function (netif: Interface, server: number): Client {
   const m = espruinoModule('synack-dns', ')') as { DnsClient: typeof Client };

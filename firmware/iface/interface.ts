@@ -82,8 +82,8 @@ export class Interface {
    *  MEM_CRITICAL (received frames stay in the driver). A board out of memory stops the callback
    *  that ran out, uncatchably: the stack refuses and drops before that happens. */
   lowMem = MEM_OK;
-  /** Free memory as last measured, less what was allocated since (TCP counts a new connection's
-   *  blocks here), and the reserve under which nothing more is allocated. Unmeasured: unlimited. */
+  /** Free memory as last measured (by Stack.poll, and by TCP as each new connection is made), and
+   *  the reserve under which nothing more is allocated. Unmeasured: unlimited. */
   memFree = 0x7fffffff;
   memReserve = 0;
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by

@@ -7,7 +7,6 @@ import type { Tcp } from '../tcp/tcp.ts';
 import type { Net, Resolver } from './net.ts';
 import { espruinoModule } from '../modules.ts';
 
-
 interface NetModule { createNet(tcp: Tcp, resolve?: Resolver): Net; build: string }
 
 export function createNet(tcp: Tcp, resolve?: Resolver): Net {

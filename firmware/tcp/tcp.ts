@@ -1307,7 +1307,6 @@ export class Tcp {
       this.cnt[TIME_WAIT_RECYCLED]++;
       this.reset(tw, null);
     }
-    netif.memFree -= cost;
     const c = new Conn(sb, rb, this.cfg[CFG_OOO_RANGES]);
     c.s[RTO] = this.cfg[CFG_RTO_INIT_MS];
     c.s[CREATED_AT] = at32(this.netif.now);
