@@ -240,12 +240,13 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   let tap: TapNamespace | null = null;
   let link: UdpLink;
   let dhcp: Dnsmasq | null = null;
+  // What simulators killed with SIGKILL left behind (their state files name it: namespaces,
+  // socat, dnsmasq, interpreters, directories, console links) goes first, whatever the link.
+  for (const line of removeLeftovers()) log(`sim: ${line}`);
   try {
     if (o.link === 'tap') {
       const why = netnsUnavailable(o.ip === 'dhcp' && o.dhcpServer === 'dnsmasq' ? ['socat', 'dnsmasq'] : ['socat']);
       if (why) throw new Error(`--link tap ${why}; or use --link udp:...${o.ip === 'dhcp' && /dnsmasq/.test(why) ? ' or --dhcp-server external' : ''}`);
-      // What simulators killed with SIGKILL left behind (their state files name it) goes first.
-      for (const line of removeLeftovers()) log(`sim: ${line}`);
       const t = await openTapLink(linkPort, runner, { hostCidr: o.hostCidr });
       link = t.link;
       tap = t.tap;

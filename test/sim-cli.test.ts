@@ -8,14 +8,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, parseFaults, tapHostCidr, startSim, describeSim, tryCommands, UsageError } from '../host-sim/cli.ts';
 import { dhcpRange } from '../host-sim/links/dnsmasq.ts';
 import { Netns, netnsUnavailable, run, waitUntil } from '../host-sim/links/netns.ts';
 import { freeUdpPort } from '../host-sim/links/tap.ts';
-import { RUN_DIR, processStart, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
+import { RUN_DIR, isPtyLink, processStart, removeLeftovers, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -127,6 +127,78 @@ test('a UDP link prints what to join to it, and commands without a namespace', a
     assert.match(text, /\n {2}ping -c 3 198\.18\.0\.2;/);
   } finally { sim.close(); }
 });
+
+test('leftovers: a dead process\'s record kills a process only when it is the same one (its start time, whatever it exec\'d since), removes a pty link only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
+  const same = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const reused = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const file = join(RUN_DIR, '999999997.json');
+  try {
+    await waitUntil(() => processStart(same.pid!) !== null && processStart(reused.pid!) !== null, 2000);
+    mkdirSync(RUN_DIR, { recursive: true });
+    const pty = join(dir, 'console');
+    const plain = join(dir, 'plain');
+    symlinkSync('/dev/pts/4095', pty);
+    writeFileSync(plain, 'not a link');
+    writeFileSync(file, JSON.stringify({ pid: 999999997, start: '1', netns: [], dirs: [], links: [pty, plain], procs: [
+      // Recorded as the wrapper that exec'd it (the interpreter's /tmp/espruino-pico does): the
+      // same process by its start time.
+      { pid: same.pid, argv: ['/tmp/wrapper-script'], start: processStart(same.pid!) },
+      // The same command line, but another process (a PID reused): left alone.
+      { pid: reused.pid, argv: ['sleep', '60'], start: String(Number(processStart(reused.pid!)) + 1) },
+    ] }));
+    const said = removeLeftovers();
+    assert.ok(said.includes(`removed what process 999999997 (no longer running) left behind: wrapper-script ${same.pid}, console link ${pty}`), said.join('\n'));
+    await waitUntil(() => same.signalCode !== null, 2000);
+    assert.is(same.signalCode, 'SIGKILL');
+    assert.is(reused.exitCode, null);
+    assert.is(reused.signalCode, null);
+    assert.not.ok(isPtyLink(pty));
+    assert.ok(existsSync(plain), 'a file that is not a pty link stays');
+    assert.not.ok(existsSync(file));
+  } finally {
+    same.kill('SIGKILL');
+    reused.kill('SIGKILL');
+    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const bin = process.env.ESPRUINO;
+if (bin && existsSync(bin)) {
+  test('a simulator of the interpreter board killed with SIGKILL: the next one ends its interpreter and console socat, removes their directories and link', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
+    const consolePath = join(dir, 'console');
+    const udp = (a: number, b: number) => `udp:127.0.0.1:${a}:127.0.0.1:${b}`;
+    const [p1, p2] = [await freeUdpPort(), await freeUdpPort()];
+    const a = new SimProcess(['--link', udp(p1, p2), '--ip', '198.18.0.2/24', '--espruino', bin, '--espruino-program', 'none', '--no-apps', '--console', consolePath]);
+    let b: SimProcess | null = null;
+    try {
+      await a.waitFor(/^console: synack: started/m, 60000);
+      const st = stateOf(a.pid)!;
+      const interp = st.procs.find((p) => p.argv[0] === bin)!;
+      const consoleSocat = st.procs.find((p) => p.argv[0] === 'socat')!;
+      assert.ok(interp && consoleSocat, JSON.stringify(st));
+      const boardDir = st.dirs.find((d) => /synack-espruino-board-/.test(d))!;
+      assert.ok(boardDir && existsSync(boardDir), JSON.stringify(st));
+      await a.stop('SIGKILL');
+      b = new SimProcess(['--link', udp(p1, p2), '--ip', '198.18.0.2/24', '--no-apps']);
+      await b.waitFor(/^link: UDP /m, 15000);
+      // The interpreter and socat may have ended by themselves (their pipes closed) or not: either
+      // way they are not running once the next simulator has started, and the directories go.
+      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: .*directory ${boardDir}`, 'm'), b.out);
+      assert.not.ok(procRuns(interp), 'the interpreter gone');
+      assert.not.ok(procRuns(consoleSocat), 'the console\'s socat gone');
+      for (const d of st.dirs) assert.not.ok(existsSync(d), `${d} removed`);
+      assert.not.ok(isPtyLink(consolePath));
+      assert.not.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
+    } finally {
+      await a.stop('SIGKILL');
+      if (b) await b.stop('SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 // ---- with a namespace ----
 
@@ -256,43 +328,54 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
-  test('a simulator killed with SIGKILL: the next one removes its namespace, socat, dnsmasq and directory, and nothing else', async () => {
+  test('a simulator killed with SIGKILL: the next one removes its namespace, both socats, dnsmasq, the console link and directory, and nothing else', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
     // What must survive: a namespace of this (live) test process, recorded in its own state file;
     // a process of the test's whose PID a dead process's forged state file lists under another
-    // command line; a live process's forged state file with a namespace in it.
+    // command line, and under another start time; a live process's forged state file with a
+    // namespace in it.
     const mine = new Netns(`synack-keep-${process.pid}`);
     const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
     const other = new Netns(`synack-other-${process.pid}`);
     const forgedDead = join(RUN_DIR, '999999999.json');
+    const forgedDead2 = join(RUN_DIR, '999999998.json');
     const forgedLive = join(RUN_DIR, `${sleeper.pid}.json`);
     writeFileSync(forgedDead, JSON.stringify({ pid: 999999999, start: '1', netns: [], procs: [{ pid: sleeper.pid, argv: ['socat', 'not-what-runs'] }], dirs: [] }));
+    writeFileSync(forgedDead2, JSON.stringify({ pid: 999999998, start: '1', netns: [], procs: [{ pid: sleeper.pid, argv: ['sleep', '60'], start: '12345' }], dirs: [] }));
     writeFileSync(forgedLive, JSON.stringify({ pid: sleeper.pid, start: processStart(sleeper.pid!), netns: [other.name], procs: [], dirs: [] }));
-    const a = new SimProcess(['--dhcp', '--console', join(dir, 'console'), '--no-apps']);
+    const consolePath = join(dir, 'console');
+    const a = new SimProcess(['--dhcp', '--console', consolePath, '--no-apps']);
     let b: SimProcess | null = null;
     try {
       await a.waitFor(/^lease: /m, 25000);
       const st = stateOf(a.pid)!;
-      const socat = st.procs.find((p) => p.argv[0] === 'socat')!;
+      const socat = st.procs.find((p) => p.argv[0] === 'socat' && p.argv.some((x) => x.startsWith('TUN,')))!;
+      const consoleSocat = st.procs.find((p) => p.argv[0] === 'socat' && p.argv.includes(`PTY,link=${consolePath},raw,echo=0`))!;
       const dnsmasq = st.procs.find((p) => p.argv.includes('dnsmasq'))!;
+      assert.ok(socat && consoleSocat && dnsmasq, JSON.stringify(st));
+      assert.ok(consoleSocat.start && socat.start && dnsmasq.start, 'each process recorded with its start time');
+      assert.equal(st.links, [consolePath], 'the console link recorded');
       const tapName = /tun-name=(\w+)/.exec(socat.argv.join(' '))![1];
       await a.stop('SIGKILL');
-      // Left behind, as before this fix.
+      // Left behind: the namespace, the TAP's socat and dnsmasq. The console's socat ends by itself
+      // once it sees its pipes closed, or not yet: the test does not depend on either.
       assert.match(namespaces(), new RegExp(`synack-${a.pid}\\b`));
       assert.ok(procRuns(socat) && procRuns(dnsmasq), 'socat and dnsmasq outlive a SIGKILL');
       assert.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
 
       b = new SimProcess(['--no-apps']);
       await b.waitFor(/^LAN: namespace /m, 15000);
-      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: socat ${socat.pid}, dnsmasq ${dnsmasq.pid}, namespace synack-${a.pid}, directory ${st.dirs[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: socat ${socat.pid}, dnsmasq ${dnsmasq.pid}, (socat ${consoleSocat.pid}, )?namespace synack-${a.pid}, directory ${esc(st.dirs[0])}(, console link ${esc(consolePath)})?$`, 'm'));
       assert.not.match(namespaces(), new RegExp(`synack-${a.pid}\\b`));
       assert.not.ok(procRuns(socat), 'socat gone');
       assert.not.ok(procRuns(dnsmasq), 'dnsmasq gone');
+      assert.not.ok(procRuns(consoleSocat), 'the console\'s socat gone');
+      assert.not.match(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout, new RegExp(`PTY,link=${esc(consolePath)}`));
+      assert.not.ok(existsSync(consolePath) || isPtyLink(consolePath), 'no console link left');
       assert.not.match(run('ip', ['link', 'show']), new RegExp(`${tapName}\\b`));
       assert.not.ok(existsSync(st.dirs[0]));
       assert.not.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
-      // The console's socat ends by itself when its pipes close; none is left either.
-      assert.not.match(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout, new RegExp(`PTY,link=${join(dir, 'console')}`));
       // Nothing else touched.
       assert.match(namespaces(), new RegExp(`${mine.name}\\b`));
       assert.match(namespaces(), new RegExp(`${other.name}\\b`));
@@ -300,6 +383,7 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       assert.is(sleeper.signalCode, null);
       assert.ok(existsSync(forgedLive), 'a live process\'s state file stays');
       assert.not.ok(existsSync(forgedDead), 'a dead process\'s state file goes');
+      assert.not.ok(existsSync(forgedDead2), 'a dead process\'s state file goes');
     } finally {
       await a.stop('SIGKILL');
       if (b) await b.stop('SIGINT');
@@ -307,6 +391,7 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       mine.cleanup();
       other.cleanup();
       rmSync(forgedDead, { force: true });
+      rmSync(forgedDead2, { force: true });
       rmSync(forgedLive, { force: true });
       rmSync(dir, { recursive: true, force: true });
     }

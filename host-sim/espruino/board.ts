@@ -22,6 +22,7 @@ import { randomMac } from '../board.ts';
 import type { Segment, Port } from '../segment.ts';
 import type { RealTimeRunner } from '../realtime.ts';
 import { FileChannel } from './channel.ts';
+import { forgetDir, forgetProc, recordDir, recordProc } from '../links/leftovers.ts';
 import { bootFile, DEFAULT_PROGRAM } from './boot.ts';
 
 export interface EspruinoBoardOptions {
@@ -54,7 +55,7 @@ export interface EspruinoBoardOptions {
 /** Storage images already written in this process (the same files for several boards: the
  *  tests start many), by what they hold; removed at exit. */
 const templates = new Map<string, string>();
-process.on('exit', () => { for (const d of templates.values()) rmSync(d, { recursive: true, force: true }); });
+process.on('exit', () => { for (const d of templates.values()) { rmSync(d, { recursive: true, force: true }); forgetDir(d); } });
 
 /** Puts into `dir` the interpreter's Storage (espruino.flash) holding `files`, written once per
  *  process with writeStorage and copied afterwards. */
@@ -65,8 +66,9 @@ async function storageTemplate(bin: string, files: [string, string][], dir: stri
   let t = templates.get(key);
   if (!t || !existsSync(join(t, 'espruino.flash'))) {
     t = mkdtempSync(join(tmpdir(), 'synack-espruino-storage-'));
+    recordDir(t);
     const why = await writeStorage(bin, t, files, 60000);
-    if (why) { rmSync(t, { recursive: true, force: true }); throw new Error(`--espruino ${bin}: ${why}`); }
+    if (why) { rmSync(t, { recursive: true, force: true }); forgetDir(t); throw new Error(`--espruino ${bin}: ${why}`); }
     templates.set(key, t);
   }
   copyFileSync(join(t, 'espruino.flash'), join(dir, 'espruino.flash'));
@@ -109,6 +111,7 @@ export class EspruinoBoard {
    *  the interpreter. Rejects with a one-line error naming what failed. */
   static async start(runner: RealTimeRunner, segment: Segment, o: EspruinoBoardOptions): Promise<EspruinoBoard> {
     const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-board-'));
+    recordDir(dir);
     let board: EspruinoBoard | null = null;
     try {
       const files = bundlesFor({ apps: o.apps === false ? false : undefined, ip: o.ip === 'dhcp' ? 'dhcp' : o.ip });
@@ -134,12 +137,16 @@ export class EspruinoBoard {
     } catch (e) {
       board?.channel.close();
       rmSync(dir, { recursive: true, force: true });
+      forgetDir(dir);
       throw e;
     }
   }
 
   private spawn(): void {
     const p = spawn(this.o.bin, [], { cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Recorded (leftovers.ts): killed with its parent, the interpreter would run on, its stdin at
+    // end-of-file.
+    recordProc(p.pid, p.spawnargs);
     this.proc = p;
     p.stdin!.on('error', () => { /* gone: the exit handler says so */ });
     const onData = (d: Buffer) => this.output(d.toString('latin1'));
@@ -147,6 +154,7 @@ export class EspruinoBoard {
     p.stderr!.on('data', onData);
     p.on('error', (e) => this.o.log?.(`espruino: ${e.message}`));
     p.on('exit', (code, signal) => {
+      forgetProc(p.pid);
       if (this.proc !== p) return;
       this.proc = null;
       if (this.closing) return;
@@ -221,7 +229,9 @@ export class EspruinoBoard {
     const p = this.proc;
     this.proc = null;
     if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    if (p) forgetProc(p.pid);
     this.channel.close();
     rmSync(this.dir, { recursive: true, force: true });
+    forgetDir(this.dir);
   }
 }
