@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, parseFaults, tapHostCidr, startSim, describeSim, tryCommands, UsageError } from '../host-sim/cli.ts';
 import { dhcpRange } from '../host-sim/links/dnsmasq.ts';
+import { ipToString } from '../firmware/wire/ipv4.ts';
 import { Netns, netnsUnavailable, run, waitUntil } from '../host-sim/links/netns.ts';
 import { freeUdpPort } from '../host-sim/links/tap.ts';
 import { RUN_DIR, isPtyLink, processStart, removeLeftovers, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
@@ -91,6 +92,11 @@ test('on a TAP link the namespace side is in the board\'s network: the first oth
   assert.is(tapHostCidr('198.18.0.1/30'), '198.18.0.2/30');
   assert.is(tapHostCidr('198.18.7.2/16', '198.18.200.1'), '198.18.200.1/16');
   assert.is(parseArgs(['--ip', '198.19.3.4/24'], true).hostCidr, '198.19.3.1/24');
+  // That side is the simulated LAN's router: the board's default gateway, with no --gateway.
+  assert.is(parseArgs(['--ip', '198.19.3.4/24'], true).gateway, '198.19.3.1');
+  assert.is(parseArgs([], true).gateway, '198.18.0.1');
+  assert.is(parseArgs(['--ip', '198.18.7.2/16', '--gateway', '198.18.200.1'], true).gateway, '198.18.200.1');
+  assert.is(parseArgs(['--link', 'udp:127.0.0.1:0:127.0.0.1:9', '--ip', '198.18.0.2/24'], false).gateway, undefined);
   assert.throws(() => tapHostCidr('198.20.0.2/24'), /198\.18\.0\.0\/15/);
   assert.throws(() => tapHostCidr('198.18.0.2/14'), /198\.18\.0\.0\/15/);
 });
@@ -291,6 +297,23 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
       assert.match(r, /3 packets transmitted, 3 received/, r);
     } finally { sim.close(); ns.cleanup(); }
+  });
+
+  test('on a TAP link the namespace\'s side is the board\'s default gateway: a peer beyond the board\'s /24 is answered, static or by DHCP', async () => {
+    for (const args of [['--no-apps'], ['--dhcp', '--no-apps']]) {
+      const sim = await startSim(parseArgs(args, true), () => {});
+      try {
+        const ns = sim.tap!.ns.name;
+        // A peer on another network (198.19.7.1, beyond 198.18.0.0/24), routed by the namespace.
+        run('ip', ['-n', ns, 'addr', 'add', '198.19.7.1/32', 'dev', 'lo']);
+        assert.ok(await waitUntil(() => sim.address() !== '(no address yet)', 20000), `${args.join(' ')}: no address`);
+        const ip = sim.address();
+        // (Not spawnSync: the board runs in this process's event loop.)
+        const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '-I', '198.19.7.1', ip], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
+        assert.match(r, /3 packets transmitted, 3 received/, `${args.join(' ')}: ${r}`);
+        assert.is(ipToString(sim.board.stack.iface.gateway), '198.18.0.1', args.join(' '));
+      } finally { sim.close(); }
+    }
   });
 
   test('npm start -- --dhcp does the same: the namespace and dnsmasq at once, the lease, the commands; all gone after Ctrl-C', async () => {
