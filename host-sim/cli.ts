@@ -300,7 +300,7 @@ async function startEspruinoBoard(o: SimOptions, log: (s: string) => void, seg: 
     runner.start();
     board = await EspruinoBoard.start(runner, seg, {
       bin: o.espruino!, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
-      apps: o.apps ? { source: o.sourceBytes } : false, program,
+      apps: o.apps ? { source: o.sourceBytes } : false, program, pick: !!program,
       print: (line) => log(`console: ${line}`), output: (s) => con?.write(s), log,
     });
   } catch (e) { return fail(e); }

@@ -99,7 +99,7 @@ test('net: false leaves the net-style API out and erases an old one; the apps do
   assert.ok(left, logs.join('\n'));
   const boot = /boot file \((\d+)\)/.exec(logs[1])!;
   const size = (f: string) => storageBytes(readFileSync(f, 'latin1').length);
-  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns) - size(bundlesFor({}).networkjs!) - storageBytes(Number(boot[1])));
+  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns!) - size(bundlesFor({}).networkjs!) - storageBytes(Number(boot[1])));
 }));
 
 /** Runs fn with console.log and console.error collected. */
@@ -184,7 +184,7 @@ test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot
   assert.is(written['synack-net'], readFileSync(bundlesFor({}).net!, 'latin1'));
   assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
   assert.is(written['synack-dhcp'], readFileSync(bundlesFor({}).dhcp!, 'latin1'));
-  assert.is(written['synack-dns'], readFileSync(bundlesFor({}).dns, 'latin1'));
+  assert.is(written['synack-dns'], readFileSync(bundlesFor({}).dns!, 'latin1'));
   assert.is(written['synack-networkjs'], readFileSync(bundlesFor({}).networkjs!, 'latin1'));
   assert.is(storageBytes(1), 40);
 }));
@@ -192,7 +192,7 @@ test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot
 test('a static address leaves the DHCP client out and erases an old one; DNS is written either way', () => {
   assert.match(bundlesFor({}).dhcp!, /dist\/synack-dhcp\.tok$/);
   assert.is(bundlesFor({ ip: '198.18.0.2/24' }).dhcp, null);
-  assert.match(bundlesFor({ ip: '198.18.0.2/24' }).dns, /dist\/synack-dns\.tok$/);
+  assert.match(bundlesFor({ ip: '198.18.0.2/24' }).dns!, /dist\/synack-dns\.tok$/);
   const written: Record<string, string> = { 'synack-dhcp': 'old' };
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
   vm.runInNewContext(uploadScript('B', 'N', 'BOOT', 'A', null, 'DNS'), { require: () => Storage, load: () => {} });

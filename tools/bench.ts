@@ -45,7 +45,7 @@ function bundleFigures(): void {
   const size = (f: string) => storageBytes(readFileSync(f).length);
   // The DHCP client (the default address comes by DHCP), the DNS client and the NetworkJS adapter
   // are written either way.
-  const modules = size(files.dhcp!) + size(files.dns) + size(files.networkjs!);
+  const modules = size(files.dhcp!) + size(files.dns!) + size(files.networkjs!);
   const need = size(files.bundle) + storageBytes(boot.length) + size(files.net!) + size(files.apps!) + modules;
   const base = size(files.bundle) + storageBytes(bootCode({ apps: false, net: false }).length) + modules;
   const left = Math.max(0, STORAGE.PICO_R1_3 - need);

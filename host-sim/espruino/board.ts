@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStorage } from '../../tools/espruino.ts';
-import { bundlesFor } from '../../tools/flash.ts';
+import { bundlesFor, pickModules, programBytes, type FlashConfig } from '../../tools/flash.ts';
 import { randomMac } from '../board.ts';
 import type { Segment, Port } from '../segment.ts';
 import type { RealTimeRunner } from '../realtime.ts';
@@ -37,6 +37,9 @@ export interface EspruinoBoardOptions {
   apps: false | { source?: number };
   /** The user's program beside the stack (".boot1"); null: none; default: DEFAULT_PROGRAM. */
   program?: string | null;
+  /** true: Storage gets only the modules npm run flash -- --program picks for `program` (the
+   *  apps as `apps` says), and the boot file registers NetworkJS only when the program uses it. */
+  pick?: boolean;
   name?: string;
   /** start()'s slowest poll when idle, ms (default 50: the channel has no event to wake the
    *  board, and an idle poll costs about 25 ms on the Pico layout under qemu). */
@@ -114,22 +117,26 @@ export class EspruinoBoard {
     recordDir(dir);
     let board: EspruinoBoard | null = null;
     try {
-      const files = bundlesFor({ apps: o.apps === false ? false : undefined, ip: o.ip === 'dhcp' ? 'dhcp' : o.ip });
+      const base: FlashConfig = { apps: o.apps === false ? false : undefined, ip: o.ip === 'dhcp' ? 'dhcp' : o.ip };
+      const cfg = o.pick && o.program ? pickModules({ ...base, apps: o.apps === false ? false : true }, o.program).cfg : base;
+      const files = bundlesFor(cfg);
       const storage: [string, string][] = [['synack', readFileSync(files.bundle, 'latin1')]];
       if (files.net) storage.push(['synack-net', readFileSync(files.net, 'latin1')]);
       if (files.apps) storage.push(['synack-apps', readFileSync(files.apps, 'latin1')]);
       // The modules loaded when used, as npm run flash writes them: DHCP with "dhcp", DNS, and
       // the adapter behind Espruino's own net/http.
       if (files.dhcp) storage.push(['synack-dhcp', readFileSync(files.dhcp, 'latin1')]);
-      storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
+      if (files.dns) storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
       if (files.networkjs) storage.push(['synack-networkjs', readFileSync(files.networkjs, 'latin1')]);
       const program = o.program === undefined ? DEFAULT_PROGRAM : o.program;
-      if (program) storage.push(['.boot1', program]);
+      // As npm run flash -- --program writes it: pretokenised.
+      if (program) storage.push(['.boot1', o.pick ? programBytes(program) : program]);
       await storageTemplate(o.bin, storage, dir);
       board = new EspruinoBoard(runner, segment, o, dir);
       // Last: the runs that write Storage run the boot files already there, and this one would
       // announce a driver.
-      const boot = bootFile({ mac: board.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname, apps: o.apps, idlePollMs: o.idlePollMs ?? 50 });
+      const boot = bootFile({ mac: board.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname, apps: o.apps, idlePollMs: o.idlePollMs ?? 50,
+        networkjs: cfg.networkjs === false ? false : undefined });
       const why = await writeStorage(o.bin, dir, [['.boot0', boot]], 60000);
       if (why) throw new Error(`--espruino ${o.bin}: ${why}`);
       board.spawn();
