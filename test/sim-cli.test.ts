@@ -5,6 +5,7 @@
 // at once and the commands when the lease arrives; what a simulator killed with SIGKILL left
 // behind is removed by the next one, and nothing else. The parts with a namespace need root,
 // socat, ping and dnsmasq, and skip otherwise.
+import { PRIVATE_RUN_DIR } from './helpers/private-run-dir.ts'; // first: before leftovers.ts reads it
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,6 +20,7 @@ import { freeUdpPort } from '../host-sim/links/tap.ts';
 import { RUN_DIR, isPtyLink, processStart, removeLeftovers, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
 
 const root = join(import.meta.dirname, '..');
+if (RUN_DIR !== PRIVATE_RUN_DIR) throw new Error('sim-cli: the state files must go to the test\'s own directory');
 
 /** Runs a command-line entry point to its end: status, stdout, stderr. */
 function cli(script: string, args: string[]): { code: number | null; out: string; err: string } {
