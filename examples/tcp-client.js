@@ -14,7 +14,7 @@ function report() {
   });
   var got = "";
   s.on("data", function (d) {
-    got += d;
+    got += E.toString(d); // the net-style API hands over bytes (a Uint8Array)
     var nl = got.indexOf("\n");
     if (nl >= 0) { print("tcp-client: " + HOST + " says " + got.slice(0, nl)); s.end(); }
   });
