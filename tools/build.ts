@@ -9,7 +9,7 @@
 // Usage: npm run build [-- --no-typecheck]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
@@ -17,7 +17,7 @@ import { typedGate } from './typed-gate.ts';
 import { boardModules, compileBoard, netFromStorage } from './closure.ts';
 import { missingExterns } from './externs-check.ts';
 import { pretokenise } from './pretokenise.ts';
-import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
+import { BUNDLE_BUDGET, BUNDLE_CEILING, STORAGE_LEFT_BUDGET, STORAGE_LEFT_FLOOR } from './budgets.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -105,6 +105,13 @@ export async function buildAll(): Promise<BuildResult[]> {
   if (over.length) {
     throw new Error(over.map((r) => `dist/${r.name}.tok is ${r.storage} bytes pretokenised, over the ${BUNDLE_CEILING}-byte ceiling in tools/budgets.ts`).join('\n') +
       '\n(shrink it: less code on the board; the goal is ' + BUNDLE_BUDGET + ' bytes)');
+  }
+  // The Storage the HTTP example leaves on a Pico, as npm run flash -- --program writes it.
+  const { flashedFiles, HTTP_EXAMPLE } = await import('./bench/flashed.ts');
+  const ex = flashedFiles(readFileSync(HTTP_EXAMPLE, 'utf8'));
+  if (ex.left < STORAGE_LEFT_FLOOR) {
+    throw new Error(`examples/http-server.js flashed on DHCP leaves ${ex.left} bytes of a Pico's Storage, under the ${STORAGE_LEFT_FLOOR}-byte floor in tools/budgets.ts` +
+      ` (the goal is ${STORAGE_LEFT_BUDGET}: shrink the chip bundle, synack-dhcp or synack-networkjs)`);
   }
   return out;
 }

@@ -94,3 +94,31 @@ if (process.argv[1] && /bench[\\/]flashed\.ts$/.test(process.argv[1])) {
     console.log('http example', await httpExampleBlocks());
   })();
 }
+
+/** npm run bench's section for the board as flashed with a program (issue 24's budgets). */
+export async function flashedFigures(row: (name: string, value: string) => void): Promise<void> {
+  const { STORAGE_LEFT_BUDGET, IDLE_BLOCKS_BUDGET } = await import('../budgets.ts');
+  const { budgetRow } = await import('./doc.ts');
+  console.log('the board as flashed with a program (npm run flash -- --program examples/http-server.js, on DHCP; tools/bench/flashed.ts)');
+  const f = flashedFiles(readFileSync(HTTP_EXAMPLE, 'utf8'));
+  for (const [name, data] of f.files) row(`  ${name}`, `${storageBytes(data.length)} bytes with its header`);
+  const met = f.left >= STORAGE_LEFT_BUDGET;
+  row('Storage left beyond the program on a Pico', `${f.left} of ${STORAGE.PICO_R1_3} bytes (goal ${STORAGE_LEFT_BUDGET}: ${met ? 'met' : `short by ${STORAGE_LEFT_BUDGET - f.left}`})`);
+  budgetRow('Storage left on a Pico beyond the program, examples/http-server.js flashed on DHCP', `${f.left} B`, `at least ${STORAGE_LEFT_BUDGET} B`, met ? 'met' : `short by ${STORAGE_LEFT_BUDGET - f.left} B`);
+  if (!espruinoPath()) { row('blocks', 'ESPRUINO not set (an Espruino Linux build with a Pico\'s layout gives them)'); return; }
+  const idle = await startIdleBlocks();
+  const bare = await startIdleBlocks(false);
+  if (typeof idle === 'string') row('idle with start()', 'did not run: ' + idle.trim().split('\n').slice(-1)[0]);
+  else {
+    const v = idle.used <= IDLE_BLOCKS_BUDGET ? 'met' : `over by ${idle.used - IDLE_BLOCKS_BUDGET}`;
+    row('idle with start() (static, apps: false), blocks', `${idle.used} from before require("synack"), of which loading the code ${idle.loaded} (budget ${IDLE_BLOCKS_BUDGET}: ${v})`);
+    if (typeof bare !== 'string') row('  the same with networkjs: false', `${bare.used} (a program without http, net or dgram is flashed so)`);
+    budgetRow('blocks in use idle with start(): static address, apps: false, from before require("synack")', `${idle.used}${typeof bare === 'string' ? '' : ` (${bare.used} with networkjs: false)`}`, `at most ${IDLE_BLOCKS_BUDGET}`, v);
+  }
+  const h = await httpExampleBlocks();
+  if (typeof h === 'string') row('examples/http-server.js as flashed', 'did not run: ' + h.trim().split('\n').slice(-1)[0]);
+  else {
+    row('examples/http-server.js as flashed, booted (DHCP)', `${h.used} blocks in use, ${h.free} free for the program to grow into, ${h.listening} listening`);
+    budgetRow('blocks free with examples/http-server.js as flashed (DHCP)', String(h.free), 'as many as can be had', 'reported');
+  }
+}
