@@ -2,7 +2,7 @@
 // the interpreter can answer: does the bundle load and run, how many blocks does it use.
 // The binary's path comes from the ESPRUINO environment variable; without it, `espruinoPath()`
 // is undefined and suites skip those tests (say so with `skipReason`). We never build or ship
-// the interpreter; see README ("Checking against the real interpreter").
+// the interpreter; see docs/espruino.md.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

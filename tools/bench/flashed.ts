@@ -113,7 +113,7 @@ export async function flashedFigures(row: (name: string, value: string) => void)
     const v = idle.used <= IDLE_BLOCKS_BUDGET ? 'met' : `over by ${idle.used - IDLE_BLOCKS_BUDGET}`;
     row('idle with start() (static, apps: false), blocks', `${idle.used} from before require("synack"), of which loading the code ${idle.loaded} (budget ${IDLE_BLOCKS_BUDGET}: ${v})`);
     if (typeof bare !== 'string') row('  the same with networkjs: false', `${bare.used} (a program without http, net or dgram is flashed so)`);
-    budgetRow('blocks in use idle with start(): static address, apps: false, from before require("synack")', `${idle.used}${typeof bare === 'string' ? '' : ` (${bare.used} with networkjs: false)`}`, `at most ${IDLE_BLOCKS_BUDGET}`, v);
+    budgetRow('blocks in use idle with start(): static address, apps: false, from before require("synack")', `${idle.used} (loading the code ${idle.loaded}${typeof bare === 'string' ? '' : `; ${bare.used} with networkjs: false`})`, `at most ${IDLE_BLOCKS_BUDGET}`, v);
   }
   const h = await httpExampleBlocks();
   if (typeof h === 'string') row('examples/http-server.js as flashed', 'did not run: ' + h.trim().split('\n').slice(-1)[0]);
