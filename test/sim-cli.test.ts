@@ -177,9 +177,8 @@ if (bin && existsSync(bin)) {
   test('a simulator of the interpreter board killed with SIGKILL: the next one ends its interpreter and console socat, removes their directories and link', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
     const consolePath = join(dir, 'console');
-    const udp = (a: number, b: number) => `udp:127.0.0.1:${a}:127.0.0.1:${b}`;
-    const [p1, p2] = [await freeUdpPort(), await freeUdpPort()];
-    const a = new SimProcess(['--link', udp(p1, p2), '--ip', '198.18.0.2/24', '--espruino', bin, '--espruino-program', 'none', '--no-apps', '--console', consolePath]);
+    const udp = 'udp:127.0.0.1:0:127.0.0.1:9'; // a port of its own (0: no port chosen beforehand that another may take)
+    const a = new SimProcess(['--link', udp, '--ip', '198.18.0.2/24', '--espruino', bin, '--espruino-program', 'none', '--no-apps', '--console', consolePath]);
     let b: SimProcess | null = null;
     try {
       await a.waitFor(/^console: synack: started/m, 60000);
@@ -190,7 +189,7 @@ if (bin && existsSync(bin)) {
       const boardDir = st.dirs.find((d) => /synack-espruino-board-/.test(d))!;
       assert.ok(boardDir && existsSync(boardDir), JSON.stringify(st));
       await a.stop('SIGKILL');
-      b = new SimProcess(['--link', udp(p1, p2), '--ip', '198.18.0.2/24', '--no-apps']);
+      b = new SimProcess(['--link', udp, '--ip', '198.18.0.2/24', '--no-apps']);
       await b.waitFor(/^link: UDP /m, 15000);
       // The interpreter and socat may have ended by themselves (their pipes closed) or not: either
       // way they are not running once the next simulator has started, and the directories go.
@@ -281,24 +280,40 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
   });
 
   test('the socat command a UDP link prints joins a TAP device to the board: Linux pings it through that', async () => {
-    const peerPort = await freeUdpPort();
-    const sim = await startSim(parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24', '--no-apps'], false), () => {});
     const ns = new Netns(`synack-udp-${process.pid}`);
     const ifname = `su${process.pid % 100000}`;
     try {
-      const text = describeSim(sim, parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24'], false));
-      const m = /socat (TUN,\S+) (UDP-DATAGRAM:\S+?),? then/.exec(text)!;
-      assert.ok(m, text);
-      // As printed, but with a TAP name of this test's, moved into this test's namespace.
-      const socat = spawn('socat', [m[1].replace('tun-name=synack0', `tun-name=${ifname}`), m[2]], { stdio: 'ignore' });
-      ns.track(socat);
-      assert.ok(await waitUntil(() => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } }, 5000), 'socat made the TAP');
-      run('ip', ['link', 'set', ifname, 'netns', ns.name]);
-      ns.addr(ifname, '198.18.0.1/24');
-      // (Not spawnSync: the board runs in this process's event loop.)
-      const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
-      assert.match(r, /3 packets transmitted, 3 received/, r);
-    } finally { sim.close(); ns.cleanup(); }
+      // The peer port is free when chosen and may be taken before socat binds it (socat then
+      // exits, and its TAP with it): then once more with another port, as the simulator does.
+      for (let attempt = 1; ; attempt++) {
+        const peerPort = await freeUdpPort();
+        const sim = await startSim(parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24', '--no-apps'], false), () => {});
+        let socat: ChildProcess | null = null;
+        try {
+          const text = describeSim(sim, parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24'], false));
+          const m = /socat (TUN,\S+) (UDP-DATAGRAM:\S+?),? then/.exec(text)!;
+          assert.ok(m, text);
+          // As printed, but with a TAP name of this test's, moved into this test's namespace.
+          const sc = socat = spawn('socat', [m[1].replace('tun-name=synack0', `tun-name=${ifname}`), m[2]], { stdio: 'ignore' });
+          ns.track(sc);
+          assert.ok(await waitUntil(() => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } }, 5000) || sc.exitCode !== null, 'socat made the TAP');
+          try {
+            run('ip', ['link', 'set', ifname, 'netns', ns.name]);
+            ns.addr(ifname, '198.18.0.1/24');
+          } catch (e) {
+            if (attempt < 3 && (sc.exitCode !== null || sc.signalCode !== null || /Cannot find device/.test((e as Error).message))) continue;
+            throw e;
+          }
+          // (Not spawnSync: the board runs in this process's event loop.)
+          const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
+          assert.match(r, /3 packets transmitted, 3 received/, r);
+          break;
+        } finally {
+          sim.close();
+          if (socat && socat.exitCode === null) socat.kill('SIGKILL');
+        }
+      }
+    } finally { ns.cleanup(); }
   });
 
   test('on a TAP link the namespace\'s side is the board\'s default gateway: a peer beyond the board\'s /24 is answered, static or by DHCP', async () => {
