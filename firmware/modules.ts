@@ -12,8 +12,11 @@ declare const BUILD_ID: string;
 export function espruinoModule(name: string, fix?: string): any {
   let m: any;
   try { m = global.require(name); } catch (e) { m = undefined; }
-  if (fix !== undefined && (!m || m.build !== BUILD_ID)) {
-    throw new Error('synack: "' + name + '" is missing from Storage or from another build: flash again (npm run flash' + fix);
-  }
+  if (fix !== undefined && (!m || m.build !== BUILD_ID)) missingModule(name, fix);
   return m;
+}
+
+/** Throws the one line for a Storage file of synack's that is missing or from another build. */
+export function missingModule(name: string, fix: string): never {
+  throw new Error('synack: "' + name + '" is missing from Storage or from another build: flash again (npm run flash' + fix);
 }

@@ -78,7 +78,7 @@ async function storageCrcs(dir: string, names: string[]): Promise<Record<string,
   return Object.fromEntries(names.map((n, i) => [n, v[i] >>> 0]));
 }
 
-const MODULES = ['synack', 'synack-net', 'synack-apps', 'synack-dhcp', 'synack-dns', 'synack-networkjs', '.boot1'];
+const MODULES = ['synack', 'synack-net', 'synack-apps', 'synack-dhcp', 'synack-dns', 'synack-networkjs', 'synack-names', '.boot1'];
 
 /** What each example must be flashed with. */
 const EXPECT: [string, object, string[]][] = [
@@ -107,7 +107,7 @@ if (why) {
           synack: readFileSync(files.bundle, 'latin1'),
           'synack-net': files.net && readFileSync(files.net, 'latin1'), 'synack-apps': files.apps && readFileSync(files.apps, 'latin1'),
           'synack-dhcp': files.dhcp && readFileSync(files.dhcp, 'latin1'), 'synack-dns': files.dns && readFileSync(files.dns, 'latin1'),
-          'synack-networkjs': files.networkjs && readFileSync(files.networkjs, 'latin1'),
+          'synack-networkjs': files.networkjs && readFileSync(files.networkjs, 'latin1'), 'synack-names': files.names && readFileSync(files.names, 'latin1'),
           '.boot1': programBytes(readFileSync(example(name), 'utf8')),
         };
         const crcs = await storageCrcs(dir, MODULES);

@@ -242,6 +242,12 @@ test('--program: the modules are picked from what the program uses', () => {
   assert.equal(use('synack.stack.dns.resolve(name, cb)').dns, ['line 1: .dns.resolve()']);
   assert.equal(use('http.get("http://198.18.0.1/x"); res.end("index.html"); var v = "1.2.3"; var f = "3.5";').dns, [], 'dotted quads, files, versions');
   assert.ok(isHostName('host.synack.test') && isHostName('a-b.example') && !isHostName('198.18.0.1') && !isHostName('localhost') && !isHostName('-a.b') && !isHostName('app.js'));
+  // The counters by name need their names' Storage file; the apps' status page too.
+  assert.equal(use('print(synack.stack.iface.counters.rxFrames)').counters, ['line 1: .counters']);
+  assert.is(bundlesFor(pickModules({}, 'print(synack.stack.tcp.counters)').cfg).names !== null, true);
+  assert.is(bundlesFor(http).names, null, 'the HTTP example reads no counter by name');
+  assert.is(bundlesFor(pickModules({ apps: true }, '').cfg).names !== null, true, 'the apps\' status page reads them');
+  assert.is(bundlesFor(pickModules({}, null).cfg).names !== null, true, 'without a program: every file');
   // The config overrides any choice, both ways.
   const o = pickModules({ net: false, networkjs: false, dns: true, apps: true }, 'require("http"); synack.stack.net;');
   assert.equal([o.cfg.net, o.cfg.networkjs, o.cfg.dns, o.cfg.apps], [false, false, true, true]);

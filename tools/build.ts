@@ -17,6 +17,7 @@ import { typedGate } from './typed-gate.ts';
 import { boardModules, compileBoard, netFromStorage } from './closure.ts';
 import { missingExterns } from './externs-check.ts';
 import { pretokenise } from './pretokenise.ts';
+import { counterNames } from '../firmware/iface/counter-names.ts';
 import { BUNDLE_BUDGET, BUNDLE_CEILING, STORAGE_LEFT_BUDGET, STORAGE_LEFT_FLOOR } from './budgets.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -96,7 +97,11 @@ export async function buildAll(): Promise<BuildResult[]> {
   const out: BuildResult[] = [];
   const full = BUNDLES.find((b) => !b.board)!;
   out.push(writeBundle(full.name, await bundle(join(root, 'firmware', full.entry), true), await bundle(join(root, 'firmware', full.entry), false)));
-  const modules = boardModules(await compileBoard());
+  const chunks = await compileBoard();
+  const modules = boardModules(chunks);
+  // The counters' names, a Storage file of their own on a board (iface/counter-names-storage.ts):
+  // the names, then the build's id. Written as it is (data, read in place: nothing to tokenise).
+  writeFileSync(join(root, 'dist', 'synack-names.txt'), counterNames() + ' ' + chunks.buildId);
   for (const b of BUNDLES) {
     if (!b.board) continue;
     out.push(writeBundle(b.name, modules[b.name], await bundle(join(root, 'firmware', b.entry), false, true)));

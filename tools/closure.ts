@@ -60,6 +60,7 @@ const MODULE_ONLY: [string, string][] = [
   ['iface/dhcp.ts', 'synack-dhcp'], ['wire/dhcp.ts', 'synack-dhcp'],
   ['iface/dns.ts', 'synack-dns'], ['wire/dns.ts', 'synack-dns'],
   ['socket/networkjs.ts', 'synack-networkjs'],
+  ['iface/counter-names.ts', 'synack-names'],
   ['apps/index.ts', 'synack-apps'], ['apps/serve.ts', 'synack-apps'], ['apps/http-status.ts', 'synack-apps'],
 ];
 
@@ -89,8 +90,9 @@ export const netFromStorage: Plugin = {
       ['iface/dns.ts', 'stack.ts', 'iface/dns-storage.ts'],
       ['socket/networkjs.ts', 'board.ts', 'socket/networkjs-storage.ts'],
       ['socket/networkjs.ts', 'board-module.ts', 'socket/networkjs-storage.ts'],
+      ['iface/counter-names.ts', 'iface/counters.ts', 'iface/counter-names-storage.ts'],
     ];
-    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs|counter-names)\.ts$/ }, (args) => {
       const path = resolve(dirname(args.importer), args.path);
       const s = stands.find(([mod, importer]) => path === join(firmware, mod) && args.importer === join(firmware, importer));
       return s ? { path: join(firmware, s[2]) } : undefined;

@@ -43,7 +43,10 @@ export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?:
   net?: boolean;
   /** false: start() does not register with Espruino's NetworkJS, and its adapter
    *  ("synack-networkjs", loaded when Espruino first makes a socket) is not written. */
-  networkjs?: boolean }
+  networkjs?: boolean;
+  /** true/false: the counters' names ("synack-names", read when the counters are read by name:
+   *  the status page, `.counters`) written or not. */
+  counters?: boolean }
 
 const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 'A6', mosi: 'A7', baud: 4000000, cs: 'B1', ip: 'dhcp' };
 
@@ -65,7 +68,7 @@ export function storageBytes(len: number): number {
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
  *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it); without `net`,
  *  an earlier "synack-net" (its room is the program's). */
-export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null, program?: string | null): string {
+export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null, program?: string | null, names?: string | null): string {
   const out = storageWrites('synack', bundle);
   if (net !== null) out.push(...storageWrites('synack-net', net));
   else out.push('require("Storage").erase("synack-net");');
@@ -76,6 +79,8 @@ export function uploadScript(bundle: string, net: string | null, boot: string, a
   else out.push('require("Storage").erase("synack-dhcp");');
   if (dns) out.push(...storageWrites('synack-dns', dns));
   else if (dns === null) out.push('require("Storage").erase("synack-dns");');
+  if (names) out.push(...storageWrites('synack-names', names));
+  else if (names === null) out.push('require("Storage").erase("synack-names");');
   if (program) out.push(...storageWrites('.boot1', program));
   if (networkjs) out.push(...storageWrites('synack-networkjs', networkjs));
   else out.push('require("Storage").erase("synack-networkjs");');
@@ -85,14 +90,16 @@ export function uploadScript(bundle: string, net: string | null, boot: string, a
 
 /** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, the
  *  apps unless `apps: false`, the DHCP client when the address comes by DHCP, the DNS client. */
-export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null; dhcp: string | null; dns: string | null; networkjs: string | null } {
+export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; net: string | null; apps: string | null; dhcp: string | null; dns: string | null; networkjs: string | null; names: string | null } {
   const chip = cfg.chip || DEFAULTS.chip!;
   const dist = join(import.meta.dirname, '..', 'dist');
   const bundle = join(dist, `synack-${chip}.tok`);
   const ip = cfg.ip || DEFAULTS.ip;
   return { chip, bundle, net: cfg.net === false ? null : join(dist, 'synack-net.tok'), apps: cfg.apps === false ? null : join(dist, 'synack-apps.tok'),
     dhcp: ip === 'dhcp' ? join(dist, 'synack-dhcp.tok') : null, dns: cfg.dns === false ? null : join(dist, 'synack-dns.tok'),
-    networkjs: cfg.networkjs === false ? null : join(dist, 'synack-networkjs.tok') };
+    networkjs: cfg.networkjs === false ? null : join(dist, 'synack-networkjs.tok'),
+    // The counters' names: for the apps' status page, or when asked; data, written as it is.
+    names: cfg.counters === false || (cfg.counters !== true && cfg.apps === false) ? null : join(dist, 'synack-names.txt') };
 }
 
 /** A user's program as written to Storage: pretokenised with its line breaks, as latin1 bytes
@@ -103,7 +110,7 @@ export function programBytes(source: string): string {
 }
 
 /** What a program uses, each with where it was seen ("line 3: require(\"http\")"). */
-export interface ProgramUse { networkjs: string[]; net: string[]; dns: string[] }
+export interface ProgramUse { networkjs: string[]; net: string[]; dns: string[]; counters: string[] }
 
 /** Espruino's modules that run over the NetworkJS adapter. */
 const NETWORKJS_MODULES = ['http', 'net', 'dgram', 'tls', 'https'];
@@ -129,7 +136,7 @@ export function programUses(src: string, name = 'the program'): ProgramUse {
   try { ast = acorn.parse(src, { ecmaVersion: 2020, sourceType: 'script', locations: true, allowHashBang: true }); } catch (e) {
     throw new Error(`${name} does not parse: ${(e as Error).message}`);
   }
-  const u: ProgramUse = { networkjs: [], net: [], dns: [] };
+  const u: ProgramUse = { networkjs: [], net: [], dns: [], counters: [] };
   const at = (n: acorn.Node) => `line ${n.loc!.start.line}`;
   const str = (n: acorn.Node | undefined): string | null => n && n.type === 'Literal' && typeof (n as acorn.Literal).value === 'string' ? (n as acorn.Literal).value as string : null;
   const hostIn = (s: string, n: acorn.Node) => {
@@ -155,6 +162,7 @@ export function programUses(src: string, name = 'the program'): ProgramUse {
     } else if (n.type === 'MemberExpression') {
       const m = n as acorn.MemberExpression;
       if (!m.computed && m.property.type === 'Identifier' && m.property.name === 'net') u.net.push(`${at(n)}: .net`);
+      if (!m.computed && m.property.type === 'Identifier' && m.property.name === 'counters') u.counters.push(`${at(n)}: .counters`);
     } else if (n.type === 'Literal') {
       const v = str(n);
       if (v !== null) hostIn(v, n);
@@ -177,12 +185,15 @@ export function pickModules(cfg: FlashConfig, program: string | null, name = 'th
   if (program === null) return { cfg: c, why };
   const u = programUses(program, name);
   const first = (l: string[]) => l[0] + (l.length > 1 ? ` and ${l.length - 1} more` : '');
-  const decide = (key: 'net' | 'networkjs', seen: string[], what: string) => {
+  const decide = (key: 'net' | 'networkjs' | 'counters', seen: string[], what: string) => {
     if (typeof c[key] === 'boolean') why.push(`${what}: ${c[key] ? 'in' : 'left out'} ("${key}": ${c[key]} in the config)`);
     else { c[key] = seen.length > 0; if (seen.length) why.push(`${what}: ${first(seen)}`); }
   };
   decide('networkjs', u.networkjs, 'the NetworkJS adapter');
   decide('net', u.net, 'the net-style API (synack-net)');
+  // The apps' status page reads the counters by name: with the apps, the names go in.
+  if (c.apps !== undefined && c.apps !== false && c.counters === undefined) { c.counters = true; why.push('the counters\' names (synack-names): the apps\' status page'); }
+  else decide('counters', u.counters, 'the counters\' names (synack-names)');
   if (typeof c.dns === 'boolean') why.push(`DNS: ${c.dns ? 'in' : 'left out'} ("dns": ${c.dns} in the config)`);
   else if (u.dns.length) why.push(`DNS: ${first(u.dns)}`);
   else if (typeof c.dns === 'string') why.push(`DNS: "dns": "${c.dns}" in the config`); // a server given: names will be asked
@@ -290,6 +301,7 @@ export function main(argv: string[]): number {
   const dhcp = files.dhcp ? readFileSync(files.dhcp, 'latin1') : null;
   const dns = files.dns ? readFileSync(files.dns, 'latin1') : null;
   const njs = files.networkjs ? readFileSync(files.networkjs, 'latin1') : null;
+  const names = files.names ? readFileSync(files.names, 'latin1') : null;
   const boot = bootCode(cfg);
   // Each Storage file with its cost (header included), in the order written.
   const costs: [string, string, number][] = [[`synack`, `the ${files.chip} stack`, code.length]];
@@ -298,12 +310,13 @@ export function main(argv: string[]): number {
   if (dhcp !== null) costs.push(['synack-dhcp', 'DHCP', dhcp.length]);
   if (dns !== null) costs.push(['synack-dns', 'DNS', dns.length]);
   if (njs !== null) costs.push(['synack-networkjs', 'the NetworkJS adapter', njs.length]);
+  if (names !== null) costs.push(['synack-names', 'the counters\' names', names.length]);
   costs.push(['.boot0', 'the boot file', boot.length]);
   const stackNeed = costs.reduce((t, c) => t + storageBytes(c[2]), 0);
   const progNeed = program !== null ? storageBytes(program.length) : 0;
   const need = stackNeed + progNeed;
   const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''}` +
-    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}${dns !== null ? `, DNS (${dns.length})` : ''}${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''} and boot file (${boot.length})`;
+    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}${dns !== null ? `, DNS (${dns.length})` : ''}${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''}${names !== null ? `, the counters' names (${names.length})` : ''} and boot file (${boot.length})`;
   const size = STORAGE[board];
   if (program !== null) {
     for (const w of pick.why) console.log(`flash: ${progName}: ${w}`);
@@ -326,7 +339,7 @@ export function main(argv: string[]): number {
     (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
   if (dryRun) {
     mkdirSync(dirname(dryRun), { recursive: true });
-    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs, program));
+    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs, program, names));
     console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${stackNeed} bytes${program !== null ? `, ${progName} ${progNeed}` : ''}, ${left}`);
     return 0;
   }
@@ -349,33 +362,34 @@ export function main(argv: string[]): number {
   let progFile = '';
   if (program !== null) { progFile = join(dir, 'program.js'); writeFileSync(progFile, program, 'latin1'); }
   const check = 'print("synack-flash",' + [crcOf('synack', true), crcOf('synack-net', net !== null), crcOf('synack-apps', !!apps),
-    crcOf('synack-dhcp', dhcp !== null), crcOf('synack-dns', dns !== null), crcOf('synack-networkjs', njs !== null), crcOf('.boot1', program !== null)].join(',') + ');' +
+    crcOf('synack-dhcp', dhcp !== null), crcOf('synack-dns', dns !== null), crcOf('synack-networkjs', njs !== null), crcOf('.boot1', program !== null), crcOf('synack-names', names !== null)].join(',') + ');' +
     erase('synack-net', net === null) + erase('synack-apps', !apps) + erase('synack-dhcp', dhcp === null) + erase('synack-dns', dns === null) +
-    erase('synack-networkjs', njs === null) + 'load()';
+    erase('synack-networkjs', njs === null) + erase('synack-names', names === null) + 'load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
     '--board', boardFile, '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
     .concat(files.dhcp ? ['--storage', `synack-dhcp:${files.dhcp}`] : []).concat(files.dns ? ['--storage', `synack-dns:${files.dns}`] : [])
     .concat(files.networkjs ? ['--storage', `synack-networkjs:${files.networkjs}`] : [])
+    .concat(files.names ? ['--storage', `synack-names:${files.names}`] : [])
     .concat(progFile ? ['--storage', `.boot1:${progFile}`] : [])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
   if (process.env.FLASH_LOG) writeFileSync(process.env.FLASH_LOG, out); // the whole exchange, for a failure's cause
-  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
+  const m = /synack-flash\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)/.exec(out);
   if (!m) {
     const why = out.trim().split('\n').filter((l) => /Unable to connect|not found|rror/.test(l)).slice(-1)[0] || out.trim().split('\n').slice(-1)[0] || 'no output';
     console.error(`flash: the board on ${port} does not answer (EspruinoTools: ${why.trim()})`);
     return 1;
   }
   const want = [crc32(code), net !== null ? crc32(net) : 0, apps ? crc32(apps) : 0, dhcp !== null ? crc32(dhcp) : 0, dns !== null ? crc32(dns) : 0,
-    njs !== null ? crc32(njs) : 0, program !== null ? crc32(program) : 0];
-  const got = [m[1], m[2], m[3], m[4], m[5], m[6], m[7]].map((x) => Number(x) >>> 0);
+    njs !== null ? crc32(njs) : 0, program !== null ? crc32(program) : 0, names !== null ? crc32(names) : 0];
+  const got = [m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]].map((x) => Number(x) >>> 0);
   if (got.join('/') !== want.join('/')) {
     console.error(`flash: the board on ${port} holds something else than was written (CRC32 ${got.join('/')}, expected ${want.join('/')}): flash again`);
     return 1;
   }
   console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''}` +
     `${dhcp !== null ? `, synack-dhcp (${dhcp.length})` : ''}${dns !== null ? `, synack-dns (${dns.length})` : ''}${njs !== null ? `, synack-networkjs (${njs.length})` : ''}` +
-    `${program !== null ? `, .boot1 (${progName}, ${program.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
+    `${names !== null ? `, synack-names (${names.length})` : ''}${program !== null ? `, .boot1 (${progName}, ${program.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
   return 0;
 }
 

@@ -128,6 +128,7 @@ export class EspruinoBoard {
       if (files.dhcp) storage.push(['synack-dhcp', readFileSync(files.dhcp, 'latin1')]);
       if (files.dns) storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
       if (files.networkjs) storage.push(['synack-networkjs', readFileSync(files.networkjs, 'latin1')]);
+      if (files.names) storage.push(['synack-names', readFileSync(files.names, 'latin1')]);
       const program = o.program === undefined ? DEFAULT_PROGRAM : o.program;
       // As npm run flash -- --program writes it: pretokenised.
       if (program) storage.push(['.boot1', o.pick ? programBytes(program) : program]);

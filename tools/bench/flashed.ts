@@ -29,7 +29,7 @@ export function flashedFiles(program: string, cfg: FlashConfig = {}): { files: [
   const picked = pickModules(cfg, program).cfg;
   const f = bundlesFor(picked);
   const files: [string, string][] = [['synack', readFileSync(f.bundle, 'latin1')]];
-  for (const [name, p] of [['synack-net', f.net], ['synack-apps', f.apps], ['synack-dhcp', f.dhcp], ['synack-dns', f.dns], ['synack-networkjs', f.networkjs]] as const) {
+  for (const [name, p] of [['synack-net', f.net], ['synack-apps', f.apps], ['synack-dhcp', f.dhcp], ['synack-dns', f.dns], ['synack-networkjs', f.networkjs], ['synack-names', f.names]] as const) {
     if (p) files.push([name, readFileSync(p, 'latin1')]);
   }
   const prog = programBytes(program);
