@@ -397,16 +397,18 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       assert.equal(st.links, [consolePath], 'the console link recorded');
       const tapName = /tun-name=(\w+)/.exec(socat.argv.join(' '))![1];
       await a.stop('SIGKILL');
-      // Left behind: the namespace, the TAP's socat and dnsmasq. The console's socat ends by itself
-      // once it sees its pipes closed, or not yet: the test does not depend on either.
+      // Left behind: the namespace, its directory, the state file, and the processes, each of which
+      // may also end by itself meanwhile (the console's socat once it sees its pipes closed, the
+      // TAP's when a frame for the dead simulator is refused, dnsmasq when it logs to a closed
+      // pipe): the test depends on neither.
       assert.match(namespaces(), new RegExp(`synack-${a.pid}\\b`));
-      assert.ok(procRuns(socat) && procRuns(dnsmasq), 'socat and dnsmasq outlive a SIGKILL');
+      assert.ok(existsSync(st.dirs[0]));
       assert.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
 
       b = new SimProcess(['--no-apps']);
       await b.waitFor(/^LAN: namespace /m, 15000);
       const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: socat ${socat.pid}, dnsmasq ${dnsmasq.pid}, (socat ${consoleSocat.pid}, )?namespace synack-${a.pid}, directory ${esc(st.dirs[0])}(, console link ${esc(consolePath)})?$`, 'm'));
+      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: (socat ${socat.pid}, )?(dnsmasq ${dnsmasq.pid}, )?(socat ${consoleSocat.pid}, )?namespace synack-${a.pid}, directory ${esc(st.dirs[0])}(, console link ${esc(consolePath)})?$`, 'm'));
       assert.not.match(namespaces(), new RegExp(`synack-${a.pid}\\b`));
       assert.not.ok(procRuns(socat), 'socat gone');
       assert.not.ok(procRuns(dnsmasq), 'dnsmasq gone');
