@@ -26,6 +26,8 @@ import { Dnsmasq } from '../host-sim/links/dnsmasq.ts';
 import { netnsUnavailable, run, waitUntil } from '../host-sim/links/netns.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
 import type { Mdns } from '../firmware/iface/mdns.ts';
+import { EspruinoBoard } from '../host-sim/espruino/board.ts';
+import { espruinoPath, skipReason } from './helpers/espruino.ts';
 
 const PY = '/usr/bin/python3';
 function has(cmd: string): boolean { try { execFileSync('which', [cmd], { stdio: 'ignore' }); return true; } catch { return false; } }
@@ -229,6 +231,57 @@ if (missing2) {
       if (avahi) await avahi.stop();
       z.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+}
+
+const missing3 = missing1 || missing2 || (espruinoPath() ? null : skipReason);
+if (missing3) {
+  console.log(`zeroconf-linux (the interpreter board): skipped (${missing3})`);
+} else {
+  test('the interpreter board (ESPRUINO, the modules from Storage): link-local, found by avahi, getent, ping and python3-zeroconf; dnsmasq later: its lease, same name', async () => {
+    const clock = new VirtualClock();
+    const seg = new Segment(clock, 0);
+    const runner = new RealTimeRunner(clock);
+    const { link, tap } = await openTapLink(seg.attach('udp'), runner, { ns: `synack-zcc-${process.pid}`, ifname: `zcc${process.pid}`, hostCidr: '169.254.7.1/16' });
+    const ns = tap.ns.name, dev = tap.ifname;
+    runner.start();
+    const dir = mkdtempSync(join(tmpdir(), 'synack-avahi-'));
+    let avahi: Avahi | null = null;
+    let b: EspruinoBoard | null = null;
+    try {
+      run('ip', ['-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', dev]);
+      b = await EspruinoBoard.start(runner, seg, { bin: espruinoPath()!, ip: 'dhcp', apps: {}, zeroconf: true, hostname: 'synack', mac: new Uint8Array([2, 0x53, 0, 0, 0x26, 0x27]) });
+      const ll = await b.waitFor(/^synack: 169\.254\.\d+\.\d+\/16 link-local/, 60000, true);
+      assert.ok(ll, b.lines.join('\n'));
+      const addr = /169\.254\.\d+\.\d+/.exec(ll!)![0];
+      assert.ok(await b.waitFor(new RegExp('^synack: synack\\.local is ' + addr.replace(/\./g, '\\.')), 20000, true), b.lines.join('\n'));
+      avahi = new Avahi(ns, dir, dev, 'peerhost');
+      assert.ok(await avahi.ready('peerhost'), avahi.log);
+      { const o = await avahi.exec('getent', ['hosts', 'synack.local']); assert.match(o, new RegExp('^' + addr.replace(/\./g, '\\.') + '\\s+synack\\.local'), o + b.lines.join('\n')); }
+      { const o = await avahi.exec('ping', ['-c', '1', '-W', '5', 'synack.local']); assert.match(o, /1 received/, o); }
+      { const o = await avahi.exec('avahi-browse', ['-rtpk', '_http._tcp']); assert.match(o, new RegExp('^=;zc\\w+;IPv4;synack;_http\\._tcp;local;synack\\.local;' + addr.replace(/\./g, '\\.') + ';80;"path=/"$', 'm'), o); }
+      await avahi.stop();
+      avahi = null;
+      run('ip', ['-n', ns, 'addr', 'add', '198.18.0.1/24', 'dev', dev]);
+      const dm = await Dnsmasq.start(tap, { rangeStart: '198.18.0.50', rangeEnd: '198.18.0.59' });
+      try {
+        const bound = await b.waitFor(/^synack: 198\.18\.0\.\d+\/\d+ by DHCP/, 70000, true);
+        assert.ok(bound, b.lines.join('\n') + dm.log);
+        const lease = /198\.18\.0\.\d+/.exec(bound!)![0];
+        assert.ok(await b.waitFor(new RegExp('^synack: synack\\.local is ' + lease.replace(/\./g, '\\.')), 20000, true), b.lines.join('\n'));
+        const d = await sh(ns, 'dig', ['-p', '5353', '@' + lease, 'synack.local', '+time=3', '+tries=2']);
+        assert.match(d, new RegExp(`synack\\.local\\.\\s+10\\s+IN\\s+A\\s+${lease.replace(/\./g, '\\.')}`), d);
+      } finally { dm.close(); }
+      assert.is(b.oom, 0, b.lines.join('\n'));
+      assert.is(b.exits.length, 0);
+    } finally {
+      if (avahi) await avahi.stop();
+      b?.close();
+      runner.stop();
+      link.close();
+      tap.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

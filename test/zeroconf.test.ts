@@ -118,6 +118,11 @@ test('answers: multicast for a plain query, unicast for QU after a recent multic
   o = udpOut(s.d);
   assert.equal([o[0].dst, o[0].dstPort, o[0].srcPort], [PEER, 40000, 5353]);
   assert.equal([...o[0].dns], msg(0x1234, 0x8400, [q('synack.local', 1)], [a('synack.local', ME, 1, 10)]));
+  // Known-answer suppression (7.1): the querier holds our A record with more than half its TTL.
+  s.feed(4250, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('synack.local', 1)], [a('synack.local', ME, 1, 100)])));
+  assert.is(udpOut(s.d).length, 0);
+  s.feed(4260, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('synack.local', 1)], [a('synack.local', ME, 1, 59)])));
+  assert.is(udpOut(s.d).length, 1);
   // Not ours, AAAA, and a question while probing: no answer.
   s.feed(4300, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('other.local', 1), q('synack.local', 28)], [])));
   assert.is(udpOut(s.d).length, 0);
@@ -204,6 +209,49 @@ test('DNS-SD (RFC 6763): enumeration, PTR with SRV, TXT and A as additional reco
   const srv = [...name('synack._http._tcp.local'), ...u16(33), ...u16(0x8001), ...u32(120), ...u16(6 + name('synack.local').length), 0, 0, 0, 0, 0, 80, ...name('synack.local')];
   const txt = [...name('synack._http._tcp.local'), ...u16(16), ...u16(0x8001), ...u32(4500), ...u16(7), 6, ...[...'path=/'].map((c) => c.charCodeAt(0))];
   assert.equal([...o[0].dns], msg(0, 0x8400, [], [ptr('_http._tcp.local', 'synack._http._tcp.local')], [], [a('synack.local', ME), srv, txt]));
+  // A browser that already knows the instance (7.1) is not told again.
+  s.feed(4200, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_http._tcp.local', 12)], [ptr('_http._tcp.local', 'synack._http._tcp.local')])));
+  assert.is(udpOut(s.d).length, 0);
+});
+
+test('fuzz (bounded: 3000 messages): mutated and random datagrams to 5353 never throw; malformed ones are counted, answers stay well formed', () => {
+  const s = setup(ME, [7, 80]);
+  established(s);
+  s.d.take();
+  let seed = 26;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+  const seeds = [
+    msg(0, 0, [q('synack.local', 1)], []),
+    msg(7, 0, [q('_http._tcp.local', 12), q('synack._http._tcp.local', 255)], [a('other.local', PEER)]),
+    msg(0, 0x8400, [], [a('synack.local', PEER)], [], [a('x.local', PEER)]),
+    msg(0, 0, [q('synack.local', 255, 0x8001)], [], [a('synack.local', PEER, 1)]),
+  ];
+  let answers = 0;
+  for (let n = 0; n < 3000; n++) {
+    let m: number[];
+    if (n % 10 === 9) m = Array.from({ length: rnd(64) }, () => rnd(256));
+    else {
+      m = seeds[rnd(seeds.length)].slice();
+      for (let k = 1 + rnd(4); k > 0; k--) {
+        const at = rnd(m.length);
+        const how = rnd(4);
+        if (how === 0) m[at] = rnd(256);
+        else if (how === 1) m[at] = 0xc0 | rnd(4);
+        else if (how === 2) m.length = at;
+        else m.splice(at, 0, rnd(256));
+      }
+    }
+    s.feed(5000 + n, udpFrame(PEER, rnd(2) ? 5353 : 40000 + rnd(1000), GROUP, 5353, m));
+    for (const o of udpOut(s.d)) {
+      answers++;
+      const h = hdr(o.dns);
+      assert.ok(h.flags === 0x8400 && h.an >= 1 && o.dns.length <= 1472, JSON.stringify(h));
+    }
+    s.at(5000 + n);
+  }
+  assert.ok(s.m.bad > 300, `bad ${s.m.bad}`);
+  assert.ok(answers > 100, `answers ${answers}`);
+  assert.is(s.m.rx, 3000);
 });
 
 function arpFrame(oper: number, sha: Uint8Array, spa: number, tpa: number): Uint8Array {

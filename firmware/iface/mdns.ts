@@ -11,7 +11,8 @@
 // - answers A queries (and ANY) for the name and DNS-SD's PTR/SRV/TXT: by multicast, by unicast to
 //   the querier for a QU question when the answer was multicast within a quarter of its TTL
 //   (5.4), and to the source address and port of a legacy query (source port not 5353: 6.7,
-//   with its id and question, TTL 10, no cache-flush bits);
+//   with its id and question, TTL 10, no cache-flush bits); answers the querier lists as known
+//   with half their TTL left are not repeated (7.1);
 // - re-announces when the interface's address changes (DHCP, link-local: 8.4).
 // Malformed messages (names that loop or run past the end, records longer than the message,
 // counts that do not fit) are dropped and counted in `bad`, never thrown.
@@ -289,6 +290,20 @@ export class Mdns {
       if (d < 0) { this.bad++; return; }
       const t = nameEnd;
       i = d + getU16(buf, t + 8);
+      if (!response && k < an) {
+        // Known-answer suppression (7.1): an answer the querier holds with at least half its TTL
+        // left is not sent again (our A record; our PTR records, by their target).
+        const type = getU16(buf, t), ttl = getU32(buf, t + 4);
+        if (name === fqdn && type === RR_A && getU16(buf, t + 8) === 4 && getU32(buf, d) === this.ip && ttl >= TTL_HOST / 2) ans &= ~1;
+        if (type === RR_PTR && ttl >= TTL_OTHER / 2) {
+          const target = readName(buf, off, end, d);
+          for (let j = 0; j < this.recs.length; j++) {
+            const r = this.recs[j];
+            if (r.t === RR_PTR && r.n === name && r.d === target) ans &= ~(2 << j);
+          }
+        }
+        continue;
+      }
       if (name !== fqdn || getU16(buf, t) !== RR_A || getU16(buf, t + 8) !== 4) continue;
       const theirs = getU32(buf, d);
       if (theirs === this.ip) continue;
