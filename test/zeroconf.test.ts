@@ -291,6 +291,12 @@ test('link-local (RFC 3927): silence from DHCP, three ARP probes, no answer: the
   assert.is(s.netif.prefix, 16);
   assert.is(s.ll.state, LL_BOUND);
   assert.equal(s.lines, [`synack: ${cand}/16 link-local (no answer from DHCP; still asking)`]);
+  // An ARP request for our address: the reply from a link-local address is broadcast (2.5).
+  s.d.rxq.push(arpFrame(1, PEER_MAC, ipFromString('169.254.9.9') >>> 0, s.ll.ip));
+  s.at(21000);
+  const reply = s.d.take().find((f) => f[12] === 8 && f[13] === 6 && f[21] === 2)!;
+  assert.equal([...reply.subarray(0, 6)], [255, 255, 255, 255, 255, 255]);
+  assert.equal([...reply.subarray(32, 38)], [...PEER_MAC]);
   // DHCP binds later: link-local steps aside.
   s.netif.setAddress(ipFromString('198.18.0.50') >>> 0, 24, 0);
   s.at(30000);

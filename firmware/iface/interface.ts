@@ -471,7 +471,8 @@ export class Interface {
     if (arpOper(buf, o) === ARP_REQUEST) {
       const p = this.peer;
       for (let j = 0; j < 6; j++) p[j] = buf[o + ARP_SHA + j];
-      this.sendArp(ARP_REPLY, p, p, spa);
+      // From a link-local address (169.254/16) the reply is broadcast (RFC 3927 2.5).
+      this.sendArp(ARP_REPLY, (this.ip >>> 16) === 0xa9fe ? MAC_BROADCAST : p, p, spa);
     }
   }
 

@@ -138,7 +138,7 @@ export class Mdns {
       this.n = 0;
     }
     // ANNOUNCING: every record we own, unsolicited (8.3).
-    this.send(1 | (((1 << this.recs.length) - 1) << 1), 0, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0);
+    this.send(1 | (((1 << this.recs.length) - 1) << 1), 0, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
     if (++this.n < ANNOUNCES) {
       this.timer = now + ANNOUNCE_MS;
       return ANNOUNCE_MS;
@@ -214,14 +214,14 @@ export class Mdns {
    *  as additional records, to dst:port; a legacy response repeats the query's id and its
    *  questions (buf[q..qend), rewritten uncompressed). */
   private send(ans: number, add: number, dst: number, port: number, legacy: boolean, id: number,
-    buf: Uint8Array | null, qd: number, msg: number): void {
+    buf: Uint8Array | null, qd: number, msg: number, msgEnd: number): void {
     const b = this.netif.tx;
     let p = AT + MDNS_HEADER_LEN;
     let nq = 0, na = 0, nr = 0;
     if (legacy && buf) {
       let i = msg + MDNS_HEADER_LEN;
       for (let q = 0; q < qd; q++) {
-        const name = readName(buf, msg, buf.length, i);
+        const name = readName(buf, msg, msgEnd, i);
         if (name === null) break;
         i = nameEnd;
         const e = writeName(b, p, name);
@@ -331,20 +331,21 @@ export class Mdns {
     const onLink = ((src ^ ip) & netif.mask) === 0;
     if (srcPort !== MDNS_PORT) {
       // Legacy unicast (6.7): to the source, when on the link (11).
-      if (onLink) this.send(ans, add, src, srcPort, true, getU16(buf, off), buf, qd, off);
+      if (onLink) this.send(ans, add, src, srcPort, true, getU16(buf, off), buf, qd, off, end);
       return;
     }
     // QU (5.4): unicast when the answer went out by multicast within a quarter of its TTL; a
     // query sent to our own address (not the group) is answered by unicast too (5.5).
     const uni = onLink && (dst !== MDNS_GROUP || (qu && netif.now - this.lastMc < TTL_HOST * 250));
-    this.send(ans, add, uni ? src : MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0);
+    this.send(ans, add, uni ? src : MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
   }
 }
 
 /** Starts the responder for a stack (config key `mdns`): the name is the configured hostname
  *  ("synack" by default); DNS-SD advertises the default apps that listen. */
 export function startMdns(stack: Stack, c: StackConfig): Mdns {
-  const m = new Mdns(stack.iface, c.hostname || 'synack', c.print, stack.tcp);
+  // Names are compared in lower case (RFC 6762 16): the one we answer for too.
+  const m = new Mdns(stack.iface, (c.hostname || 'synack').toLowerCase(), c.print, stack.tcp);
   (stack as unknown as { mdns: Mdns }).mdns = m;
   return m;
 }
