@@ -19,11 +19,12 @@ var m = function () { return process.memory().usage; };
 var base = m();
 ${IDLE_CHIP_DRIVER}
 var b = require("synack").start(Object.assign({ driver: drv, networkjs: false, apps: false, idlePollMs: 50 }, CFG));
+
 setTimeout(function () { print("ZC " + JSON.stringify({ used: m() - base, mdns: !!b.stack.mdns, ll: !!b.stack.linkLocal })); quit(); }, 500);
 `;
 
-async function used(cfg: object): Promise<{ used: number; mdns: boolean; ll: boolean } | string> {
-  const r = await runWithBundle('var CFG = ' + JSON.stringify(cfg) + ';' + SCRIPT, 60000, chipBundle, false, ZEROCONF);
+async function used(cfg: { [k: string]: unknown }): Promise<{ used: number; mdns: boolean; ll: boolean } | string> {
+  const r = await runWithBundle('var CFG = ' + JSON.stringify(cfg) + ';' + SCRIPT, 60000, chipBundle, cfg.apps !== false && 'apps' in cfg, ZEROCONF);
   const m = /ZC (\{.*\})/.exec(r.out);
   return m ? JSON.parse(m[1]) : r.out.trim().split('\n').slice(-3).join(' / ');
 }
@@ -46,6 +47,9 @@ export async function zeroconfFigures(): Promise<void> {
   const fig = (a: typeof st0, b: typeof st0, on: (x: { mdns: boolean; ll: boolean }) => boolean) =>
     typeof a === 'string' || typeof b === 'string' ? `did not run: ${typeof a === 'string' ? a : b}` : `${b.used - a.used} blocks (${on(b) ? 'on' : 'NOT on'})`;
   row('RAM, mDNS responder (static address, no apps)', fig(st0, st1, (x) => x.mdns));
+  const sa0 = await used({ ip: '198.18.0.2/24', mdns: false, apps: {} });
+  const sa1 = await used({ ip: '198.18.0.2/24', mdns: true, apps: {} });
+  row('RAM, mDNS with DNS-SD for the default apps', fig(sa0, sa1, (x) => x.mdns));
   row('RAM, link-local (DHCP, waiting)', fig(d0, d1, (x) => x.ll));
   row('RAM, both, the default on DHCP', fig(d0, d2, (x) => x.mdns && x.ll));
 }
