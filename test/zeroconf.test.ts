@@ -123,9 +123,13 @@ test('answers: multicast for a plain query, unicast for QU after a recent multic
   assert.is(udpOut(s.d).length, 0);
   s.feed(4260, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('synack.local', 1)], [a('synack.local', ME, 1, 59)])));
   assert.is(udpOut(s.d).length, 1);
-  // Not ours, AAAA, and a question while probing: no answer.
-  s.feed(4300, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('other.local', 1), q('synack.local', 28)], [])));
+  // Not ours: no answer.
+  s.feed(4300, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('other.local', 1)], [])));
   assert.is(udpOut(s.d).length, 0);
+  // AAAA for our name: an NSEC record says it has only an A record (6.1).
+  s.feed(4400, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('synack.local', 28)], [])));
+  o = udpOut(s.d);
+  assert.equal([...o[0].dns], msg(0, 0x8400, [], [[...name('synack.local'), ...u16(47), ...u16(0x8001), ...u32(120), ...u16(name('synack.local').length + 3), ...name('synack.local'), 0, 1, 0x40]]));
   assert.is(s.m.bad, 0);
 });
 
@@ -201,17 +205,31 @@ test('DNS-SD (RFC 6763): enumeration, PTR with SRV, TXT and A as additional reco
   established(s);
   s.d.take();
   s.feed(4000, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_services._dns-sd._udp.local', 12)], [])));
+  // Shared records: the answer waits 20-120 ms (6).
+  assert.is(udpOut(s.d).length, 0);
+  s.at(4019);
+  assert.is(udpOut(s.d).length, 0);
+  s.at(4121);
   let o = udpOut(s.d);
   const ptr = (n: string, d: string) => [...name(n), ...u16(12), ...u16(1), ...u32(4500), ...u16(name(d).length), ...name(d)];
   assert.equal([...o[0].dns], msg(0, 0x8400, [], [ptr('_services._dns-sd._udp.local', '_http._tcp.local'), ptr('_services._dns-sd._udp.local', '_echo._tcp.local')]));
-  s.feed(4100, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_http._tcp.local', 12)], [])));
+  s.feed(4200, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_http._tcp.local', 12)], [])));
+  s.at(4321);
   o = udpOut(s.d);
   const srv = [...name('synack._http._tcp.local'), ...u16(33), ...u16(0x8001), ...u32(120), ...u16(6 + name('synack.local').length), 0, 0, 0, 0, 0, 80, ...name('synack.local')];
   const txt = [...name('synack._http._tcp.local'), ...u16(16), ...u16(0x8001), ...u32(4500), ...u16(7), 6, ...[...'path=/'].map((c) => c.charCodeAt(0))];
   assert.equal([...o[0].dns], msg(0, 0x8400, [], [ptr('_http._tcp.local', 'synack._http._tcp.local')], [], [a('synack.local', ME), srv, txt]));
   // A browser that already knows the instance (7.1) is not told again.
-  s.feed(4200, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_http._tcp.local', 12)], [ptr('_http._tcp.local', 'synack._http._tcp.local')])));
+  s.feed(4400, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_http._tcp.local', 12)], [ptr('_http._tcp.local', 'synack._http._tcp.local')])));
+  s.at(4521);
   assert.is(udpOut(s.d).length, 0);
+  // Two browsers within the wait get one answer holding both.
+  s.feed(4600, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_http._tcp.local', 12)], [])));
+  s.feed(4610, udpFrame(PEER, 5353, GROUP, 5353, msg(0, 0, [q('_echo._tcp.local', 12)], [])));
+  s.at(4721);
+  o = udpOut(s.d);
+  assert.is(o.length, 1);
+  assert.equal([hdr(o[0].dns).an, hdr(o[0].dns).ar], [2, 5]);
 });
 
 test('fuzz (bounded: 3000 messages): mutated and random datagrams to 5353 never throw; malformed ones are counted, answers stay well formed', () => {

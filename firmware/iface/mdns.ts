@@ -11,7 +11,9 @@
 // - answers A queries (and ANY) for the name and DNS-SD's PTR/SRV/TXT: by multicast, by unicast to
 //   the querier for a QU question when the answer was multicast within a quarter of its TTL
 //   (5.4), and to the source address and port of a legacy query (source port not 5353: 6.7,
-//   with its id and question, TTL 10, no cache-flush bits); answers the querier lists as known
+//   with its id and question, TTL 10, no cache-flush bits); shared (PTR) answers to the group
+//   after 20-120 ms (6), several queries' merged; for another type of our name (AAAA), an NSEC
+//   record saying it has none (6.1); answers the querier lists as known
 //   with half their TTL left are not repeated (7.1);
 // - re-announces when the interface's address changes (DHCP, link-local: 8.4).
 // Malformed messages (names that loop or run past the end, records longer than the message,
@@ -57,6 +59,10 @@ export const MDNS_PROBING = 1;
 export const MDNS_ANNOUNCING = 2;
 export const MDNS_ANNOUNCED = 3;
 
+/** The bit of an answer's record set that stands for our NSEC record (6.1). */
+const NSEC_BIT = 1 << 30;
+const RR_NSEC = 47;
+
 /** Where a response is built in the interface's transmit buffer: after the IP and UDP headers. */
 const AT = IP_PAYLOAD_OFFSET + UDP_HEADER_LEN;
 
@@ -78,6 +84,11 @@ export class Mdns {
   private timer = 0;
   private lastMc = -1e9;
   private renames = 0;
+  /** A multicast answer held back (6: 20-120 ms when it holds shared records), its records'
+   *  bits and when it goes (0: none). */
+  private heldAns = 0;
+  private heldAdd = 0;
+  private heldAt = 0;
 
   constructor(readonly netif: Interface, readonly base: string, readonly print: ((s: string) => void) | undefined,
     readonly tcp: Tcp | null) {
@@ -124,6 +135,11 @@ export class Mdns {
       this.state = ip === 0 ? MDNS_IDLE : had ? MDNS_ANNOUNCING : MDNS_PROBING;
       if (!had) this.named();
       this.timer = had ? now : now + (this.netif.random32() >>> 0) % PROBE_MS;
+    }
+    if (this.heldAt) {
+      if (now < this.heldAt) return this.heldAt - now;
+      this.heldAt = 0;
+      if (this.state === MDNS_ANNOUNCED) this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
     }
     if (this.state === MDNS_IDLE || this.state === MDNS_ANNOUNCED) return NO_TIMER;
     if (now < this.timer) return this.timer - now;
@@ -238,6 +254,15 @@ export class Mdns {
       if (p > TX_LIMIT) break;
       if (ans & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); na++; }
     }
+    if (ans & NSEC_BIT) {
+      // 6.1: the name is ours and has an A record only: an NSEC record says so (RFC 4034 4,
+      // next name our own, a type bitmap of window 0 with the bit of A).
+      const d = beginRecord(b, p, this.fqdn, RR_NSEC, CLASS_IN | (legacy ? 0 : CLASS_TOP), ttl || TTL_HOST);
+      const e = writeName(b, d, this.fqdn);
+      b[e] = 0; b[e + 1] = 1; b[e + 2] = 0x40;
+      p = endRecord(b, d, e + 3);
+      na++;
+    }
     add &= ~ans;
     for (let i = 0; i <= this.recs.length; i++) {
       if (p > TX_LIMIT) break;
@@ -275,7 +300,7 @@ export class Mdns {
       if (!(getU16(buf, i + 2) & CLASS_TOP)) qu = false;
       i += 4;
       if (response || st === MDNS_PROBING) continue; // a probing name is not ours yet to answer for
-      if (name === fqdn && (type === RR_A || type === RR_ANY)) ans |= 1;
+      if (name === fqdn) ans |= type === RR_A || type === RR_ANY ? 1 : NSEC_BIT;
       for (let k = 0; k < this.recs.length; k++) {
         const r = this.recs[k];
         if (r.n === name && (type === r.t || type === RR_ANY)) ans |= 2 << k;
@@ -337,7 +362,17 @@ export class Mdns {
     // QU (5.4): unicast when the answer went out by multicast within a quarter of its TTL; a
     // query sent to our own address (not the group) is answered by unicast too (5.5).
     const uni = onLink && (dst !== MDNS_GROUP || (qu && netif.now - this.lastMc < TTL_HOST * 250));
-    this.send(ans, add, uni ? src : MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
+    let shared = false;
+    for (let k = 0; k < this.recs.length; k++) if ((ans & (2 << k)) && this.recs[k].t === RR_PTR) shared = true;
+    if (uni || !shared) { this.send(ans, add, uni ? src : MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0); return; }
+    // Shared records (PTR) to the group: after 20-120 ms (6), merged with what else is asked meanwhile.
+    this.heldAns |= ans;
+    this.heldAdd |= add;
+    if (!this.heldAt) {
+      this.heldAt = netif.now + 20 + (netif.random32() >>> 0) % 101;
+      this.heldAns = ans;
+      this.heldAdd = add;
+    }
   }
 }
 
