@@ -7,6 +7,8 @@ import { Interface, MEM_OK, MEM_LOW, MEM_CRITICAL } from './iface/interface.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
 import { zeroconf } from './iface/zeroconf.ts';
+import type { Mdns } from './iface/mdns.ts';
+import type { LinkLocal } from './iface/linklocal.ts';
 import { Tcp, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
@@ -84,6 +86,9 @@ export class Stack {
   private dnsClient: DnsClient | null = null;
   /** The name server: configured, else DHCP's, else 0. */
   private dnsServer: number;
+  /** The mDNS responder and link-local addressing, when on (set by their modules). */
+  mdns?: Mdns;
+  linkLocal?: LinkLocal;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
     const c = config;

@@ -219,6 +219,6 @@ export class LinkLocal {
 /** Starts link-local addressing for a stack on DHCP (config key `linkLocal`). */
 export function startLinkLocal(stack: Stack, c: StackConfig): LinkLocal {
   const l = new LinkLocal(stack.iface, stack, c.print);
-  (stack as unknown as { linkLocal: LinkLocal }).linkLocal = l;
+  stack.linkLocal = l;
   return l;
 }

@@ -381,6 +381,6 @@ export class Mdns {
 export function startMdns(stack: Stack, c: StackConfig): Mdns {
   // Names are compared in lower case (RFC 6762 16): the one we answer for too.
   const m = new Mdns(stack.iface, (c.hostname || 'synack').toLowerCase(), c.print, stack.tcp);
-  (stack as unknown as { mdns: Mdns }).mdns = m;
+  stack.mdns = m;
   return m;
 }
