@@ -23,7 +23,7 @@ import { RealTimeRunner } from '../host-sim/realtime.ts';
 import { SimBoard } from '../host-sim/board.ts';
 import { openTapLink } from '../host-sim/links/tap.ts';
 import { Dnsmasq } from '../host-sim/links/dnsmasq.ts';
-import { netnsUnavailable, run, waitUntil } from '../host-sim/links/netns.ts';
+import { netnsUnavailable, run, waitUntil, type Netns } from '../host-sim/links/netns.ts';
 import { ipToString } from '../firmware/wire/ipv4.ts';
 import type { Mdns } from '../firmware/iface/mdns.ts';
 import { EspruinoBoard } from '../host-sim/espruino/board.ts';
@@ -46,6 +46,7 @@ async function board(tag: string, hostCidr: string, extra: object) {
   const seg = new Segment(clock, 0);
   const runner = new RealTimeRunner(clock);
   const { link, tap } = await openTapLink(seg.attach('udp'), runner, { ns: `synack-zc${tag}-${process.pid}`, ifname: `zc${tag}${process.pid}`, hostCidr });
+  live.set(tap.ns.name, tap.ns);
   const lines: string[] = [];
   const b = new SimBoard(clock, seg, { chip: 'enc28j60', mac: new Uint8Array([2, 0x53, 0, 0, 0x26, 0x26]), hostname: 'synack', print: (l) => lines.push(l), ...extra });
   runner.start();
@@ -159,6 +160,9 @@ zc.close()
   });
 }
 
+/** The test's namespaces by name, for what must be stopped with them. */
+const live = new Map<string, Netns>();
+
 /** avahi-daemon with its own configuration and its own dbus-daemon, in a mount namespace of its
  *  own inside the test's network namespace; commands run there through nsenter. */
 class Avahi {
@@ -178,6 +182,11 @@ class Avahi {
       `for i in 1 2 3 4 5 6 7 8 9 10; do [ -S ${dir}/bus ] && break; sleep 0.2; done; ` +
       `exec avahi-daemon -f ${dir}/avahi.conf --no-drop-root --no-chroot --no-rlimits`;
     this.proc = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Also stopped (avahi, and its dbus-daemon child) when the namespace is cleaned up: exit,
+    // Ctrl-C, a failed assertion.
+    const pid = this.proc.pid!;
+    const netns = live.get(ns);
+    if (netns) netns.onCleanup(() => { try { execFileSync('sh', ['-c', `for p in $(pgrep -P ${pid}); do kill -9 $p; done; kill -9 ${pid}`], { stdio: 'ignore' }); } catch { /* gone */ } });
     const keep = (b: Buffer) => { this.log = (this.log + b.toString()).slice(-16384); };
     this.proc.stdout!.on('data', keep);
     this.proc.stderr!.on('data', keep);
@@ -244,6 +253,7 @@ if (missing3) {
     const seg = new Segment(clock, 0);
     const runner = new RealTimeRunner(clock);
     const { link, tap } = await openTapLink(seg.attach('udp'), runner, { ns: `synack-zcc-${process.pid}`, ifname: `zcc${process.pid}`, hostCidr: '169.254.7.1/16' });
+    live.set(tap.ns.name, tap.ns);
     const ns = tap.ns.name, dev = tap.ifname;
     runner.start();
     const dir = mkdtempSync(join(tmpdir(), 'synack-avahi-'));
