@@ -213,6 +213,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   // docs/budgets.md's table: this run's figures (only with the interpreter: most are its).
   if (espruinoPath()) console.log(writeBudgetsDoc(`Espruino ${process.env.ESPRUINO}`) ? 'wrote docs/budgets.md\'s table' : 'docs/budgets.md: no table markers, not written');
   else console.log('docs/budgets.md not written: ESPRUINO not set');

@@ -46,7 +46,12 @@ export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?:
   networkjs?: boolean;
   /** true/false: the counters' names ("synack-names", read when the counters are read by name:
    *  the status page, `.counters`) written or not. */
-  counters?: boolean }
+  counters?: boolean;
+  /** Zero configuration (docs/zeroconf.md): "synack-mdns" (with "synack-dnssd" when the apps run)
+   *  and "synack-linklocal". By default written for a board on DHCP when they fit in its Storage
+   *  beside the rest (left out, and said so, when not); true writes them regardless, false never.
+   *  With --program, only when the config sets them true. */
+  mdns?: boolean; linkLocal?: boolean }
 
 const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 'A6', mosi: 'A7', baud: 4000000, cs: 'B1', ip: 'dhcp' };
 
@@ -54,7 +59,7 @@ const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 
 export function bootCode(cfg: FlashConfig): string {
   const c = { ...DEFAULTS, ...cfg };
   const opts: Record<string, unknown> = { chip: c.chip, ip: c.ip };
-  for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps', 'networkjs'] as const) if (c[k] !== undefined && (k !== 'dns' || typeof c[k] === 'string')) opts[k] = c[k];
+  for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps', 'networkjs', 'mdns', 'linkLocal'] as const) if (c[k] !== undefined && (k !== 'dns' || typeof c[k] === 'string')) opts[k] = c[k];
   const json = JSON.stringify(opts).replace(/}$/, `,"spi":${c.spi},"cs":${c.cs}${c.int ? `,"int":${c.int}` : ''}}`);
   return `${c.spi}.setup({sck:${c.sck},miso:${c.miso},mosi:${c.mosi},baud:${c.baud}});\nvar synack=require("synack").start(${json});\n`;
 }
@@ -68,7 +73,8 @@ export function storageBytes(len: number): number {
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
  *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it); without `net`,
  *  an earlier "synack-net" (its room is the program's). */
-export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null, program?: string | null, names?: string | null): string {
+export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null,
+  zeroconf: { [name: string]: string | null } = {}, program?: string | null, names?: string | null): string {
   const out = storageWrites('synack', bundle);
   if (net !== null) out.push(...storageWrites('synack-net', net));
   else out.push('require("Storage").erase("synack-net");');
@@ -84,8 +90,30 @@ export function uploadScript(bundle: string, net: string | null, boot: string, a
   if (program) out.push(...storageWrites('.boot1', program));
   if (networkjs) out.push(...storageWrites('synack-networkjs', networkjs));
   else out.push('require("Storage").erase("synack-networkjs");');
+  // Zero configuration's modules: written, or an earlier copy erased (its room is the program's).
+  for (const name of ZEROCONF) {
+    const code = zeroconf[name];
+    if (code) out.push(...storageWrites(name, code));
+    else out.push(`require("Storage").erase(${JSON.stringify(name)});`);
+  }
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
+}
+
+/** Zero configuration's Storage modules, in the order they are written. */
+export const ZEROCONF = ['synack-linklocal', 'synack-mdns', 'synack-dnssd'];
+
+/** Which of zero configuration's modules a configuration asks for, and whether it insists (a
+ *  key set to true) or takes them only where Storage allows (the default for DHCP). */
+export function zeroconfFor(cfg: FlashConfig): { names: string[]; insist: boolean } {
+  const dhcp = (cfg.ip || DEFAULTS.ip) === 'dhcp';
+  const names: string[] = [];
+  if (dhcp && cfg.linkLocal !== false) names.push('synack-linklocal');
+  if (cfg.mdns === true || (dhcp && cfg.mdns !== false)) {
+    names.push('synack-mdns');
+    if (cfg.apps !== false) names.push('synack-dnssd');
+  }
+  return { names, insist: cfg.mdns === true || cfg.linkLocal === true };
 }
 
 /** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, the
@@ -201,6 +229,11 @@ export function pickModules(cfg: FlashConfig, program: string | null, name = 'th
   if (ip === 'dhcp') why.push(`DHCP: "ip": "dhcp"${cfg.ip ? '' : ' (the default)'}`);
   if (c.apps === undefined) c.apps = false;
   else if (c.apps !== false) why.push('the apps: "apps" in the config');
+  // Zero configuration, like the apps, only when asked for (its modules take about 6 KB).
+  for (const k of ['mdns', 'linkLocal'] as const) {
+    if (c[k] === true) why.push(`${k === 'mdns' ? 'mDNS' : 'link-local'}: "${k}": true in the config`);
+    else c[k] = false;
+  }
   return { cfg: c, why };
 }
 
@@ -312,11 +345,24 @@ export function main(argv: string[]): number {
   if (njs !== null) costs.push(['synack-networkjs', 'the NetworkJS adapter', njs.length]);
   if (names !== null) costs.push(['synack-names', 'the counters\' names', names.length]);
   costs.push(['.boot0', 'the boot file', boot.length]);
+  // Zero configuration: written when asked for and there is room (or when insisted on).
+  const zc = zeroconfFor(cfg);
+  const zeroconf: { [name: string]: string | null } = {};
+  let zcBytes = 0;
+  for (const n of zc.names) zeroconf[n] = readFileSync(join(import.meta.dirname, '..', 'dist', n + '.tok'), 'latin1');
+  for (const n of zc.names) zcBytes += storageBytes(zeroconf[n]!.length);
+  let zcNote = '';
+  const base = costs.reduce((t, c) => t + storageBytes(c[2]), 0) + (program !== null ? storageBytes(program.length) : 0);
+  if (zc.names.length && !zc.insist && base + zcBytes > STORAGE[board]) {
+    zcNote = `; mDNS and link-local left out: they need ${zcBytes} bytes of Storage, ${base + zcBytes - STORAGE[board]} more than ${board} has left ("mdns": true or "linkLocal": true writes them anyway)`;
+    for (const n of zc.names) zeroconf[n] = null;
+  } else for (const n of zc.names) costs.splice(costs.length - 1, 0, [n, n === 'synack-linklocal' ? 'link-local IPv4' : n === 'synack-mdns' ? 'mDNS' : 'DNS-SD', zeroconf[n]!.length]);
+  const zcWhat = zc.names.filter((n) => zeroconf[n]).map((n) => `, ${n} (${zeroconf[n]!.length})`).join('');
   const stackNeed = costs.reduce((t, c) => t + storageBytes(c[2]), 0);
   const progNeed = program !== null ? storageBytes(program.length) : 0;
   const need = stackNeed + progNeed;
   const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''}` +
-    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}${dns !== null ? `, DNS (${dns.length})` : ''}${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''}${names !== null ? `, the counters' names (${names.length})` : ''} and boot file (${boot.length})`;
+    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}${dns !== null ? `, DNS (${dns.length})` : ''}${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''}${names !== null ? `, the counters' names (${names.length})` : ''}${zcWhat} and boot file (${boot.length})`;
   const size = STORAGE[board];
   if (program !== null) {
     for (const w of pick.why) console.log(`flash: ${progName}: ${w}`);
@@ -336,10 +382,10 @@ export function main(argv: string[]): number {
   const room = Math.max(0, size - need);
   const netRoom = net !== null ? room + storageBytes(net.length) : 0;
   const left = program !== null ? `${room} bytes of ${board}'s Storage left beyond ${progName}` : `${room} bytes of ${board}'s Storage left for your program` +
-    (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
+    (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '') + zcNote;
   if (dryRun) {
     mkdirSync(dirname(dryRun), { recursive: true });
-    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs, program, names));
+    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs, zeroconf, program, names));
     console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${stackNeed} bytes${program !== null ? `, ${progName} ${progNeed}` : ''}, ${left}`);
     return 0;
   }
@@ -364,12 +410,14 @@ export function main(argv: string[]): number {
   const check = 'print("synack-flash",' + [crcOf('synack', true), crcOf('synack-net', net !== null), crcOf('synack-apps', !!apps),
     crcOf('synack-dhcp', dhcp !== null), crcOf('synack-dns', dns !== null), crcOf('synack-networkjs', njs !== null), crcOf('.boot1', program !== null), crcOf('synack-names', names !== null)].join(',') + ');' +
     erase('synack-net', net === null) + erase('synack-apps', !apps) + erase('synack-dhcp', dhcp === null) + erase('synack-dns', dns === null) +
-    erase('synack-networkjs', njs === null) + erase('synack-names', names === null) + 'load()';
+    erase('synack-networkjs', njs === null) + erase('synack-names', names === null) +
+    ZEROCONF.filter((n) => !zeroconf[n]).map((n) => erase(n, true)).join('') + 'load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
     '--board', boardFile, '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
     .concat(files.dhcp ? ['--storage', `synack-dhcp:${files.dhcp}`] : []).concat(files.dns ? ['--storage', `synack-dns:${files.dns}`] : [])
     .concat(files.networkjs ? ['--storage', `synack-networkjs:${files.networkjs}`] : [])
     .concat(files.names ? ['--storage', `synack-names:${files.names}`] : [])
+    .concat(...ZEROCONF.filter((n) => zeroconf[n]).map((n) => ['--storage', `${n}:${join(import.meta.dirname, '..', 'dist', n + '.tok')}`]))
     .concat(progFile ? ['--storage', `.boot1:${progFile}`] : [])
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
@@ -389,7 +437,7 @@ export function main(argv: string[]): number {
   }
   console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''}` +
     `${dhcp !== null ? `, synack-dhcp (${dhcp.length})` : ''}${dns !== null ? `, synack-dns (${dns.length})` : ''}${njs !== null ? `, synack-networkjs (${njs.length})` : ''}` +
-    `${names !== null ? `, synack-names (${names.length})` : ''}${program !== null ? `, .boot1 (${progName}, ${program.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
+    `${names !== null ? `, synack-names (${names.length})` : ''}${zcWhat}${program !== null ? `, .boot1 (${progName}, ${program.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
   return 0;
 }
 

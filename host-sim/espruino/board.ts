@@ -15,9 +15,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeStorage } from '../../tools/espruino.ts';
-import { bundlesFor, pickModules, programBytes, type FlashConfig } from '../../tools/flash.ts';
+import { bundlesFor, pickModules, programBytes, ZEROCONF, type FlashConfig } from '../../tools/flash.ts';
 import { randomMac } from '../board.ts';
 import type { Segment, Port } from '../segment.ts';
 import type { RealTimeRunner } from '../realtime.ts';
@@ -35,6 +35,11 @@ export interface EspruinoBoardOptions {
   hostname?: string;
   /** false: no default apps (and no "synack-apps" in Storage, as npm run flash with "apps": false). */
   apps: false | { source?: number };
+  /** Zero configuration (docs/zeroconf.md): its modules ("synack-linklocal", "synack-mdns",
+   *  "synack-dnssd") in Storage, as npm run flash writes them where they fit; and the keys. */
+  zeroconf?: boolean;
+  mdns?: boolean;
+  linkLocal?: boolean;
   /** The user's program beside the stack (".boot1"); null: none; default: DEFAULT_PROGRAM. */
   program?: string | null;
   /** true: Storage gets only the modules npm run flash -- --program picks for `program` (the
@@ -129,6 +134,7 @@ export class EspruinoBoard {
       if (files.dns) storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
       if (files.networkjs) storage.push(['synack-networkjs', readFileSync(files.networkjs, 'latin1')]);
       if (files.names) storage.push(['synack-names', readFileSync(files.names, 'latin1')]);
+      if (o.zeroconf) for (const n of ZEROCONF) storage.push([n, readFileSync(join(dirname(files.bundle), n + '.tok'), 'latin1')]);
       const program = o.program === undefined ? DEFAULT_PROGRAM : o.program;
       // As npm run flash -- --program writes it: pretokenised.
       if (program) storage.push(['.boot1', o.pick ? programBytes(program) : program]);
@@ -137,7 +143,7 @@ export class EspruinoBoard {
       // Last: the runs that write Storage run the boot files already there, and this one would
       // announce a driver.
       const boot = bootFile({ mac: board.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname, apps: o.apps, idlePollMs: o.idlePollMs ?? 50,
-        networkjs: cfg.networkjs === false ? false : undefined });
+        networkjs: cfg.networkjs === false ? false : undefined, mdns: o.mdns, linkLocal: o.linkLocal });
       const why = await writeStorage(o.bin, dir, [['.boot0', boot]], 60000);
       if (why) throw new Error(`--espruino ${o.bin}: ${why}`);
       board.spawn();

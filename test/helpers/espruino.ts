@@ -34,7 +34,7 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
  *  "synack-dns", and the counters' names "synack-names"), as npm run flash writes them; with
  *  `apps`, the default apps as "synack-apps" too. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
-  bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false): Promise<EspruinoRun> {
+  bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false, extra: string[] = []): Promise<EspruinoRun> {
   if (!espruinoPath()) throw new Error(skipReason);
   const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-'));
   try {
@@ -44,6 +44,8 @@ export async function runWithBundle(script: string, timeoutMs = 20000,
     if (apps) files.push(['synack-apps', join(dirname(bundlePath), 'synack-apps' + (chip ? '.' + chip[2] : '.tok'))]);
     // The counters' names, read in place when the counters are read by name (a chip bundle's).
     if (chip) files.push(['synack-names', join(dirname(bundlePath), 'synack-names.txt')]);
+    // More modules beside a chip bundle (zero configuration's, say), by name.
+    for (const m of extra) files.push([m, join(dirname(bundlePath), m + (chip ? '.' + chip[2] : '.tok'))]);
     const why = await writeStorage(espruinoPath()!, dir, files.map(([name, path]) => [name, readFileSync(path, 'latin1')] as [string, string]), timeoutMs);
     if (why) return { out: why, code: null, timedOut: false };
     return await runEspruino(script, timeoutMs, dir);
