@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
-import { bootCode, bundlesFor, storageBytes, uploadScript, main, cli, DRY_RUN_DEFAULT, FLASH_USAGE, programUses, pickModules, isHostName, programBytes } from '../tools/flash.ts';
+import { bootCode, bundlesFor, storageBytes, uploadScript, main, cli, DRY_RUN_DEFAULT, FLASH_USAGE, programUses, pickModules, isHostName, programBytes, programBoot } from '../tools/flash.ts';
 import { detokenise } from '../tools/pretokenise.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -295,7 +295,7 @@ test('--program --dry-run: each module\'s cost, the program as .boot1, what is l
   assert.match(text, new RegExp(`^flash: {3}synack-networkjs +${size(f.networkjs!)} bytes  the NetworkJS adapter$`, 'm'));
   assert.not.match(text, /synack-net |synack-apps|synack-dns/);
   const prog = programBytes(ex('http-server.js'));
-  const boot = bootCode(pickModules({}, ex('http-server.js')).cfg);
+  const boot = programBoot({}, pickModules({}, ex('http-server.js')).cfg);
   const left = 49152 - size(f.bundle) - size(f.dhcp!) - size(f.networkjs!) - storageBytes(boot.length) - storageBytes(prog.length);
   assert.match(text, new RegExp(`^flash: {3}\\.boot1 +${storageBytes(prog.length)} bytes  http-server\\.js \\(\\d+ bytes as written, ${prog.length} pretokenised\\)$`, 'm'));
   assert.match(text, new RegExp(`^flash: {3}left +${left} bytes  of PICO_R1_3's 49152$`, 'm'));

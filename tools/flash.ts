@@ -130,6 +130,14 @@ export function bundlesFor(cfg: FlashConfig): { chip: string; bundle: string; ne
     names: cfg.counters === false || (cfg.counters !== true && cfg.apps === false) ? null : join(dist, 'synack-names.txt') };
 }
 
+/** The boot file for a program flashed with `picked` (pickModules' answer to `asked`): what
+ *  start() does by default is not said (NetworkJS registered; zero configuration left out finds
+ *  no module and stays off, firmware/iface/zeroconf-storage.ts). */
+export function programBoot(asked: FlashConfig, picked: FlashConfig): string {
+  return bootCode({ ...picked, networkjs: picked.networkjs === false ? false : undefined,
+    mdns: asked.mdns ?? (picked.mdns || undefined), linkLocal: asked.linkLocal ?? (picked.linkLocal || undefined) });
+}
+
 /** A user's program as written to Storage: pretokenised with its line breaks, as latin1 bytes
  *  (characters beyond latin1 as UTF-8, which Espruino's strings hold as bytes). */
 export function programBytes(source: string): string {
@@ -325,6 +333,7 @@ export function main(argv: string[]): number {
   // The program as Storage holds it: pretokenised (comments and spaces gone, its line breaks
   // kept), as the Web IDE's "Pretokenise code before upload" does.
   const program = source !== null ? programBytes(source) : null;
+  const asked = cfg;
   cfg = pick.cfg;
   const files = bundlesFor(cfg);
   if (files.chip !== 'enc28j60' && files.chip !== 'w5500') { console.error(`flash: unknown chip "${files.chip}" in the config: use "enc28j60" or "w5500"`); return 2; }
@@ -335,7 +344,9 @@ export function main(argv: string[]): number {
   const dns = files.dns ? readFileSync(files.dns, 'latin1') : null;
   const njs = files.networkjs ? readFileSync(files.networkjs, 'latin1') : null;
   const names = files.names ? readFileSync(files.names, 'latin1') : null;
-  const boot = bootCode(cfg);
+  // Zero configuration left out for a program need not be said in the boot file: start() finds
+  // no module and stays off (firmware/iface/zeroconf-storage.ts).
+  const boot = program !== null ? programBoot(asked, cfg) : bootCode(cfg);
   // Each Storage file with its cost (header included), in the order written.
   const costs: [string, string, number][] = [[`synack`, `the ${files.chip} stack`, code.length]];
   if (net !== null) costs.push(['synack-net', 'the net-style API', net.length]);

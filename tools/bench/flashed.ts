@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { runEspruino } from '../../test/helpers/espruino.ts';
 import { espruinoPath } from '../../test/helpers/espruino.ts';
 import { writeStorage } from '../espruino.ts';
-import { bootCode, bundlesFor, pickModules, programBytes, STORAGE, storageBytes, type FlashConfig } from '../flash.ts';
+import { bundlesFor, pickModules, programBoot, programBytes, STORAGE, storageBytes, type FlashConfig } from '../flash.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -34,7 +34,7 @@ export function flashedFiles(program: string, cfg: FlashConfig = {}): { files: [
   }
   const prog = programBytes(program);
   files.push(['.boot1', prog]);
-  files.push(['.boot0', bootCode(picked)]);
+  files.push(['.boot0', programBoot(cfg, picked)]);
   const used = files.reduce((t, [, d]) => t + storageBytes(d.length), 0);
   return { files, used, left: STORAGE.PICO_R1_3 - used, programBytes: storageBytes(prog.length) };
 }
