@@ -22,7 +22,8 @@ export const IDLE_BLOCKS_BUDGET = 1500;
 export const STORAGE_LEFT_BUDGET = 12 * 1024;
 /** What the build enforces today on that figure (a ratchet, raised as the modules shrink: the
  *  build fails below it): 11,608 bytes measured on 2026-12-07 once the counters' names left the
- *  chip bundle, less 512 bytes of room for the work in flight on TCP and the interface. */
+ *  chip bundle, less 512 bytes of room for the work in flight on TCP and the interface (zero
+ *  configuration's hooks in the chip bundle took 304 of them the same day). */
 export const STORAGE_LEFT_FLOOR = 11608 - 512;
 /** Blocks free for the program on a Pico as flashed by default (start() with the default apps). */
 export const FREE_BLOCKS_BUDGET = 3300;
