@@ -63,7 +63,7 @@ if (why) {
         console.log(`flash-espruino: the Linux interpreter's console lost input (attempt ${attempt}); once more`);
       }
       assert.is(run.code, 0, run.out);
-      assert.match(run.out, /flash: wrote synack \(enc28j60, \d+ bytes\), synack-net \(\d+\), synack-apps \(\d+\), synack-dns \(\d+\), synack-networkjs \(\d+\) and \.boot0 .* checked by CRC32/);
+      assert.match(run.out, /flash: wrote synack \(enc28j60, \d+ bytes\), synack-net \(\d+\), synack-apps \(\d+\), synack-dns \(\d+\), synack-networkjs \(\d+\), synack-names \(\d+\) and \.boot0 .* checked by CRC32/);
       killInterpretersIn(dir);
       // A fresh interpreter on the same Storage: the files, and the module loads (its .boot0 also
       // runs and fails on the Linux build, which has no pins: that is expected here).
