@@ -86,7 +86,7 @@ test('FIN-WAIT-1: acceptable ACK of the data before our FIN only: FIN-WAIT-1 sta
   const f = reach.established();
   f.tcp.send(f.c, enc('abc'), 0, 3);
   f.tcp.close(f.c);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048', '0: <SEQ=304><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048', '0: <SEQ=304><ACK=101><CTL=FIN,ACK> win=2048']);
   f.send(101, 304, ACK);
   assert.is(f.c.stateName, 'FIN-WAIT-1');
   f.send(101, 305, ACK);

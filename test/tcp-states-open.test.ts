@@ -236,7 +236,7 @@ test('SYN-SENT: SEND: queued, sent with the handshake\'s ACK', () => {
   assert.is(f.tcp.send(f.c, new TextEncoder().encode('GET'), 0, 3), 3);
   assert.equal(f.out(), []);
   f.send(100, 301, SYN | ACK, { mss: 1460 });
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
 test('SYN-SENT: RECEIVE: nothing to read', () => {
@@ -422,7 +422,7 @@ test('SYN-RECEIVED: SEND (simultaneous open): queued, sent once ESTABLISHED', ()
   assert.is(f.tcp.send(f.c, new TextEncoder().encode('hey'), 0, 3), 3);
   assert.equal(f.out(), []);
   f.send(101, 301, ACK);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
 test('SYN-RECEIVED: RECEIVE: nothing to read', () => {
