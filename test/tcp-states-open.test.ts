@@ -239,9 +239,13 @@ test('SYN-SENT: SEND: queued, sent with the handshake\'s ACK', () => {
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
-test('SYN-SENT: RECEIVE: nothing to read', () => {
+test("SYN-SENT: RECEIVE: text on the peer's SYN (simultaneous open) is not taken: nothing to read, no window update", () => {
   const f = reach.synSent();
+  f.rec.tcp = null;
+  f.send(100, 0, SYN, { data: 'early' });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
   assert.is(f.tcp.recv(f.c, new Uint8Array(10), 0, 10), 0);
+  assert.equal(f.out(), []);
 });
 
 test('SYN-SENT: CLOSE: CLOSED at once, nothing sent', () => {
@@ -425,9 +429,15 @@ test('SYN-RECEIVED: SEND (simultaneous open): queued, sent once ESTABLISHED', ()
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
-test('SYN-RECEIVED: RECEIVE: nothing to read', () => {
-  const f = reach.synReceived();
-  assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
+test("SYN-RECEIVED: RECEIVE: text on the peer's SYN is not taken (it comes again after the handshake): nothing to read", () => {
+  const f = stack();
+  f.rec.tcp = null;
+  f.send(100, 0, SYN, { mss: 1460, data: 'early' });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  const c = f.conn()!;
+  assert.is(f.tcp.recv(c, new Uint8Array(8), 0, 8), 0);
+  assert.is(c.readable, 0);
+  assert.is(c.s[RCV_NXT], 101);
 });
 
 test('SYN-RECEIVED: CLOSE: the FIN waits for ESTABLISHED, then <SEQ=301><ACK=101><CTL=FIN,ACK>, FIN-WAIT-1', () => {
