@@ -823,8 +823,9 @@ export class Tcp {
       if (cs[FLAGS] & IN_RECOVERY) {
         if (seqGe(ack, cs[RECOVER])) { cs[FLAGS] &= ~IN_RECOVERY; cs[CWND] = cs[SSTHRESH]; }
         else { cs[CWND] = cs[CWND] > acked ? cs[CWND] - acked + cs[MSS] : cs[MSS]; this.retransmitOne(c); } // NewReno partial ACK
-      } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += acked < cs[MSS] ? acked : cs[MSS];
-      else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
+      // Growth counts data acknowledged (`freed`): the ACK of our SYN leaves cwnd at IW.
+      } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += freed < cs[MSS] ? freed : cs[MSS];
+      else if (freed) cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
       cs[DUP_ACKS] = 0;
       cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.netif.now + cs[RTO]) : 0;
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {

@@ -5,7 +5,9 @@ import { Tcp, STATE_NAMES, type Conn, type ConnUser, type TcpConfig } from '../.
 import { VirtualClock } from '../../host-sim/clock.ts';
 import { tcp, csum, u16, u32, cat } from './frames.ts';
 
-export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array }
+export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array;
+  /** The option bytes (header beyond 20 bytes) and the urgent pointer. */
+  opts: number[]; urp: number }
 
 /** Every flag of the header's flags byte (RFC 9293 3.1, ECE and CWR of RFC 3168), SYN, FIN and
  *  RST first as in RFC 9293's figures. */
@@ -30,6 +32,7 @@ function decode(tx: Uint8Array, l4len: number, src: number, dst: number, t: numb
   return {
     t, src, dst, sport: dv.getUint16(o), dport: dv.getUint16(o + 2), seq: dv.getUint32(o + 4), ack: dv.getUint32(o + 8),
     flags: tx[o + 13], win: dv.getUint16(o + 14), len: l4len - hl, mss, data: tx.slice(o + hl, o + l4len),
+    opts: Array.from(tx.subarray(o + 20, o + hl)), urp: dv.getUint16(o + 18),
   };
 }
 
