@@ -571,10 +571,13 @@ export class Tcp {
     this.sWnd = getU16(buf, off + TCP_WINDOW);
     this.sLen = len - hl;
     if (sport === 0 || dport === 0) { this.cnt[DROP_MALFORMED]++; return; }
+    // Not our address (the interface passes any unicast while it has none, for DHCP): no
+    // connection of ours, and no RST, which would go out in another host's name.
+    if (dst !== this.netif.ip) { this.cnt[DROP_NO_CONN]++; return; }
     const c = this.findConn(dst, dport, src, sport);
     if (c) { this.process(c, buf, off + hl); return; }
     const l = this.findListener(dport);
-    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport); return; }
+    if (l) { this.listenInput(l, src, sport, dst, dport); return; }
     this.closedInput(src, sport, dst, dport);
   }
 
@@ -872,7 +875,8 @@ export class Tcp {
     const size = c.rb.length;
     const free = size - cs[RB_LEN];
     const at = seqDiff(seq, cs[RCV_NXT]); // offset from rcvNxt
-    if (at + len > free) len = free - at; // trim to the window
+    // Trim to the window; the peer sent beyond it, so it hears of the window at once.
+    if (at + len > free) { len = free - at; cs[FLAGS] |= ACK_NOW; }
     if (len <= 0) { cs[FLAGS] |= ACK_NOW; return false; }
     // The held frame's bytes are not in the ring.
     const pos = (cs[RB_HEAD] + cs[RB_LEN] - (c === this.heldBy ? this.heldLen : 0) + at) % size;
@@ -941,9 +945,11 @@ export class Tcp {
       // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
       return seq === cs[RCV_NXT];
     }
+    // RFC 9293's two tests (its first or its last octet in the window) and one more case: a
+    // segment that starts before the window and ends beyond it covers it, and its new part is
+    // taken (as Linux's tcp_sequence does); the two tests alone drop it.
     const last = seqAdd(seq, space - 1);
-    return (seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd))) ||
-      (seqLe(cs[RCV_NXT], last) && seqLt(last, seqAdd(cs[RCV_NXT], wnd)));
+    return seqLt(seq, seqAdd(cs[RCV_NXT], wnd)) && seqLe(cs[RCV_NXT], last);
   }
 
   private segSpace(): number {
