@@ -4,9 +4,9 @@
 const suites = [
   'checksum', 'dhcp-dns', 'iface-arp', 'iface-counters', 'iface-icmp', 'iface-ipv4', 'iface-poll',
   'iface-udp', 'socket-net', 'tcp-config', 'tcp-fast-path', 'tcp-sequences',
-  'tcp-states', 'tcp-states-open', 'tcp-states-synchronized', 'tcp-states-closing', 'tcp-options',
+  'tcp-states', 'tcp-states-open', 'tcp-states-synchronized', 'tcp-states-closing', 'tcp-edges',
   'tcp-congestion', 'wire-arp', 'wire-bytes', 'wire-ethernet', 'wire-icmp', 'wire-ipv4',
-  'wire-udp', 'wire-tcp', 'iface-demux', 'networkjs', 'board-memory', 'ladder-sim',
+  'wire-udp', 'wire-tcp', 'networkjs', 'board-memory', 'ladder-sim',
 ];
 import { existsSync } from 'node:fs';
 
