@@ -167,4 +167,23 @@ test('CLOSE on a connection already closing, ABORT in TIME-WAIT: nothing sent, t
   assert.equal([g.out(), g.tcp.conns.length], [[], 0]);
 });
 
+// ---- initial sequence numbers (RFC 6528) ----
+
+test('ISN: M (a 4 us clock) + F(the four-tuple, a key of 4 random words): a known value, moving 250 per ms', () => {
+  const isnAt = (now: number, lport: number, seed?: number) => {
+    const ifc = new FakeIface(OUR_IP);
+    if (seed !== undefined) { let r = seed; ifc.random32 = () => (r = (r * 69069 + 1) >>> 0); }
+    ifc.now = now;
+    const tcp = new Tcp(ifc as never, {});
+    const c = tcp.connect(PEER_IP, 80, { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} }, { localPort: lport })!;
+    return ifc.take()[0].seq === c.s[4] ? c.s[4] : -1;
+  };
+  const base = isnAt(0, 5555);
+  assert.is(base, 0x56b37253, 'the known answer for the fixture\'s random source');
+  assert.is(isnAt(1000, 5555), (base + 250000) >>> 0);
+  assert.is(isnAt(0.004, 5555), (base + 1) >>> 0);
+  const others = [isnAt(0, 5556), isnAt(0, 5555, 7), isnAt(0, 5555, 8)];
+  assert.is(new Set([base, ...others]).size, 4, 'another port, another key: another ISN');
+});
+
 test.run();
