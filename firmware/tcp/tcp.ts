@@ -842,7 +842,7 @@ export class Tcp {
         cs[FLAGS] |= IN_RECOVERY;
         this.retransmitOne(c);
         cs[CWND] = cs[SSTHRESH] + 3 * cs[MSS];
-      } else if (cs[DUP_ACKS] > 3) cs[CWND] += cs[MSS];
+      } else if (cs[FLAGS] & IN_RECOVERY) cs[CWND] += cs[MSS]; // RFC 6582 3.2 step 4: every further duplicate
     }
     // Window update (RFC 9293 3.10.7.4: SND.WL1/WL2 guard against old segments).
     if (seqLt(cs[SND_WL1], this.sSeq) || (cs[SND_WL1] === this.sSeq && seqLe(cs[SND_WL2], ack))) {
