@@ -462,4 +462,25 @@ test('not predicted: in-order data while out-of-order data or a FIN waits behind
   assert.is(g.conn.stateName, 'CLOSE-WAIT');
 });
 
+test('predicted data with no user set (not yet accepted by the application) is kept, nothing thrown', () => {
+  const g = guarded();
+  g.conn.user = null;
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 })));
+  assert.is(g.tcp.counters.predicted, 1);
+  assert.is(g.conn.readable, 10);
+});
+
+test('predicted data that ends exactly at the ring\'s end, then data that starts at its beginning', () => {
+  const g = guarded(2000);
+  g.conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const a = bytes(1000, 1), b = bytes(1000, 2), c = bytes(1000, 3);
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: a })));
+  const got = new Uint8Array(3000);
+  assert.is(g.tcp.recv(g.conn, got, 0, 1000), 1000);  // head at 1000
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 2001, g.iss + 1, ACK, { data: b })));   // [1000, 2000)
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 3001, g.iss + 1, ACK, { data: c })));   // [0, 1000)
+  assert.is(g.tcp.recv(g.conn, got, 1000, 2000), 2000);
+  assert.equal(got, cat(a, b, c));
+});
+
 test.run();

@@ -73,6 +73,7 @@ test('RTO from a sample is capped at rtoMaxMs and raised to rtoMinMs', () => {
   assert.is(rtoAfter({ rtoMaxMs: 1000 }, 900), 1000, 'not 900 + 4 * 450');
   assert.is(rtoAfter({ rtoMinMs: 500 }, 10), 500);
   assert.is(rtoAfter({}, 100), 300);
+  assert.is(rtoAfter({ rtoMinMs: 0 }, 0), 3, 'a 0 ms sample counts as 1 ms (G): 1 + 4 * 0.5, rounded');
 });
 
 test('RTO and fast retransmit: ssthresh is at least 2*MSS however little was in flight', () => {
@@ -286,6 +287,57 @@ test('low memory: a connection is made only if free memory stays at the reserve 
   gi.memFree = 261;
   g.send(100, 0, SYN);
   assert.is(g.tcp.conns.length, 1);
+});
+
+test('config now(): a user call catches the time up, never back', () => {
+  let clock = 0;
+  const f = reach.established({ now: () => clock });
+  f.at(1000);
+  clock = 500;                                        // behind the last poll: ignored
+  f.tcp.send(f.c, new Uint8Array(10), 0, 10);
+  f.out();
+  f.runTo(1199);
+  assert.equal(f.out(), [], 'the RTO is 200 ms after 1000, not after 500');
+  f.at(1200);
+  assert.is(f.out().length, 1);
+  clock = 1300;                                       // ahead of the last poll (1200): taken
+  f.tcp.close(f.c);
+  assert.equal(f.out().map((l) => l.split(':')[0]), ['1300']);
+});
+
+test('RECEIVE: a read that frees less than the SWS threshold from a zero window sends no update', () => {
+  const f = reach.established();
+  f.rec.tcp = null;
+  f.send(101, 301, ACK, { data: new Uint8Array(2048) });
+  f.runTo(100);
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=2149><CTL=ACK> win=0']);
+  f.tcp.recv(f.c, new Uint8Array(100), 0, 100);
+  assert.equal(f.out(), [], '100 free < min(1024, 1460): the window stays shut');
+  f.tcp.recv(f.c, new Uint8Array(1000), 0, 1000);
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=2149><CTL=ACK> win=1100']);
+});
+
+test('input: a bad checksum and a truncated or bad-offset header are counted apart, nothing answered', () => {
+  const f = reach.established();
+  const s = segment(PEER_IP, OUR_IP, 40000, 80, 101, 301, ACK, { data: new TextEncoder().encode('x') });
+  const bad = s.slice(); bad[bad.length - 1] ^= 1;
+  f.tcp.input(PEER_IP, OUR_IP, bad, 0, bad.length);
+  f.tcp.input(PEER_IP, OUR_IP, s, 0, 19);
+  const off = s.slice(); off[12] = 0x40;
+  f.tcp.input(PEER_IP, OUR_IP, off, 0, off.length);
+  assert.equal([f.tcp.counters.dropChecksum, f.tcp.counters.dropMalformed], [1, 2]);
+  assert.equal(f.out(), []);
+  assert.is(f.text(), '');
+});
+
+test('a segment with port 0 (either one) is malformed: dropped, no RST', () => {
+  const f = reach.established();
+  for (const [sp, dp] of [[0, 80], [40000, 0]]) {
+    const s = segment(PEER_IP, OUR_IP, sp, dp, 101, 301, SYN);
+    f.tcp.input(PEER_IP, OUR_IP, s, 0, s.length);
+  }
+  assert.equal(f.out(), []);
+  assert.is(f.tcp.counters.dropMalformed, 2);
 });
 
 test.run();
