@@ -340,4 +340,96 @@ test('a segment with port 0 (either one) is malformed: dropped, no RST', () => {
   assert.is(f.tcp.counters.dropMalformed, 2);
 });
 
+test('out-of-order ranges: one overlapping a range on its left grows it; one overlapping two merges them (the second found after)', () => {
+  const f = reach.established({ oooRanges: 3 });
+  const at = (off: number, n: number) => f.send(101 + off, 301, ACK, { data: new Uint8Array(n) });
+  at(300, 100);                                        // [300, 400)
+  at(200, 50);                                         // [200, 250)
+  at(150, 60);                                         // [150, 210): grows [200, 250) leftwards
+  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 6)), [300, 400, 150, 250, NONE, NONE]);
+  at(240, 70);                                         // [240, 310): joins both
+  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 6)), [150, 400, NONE, NONE, NONE, NONE]);
+  at(390, 30);                                         // [390, 420): grows it rightwards
+  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 2)), [150, 420]);
+  at(0, 100);                                          // in order, short of the range: it stays, moved
+  assert.equal([f.c.s[RCV_NXT], f.c.s[OOO], f.c.s[OOO + 1]], [201, 50, 320]);
+  at(100, 50);
+  assert.equal([f.c.s[RCV_NXT], f.c.s[OOO]], [521, NONE]);
+});
+
+test('SYN-RECEIVED: a duplicate SYN resends the SYN,ACK without restarting its timer or its RTT measurement', () => {
+  const f = stack({ rtoMinMs: 0 });
+  f.at(1000);
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.at(1500);
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['1000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '1500: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  f.runTo(2000);
+  assert.equal(f.out(), ['2000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'the RTO still from 1000');
+  const g = stack({ rtoMinMs: 0 });
+  g.at(1000);
+  g.send(100, 0, SYN, { mss: 1460 });
+  g.at(1500);
+  g.send(100, 0, SYN, { mss: 1460 });
+  g.at(1600);
+  g.send(101, 301, ACK);
+  assert.is(g.conn()!.s[42] / 8, 600, 'the sample from the first SYN,ACK');
+});
+
+test('sender SWS: a segment of exactly half the largest window offered goes', () => {
+  const f = stack();
+  f.send(100, 0, SYN, { mss: 1460, win: 1000 });
+  f.send(101, 301, ACK, { win: 1000 });
+  f.send(101, 301, ACK, { win: 500 });
+  f.out();
+  f.tcp.send(f.conn()!, new Uint8Array(800), 0, 800);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=500 win=2048']);
+});
+
+test('fast retransmit of the last segment carries the FIN sent with it; of a lost FIN alone, the FIN', () => {
+  const f = stack();
+  f.send(100, 0, SYN, { mss: 100, win: 65535 });
+  f.send(101, 301, ACK, { win: 65535 });
+  const c = f.conn()!;
+  f.out();
+  f.tcp.send(c, new Uint8Array(500), 0, 500);          // IW 400: 100 wait
+  f.tcp.close(c);
+  f.out();
+  f.send(101, 401, ACK, { win: 65535 });
+  assert.equal(f.out(), ['0: <SEQ=701><ACK=101><CTL=FIN,PSH,ACK><DATA> len=100 win=2048'], 'the last data with the FIN');
+  f.send(101, 701, ACK, { win: 65535 });
+  for (let i = 0; i < 3; i++) f.send(101, 701, ACK, { win: 65535 });
+  assert.equal(f.out(), ['0: <SEQ=701><ACK=101><CTL=FIN,PSH,ACK><DATA> len=100 win=2048']);
+  assert.is(f.tcp.counters.retransmits, 1);
+  const g = stack();
+  g.send(100, 0, SYN, { mss: 100, win: 65535 });
+  g.send(101, 301, ACK, { win: 65535 });
+  const d = g.conn()!;
+  g.tcp.send(d, new Uint8Array(100), 0, 100);
+  g.send(101, 401, ACK, { win: 65535 });
+  g.tcp.close(d);
+  g.out();
+  for (let i = 0; i < 3; i++) g.send(101, 401, ACK, { win: 65535 });
+  assert.equal(g.out(), ['0: <SEQ=401><ACK=101><CTL=FIN,ACK> win=2048']);
+});
+
+test('segments cut from the send ring carry the right bytes: the second of a write, after the ring wrapped, after a retransmission', () => {
+  const f = reach.established({ sndBuf: 2000 });
+  const pat = (n: number, k: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + k) & 255);
+  const a = pat(1500, 1);
+  f.tcp.send(f.c, a, 0, 1500);
+  f.send(101, 1761, ACK);
+  const s1 = f.ifc.take();
+  assert.equal(s1.map((s) => s.data), [a.subarray(0, 1460), a.subarray(1460)]);
+  f.send(101, 1801, ACK);
+  const b = pat(1800, 2);                              // head at 1500: 500 to the end, 1300 wrapped
+  assert.is(f.tcp.send(f.c, b, 0, 1800), 1800);
+  f.send(101, 1801 + 1460, ACK);
+  const s2 = f.ifc.take();
+  assert.equal(s2.map((s) => s.data), [b.subarray(0, 1460), b.subarray(1460)]);
+  f.runTo(200);
+  assert.equal(f.ifc.take().map((s) => s.data), [b.subarray(1460)], 'the retransmission from the wrapped part');
+  assert.ok(f.tcp.counters.segsOut >= 6);
+});
+
 test.run();
