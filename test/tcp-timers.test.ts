@@ -347,12 +347,14 @@ test('out-of-order ranges: one overlapping a range on its left grows it; one ove
   at(200, 50);                                         // [200, 250)
   at(150, 60);                                         // [150, 210): grows [200, 250) leftwards
   assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 6)), [300, 400, 150, 250, NONE, NONE]);
+  at(120, 30);                                         // [120, 150): touches it on its left
+  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 6)), [300, 400, 120, 250, NONE, NONE]);
   at(240, 70);                                         // [240, 310): joins both
-  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 6)), [150, 400, NONE, NONE, NONE, NONE]);
+  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 6)), [120, 400, NONE, NONE, NONE, NONE]);
   at(390, 30);                                         // [390, 420): grows it rightwards
-  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 2)), [150, 420]);
+  assert.equal(Array.from(f.c.s.subarray(OOO, OOO + 2)), [120, 420]);
   at(0, 100);                                          // in order, short of the range: it stays, moved
-  assert.equal([f.c.s[RCV_NXT], f.c.s[OOO], f.c.s[OOO + 1]], [201, 50, 320]);
+  assert.equal([f.c.s[RCV_NXT], f.c.s[OOO], f.c.s[OOO + 1]], [201, 20, 320]);
   at(100, 50);
   assert.equal([f.c.s[RCV_NXT], f.c.s[OOO]], [521, NONE]);
 });
@@ -430,6 +432,14 @@ test('segments cut from the send ring carry the right bytes: the second of a wri
   f.runTo(200);
   assert.equal(f.ifc.take().map((s) => s.data), [b.subarray(1460)], 'the retransmission from the wrapped part');
   assert.ok(f.tcp.counters.segsOut >= 6);
+  // Several segments in flight at once: each from its own offset in the ring.
+  const g = stack();
+  g.send(100, 0, SYN, { mss: 100, win: 65535 });
+  g.send(101, 301, ACK, { win: 65535 });
+  g.out();
+  const d = pat(400, 3);
+  g.tcp.send(g.conn()!, d, 0, 400);
+  assert.equal(g.ifc.take().map((x) => x.data), [0, 100, 200, 300].map((o) => d.subarray(o, o + 100)));
 });
 
 test.run();
