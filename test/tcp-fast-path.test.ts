@@ -483,4 +483,31 @@ test('predicted data that ends exactly at the ring\'s end, then data that starts
   assert.equal(got, cat(a, b, c));
 });
 
+test('the fast ACK template is only ever a pure ACK: after we send data (a full segment, no PSH), the next ACKs are still right', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  let una = iss + 1;
+  const two = () => { for (let i = 0; i < 2; i++) { const f = fromPeer(seq, una >>> 0, ACK, bytes(100, i)); ifc.input(f, f.length); seq += 100; } };
+  tcp.send(conn, bytes(2000, 5), 0, 2000);             // first of all: a full segment, flags ACK alone
+  const data = d.take();
+  assert.equal(data.map((f) => f[47]), [ACK], 'a data segment with flags ACK alone (the rest waits: Nagle)');
+  una += 1460;
+  const a = fromPeer(seq, una >>> 0, ACK, new Uint8Array(0));
+  ifc.input(a, a.length);
+  assert.equal(d.take().map((f) => f[47]), [ACK | PSH]);
+  una += 540;
+  const b = fromPeer(seq, una >>> 0, ACK, new Uint8Array(0));
+  ifc.input(b, b.length);
+  d.take();
+  const before = tcp.counters.fastAcks;
+  two(); two();
+  assert.ok(tcp.counters.fastAcks > before, 'the fast ACK was used');
+  const acks = d.take().filter((f) => f.length === 54 || f.length === 60);
+  assert.ok(acks.length >= 1);
+  const last = acks[acks.length - 1];
+  const seqOf = be32(last, 38);
+  assert.equal(last.subarray(0, 54), expectedAck(ipId(last), seqOf, seq, (last[48] << 8) | last[49]).subarray(0, 54));
+});
+
 test.run();
