@@ -112,4 +112,16 @@ test('dnsQuestionName: the question lower-cased; compressed, cut or endless name
   assert.is(dnsQuestionName(b([1, 64, 1, 91, 0]), 0, 17), '@.[', 'only A-Z are lowered');
 });
 
+test('nothing past len is read: the whole message in the buffer, len cut anywhere, is never OK', () => {
+  const full = Uint8Array.from([...header(0x8180, 1, 1), ...Q, ...rr([1, 120, 0xc0, 12], 1, 1, 300, [1, 2, 3, 4])]);
+  for (let cut = 12; cut < full.length; cut++) {
+    const st = dnsParseResponse(full, 0, cut, new DnsAnswer());
+    assert.ok(st === DNS_TRUNCATED || st === DNS_BAD_NAME, `len ${cut}: ${st}`);
+  }
+  assert.is(dnsParseResponse(full, 0, full.length, new DnsAnswer()), DNS_OK);
+  const q = Uint8Array.from([...header(0x8180, 1, 0), ...labels('ab.cd'), 0, 1, 0, 1]);
+  for (let cut = 12; cut < 12 + 7; cut++) assert.is(dnsQuestionName(q, 0, cut), '', `len ${cut}`);
+  assert.is(dnsQuestionName(q, 0, 19), 'ab.cd');
+});
+
 test.run();
