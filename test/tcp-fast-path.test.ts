@@ -510,4 +510,18 @@ test('the fast ACK template is only ever a pure ACK: after we send data (a full 
   assert.equal(last.subarray(0, 54), expectedAck(ipId(last), seqOf, seq, (last[48] << 8) | last[49]).subarray(0, 54));
 });
 
+test('the fast ACK: a receive window above 65535 is announced as 65535; the IPv4 id goes on from it', () => {
+  const { d, tcp, ifc, conn, iss } = established(100000);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  const acks: Uint8Array[] = [];
+  for (let i = 0; i < 4; i++) { const f = fromPeer(seq, iss + 1, ACK, bytes(100, i)); ifc.input(f, f.length); seq += 100; acks.push(...d.take()); }
+  assert.is(tcp.counters.fastAcks, 1);
+  assert.equal(acks.map((a) => (a[48] << 8) | a[49]), [65535, 65535]);
+  assert.equal(acks[1], expectedAck(ipId(acks[1]), iss + 1, 1401, 65535));
+  tcp.send(conn, bytes(10, 1), 0, 10);
+  const next = d.take()[0];
+  assert.is(ipId(next), (ipId(acks[1]) + 1) & 0xffff);
+});
+
 test.run();
