@@ -430,15 +430,44 @@ test('SYN-RECEIVED: RECEIVE: nothing to read', () => {
   assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
 });
 
-test('SYN-RECEIVED: CLOSE: the FIN waits for ESTABLISHED, then <SEQ=301><ACK=101><CTL=FIN,ACK>, FIN-WAIT-1', () => {
+test('SYN-RECEIVED: CLOSE with nothing queued: <SEQ=301><ACK=101><CTL=FIN,ACK> at once, FIN-WAIT-1 (RFC 9293 3.10.4)', () => {
   const f = reach.synSent();
   f.send(100, 0, SYN);
   f.out();
   f.tcp.close(f.c);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.is(f.c.stateName, 'FIN-WAIT-1');
+  // The handshake's ACK and the FIN's together: FIN-WAIT-2.
+  f.send(101, 302, ACK);
+  assert.equal(f.out(), []);
+  assert.is(f.c.stateName, 'FIN-WAIT-2');
+});
+
+test('SYN-RECEIVED: CLOSE with nothing queued, nothing acknowledged: the SYN,ACK then the FIN again at the timeout', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN);
+  f.out();
+  f.tcp.close(f.c);
+  f.out();
+  f.runTo(1000);
+  assert.equal(f.out(), ['1000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '1000: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+  f.send(101, 301, ACK); // the SYN alone acknowledged
+  assert.equal(f.out(), []);
+  assert.is(f.c.stateName, 'FIN-WAIT-1');
+  f.send(101, 302, ACK);
+  assert.is(f.c.stateName, 'FIN-WAIT-2');
+});
+
+test('SYN-RECEIVED: CLOSE with data queued: the FIN waits for ESTABLISHED, then goes after the data', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN);
+  f.out();
+  f.tcp.send(f.c, new TextEncoder().encode('hi'), 0, 2);
+  f.tcp.close(f.c);
   assert.equal(f.out(), []);
   assert.is(f.c.stateName, 'SYN-RECEIVED');
   f.send(101, 301, ACK);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK><DATA> len=2 win=2048']);
   assert.is(f.c.stateName, 'FIN-WAIT-1');
 });
 

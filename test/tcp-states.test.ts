@@ -478,14 +478,16 @@ test('simultaneous open: both SYN-SENT, both SYN-RECEIVED, both ESTABLISHED', ()
 test('connection table full: the SYN is dropped; a TIME-WAIT entry is recycled for a new one', () => {
   const f = fixture({ maxConns: 2 });
   f.send(100, 0, SYN, { port: 80 });
+  f.send(101, 301, ACK);
   const s2 = segment(PEER, US, PP + 1, 80, 200, 0, SYN);
   f.tcp.input(PEER, US, s2, 0, s2.length);
+  const a2 = segment(PEER, US, PP + 1, 80, 201, 301, ACK);
+  f.tcp.input(PEER, US, a2, 0, a2.length);
   const s3 = segment(PEER, US, PP + 2, 80, 300, 0, SYN);
   f.tcp.input(PEER, US, s3, 0, s3.length);
   assert.is(f.tcp.conns.length, 2);
   assert.is(f.tcp.counters.tableFull, 1);
   // Put the first into TIME-WAIT: then a new SYN recycles it.
-  f.send(101, 301, ACK);
   f.tcp.close(f.conn());
   f.send(101, 302, ACK | FIN);
   assert.is(stateOf(f.conn()), 'TIME-WAIT');

@@ -60,12 +60,18 @@ export interface TcpConfig {
   /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first;
    *  0: no such limit, only the SYN retries). */
   connectTimeoutMs?: number;
-  /** Keepalive (RFC 1122 4.2.3.6), when enabled on a connection: idle, interval, probes. */
+  /** Keepalive (RFC 1122 4.2.3.6): after keepIdleMs with nothing received, keepCnt probes
+   *  keepIntvlMs apart, then the connection is reset (defaults 120 s, 10 s, 3: a board finds a
+   *  vanished peer within 2.5 minutes). On by default for accepted connections; a 0 in any of
+   *  the three turns that default off (setKeepAlive still turns it on for one connection). */
   keepIdleMs?: number;
   keepIntvlMs?: number;
   keepCnt?: number;
   /** Challenge ACKs per second at most (RFC 5961 7, default 10; 0: none). */
   challengeAcksPerSec?: number;
+  /** When the table is full, an accepted connection idle (nothing received) at least this long
+   *  may be reclaimed for a new one (default 30000; 0: never). See Tcp.victim for the order. */
+  reclaimIdleMs?: number;
   /** Replaces the RFC 6528 ISN generator (tests use it to start at 100 and 300). */
   isn?: (localIp: number, localPort: number, remoteIp: number, remotePort: number) => number;
   /** Called on every state change (traces for ladder diagrams). */
@@ -79,14 +85,15 @@ export interface TcpConfig {
 export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 3, CFG_OOO_RANGES = 4,
   CFG_MSL_MS = 5, CFG_RTO_MIN_MS = 6, CFG_RTO_MAX_MS = 7, CFG_RTO_INIT_MS = 8, CFG_MAX_RETRIES = 9,
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
-  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
-export const CFG_COUNT = 17;
+  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16, CFG_RECLAIM_IDLE_MS = 17;
+export const CFG_COUNT = 18;
 /** After them in Tcp.cfg, RFC 6528's secret key for the ISN: 4 random words (one typed array for
  *  both: each typed array costs its header and an ArrayBuffer in RAM). */
 const CFG_KEY = CFG_COUNT;
 /** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
- *  synRetries, delAckMs, connectTimeoutMs, challengeAcksPerSec. */
-const CFG_ZERO_OK = 0x11e70;
+ *  synRetries, delAckMs, connectTimeoutMs, keepIdleMs, keepIntvlMs, keepCnt, challengeAcksPerSec,
+ *  reclaimIdleMs. */
+const CFG_ZERO_OK = 0x3fe70;
 
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
@@ -101,7 +108,7 @@ export interface ConnUser {
   /** Space freed in the send ring. */
   onWritable(c: Conn): void;
   /** The connection is gone: err is null for a normal close, else ECONNREFUSED, ECONNRESET,
-   *  ETIMEDOUT or EADDRNOTAVAIL. */
+   *  ETIMEDOUT, EADDRNOTAVAIL, or ECONNABORTED (reclaimed for a new connection: Tcp.victim). */
   onClose(c: Conn, err: string | null): void;
   /** Nothing sent or received for the socket's idle timeout. */
   onIdle?(c: Conn): void;
@@ -153,16 +160,19 @@ export const CREATED_AT = 40, IDLE_MS = 44;
 export const FIN_SEQ = 45;
 /** Bytes delivered to and taken from the application, modulo 2^32 (counters for the socket). */
 export const BYTES_IN = 46, BYTES_OUT = 47;
+/** When the last acceptable segment arrived (ms modulo 2^32): how idle it is, for Tcp.victim. */
+export const LAST_AT = 48;
 /** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
  *  start1, end1, ..., NONE when unused, the used ones first. */
-export const OOO = 48;
+export const OOO = 49;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
 // in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
 // behind a hole (at FIN_SEQ); the persist timer ran out with a window open, so dispatch sends what
-// fits although sender SWS avoidance would wait (RFC 9293 3.8.6.2.1's override timeout).
+// fits although sender SWS avoidance would wait (RFC 9293 3.8.6.2.1's override timeout); the
+// connection may be reclaimed when the table is full (accepted ones, or Tcp.reclaimable).
 export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
-  FIN_HELD = 128, SWS_OVERRIDE = 256;
+  FIN_HELD = 128, SWS_OVERRIDE = 256, RECLAIM = 512;
 
 /** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
 export function at32(ms: number): number { return (ms >>> 0) || 1; }
@@ -178,7 +188,10 @@ export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP
 export const PREDICTED = 16, FAST_ACKS = 17;
 /** Connections not made (a SYN dropped, connect() refused) because free memory was low. */
 export const DROP_LOW_MEM = 18;
-const TCP_COUNT = 19;
+/** Slots reclaimed for new connections (Tcp.victim), after SYN_FLOOD_RECYCLED (half-open) and
+ *  TIME_WAIT_RECYCLED: a closing connection, an accepted connection idle beyond reclaimIdleMs. */
+export const CLOSING_RECYCLED = 19, IDLE_RECYCLED = 20;
+const TCP_COUNT = 21;
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
@@ -259,6 +272,8 @@ export class Tcp {
   private readonly cfgOnState: TcpConfig['onState'];
   private readonly cfgNow: TcpConfig['now'];
   private challengeWindowAt = 0;
+  /** The kind of the last Tcp.victim (0 to 3; 4: none). */
+  private vRank = 4;
   private challengeCount = 0;
   // The segment being processed (scratch fields: no object per segment).
   private sSeq = 0; private sAck = 0; private sFlags = 0; private sWnd = 0; private sLen = 0;
@@ -291,8 +306,8 @@ export class Tcp {
     // Each key (in CFG_ order): absent (undefined) takes its default; a number below its least
     // meaningful value is refused, 1 but for the keys in CFG_ZERO_OK, where 0 means something
     // (TcpConfig's comments say what).
-    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec'.split(' ');
-    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 7200000, 75000, 9, 10];
+    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec reclaimIdleMs'.split(' ');
+    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 120000, 10000, 3, 10, 30000];
     for (let i = 0; i < CFG_COUNT; i++) {
       const v = (c as any)[keys[i]], min = ((CFG_ZERO_OK >> i) & 1) ^ 1;
       // v !== +v: not a number, or NaN
@@ -413,8 +428,9 @@ export class Tcp {
     this.catchUp();
     switch (cs[STATE]) {
       case SYN_SENT: this.reset(c, null); return;
-      // SYN-RECEIVED: the FIN waits for ESTABLISHED (RFC 9293 3.10.4).
-      case SYN_RECEIVED: cs[FLAGS] |= CLOSE_QUEUED; return;
+      // SYN-RECEIVED (RFC 9293 3.10.4): with nothing queued, the FIN goes now and FIN-WAIT-1 waits
+      // for the handshake's ACK with it; data queued keeps the FIN until ESTABLISHED.
+      case SYN_RECEIVED: cs[FLAGS] |= CLOSE_QUEUED; if (cs[SB_LEN]) return; this.setState(c, FIN_WAIT_1); break;
       case ESTABLISHED: cs[FLAGS] |= CLOSE_QUEUED; this.setState(c, FIN_WAIT_1); break;
       case CLOSE_WAIT: cs[FLAGS] |= CLOSE_QUEUED; this.setState(c, LAST_ACK); break;
       default: return; // already closing
@@ -427,6 +443,12 @@ export class Tcp {
     const cs = c.s;
     if (cs[STATE] >= SYN_RECEIVED && cs[STATE] <= CLOSE_WAIT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
     this.reset(c, null);
+  }
+
+  /** Lets a connection this side opened be reclaimed when the table is full (Tcp.victim), as the
+   *  accepted ones may be. */
+  reclaimable(c: Conn, on: boolean): void {
+    c.s[FLAGS] = on ? c.s[FLAGS] | RECLAIM : c.s[FLAGS] & ~RECLAIM;
   }
 
   setKeepAlive(c: Conn, on: boolean): void {
@@ -542,6 +564,7 @@ export class Tcp {
     cs[RB_LEN] += n;
     // Fifth (window update): the same window from a newer segment.
     cs[SND_WL1] = seq; cs[SND_WL2] = ack;
+    cs[LAST_AT] = this.netif.now;
     if ((cs[FLAGS] & KEEP_ALIVE) || cs[IDLE_MS]) this.touch(c);
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
     cs[ACK_PENDING]++;
@@ -653,7 +676,7 @@ export class Tcp {
     }
     const c = this.newConn(null);
     if (!c) return; // table full: the SYN is dropped, the peer will retry
-    c.s[FLAGS] |= PASSIVE;
+    c.s[FLAGS] |= PASSIVE | RECLAIM;
     c.listener = l;
     l.halfOpen++;
     c.s[LIP] = dst; c.s[LPORT] = dport; c.s[RIP] = src; c.s[RPORT] = sport;
@@ -698,6 +721,7 @@ export class Tcp {
       }
       return;
     }
+    cs[LAST_AT] = now;
     this.touch(c);
     // Second: RST (RFC 5961 3.2): exactly RCV.NXT resets; anything else in the window gets a
     // challenge ACK.
@@ -792,6 +816,10 @@ export class Tcp {
     if (wasState === SYN_RECEIVED && (cs[FLAGS] & CLOSE_QUEUED)) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
     cs[CONNECT_AT] = 0;
+    // Keepalive on by default for accepted connections (RFC 1122 4.2.3.6 lets it be the
+    // default when configurable): a peer that vanished is found without waiting for a new client.
+    const f = this.cfg;
+    if ((cs[FLAGS] & PASSIVE) && f[CFG_KEEP_IDLE_MS] && f[CFG_KEEP_INTVL_MS] && f[CFG_KEEP_CNT]) this.setKeepAlive(c, true);
     const l = c.listener;
     delete c.listener;
     if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
@@ -1014,18 +1042,20 @@ export class Tcp {
   dispatch(c: Conn): void {
     const cs = c.s;
     const now = this.netif.now;
-    if (cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED) {
+    const st = cs[STATE];
+    // FIN-WAIT-1 with our SYN unacknowledged: closed in SYN-RECEIVED (close), the SYN,ACK goes
+    // again before the FIN after a timeout.
+    if (st === SYN_SENT || st === SYN_RECEIVED || (st === FIN_WAIT_1 && cs[SND_UNA] === cs[ISS])) {
       if (cs[SND_NXT] === cs[ISS]) {
-        this.xmit(c, cs[ISS], cs[STATE] === SYN_SENT ? SYN : SYN | ACK, 0, 0);
+        this.xmit(c, cs[ISS], st === SYN_SENT ? SYN : SYN | ACK, 0, 0);
         cs[SND_NXT] = seqAdd(cs[ISS], 1);
         if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
         if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
         if (!cs[RTT_AT] && cs[RETRIES] === 0) { cs[RTT_AT] = at32(now); cs[RTT_SEQ] = cs[SND_NXT]; }
-      } else if ((cs[FLAGS] & ACK_NOW) && cs[STATE] === SYN_RECEIVED) {
+      } else if ((cs[FLAGS] & ACK_NOW) && st === SYN_RECEIVED) {
         this.xmit(c, cs[SND_NXT], ACK, 0, 0);
       }
-      cs[FLAGS] &= ~ACK_NOW;
-      return;
+      if (st !== FIN_WAIT_1) { cs[FLAGS] &= ~ACK_NOW; return; }
     }
     if (cs[STATE] < ESTABLISHED) return;
     const sendingStates = cs[STATE] === ESTABLISHED || cs[STATE] === CLOSE_WAIT || cs[STATE] === FIN_WAIT_1 || cs[STATE] === LAST_ACK || cs[STATE] === CLOSING;
@@ -1248,7 +1278,8 @@ export class Tcp {
   /** Keepalive probe: <SEQ=SND.NXT-1> with no data (RFC 1122 4.2.3.6). */
   private onKeepalive(c: Conn, now: number): void {
     const cs = c.s;
-    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { cs[KEEP_AT] = 0; return; }
+    // Also FIN-WAIT-2, where nothing else would ever find a peer that vanished after taking our FIN.
+    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT && cs[STATE] !== FIN_WAIT_2) { cs[KEEP_AT] = 0; return; }
     if (cs[KEEP_PROBES] >= this.cfg[CFG_KEEP_CNT]) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
@@ -1300,17 +1331,40 @@ export class Tcp {
     if (netif.freeBlocks) netif.memFree = netif.freeBlocks(false);
     if (netif.lowMem || netif.memFree - cost < netif.memReserve) { this.cnt[DROP_LOW_MEM]++; return null; }
     if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
-      // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
-      let tw: Conn | null = null;
-      for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || ((this.conns[i].s[TW_AT] - tw.s[TW_AT]) | 0) < 0)) tw = this.conns[i];
-      if (!tw) { this.cnt[TABLE_FULL]++; return null; }
-      this.cnt[TIME_WAIT_RECYCLED]++;
-      this.reset(tw, null);
+      const v = this.victim();
+      if (!v) { this.cnt[TABLE_FULL]++; return null; }
+      // Counted by kind: SYN_FLOOD_RECYCLED, TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
+      const k = this.vRank;
+      this.cnt[k === 0 ? SYN_FLOOD_RECYCLED : k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
+      // TIME-WAIT goes quietly (RFC 6191's spirit); the others are aborted with a RST, as lwIP's
+      // tcp_kill_* do, so a peer still there hears of it.
+      const vs = v.s;
+      if (k !== 1) this.sendRst(vs[LIP], vs[LPORT], vs[RIP], vs[RPORT], vs[SND_MAX], 0, 0);
+      this.reset(v, k === 1 ? null : 'ECONNABORTED');
     }
     const c = new Conn(sb, rb, this.cfg[CFG_OOO_RANGES]);
     c.s[RTO] = this.cfg[CFG_RTO_INIT_MS];
     c.s[CREATED_AT] = at32(this.netif.now);
+    c.s[LAST_AT] = this.netif.now;
     return c;
+  }
+
+  /** The connection to reclaim for a new one when the table is full, or null (lwIP's tcp_kill_*
+   *  order): the half-open connection idle longest (kind 0, in vRank), then the TIME-WAIT one
+   *  idle longest (1), then the closing one (the program has closed it: FIN-WAIT-1, FIN-WAIT-2,
+   *  CLOSING, LAST-ACK) idle longest (2), then the connection idle longest (nothing received)
+   *  for at least reclaimIdleMs (3). A connection this side opened is reclaimed only once
+   *  closing, or with Tcp.reclaimable; accepted ones are reclaimable from the start. */
+  private victim(): Conn | null {
+    const now = this.netif.now, floor = this.cfg[CFG_RECLAIM_IDLE_MS];
+    let best: Conn | null = null, rank = 4, most = -1;
+    for (let i = 0; i < this.conns.length; i++) {
+      const c = this.conns[i], cs = c.s, st = cs[STATE], idle = (now - cs[LAST_AT]) | 0;
+      const r = st === TIME_WAIT ? 1 : (cs[FLAGS] & CLOSE_QUEUED) ? 2 : !(cs[FLAGS] & RECLAIM) ? 4 : st === SYN_RECEIVED ? 0 : floor && idle >= floor ? 3 : 4;
+      if (r < rank || (r === rank && idle > most)) { best = c; rank = r; most = idle; }
+    }
+    this.vRank = rank;
+    return rank < 4 ? best : null;
   }
 
   /** Removes a connection and tells its user (err null: a normal close). */
