@@ -58,12 +58,23 @@ test('maxConns: default 8 connections, the 9th refused; 2 gives 2', () => {
   }
 });
 
-test('backlog: default 4 half-open per listener (older ones recycled), 2 gives 2', () => {
+test('backlog: default 4 half-open per listener in the SYN cache (the others answered with cookies), 2 gives 2', () => {
   for (const [cfg, n] of [[{}, 4], [{ backlog: 2 }, 2]] as const) {
     const f = stack(cfg);
     for (let i = 0; i < 6; i++) { f.ports.peer = 41000 + i; f.send(1000 * i, 0, SYN); }
-    assert.is(f.tcp.conns.length, n);
-    assert.is(f.tcp.counters.synFloodRecycled, 6 - n);
+    assert.is(f.tcp.halfOpen(80), n);
+    assert.is(f.tcp.conns.length, 0);
+    assert.is(f.tcp.counters.synCookies, 6 - n);
+  }
+});
+
+test('synCache: default 8 entries for all listeners, 0 gives none (every SYN gets a cookie)', () => {
+  for (const [cfg, n] of [[{ backlog: 20 }, 8], [{ backlog: 20, synCache: 0 }, 0]] as const) {
+    const f = stack(cfg);
+    for (let i = 0; i < 10; i++) { f.ports.peer = 41000 + i; f.send(1000 * i, 0, SYN); }
+    assert.is(f.tcp.halfOpen(0), n);
+    assert.is(f.tcp.counters.synCookies, 10 - n);
+    assert.is(f.out().length, 10, 'every SYN answered');
   }
 });
 

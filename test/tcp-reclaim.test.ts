@@ -49,19 +49,19 @@ test('12 clients vanish without FIN or RST after an echo: the 9th is refused whi
   b.send(40008, 100, 0, SYN);
   assert.equal(b.out(), [], 'table full, nobody idle 30 s: the SYN is dropped, the client retries');
   assert.is(b.tcp.counters.tableFull, 1);
-  // The client's SYN again at 31 s (its retries at 1, 3, 7, 15, 31 s): client 0, idle longest
-  // (nothing received since 0), is reclaimed with a RST, and the new one is answered.
+  // The client's SYN again at 31 s (its retries at 1, 3, 7, 15, 31 s): answered, since client 0
+  // has been idle (nothing received since 0) beyond 30 s; the handshake's ACK reclaims its slot,
+  // with a RST to it.
   b.runTo(31000);
   b.out();
   b.send(40008, 100, 0, SYN);
-  assert.equal(b.out(), [
-    '40000: 31000: <SEQ=317><CTL=RST> win=0',
-    '40008: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460',
-  ]);
+  assert.equal(b.out(), ['40008: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  b.send(40008, 101, 301, ACK);
+  assert.equal(b.out(), ['40000: 31000: <SEQ=317><CTL=RST> win=0']);
   assert.is(b.tcp.counters.idleRecycled, 1);
   assert.equal(b.closed, ['40000:ECONNABORTED']);
-  b.send(40008, 101, 301, ACK);
   assert.is(b.tcp.conns.length, 8);
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40002, 40003, 40004, 40005, 40006, 40007, 40008]);
 });
 
 test('vanished clients are found by keepalive: probes at 120, 130, 140 s, the RST at 150 s; then every slot is free', () => {
@@ -116,7 +116,8 @@ test('a connection this side opened is never reclaimed, however idle, unless the
   assert.is(b.tcp.counters.tableFull, 1);
   b.tcp.reclaimable(c, true);
   b.send(40001, 100, 0, SYN);
-  assert.equal(b.out(), ['5000: 600000: <SEQ=301><CTL=RST> win=0', '40001: 600000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.out(), ['40001: 600000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '5000: 600000: <SEQ=301><CTL=RST> win=0']);
   assert.is(b.tcp.counters.idleRecycled, 1);
   assert.is(c.stateName, 'CLOSED');
 });
@@ -134,20 +135,20 @@ test('reclaim order: TIME-WAIT before closing, closing before idle, the idle one
   b.out();
   b.at(6000);
   b.send(port(10), 100, 0, SYN);
+  b.send(port(10), 101, 301, ACK);
   assert.equal(b.out(), ['40010: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT goes quietly');
   assert.is(b.tcp.counters.timeWaitRecycled, 1);
-  b.send(port(10), 101, 301, ACK);
   b.send(port(11), 100, 0, SYN);
-  assert.equal(b.out(), ['40002: 6000: <SEQ=318><CTL=RST> win=0', '40011: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
-  assert.is(b.tcp.counters.closingRecycled, 1);
   b.send(port(11), 101, 301, ACK);
-  b.out();
+  assert.equal(b.out(), ['40011: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40002: 6000: <SEQ=318><CTL=RST> win=0']);
+  assert.is(b.tcp.counters.closingRecycled, 1);
   b.at(20000);
   b.send(port(12), 100, 0, SYN);
   assert.equal(b.out(), [], 'nobody idle 30 s');
   b.at(35000);
   b.send(port(12), 100, 0, SYN);
-  assert.equal(b.out(), ['40000: 35000: <SEQ=317><CTL=RST> win=0', '40012: 35000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  b.send(port(12), 101, 301, ACK);
+  assert.equal(b.out(), ['40012: 35000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40000: 35000: <SEQ=317><CTL=RST> win=0']);
   assert.is(b.tcp.counters.idleRecycled, 1);
 });
 

@@ -38,7 +38,7 @@ export interface TcpConfig {
    *  out it takes its default; 0 is taken where the comment gives it a meaning, and a value
    *  below a key's least (1 for the others) is refused with an error naming the key. */
   maxConns?: number;
-  /** Half-open connections per listener before the oldest is recycled (default 4). */
+  /** Half-open connections per listener in the SYN cache; beyond, SYN cookies (default 4). */
   backlog?: number;
   /** Send and receive ring sizes in bytes (default 2048 each), per connection unless overridden. */
   sndBuf?: number;
@@ -72,6 +72,10 @@ export interface TcpConfig {
   /** When the table is full, an accepted connection idle (nothing received) at least this long
    *  may be reclaimed for a new one (default 30000; 0: never). See Tcp.victim for the order. */
   reclaimIdleMs?: number;
+  /** Half-open connections kept in the SYN cache, all listeners together (default 8; 0: none,
+   *  every SYN is answered with a cookie). Beyond it, or beyond a listener's backlog, the SYN,ACK
+   *  carries a SYN cookie (RFC 4987 3.3) and nothing is kept. */
+  synCache?: number;
   /** Replaces the RFC 6528 ISN generator (tests use it to start at 100 and 300). */
   isn?: (localIp: number, localPort: number, remoteIp: number, remotePort: number) => number;
   /** Called on every state change (traces for ladder diagrams). */
@@ -85,15 +89,16 @@ export interface TcpConfig {
 export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 3, CFG_OOO_RANGES = 4,
   CFG_MSL_MS = 5, CFG_RTO_MIN_MS = 6, CFG_RTO_MAX_MS = 7, CFG_RTO_INIT_MS = 8, CFG_MAX_RETRIES = 9,
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
-  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16, CFG_RECLAIM_IDLE_MS = 17;
-export const CFG_COUNT = 18;
+  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16, CFG_RECLAIM_IDLE_MS = 17,
+  CFG_SYN_CACHE = 18;
+export const CFG_COUNT = 19;
 /** After them in Tcp.cfg, RFC 6528's secret key for the ISN: 4 random words (one typed array for
  *  both: each typed array costs its header and an ArrayBuffer in RAM). */
 const CFG_KEY = CFG_COUNT;
 /** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
  *  synRetries, delAckMs, connectTimeoutMs, keepIdleMs, keepIntvlMs, keepCnt, challengeAcksPerSec,
- *  reclaimIdleMs. */
-const CFG_ZERO_OK = 0x3fe70;
+ *  reclaimIdleMs, synCache. */
+const CFG_ZERO_OK = 0x7fe70;
 
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
@@ -115,7 +120,6 @@ export interface ConnUser {
 }
 
 export class Listener {
-  halfOpen = 0;
   /** halfOpenMax: the listen backlog (a name Closure may shorten: `backlog` is a configuration
    *  key, which keeps its name everywhere, and a long name costs a block per listener). */
   constructor(readonly port: number, readonly halfOpenMax: number, readonly onAccept: (c: Conn) => void) {}
@@ -182,16 +186,26 @@ export function due(now: number, at: number): boolean { return ((now - at) | 0) 
 // TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each; their names
 // are in iface/counters.ts (counterNames), after the interface's.
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
-  DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_FLOOD_RECYCLED = 10, TABLE_FULL = 11,
+  DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_COOKIES = 10, TABLE_FULL = 11,
   TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
 /** Segments taken by header prediction (inputFrame), and ACKs sent from the template. */
 export const PREDICTED = 16, FAST_ACKS = 17;
 /** Connections not made (a SYN dropped, connect() refused) because free memory was low. */
 export const DROP_LOW_MEM = 18;
-/** Slots reclaimed for new connections (Tcp.victim), after SYN_FLOOD_RECYCLED (half-open) and
- *  TIME_WAIT_RECYCLED: a closing connection, an accepted connection idle beyond reclaimIdleMs. */
-export const CLOSING_RECYCLED = 19, IDLE_RECYCLED = 20;
-const TCP_COUNT = 21;
+/** Slots reclaimed for new connections (Tcp.victim), after TIME_WAIT_RECYCLED: a closing
+ *  connection, an accepted connection idle beyond reclaimIdleMs. SYN_COOKIES counts the SYN,ACKs
+ *  that carried a cookie, COOKIES_OK the connections a valid cookie made. */
+export const CLOSING_RECYCLED = 19, IDLE_RECYCLED = 20, COOKIES_OK = 21;
+const TCP_COUNT = 22;
+
+// The SYN cache (as BSD's syncache): a half-open connection of a listener is SC_W words of
+// Tcp.sc, not a connection, until the handshake's last ACK (RFC 9293 3.5 SYN-RECEIVED kept
+// compact, as RFC 4987 3.2 describes): the peer's address, the ports (local << 16 | remote; 0 for
+// a free entry), IRS, ISS, the peer's MSS, when the SYN,ACK is due again, how many went (the
+// first's send time in E_SENT, for the RTT sample).
+const E_RIP = 0, E_PORTS = 1, E_IRS = 2, E_ISS = 3, E_MSS = 4, E_AT = 5, E_N = 6, E_SENT = 7, SC_W = 8;
+/** The MSS values a SYN cookie can carry (its low 2 bits: RFC 4987 3.3's encoding). */
+const COOKIE_MSS = [536, 1220, 1440, 1460];
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
@@ -240,19 +254,21 @@ function mul32(a: number, b: number): number {
   return (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) * 0x10000)) >>> 0;
 }
 
+/** One murmur3 round of word w into h. */
+function mix(h: number, w: number): number {
+  let x = mul32(w >>> 0, 0xcc9e2d51);
+  x = ((x << 15) | (x >>> 17)) >>> 0;
+  x = mul32(x, 0x1b873593);
+  h = (h ^ x) >>> 0;
+  h = ((h << 13) | (h >>> 19)) >>> 0;
+  return (mul32(h, 5) + 0xe6546b64) >>> 0;
+}
+
 /** A keyed mix of four words (RFC 6528's F): murmur3-style rounds; not cryptographic, but keyed
  *  with 128 random bits (k[CFG_KEY..CFG_KEY+3], Tcp.cfg), so ISNs cannot be guessed from outside. */
 function isnHash(k: Uint32Array, a: number, b: number, c: number): number {
-  let h = k[CFG_KEY];
-  const w = [a, b, c, k[CFG_KEY + 1], k[CFG_KEY + 2], k[CFG_KEY + 3]];
-  for (let i = 0; i < w.length; i++) {
-    let x = mul32(w[i] >>> 0, 0xcc9e2d51);
-    x = ((x << 15) | (x >>> 17)) >>> 0;
-    x = mul32(x, 0x1b873593);
-    h = (h ^ x) >>> 0;
-    h = ((h << 13) | (h >>> 19)) >>> 0;
-    h = (mul32(h, 5) + 0xe6546b64) >>> 0;
-  }
+  // No array of the words: a SYN (cookies under a flood) allocates nothing.
+  let h = mix(mix(mix(mix(mix(mix(k[CFG_KEY], a), b), c), k[CFG_KEY + 1]), k[CFG_KEY + 2]), k[CFG_KEY + 3]);
   h ^= h >>> 16; h = mul32(h, 0x85ebca6b); h ^= h >>> 13; h = mul32(h, 0xc2b2ae35); h ^= h >>> 16;
   return h >>> 0;
 }
@@ -272,7 +288,9 @@ export class Tcp {
   private readonly cfgOnState: TcpConfig['onState'];
   private readonly cfgNow: TcpConfig['now'];
   private challengeWindowAt = 0;
-  /** The kind of the last Tcp.victim (0 to 3; 4: none). */
+  /** The SYN cache: synCache entries of SC_W words (E_RIP ...), made at the first SYN. */
+  sc: Uint32Array | null = null;
+  /** The kind of the last Tcp.victim (1 to 3; 4: none). */
   private vRank = 4;
   private challengeCount = 0;
   // The segment being processed (scratch fields: no object per segment).
@@ -306,8 +324,8 @@ export class Tcp {
     // Each key (in CFG_ order): absent (undefined) takes its default; a number below its least
     // meaningful value is refused, 1 but for the keys in CFG_ZERO_OK, where 0 means something
     // (TcpConfig's comments say what).
-    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec reclaimIdleMs'.split(' ');
-    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 120000, 10000, 3, 10, 30000];
+    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec reclaimIdleMs synCache'.split(' ');
+    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 120000, 10000, 3, 10, 30000, 8];
     for (let i = 0; i < CFG_COUNT; i++) {
       const v = (c as any)[keys[i]], min = ((CFG_ZERO_OK >> i) & 1) ^ 1;
       // v !== +v: not a number, or NaN
@@ -339,10 +357,8 @@ export class Tcp {
     if (!l) return;
     this.listeners.splice(this.listeners.indexOf(l), 1);
     // Half-open connections of that listener go too.
-    for (let i = this.conns.length - 1; i >= 0; i--) {
-      const c = this.conns[i];
-      if (c.listener === l && c.s[STATE] === SYN_RECEIVED) this.reset(c, null);
-    }
+    const sc = this.sc;
+    if (sc) for (let e = 0; e < sc.length; e += SC_W) if (sc[e + E_PORTS] >>> 16 === port) sc[e + E_PORTS] = 0;
   }
 
   /** Active OPEN. Returns the connection (SYN-SENT), or null with the reason in `err`. */
@@ -354,7 +370,7 @@ export class Tcp {
     c.s[LIP] = this.netif.ip; c.s[RIP] = rip >>> 0; c.s[RPORT] = rport;
     c.s[LPORT] = opts && opts.localPort ? opts.localPort : this.ephemeralPort(c.s[RIP], rport);
     c.user = user;
-    c.s[ISS] = this.isn(c);
+    c.s[ISS] = this.isn(c.s[LIP], c.s[LPORT], c.s[RIP], rport);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
     if (this.cfg[CFG_CONNECT_TIMEOUT_MS]) c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]); // 0: none
     this.conns.push(c);
@@ -465,6 +481,7 @@ export class Tcp {
 
   /** The interface's address changed: connections bound to the old one are reset. */
   addressChanged(oldIp: number): void {
+    if (this.sc) this.sc.fill(0);
     for (let i = this.conns.length - 1; i >= 0; i--) {
       const c = this.conns[i];
       if (c.s[LIP] === oldIp >>> 0 && oldIp) this.reset(c, 'EADDRNOTAVAIL');
@@ -597,7 +614,7 @@ export class Tcp {
     const c = this.findConn(dst, dport, src, sport);
     if (c) { this.process(c, buf, off + hl); return; }
     const l = this.findListener(dport);
-    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport); return; }
+    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport, buf, off + hl); return; }
     this.closedInput(src, sport, dst, dport);
   }
 
@@ -658,36 +675,129 @@ export class Tcp {
     else this.sendRst(dst, dport, src, sport, 0, seqAdd(this.sSeq, this.segSpace()), ACK);
   }
 
-  /** LISTEN (RFC 9293 3.10.7.2). */
-  private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number): void {
-    const f = this.sFlags;
-    if (f & RST) return;
-    if (f & ACK) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
-    if (!(f & SYN)) return;
-    // A bounded half-open backlog: under a SYN flood the oldest half-open entry is recycled,
-    // established connections are never touched.
-    if (l.halfOpen >= l.halfOpenMax) {
-      let oldest: Conn | null = null;
-      for (let i = 0; i < this.conns.length; i++) {
-        const o = this.conns[i];
-        if (o.listener === l && o.s[STATE] === SYN_RECEIVED && (!oldest || ((o.s[CREATED_AT] - oldest.s[CREATED_AT]) | 0) < 0)) oldest = o;
+  /** LISTEN (RFC 9293 3.10.7.2), and SYN-RECEIVED of a passive open (3.10.7.4), which lives in
+   *  the SYN cache (Tcp.sc) or in a SYN cookie until the handshake's last ACK makes the
+   *  connection: a SYN costs no memory (RFC 4987 3.2, 3.3). */
+  private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number, buf: Uint8Array, off: number): void {
+    const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0;
+    let sc = this.sc, e = -1;
+    if (sc) for (let i = 0; i < sc.length; i += SC_W) if (sc[i + E_PORTS] === ports && sc[i + E_RIP] === src) e = i;
+    if (e < 0) {
+      if (f & RST) return;
+      if (f & ACK) {
+        // The handshake's last ACK of a SYN cookie, else <SEQ=SEG.ACK><CTL=RST>.
+        if (!(f & SYN) && this.cookieOk(src, ports, seqAdd(seq, -1), seqAdd(this.sAck, -1))) {
+          this.cnt[COOKIES_OK]++;
+          this.expand(l, src, sport, dst, dport, seqAdd(seq, -1), seqAdd(this.sAck, -1), COOKIE_MSS[(this.sAck - 1) & 3], 0, buf, off, -1);
+        } else this.sendRst(dst, dport, src, sport, this.sAck, 0, 0);
+        return;
       }
-      if (oldest) { this.cnt[SYN_FLOOD_RECYCLED]++; this.reset(oldest, null); }
+      if (!(f & SYN)) return;
+      // A new SYN. Refused (dropped: the peer retries, RFC 9293 3.8.1) when its connection could
+      // not be made: memory low, or the table full with nothing to reclaim.
+      if (this.netif.lowMem) { this.cnt[DROP_LOW_MEM]++; return; }
+      if (this.conns.length >= this.cfg[CFG_MAX_CONNS] && !this.victim()) { this.cnt[TABLE_FULL]++; return; }
+      const mss = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
+      // A free entry, while the listener has fewer than its backlog; else a cookie.
+      const n = this.cfg[CFG_SYN_CACHE];
+      if (!sc && n) sc = this.sc = new Uint32Array(n * SC_W);
+      let k = 0;
+      if (sc) for (let i = 0; i < sc.length; i += SC_W) if (!sc[i + E_PORTS]) e = i; else if (sc[i + E_PORTS] >>> 16 === dport) k++;
+      if (e < 0 || k >= l.halfOpenMax) {
+        // RFC 4987 3.3: the ISS is the cookie; the MSS is the largest of COOKIE_MSS not above the peer's.
+        let m = 3;
+        while (m && COOKIE_MSS[m] > mss) m--;
+        this.cnt[SYN_COOKIES]++;
+        this.synAck(src, ports, seq, this.cookie(src, ports, seq, ((this.netif.now >>> 16) & 3) << 2 | m));
+        return;
+      }
+      sc![e + E_RIP] = src; sc![e + E_PORTS] = ports; sc![e + E_IRS] = seq; sc![e + E_MSS] = mss;
+      sc![e + E_ISS] = this.isn(dst, dport, src, sport);
+      sc![e + E_N] = 0; sc![e + E_SENT] = at32(this.netif.now);
+      sc![e + E_AT] = at32(this.netif.now + this.cfg[CFG_RTO_INIT_MS]);
+      this.scSynAck(e);
+      return;
     }
+    // SYN-RECEIVED (RFC 9293 3.10.7.4) of entry e.
+    const s = sc!, irs = s[e + E_IRS], iss = s[e + E_ISS], rn = seqAdd(irs, 1);
+    // The peer's SYN again: our SYN,ACK again.
+    if ((f & (SYN | ACK)) === SYN && seq === irs) { this.scSynAck(e); return; }
+    // First: the sequence number, against the window the SYN,ACK offered.
+    if (!this.inWindow(rn, this.cfg[CFG_RCV_BUF])) {
+      this.cnt[DROP_UNACCEPTABLE]++;
+      if (!(f & RST)) this.seg(dst, dport, src, sport, seqAdd(iss, 1), rn, ACK, this.cfg[CFG_RCV_BUF], 0);
+      return;
+    }
+    // Second: RST exactly at RCV.NXT: back to LISTEN; elsewhere in the window a challenge ACK
+    // (RFC 5961 3.2). Fourth: a SYN in the window: back to LISTEN (3.10.7.4 fourth).
+    if (f & (RST | SYN)) {
+      if ((f & SYN) || seq === rn) s[e + E_PORTS] = 0;
+      else if (this.challengeOk()) this.seg(dst, dport, src, sport, seqAdd(iss, 1), rn, ACK, this.cfg[CFG_RCV_BUF], 0);
+      return;
+    }
+    if (!(f & ACK)) return;
+    // Fifth: an ACK of our SYN makes the connection; any other, <SEQ=SEG.ACK><CTL=RST>.
+    if (this.sAck !== seqAdd(iss, 1)) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
+    this.expand(l, src, sport, dst, dport, irs, iss, s[e + E_MSS], s[e + E_N] ? 0 : s[e + E_SENT], buf, off, e);
+  }
+
+  /** The handshake's last ACK (from entry e of the SYN cache, or -1: a cookie) makes the
+   *  connection, in SYN-RECEIVED, and processes the segment as in that state: ESTABLISHED and
+   *  accepted, its text and FIN taken. Without room (the table, memory) the ACK is dropped and
+   *  the entry stays: its SYN,ACK goes again, or the peer sends again. `sent`: when the SYN,ACK
+   *  went, for an RTT sample (0: none, Karn). */
+  private expand(l: Listener, src: number, sport: number, dst: number, dport: number, irs: number, iss: number, mss: number, sent: number,
+    buf: Uint8Array, off: number, e: number): void {
     const c = this.newConn(null);
-    if (!c) return; // table full: the SYN is dropped, the peer will retry
-    c.s[FLAGS] |= PASSIVE | RECLAIM;
+    if (!c) return;
+    if (e >= 0) this.sc![e + E_PORTS] = 0;
+    const cs = c.s;
+    cs[FLAGS] |= PASSIVE | RECLAIM;
     c.listener = l;
-    l.halfOpen++;
-    c.s[LIP] = dst; c.s[LPORT] = dport; c.s[RIP] = src; c.s[RPORT] = sport;
-    c.s[IRS] = this.sSeq; c.s[RCV_NXT] = seqAdd(this.sSeq, 1); c.s[RCV_ADV] = c.s[RCV_NXT];
-    c.s[ISS] = this.isn(c);
-    c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.s[SND_WND] = this.sWnd; c.s[SND_WL1] = this.sSeq; c.s[SND_WL2] = c.s[ISS]; c.s[MAX_SND_WND] = this.sWnd;
+    cs[LIP] = dst; cs[LPORT] = dport; cs[RIP] = src; cs[RPORT] = sport;
+    cs[IRS] = irs; cs[RCV_NXT] = seqAdd(irs, 1);
+    // The window the SYN,ACK offered, as far as the ring takes it.
+    cs[RCV_ADV] = seqAdd(irs, 1 + (c.rb.length < this.cfg[CFG_RCV_BUF] ? c.rb.length : this.cfg[CFG_RCV_BUF]));
+    cs[ISS] = iss; cs[SND_UNA] = iss; cs[SND_NXT] = seqAdd(iss, 1); cs[SND_MAX] = cs[SND_NXT]; cs[SND_BASE] = cs[SND_NXT];
+    cs[SND_WND] = this.sWnd; cs[SND_WL1] = irs; cs[SND_WL2] = iss; cs[MAX_SND_WND] = this.sWnd;
+    this.sMss = mss;
     this.takeMss(c);
+    if (sent) { cs[RTT_AT] = at32(sent); cs[RTT_SEQ] = cs[SND_NXT]; }
     this.conns.push(c);
+    this.last = c; // header prediction's candidate, as findConn would have made it
     this.setState(c, SYN_RECEIVED);
-    this.dispatch(c);
+    this.process(c, buf, off);
+  }
+
+  /** A SYN,ACK: <SEQ=ISS><ACK=IRS+1><CTL=SYN,ACK> with our MSS, the window rcvBuf. */
+  private synAck(rip: number, ports: number, irs: number, iss: number): void {
+    this.seg(this.netif.ip, ports >>> 16, rip, ports & 0xffff, iss, seqAdd(irs, 1), SYN | ACK, this.cfg[CFG_RCV_BUF], this.ourMss());
+  }
+
+  private scSynAck(e: number): void {
+    const sc = this.sc!;
+    this.synAck(sc[e + E_RIP], sc[e + E_PORTS], sc[e + E_IRS], sc[e + E_ISS]);
+  }
+
+  /** RFC 4987 3.3's SYN cookie for a SYN: a keyed hash of the connection and of t in all but
+   *  the low 4 bits, which are t: a 2-bit count of 65.5 s periods and COOKIE_MSS's index. */
+  private cookie(rip: number, ports: number, irs: number, t: number): number {
+    return ((isnHash(this.cfg, rip, ports, (irs ^ (t << 28)) >>> 0) & 0xfffffff0) | t) >>> 0;
+  }
+
+  /** A cookie is valid for the connection when its hash matches and its count is this period's
+   *  or the last one's (a cookie lives 65.5 to 131 s). */
+  private cookieOk(rip: number, ports: number, irs: number, iss: number): boolean {
+    const d = (((this.netif.now >>> 16) & 3) - ((iss >>> 2) & 3)) & 3;
+    return d < 2 && this.cookie(rip, ports, irs, iss & 15) === iss;
+  }
+
+  /** Half-open connections in the SYN cache (of one local port, or all with 0). */
+  halfOpen(port: number): number {
+    const sc = this.sc;
+    let n = 0;
+    if (sc) for (let i = 0; i < sc.length; i += SC_W) if (sc[i + E_PORTS] && (!port || sc[i + E_PORTS] >>> 16 === port)) n++;
+    return n;
   }
 
   /** A connection's segment (RFC 9293 3.10.7.3 and 3.10.7.4). */
@@ -811,7 +921,6 @@ export class Tcp {
   private establish(c: Conn, notify?: boolean): void {
     const cs = c.s;
     const wasState = cs[STATE];
-    if (c.listener) { c.listener.halfOpen--; }
     cs[CWND] = cs[MSS] > 2190 ? 2 * cs[MSS] : cs[MSS] > 1095 ? 3 * cs[MSS] : 4 * cs[MSS]; // RFC 5681 3.1 IW
     if (wasState === SYN_RECEIVED && (cs[FLAGS] & CLOSE_QUEUED)) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
@@ -955,22 +1064,19 @@ export class Tcp {
 
   /** RFC 9293 3.10.7.4: the four cases of segment length and receive window. */
   private acceptable(c: Conn): boolean {
-    const cs = c.s;
-    const wnd = seqDiff(cs[RCV_ADV], cs[RCV_NXT]) > 0 ? seqDiff(cs[RCV_ADV], cs[RCV_NXT]) : 0;
+    const cs = c.s, w = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
+    return this.inWindow(cs[RCV_NXT], w > 0 ? w : 0);
+  }
+
+  /** The segment is acceptable for RCV.NXT rn and RCV.WND wnd (the four cases). */
+  private inWindow(rn: number, wnd: number): boolean {
     const space = this.segSpace();
     const seq = this.sSeq;
-    if (space === 0) {
-      if (wnd === 0) return seq === cs[RCV_NXT];
-      return seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd));
-    }
-    if (wnd === 0) {
-      // A zero window still takes ACK, RST and URG: process the control bits of in-sequence
-      // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
-      return seq === cs[RCV_NXT];
-    }
-    const last = seqAdd(seq, space - 1);
-    return (seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd))) ||
-      (seqLe(cs[RCV_NXT], last) && seqLt(last, seqAdd(cs[RCV_NXT], wnd)));
+    // A zero window still takes ACK, RST and URG: process the control bits of in-sequence
+    // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
+    if (wnd === 0) return seq === rn;
+    const last = seqAdd(seq, space ? space - 1 : 0);
+    return (seqLe(rn, seq) && seqLt(seq, seqAdd(rn, wnd))) || (space > 0 && seqLe(rn, last) && seqLt(last, seqAdd(rn, wnd)));
   }
 
   private segSpace(): number {
@@ -1167,27 +1273,40 @@ export class Tcp {
   }
 
   private sendRst(lip: number, lport: number, rip: number, rport: number, seq: number, ack: number, flags: number): void {
-    const tx = this.netif.tx;
-    emitTcp(tx, TX_OFF, lport, rport, seq, ack, RST | flags, 0, 0);
-    tcpChecksum(tx, TX_OFF, 20, lip, rip);
     this.cnt[RST_OUT]++;
+    this.seg(lip, lport, rip, rport, seq, ack, RST | flags, 0, 0);
+  }
+
+  /** A segment without text and without a connection (RST, the SYN cache's). */
+  private seg(lip: number, lport: number, rip: number, rport: number, seq: number, ack: number, flags: number, win: number, mss: number): void {
+    const tx = this.netif.tx;
+    const hl = emitTcp(tx, TX_OFF, lport, rport, seq, ack, flags, win, mss);
+    tcpChecksum(tx, TX_OFF, hl, lip, rip);
     this.cnt[SEGS_OUT]++;
-    this.netif.sendIpv4(rip, IP_PROTO_TCP, 20);
+    this.netif.sendIpv4(rip, IP_PROTO_TCP, hl);
   }
 
   /** RFC 5961 7: challenge ACKs are rate-limited per second. */
   private challengeAck(c: Conn): void {
-    const now = this.netif.now;
-    if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
-    if (this.challengeCount >= this.cfg[CFG_CHALLENGE_ACKS_PER_SEC]) return;
-    this.challengeCount++;
-    this.cnt[CHALLENGE_ACKS]++;
+    if (!this.challengeOk()) return;
     c.s[FLAGS] |= ACK_NOW;
     this.dispatch(c);
   }
 
+  /** True (and counted) when a challenge ACK may go now. */
+  private challengeOk(): boolean {
+    const now = this.netif.now;
+    if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
+    if (this.challengeCount >= this.cfg[CFG_CHALLENGE_ACKS_PER_SEC]) return false;
+    this.challengeCount++;
+    this.cnt[CHALLENGE_ACKS]++;
+    return true;
+  }
+
   // ---- timers ----
 
+  /** Runs the timers due; returns the delay to the next one (NO_TIMER: none), the SYN cache's
+   *  included. */
   poll(now: number): number {
     let next = NO_TIMER;
     for (let i = 0; i < this.conns.length; i++) {
@@ -1195,6 +1314,24 @@ export class Tcp {
       this.timers(c, now);
       if (c.s[STATE] === CLOSED) { i--; continue; }
       next = this.earliest(c, now, next);
+    }
+    // The SYN cache: SYN,ACKs again at the RTO, doubling from rtoInitMs (RFC 6298 5.5); after
+    // synRetries, <SEQ=ISS+1><CTL=RST> and the entry goes, as a half-open connection would.
+    const sc = this.sc, f = this.cfg;
+    if (sc) for (let e = 0; e < sc.length; e += SC_W) {
+      if (!sc[e + E_PORTS]) continue;
+      if (due(now, sc[e + E_AT])) {
+        if (sc[e + E_N] >= f[CFG_SYN_RETRIES]) {
+          this.cnt[TIMEOUTS]++;
+          this.sendRst(this.netif.ip, sc[e + E_PORTS] >>> 16, sc[e + E_RIP], sc[e + E_PORTS] & 0xffff, seqAdd(sc[e + E_ISS], 1), 0, 0);
+          sc[e + E_PORTS] = 0;
+          continue;
+        }
+        const rto = f[CFG_RTO_INIT_MS] * (2 << sc[e + E_N]++);
+        sc[e + E_AT] = at32(now + (rto < f[CFG_RTO_MAX_MS] ? rto : f[CFG_RTO_MAX_MS]));
+        this.scSynAck(e);
+      }
+      next = this.sooner(sc[e + E_AT], now, next);
     }
     return next;
   }
@@ -1333,9 +1470,9 @@ export class Tcp {
     if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
       const v = this.victim();
       if (!v) { this.cnt[TABLE_FULL]++; return null; }
-      // Counted by kind: SYN_FLOOD_RECYCLED, TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
+      // Counted by kind: TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
       const k = this.vRank;
-      this.cnt[k === 0 ? SYN_FLOOD_RECYCLED : k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
+      this.cnt[k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
       // TIME-WAIT goes quietly (RFC 6191's spirit); the others are aborted with a RST, as lwIP's
       // tcp_kill_* do, so a peer still there hears of it.
       const vs = v.s;
@@ -1350,8 +1487,8 @@ export class Tcp {
   }
 
   /** The connection to reclaim for a new one when the table is full, or null (lwIP's tcp_kill_*
-   *  order): the half-open connection idle longest (kind 0, in vRank), then the TIME-WAIT one
-   *  idle longest (1), then the closing one (the program has closed it: FIN-WAIT-1, FIN-WAIT-2,
+   *  order, whose first, the oldest half-open connection, has no slot here: the SYN cache keeps
+   *  them): the TIME-WAIT one idle longest (kind 1, in vRank), then the closing one (the program has closed it: FIN-WAIT-1, FIN-WAIT-2,
    *  CLOSING, LAST-ACK) idle longest (2), then the connection idle longest (nothing received)
    *  for at least reclaimIdleMs (3). A connection this side opened is reclaimed only once
    *  closing, or with Tcp.reclaimable; accepted ones are reclaimable from the start. */
@@ -1360,7 +1497,7 @@ export class Tcp {
     let best: Conn | null = null, rank = 4, most = -1;
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i], cs = c.s, st = cs[STATE], idle = (now - cs[LAST_AT]) | 0;
-      const r = st === TIME_WAIT ? 1 : (cs[FLAGS] & CLOSE_QUEUED) ? 2 : !(cs[FLAGS] & RECLAIM) ? 4 : st === SYN_RECEIVED ? 0 : floor && idle >= floor ? 3 : 4;
+      const r = st === TIME_WAIT ? 1 : (cs[FLAGS] & CLOSE_QUEUED) ? 2 : (cs[FLAGS] & RECLAIM) && floor && idle >= floor ? 3 : 4;
       if (r < rank || (r === rank && idle > most)) { best = c; rank = r; most = idle; }
     }
     this.vRank = rank;
@@ -1375,7 +1512,6 @@ export class Tcp {
     if (this.heldBy === c) this.unhold(c); // its data stays readable, the frame is let go
     if (this.last === c) this.last = null;
     if (this.ackConn === c) this.ackConn = null;
-    if (c.listener && cs[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
     delete c.listener;
     const was = cs[STATE];
     this.setState(c, CLOSED);
@@ -1424,11 +1560,10 @@ export class Tcp {
   }
 
   /** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 us clock. */
-  private isn(c: Conn): number {
-    const cs = c.s;
-    if (this.cfgIsn) return this.cfgIsn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
+  private isn(lip: number, lport: number, rip: number, rport: number): number {
+    if (this.cfgIsn) return this.cfgIsn(lip, lport, rip, rport) >>> 0;
     const m = (Math.floor(this.netif.now * 250) % 0x100000000) >>> 0;
-    return (m + isnHash(this.cfg, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
+    return (m + isnHash(this.cfg, lip, rip, ((lport << 16) | rport) >>> 0)) >>> 0;
   }
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */
