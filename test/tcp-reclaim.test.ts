@@ -152,4 +152,22 @@ test('reclaim order: TIME-WAIT before closing, closing before idle, the idle one
   assert.is(b.tcp.counters.idleRecycled, 1);
 });
 
+test('rings sized from what is free: halved, the larger first, down to 536 bytes each, before a refusal (ENOMEM-style: refused 2)', () => {
+  // What the rings may take: (memFree - memReserve - 40 blocks) * 9 bytes, less the control block's 228.
+  const made = (memFree: number) => {
+    const b = board();
+    Object.assign(b.ifc, { memFree, memReserve: 400 });
+    b.send(40000, 100, 0, SYN);
+    b.send(40000, 101, 301, ACK);
+    const c = b.tcp.conns[0];
+    return c ? [c.sb.length, c.rb.length] : [b.tcp.counters.dropLowMem, b.tcp.refused];
+  };
+  assert.equal(made(100000), [2048, 2048]);
+  assert.equal(made(440 + 481), [2048, 2048]); // 4101 bytes spare
+  assert.equal(made(440 + 479), [2048, 1024]); // 4083
+  assert.equal(made(440 + 366), [1024, 1024]); // 3066
+  assert.equal(made(440 + 145), [536, 536]); // 1077
+  assert.equal(made(440 + 144), [1, 2], 'refused, for memory'); // 1068
+});
+
 test.run();

@@ -206,6 +206,8 @@ const TCP_COUNT = 22;
 const E_RIP = 0, E_PORTS = 1, E_IRS = 2, E_ISS = 3, E_MSS = 4, E_AT = 5, E_N = 6, E_SENT = 7, SC_W = 8;
 /** The MSS values a SYN cookie can carry (its low 2 bits: RFC 4987 3.3's encoding). */
 const COOKIE_MSS = [536, 1220, 1440, 1460];
+/** The least a ring is made when memory is short (Tcp.newConn): one segment of the default MSS. */
+const RING_FLOOR = 536;
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
@@ -290,6 +292,9 @@ export class Tcp {
   private challengeWindowAt = 0;
   /** The SYN cache: synCache entries of SC_W words (E_RIP ...), made at the first SYN. */
   sc: Uint32Array | null = null;
+  /** Why the last new connection was refused (connect() returning null): 1 the table full, 2
+   *  memory low; the socket layers report ENOMEM or EMFILE (NetworkJS -2 or -7) from it. */
+  refused = 0;
   /** The kind of the last Tcp.victim (1 to 3; 4: none). */
   private vRank = 4;
   private challengeCount = 0;
@@ -1462,11 +1467,19 @@ export class Tcp {
     // flat); a board whose memory has seen connections come and go is fragmented, so the chain is
     // what is counted. Free memory is measured now, not at the poll's start: the frames read
     // since, each a new array, and the connections made in this poll are then counted too.
+    // Rings are sized from what is free: halved, the larger first, down to RING_FLOOR (a 536-byte
+    // MSS) each, before the connection is refused.
     const netif = this.netif;
-    const sb = opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF];
-    const cost = ((sb + rb + 4 * OOO + 8 * this.cfg[CFG_OOO_RANGES]) / 9 | 0) + 40;
+    let sb = opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF];
     if (netif.freeBlocks) netif.memFree = netif.freeBlocks(false);
-    if (netif.lowMem || netif.memFree - cost < netif.memReserve) { this.cnt[DROP_LOW_MEM]++; return null; }
+    const spare = (netif.memFree - netif.memReserve - 40) * 9 - 4 * OOO - 8 * this.cfg[CFG_OOO_RANGES];
+    while (sb + rb > spare && (sb > RING_FLOOR || rb > RING_FLOOR)) {
+      if (sb > rb) sb = sb >> 1 > RING_FLOOR ? sb >> 1 : RING_FLOOR;
+      else rb = rb >> 1 > RING_FLOOR ? rb >> 1 : RING_FLOOR;
+    }
+    this.refused = 2;
+    if (netif.lowMem || sb + rb > spare) { this.cnt[DROP_LOW_MEM]++; return null; }
+    this.refused = 1;
     if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
       const v = this.victim();
       if (!v) { this.cnt[TABLE_FULL]++; return null; }
