@@ -682,106 +682,105 @@ export class Tcp {
 
   /** LISTEN (RFC 9293 3.10.7.2), and SYN-RECEIVED of a passive open (3.10.7.4), which lives in
    *  the SYN cache (Tcp.sc) or in a SYN cookie until the handshake's last ACK makes the
-   *  connection: a SYN costs no memory (RFC 4987 3.2, 3.3). */
+   *  connection: a SYN costs no memory (RFC 4987 3.2, 3.3). A cookie goes through the cache's
+   *  last row, kept free for it. */
   private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number, buf: Uint8Array, off: number): void {
-    const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0;
+    const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0, cf = this.cfg;
     let sc = this.sc, e = -1;
-    if (sc) for (let i = 0; i < sc.length; i += SC_W) if (sc[i + E_PORTS] === ports && sc[i + E_RIP] === src) e = i;
+    if (!sc) sc = this.sc = new Uint32Array(cf[CFG_SYN_CACHE] * SC_W + SC_W);
+    const last = sc.length - SC_W;
+    for (let i = 0; i < last; i += SC_W) if (sc[i + E_PORTS] === ports && sc[i + E_RIP] === src) e = i;
     if (e < 0) {
       if (f & RST) return;
       if (f & ACK) {
         // The handshake's last ACK of a SYN cookie, else <SEQ=SEG.ACK><CTL=RST>.
-        if (!(f & SYN) && this.cookieOk(src, ports, seqAdd(seq, -1), seqAdd(this.sAck, -1))) {
-          this.cnt[COOKIES_OK]++;
-          this.expand(l, src, sport, dst, dport, seqAdd(seq, -1), seqAdd(this.sAck, -1), COOKIE_MSS[(this.sAck - 1) & 3], 0, buf, off, -1);
-        } else this.sendRst(dst, dport, src, sport, this.sAck, 0, 0);
+        const iss = seqAdd(this.sAck, -1);
+        if ((f & SYN) || !this.cookieOk(src, ports, seqAdd(seq, -1), iss)) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
+        this.cnt[COOKIES_OK]++;
+        e = this.scSet(last, src, ports, seqAdd(seq, -1), iss, COOKIE_MSS[iss & 3]);
+        sc[e + E_N] = 1; // no RTT sample
+      } else {
+        if (!(f & SYN)) return;
+        // A new SYN. Refused (dropped: the peer retries, RFC 9293 3.8.1) when its connection
+        // could not be made: memory low, or the table full with nothing to reclaim.
+        if (this.netif.lowMem) { this.cnt[DROP_LOW_MEM]++; return; }
+        if (this.conns.length >= cf[CFG_MAX_CONNS] && !this.victim()) { this.cnt[TABLE_FULL]++; return; }
+        const mss = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
+        // A free row, while the listener has fewer than its backlog; else a cookie (RFC 4987
+        // 3.3): its MSS the largest of COOKIE_MSS not above the peer's.
+        for (let i = 0; i < last; i += SC_W) if (!sc[i + E_PORTS]) e = i;
+        if (e < 0 || this.halfOpen(dport) >= l.halfOpenMax) {
+          let m = 3;
+          while (m && COOKIE_MSS[m] > mss) m--;
+          this.cnt[SYN_COOKIES]++;
+          this.scSynAck(this.scSet(last, src, ports, seq, this.cookie(src, ports, seq, ((this.netif.now >>> 16) & 3) << 2 | m), 0));
+          sc[last + E_PORTS] = 0;
+          return;
+        }
+        this.scSet(e, src, ports, seq, this.isn(dst, dport, src, sport), mss);
+        sc[e + E_AT] = at32(this.netif.now + cf[CFG_RTO_INIT_MS]);
+        this.scSynAck(e);
         return;
       }
-      if (!(f & SYN)) return;
-      // A new SYN. Refused (dropped: the peer retries, RFC 9293 3.8.1) when its connection could
-      // not be made: memory low, or the table full with nothing to reclaim.
-      if (this.netif.lowMem) { this.cnt[DROP_LOW_MEM]++; return; }
-      if (this.conns.length >= this.cfg[CFG_MAX_CONNS] && !this.victim()) { this.cnt[TABLE_FULL]++; return; }
-      const mss = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
-      // A free entry, while the listener has fewer than its backlog; else a cookie.
-      const n = this.cfg[CFG_SYN_CACHE];
-      if (!sc && n) sc = this.sc = new Uint32Array(n * SC_W);
-      let k = 0;
-      if (sc) for (let i = 0; i < sc.length; i += SC_W) if (!sc[i + E_PORTS]) e = i; else if (sc[i + E_PORTS] >>> 16 === dport) k++;
-      if (e < 0 || k >= l.halfOpenMax) {
-        // RFC 4987 3.3: the ISS is the cookie; the MSS is the largest of COOKIE_MSS not above the peer's.
-        let m = 3;
-        while (m && COOKIE_MSS[m] > mss) m--;
-        this.cnt[SYN_COOKIES]++;
-        this.synAck(src, ports, seq, this.cookie(src, ports, seq, ((this.netif.now >>> 16) & 3) << 2 | m));
-        return;
-      }
-      sc![e + E_RIP] = src; sc![e + E_PORTS] = ports; sc![e + E_IRS] = seq; sc![e + E_MSS] = mss;
-      sc![e + E_ISS] = this.isn(dst, dport, src, sport);
-      sc![e + E_N] = 0; sc![e + E_SENT] = at32(this.netif.now);
-      sc![e + E_AT] = at32(this.netif.now + this.cfg[CFG_RTO_INIT_MS]);
-      this.scSynAck(e);
-      return;
     }
-    // SYN-RECEIVED (RFC 9293 3.10.7.4) of entry e.
-    const s = sc!, irs = s[e + E_IRS], iss = s[e + E_ISS], rn = seqAdd(irs, 1);
+    // SYN-RECEIVED (RFC 9293 3.10.7.4) of row e.
+    const irs = sc[e + E_IRS], iss = sc[e + E_ISS], rn = seqAdd(irs, 1);
     // The peer's SYN again: our SYN,ACK again.
     if ((f & (SYN | ACK)) === SYN && seq === irs) { this.scSynAck(e); return; }
-    // First: the sequence number, against the window the SYN,ACK offered.
-    if (!this.inWindow(rn, this.cfg[CFG_RCV_BUF])) {
-      this.cnt[DROP_UNACCEPTABLE]++;
-      if (!(f & RST)) this.seg(dst, dport, src, sport, seqAdd(iss, 1), rn, ACK, this.cfg[CFG_RCV_BUF], 0);
-      return;
-    }
+    // First: the sequence number, against the window the SYN,ACK offered; unacceptable: an ACK.
     // Second: RST exactly at RCV.NXT: back to LISTEN; elsewhere in the window a challenge ACK
     // (RFC 5961 3.2). Fourth: a SYN in the window: back to LISTEN (3.10.7.4 fourth).
-    if (f & (RST | SYN)) {
-      if ((f & SYN) || seq === rn) s[e + E_PORTS] = 0;
-      else if (this.challengeOk()) this.seg(dst, dport, src, sport, seqAdd(iss, 1), rn, ACK, this.cfg[CFG_RCV_BUF], 0);
+    const ok = this.inWindow(rn, cf[CFG_RCV_BUF]);
+    if (!ok) this.cnt[DROP_UNACCEPTABLE]++;
+    if (ok && (f & (RST | SYN))) {
+      if ((f & SYN) || seq === rn) { sc[e + E_PORTS] = 0; return; }
+      if (!this.challengeOk()) return;
+    }
+    if (!ok || (f & RST)) {
+      if (!(f & RST) || ok) this.seg(dst, dport, src, sport, seqAdd(iss, 1), rn, ACK, cf[CFG_RCV_BUF], 0);
       return;
     }
     if (!(f & ACK)) return;
-    // Fifth: an ACK of our SYN makes the connection; any other, <SEQ=SEG.ACK><CTL=RST>.
+    // Fifth: an ACK of our SYN makes the connection (below); any other, <SEQ=SEG.ACK><CTL=RST>.
     if (this.sAck !== seqAdd(iss, 1)) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
-    this.expand(l, src, sport, dst, dport, irs, iss, s[e + E_MSS], s[e + E_N] ? 0 : s[e + E_SENT], buf, off, e);
-  }
-
-  /** The handshake's last ACK (from entry e of the SYN cache, or -1: a cookie) makes the
-   *  connection, in SYN-RECEIVED, and processes the segment as in that state: ESTABLISHED and
-   *  accepted, its text and FIN taken. Without room (the table, memory) the ACK is dropped and
-   *  the entry stays: its SYN,ACK goes again, or the peer sends again. `sent`: when the SYN,ACK
-   *  went, for an RTT sample (0: none, Karn). */
-  private expand(l: Listener, src: number, sport: number, dst: number, dport: number, irs: number, iss: number, mss: number, sent: number,
-    buf: Uint8Array, off: number, e: number): void {
+    // The connection, in SYN-RECEIVED, and the segment processed as in that state: ESTABLISHED
+    // and accepted, its text and FIN taken. Without room (the table, memory) the ACK is dropped
+    // and the row stays: its SYN,ACK goes again, or (a cookie) the peer sends again.
     const c = this.newConn(null);
+    sc[last + E_PORTS] = 0;
     if (!c) return;
-    if (e >= 0) this.sc![e + E_PORTS] = 0;
+    sc[e + E_PORTS] = 0;
     const cs = c.s;
     cs[FLAGS] |= PASSIVE | RECLAIM;
     c.listener = l;
     cs[LIP] = dst; cs[LPORT] = dport; cs[RIP] = src; cs[RPORT] = sport;
-    cs[IRS] = irs; cs[RCV_NXT] = seqAdd(irs, 1);
+    cs[IRS] = irs; cs[RCV_NXT] = rn;
     // The window the SYN,ACK offered, as far as the ring takes it.
-    cs[RCV_ADV] = seqAdd(irs, 1 + (c.rb.length < this.cfg[CFG_RCV_BUF] ? c.rb.length : this.cfg[CFG_RCV_BUF]));
+    cs[RCV_ADV] = seqAdd(rn, c.rb.length < cf[CFG_RCV_BUF] ? c.rb.length : cf[CFG_RCV_BUF]);
     cs[ISS] = iss; cs[SND_UNA] = iss; cs[SND_NXT] = seqAdd(iss, 1); cs[SND_MAX] = cs[SND_NXT]; cs[SND_BASE] = cs[SND_NXT];
     cs[SND_WND] = this.sWnd; cs[SND_WL1] = irs; cs[SND_WL2] = iss; cs[MAX_SND_WND] = this.sWnd;
-    this.sMss = mss;
+    this.sMss = sc[e + E_MSS];
     this.takeMss(c);
-    if (sent) { cs[RTT_AT] = at32(sent); cs[RTT_SEQ] = cs[SND_NXT]; }
+    // The RTT sample from the first SYN,ACK, unless it went again (Karn).
+    if (!sc[e + E_N]) { cs[RTT_AT] = sc[e + E_SENT]; cs[RTT_SEQ] = cs[SND_NXT]; }
     this.conns.push(c);
     this.last = c; // header prediction's candidate, as findConn would have made it
     this.setState(c, SYN_RECEIVED);
     this.process(c, buf, off);
   }
 
-  /** A SYN,ACK: <SEQ=ISS><ACK=IRS+1><CTL=SYN,ACK> with our MSS, the window rcvBuf. */
-  private synAck(rip: number, ports: number, irs: number, iss: number): void {
-    this.seg(this.netif.ip, ports >>> 16, rip, ports & 0xffff, iss, seqAdd(irs, 1), SYN | ACK, this.cfg[CFG_RCV_BUF], this.ourMss());
+  /** Fills row e of the SYN cache; returns e. */
+  private scSet(e: number, rip: number, ports: number, irs: number, iss: number, mss: number): number {
+    const sc = this.sc!;
+    sc[e + E_RIP] = rip; sc[e + E_PORTS] = ports; sc[e + E_IRS] = irs; sc[e + E_ISS] = iss; sc[e + E_MSS] = mss;
+    sc[e + E_N] = 0; sc[e + E_SENT] = at32(this.netif.now);
+    return e;
   }
 
+  /** Row e's SYN,ACK: <SEQ=ISS><ACK=IRS+1><CTL=SYN,ACK> with our MSS, the window rcvBuf. */
   private scSynAck(e: number): void {
-    const sc = this.sc!;
-    this.synAck(sc[e + E_RIP], sc[e + E_PORTS], sc[e + E_IRS], sc[e + E_ISS]);
+    const sc = this.sc!, p = sc[e + E_PORTS];
+    this.seg(this.netif.ip, p >>> 16, sc[e + E_RIP], p & 0xffff, sc[e + E_ISS], seqAdd(sc[e + E_IRS], 1), SYN | ACK, this.cfg[CFG_RCV_BUF], this.ourMss());
   }
 
   /** RFC 4987 3.3's SYN cookie for a SYN: a keyed hash of the connection and of t in all but
@@ -793,8 +792,7 @@ export class Tcp {
   /** A cookie is valid for the connection when its hash matches and its count is this period's
    *  or the last one's (a cookie lives 65.5 to 131 s). */
   private cookieOk(rip: number, ports: number, irs: number, iss: number): boolean {
-    const d = (((this.netif.now >>> 16) & 3) - ((iss >>> 2) & 3)) & 3;
-    return d < 2 && this.cookie(rip, ports, irs, iss & 15) === iss;
+    return ((((this.netif.now >>> 16) & 3) - ((iss >>> 2) & 3)) & 3) < 2 && this.cookie(rip, ports, irs, iss & 15) === iss;
   }
 
   /** Half-open connections in the SYN cache (of one local port, or all with 0). */
