@@ -153,9 +153,10 @@ test('reclaim order: TIME-WAIT before closing, closing before idle, the idle one
 });
 
 test('rings sized from what is free: halved, the larger first, down to 536 bytes each, before a refusal (ENOMEM-style: refused 2)', () => {
-  // What the rings may take: (memFree - memReserve - 40 blocks) * 9 bytes, less the control block's 228.
-  const made = (memFree: number) => {
-    const b = board();
+  // What the rings may take (one slot): (memFree - memReserve - 40 blocks) * 9 bytes, less the
+  // control block's 228.
+  const made = (memFree: number, maxConns = 1) => {
+    const b = board({ maxConns });
     Object.assign(b.ifc, { memFree, memReserve: 400 });
     b.send(40000, 100, 0, SYN);
     b.send(40000, 101, 301, ACK);
@@ -168,6 +169,12 @@ test('rings sized from what is free: halved, the larger first, down to 536 bytes
   assert.equal(made(440 + 366), [1024, 1024]); // 3066
   assert.equal(made(440 + 145), [536, 536]); // 1077
   assert.equal(made(440 + 144), [1, 2], 'refused, for memory'); // 1068
+  // Eight slots free: a connection's share is an eighth of what is above the reserve.
+  assert.equal(made(400 + 8 * (40 + 481), 8), [2048, 2048]);
+  assert.equal(made(400 + 8 * (40 + 479), 8), [2048, 1024]);
+  assert.equal(made(400 + 8 * (40 + 145), 8), [536, 536]);
+  assert.equal(made(400 + 8 * (40 + 144), 8), [536, 536], 'below its share, the floor while what is free holds it');
+  assert.equal(made(440 + 144, 8), [1, 2]);
 });
 
 test.run();

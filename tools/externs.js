@@ -100,7 +100,7 @@ Stack.iface; Stack.tcp; Stack.dns; Stack.dhcp; Stack.driver; Stack.config; Stack
 // The TCP connections themselves (the apps, the NetworkJS adapter and a program's own protocol
 // sit on them; the bench measures a segment through them): a connection's user implements ConnUser.
 var Listener; Listener.port;
-var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters; Tcp.listen; Tcp.unlisten; Tcp.connect; Tcp.send; Tcp.recv; Tcp.close; Tcp.abort; Tcp.reclaimable; Tcp.refused;
+var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters; Tcp.listen; Tcp.unlisten; Tcp.connect; Tcp.send; Tcp.recv; Tcp.close; Tcp.abort; Tcp.reclaimable; Tcp.refused; Tcp.halfOpen;
 var ConnUser; ConnUser.onConnect; ConnUser.onReadable; ConnUser.onEnd; ConnUser.onWritable; ConnUser.onClose; ConnUser.onIdle;
 
 

@@ -1286,7 +1286,7 @@ export class Tcp {
     const hl = emitTcp(tx, TX_OFF, lport, rport, seq, ack, flags, win, mss);
     tcpChecksum(tx, TX_OFF, hl, lip, rip);
     this.cnt[SEGS_OUT]++;
-    this.netif.sendIpv4(rip, IP_PROTO_TCP, hl);
+    this.netif.sendIpv4(rip, IP_PROTO_TCP, hl, true);
   }
 
   /** RFC 5961 7: challenge ACKs are rate-limited per second. */
@@ -1466,12 +1466,15 @@ export class Tcp {
     // what is counted. Free memory is measured now, not at the poll's start: the frames read
     // since, each a new array, and the connections made in this poll are then counted too.
     // Rings are sized from what is free: halved, the larger first, down to RING_FLOOR (a 536-byte
-    // MSS) each, before the connection is refused.
+    // MSS) each, to fit this connection's share of the memory above the reserve (split evenly
+    // among the slots still free, so a full table still fits), and refused only when even the
+    // floor does not fit what is free.
     const netif = this.netif;
     let sb = opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF];
     if (netif.freeBlocks) netif.memFree = netif.freeBlocks(false);
-    const spare = (netif.memFree - netif.memReserve - 40) * 9 - 4 * OOO - 8 * this.cfg[CFG_OOO_RANGES];
-    while (sb + rb > spare && (sb > RING_FLOOR || rb > RING_FLOOR)) {
+    const slots = this.cfg[CFG_MAX_CONNS] - this.conns.length, cb = 40 + (4 * OOO + 8 * this.cfg[CFG_OOO_RANGES]) / 9;
+    const spare = (netif.memFree - netif.memReserve - cb) * 9, share = ((netif.memFree - netif.memReserve) / (slots > 1 ? slots : 1) - cb) * 9;
+    while (sb + rb > share && (sb > RING_FLOOR || rb > RING_FLOOR)) {
       if (sb > rb) sb = sb >> 1 > RING_FLOOR ? sb >> 1 : RING_FLOOR;
       else rb = rb >> 1 > RING_FLOOR ? rb >> 1 : RING_FLOOR;
     }
