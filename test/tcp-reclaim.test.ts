@@ -177,4 +177,18 @@ test('rings sized from what is free: halved, the larger first, down to 536 bytes
   assert.equal(made(440 + 144, 8), [1, 2]);
 });
 
+test('a full table and memory short: the idle connection reclaimed, its memory counted for the new one', () => {
+  const b = board({ maxConns: 1 });
+  b.vanish(0);
+  b.out();
+  Object.assign(b.ifc, { memFree: 500, memReserve: 400 }); // 100 blocks above the reserve
+  b.at(31000);
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.out(), ['40001: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40000: 31000: <SEQ=317><CTL=RST> win=0']);
+  assert.equal(b.tcp.conns.map((c) => [c.s[3], c.sb.length, c.rb.length]), [[40001, 2048, 2048]]);
+  assert.is(b.tcp.counters.idleRecycled, 1);
+  assert.is(b.tcp.counters.dropLowMem, 0);
+});
+
 test.run();

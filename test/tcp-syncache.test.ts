@@ -131,7 +131,7 @@ test('a SYN flood of 2000 from changing ports and addresses: 8 entries, the rest
   assert.is(f.conn()!.stateName, 'ESTABLISHED');
 });
 
-test('a full table refuses the SYN (dropped: the peer retries), memory low too; nothing kept', () => {
+test('a full table refuses the SYN (dropped: the peer retries), critical memory too; nothing kept', () => {
   const f = stack({ maxConns: 1, reclaimIdleMs: 0 });
   f.send(100, 0, SYN);
   f.send(101, 301, ACK);
@@ -141,11 +141,22 @@ test('a full table refuses the SYN (dropped: the peer retries), memory low too; 
   assert.equal(f.out(), []);
   assert.is(f.tcp.counters.tableFull, 1);
   assert.is(f.tcp.halfOpen(0), 0);
+  // Memory critical: the SYN is dropped. Low: answered (it costs nothing), the last ACK's
+  // connection refused for memory, the row kept for the SYN,ACK to go again.
   const g = stack();
-  (g.ifc as unknown as { lowMem: number }).lowMem = 1;
+  (g.ifc as unknown as { lowMem: number }).lowMem = 2;
   g.send(100, 0, SYN);
   assert.equal(g.out(), []);
   assert.is(g.tcp.counters.dropLowMem, 1);
+  (g.ifc as unknown as { lowMem: number }).lowMem = 1;
+  g.send(100, 0, SYN);
+  g.send(101, 301, ACK);
+  assert.equal(g.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(g.tcp.counters.dropLowMem, 2);
+  assert.is(g.tcp.halfOpen(80), 1);
+  (g.ifc as unknown as { lowMem: number }).lowMem = 0;
+  g.send(101, 301, ACK);
+  assert.is(g.conn()!.stateName, 'ESTABLISHED');
 });
 
 test('the table full when the last ACK comes: the ACK dropped, the entry kept, its SYN,ACK again; the ACK after a slot frees makes it', () => {

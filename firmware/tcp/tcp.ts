@@ -4,7 +4,7 @@
 // control block (Conn) with bounded send and receive rings. Segments come in through `input`
 // (RFC 9293 3.10.7 SEGMENT ARRIVES: `process`) and go out through `dispatch`; timers run in `poll`.
 // The core does no I/O and reads no clock: time is the interface's `now`.
-import type { Interface } from '../iface/interface.ts';
+import { MEM_CRITICAL, type Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
 import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, type TcpCounters } from '../iface/counters.ts';
 import {
@@ -263,15 +263,17 @@ function mix(h: number, w: number): number {
   x = mul32(x, 0x1b873593);
   h = (h ^ x) >>> 0;
   h = ((h << 13) | (h >>> 19)) >>> 0;
-  return (mul32(h, 5) + 0xe6546b64) >>> 0;
+  return (h * 5 + 0xe6546b64) >>> 0; // exact: h * 5 < 2^35
 }
 
 /** A keyed mix of four words (RFC 6528's F): murmur3-style rounds; not cryptographic, but keyed
  *  with 128 random bits (k[CFG_KEY..CFG_KEY+3], Tcp.cfg), so ISNs cannot be guessed from outside. */
 function isnHash(k: Uint32Array, a: number, b: number, c: number): number {
   // No array of the words: a SYN (cookies under a flood) allocates nothing.
-  let h = mix(mix(mix(mix(mix(mix(k[CFG_KEY], a), b), c), k[CFG_KEY + 1]), k[CFG_KEY + 2]), k[CFG_KEY + 3]);
-  h ^= h >>> 16; h = mul32(h, 0x85ebca6b); h ^= h >>> 13; h = mul32(h, 0xc2b2ae35); h ^= h >>> 16;
+  // Seeded with the key's first word, the other three mixed into the finalizer's steps: half the
+  // rounds of mixing all six words (a SYN cookie is computed for every SYN of a flood).
+  let h = mix(mix(mix(k[CFG_KEY], a), b), c) ^ k[CFG_KEY + 1];
+  h ^= h >>> 16; h = mul32(h, 0x85ebca6b) ^ k[CFG_KEY + 2]; h ^= h >>> 13; h = mul32(h, 0xc2b2ae35) ^ k[CFG_KEY + 3]; h ^= h >>> 16;
   return h >>> 0;
 }
 
@@ -696,14 +698,14 @@ export class Tcp {
         // The handshake's last ACK of a SYN cookie, else <SEQ=SEG.ACK><CTL=RST>.
         const iss = seqAdd(this.sAck, -1);
         if ((f & SYN) || !this.cookieOk(src, ports, seqAdd(seq, -1), iss)) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
-        this.cnt[COOKIES_OK]++;
         e = this.scSet(last, src, ports, seqAdd(seq, -1), iss, COOKIE_MSS[iss & 3]);
         sc[e + E_N] = 1; // no RTT sample
       } else {
         if (!(f & SYN)) return;
         // A new SYN. Refused (dropped: the peer retries, RFC 9293 3.8.1) when its connection
-        // could not be made: memory low, or the table full with nothing to reclaim.
-        if (this.netif.lowMem) { this.cnt[DROP_LOW_MEM]++; return; }
+        // could not be made: memory critical (low, the last ACK's newConn decides, after a
+        // collection), or the table full with nothing to reclaim.
+        if (this.netif.lowMem === MEM_CRITICAL) { this.cnt[DROP_LOW_MEM]++; return; }
         if (this.conns.length >= cf[CFG_MAX_CONNS] && !this.victim()) { this.cnt[TABLE_FULL]++; return; }
         const mss = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
         // A free row, while the listener has fewer than its backlog; else a cookie (RFC 4987
@@ -749,6 +751,7 @@ export class Tcp {
     const c = this.newConn(null);
     sc[last + E_PORTS] = 0;
     if (!c) return;
+    if (e === last) this.cnt[COOKIES_OK]++;
     sc[e + E_PORTS] = 0;
     const cs = c.s;
     cs[FLAGS] |= PASSIVE | RECLAIM;
@@ -1469,21 +1472,29 @@ export class Tcp {
     // MSS) each, to fit this connection's share of the memory above the reserve (split evenly
     // among the slots still free, so a full table still fits), and refused only when even the
     // floor does not fit what is free.
-    const netif = this.netif;
-    let sb = opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF];
-    if (netif.freeBlocks) netif.memFree = netif.freeBlocks(false);
-    const slots = this.cfg[CFG_MAX_CONNS] - this.conns.length, cb = 40 + (4 * OOO + 8 * this.cfg[CFG_OOO_RANGES]) / 9;
-    const spare = (netif.memFree - netif.memReserve - cb) * 9, share = ((netif.memFree - netif.memReserve) / (slots > 1 ? slots : 1) - cb) * 9;
+    // A full table gives up a slot first (Tcp.victim), and its memory counts as free.
+    const netif = this.netif, f = this.cfg;
+    let sb = opts && opts.sndBuf ? opts.sndBuf : f[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : f[CFG_RCV_BUF];
+    const full = this.conns.length >= f[CFG_MAX_CONNS], v = full ? this.victim() : null;
+    this.refused = 1;
+    if (full && !v) { this.cnt[TABLE_FULL]++; return null; }
+    const cb = 40 + (4 * OOO + 8 * f[CFG_OOO_RANGES]) / 9, slots = full ? 1 : f[CFG_MAX_CONNS] - this.conns.length;
+    let room = 0, share = 0;
+    // Measured without a collection (cheap), and again after one when that looks short: the
+    // frames just read are garbage not yet collected.
+    for (let gc = 0; gc < 2; gc++) {
+      if (netif.freeBlocks) netif.memFree = netif.freeBlocks(gc > 0);
+      room = netif.memFree - netif.memReserve + (v ? cb + (v.sb.length + v.rb.length) / 9 : 0);
+      share = (room / slots - cb) * 9;
+      if (!netif.freeBlocks || share >= sb + rb) break;
+    }
     while (sb + rb > share && (sb > RING_FLOOR || rb > RING_FLOOR)) {
       if (sb > rb) sb = sb >> 1 > RING_FLOOR ? sb >> 1 : RING_FLOOR;
       else rb = rb >> 1 > RING_FLOOR ? rb >> 1 : RING_FLOOR;
     }
     this.refused = 2;
-    if (netif.lowMem || sb + rb > spare) { this.cnt[DROP_LOW_MEM]++; return null; }
-    this.refused = 1;
-    if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
-      const v = this.victim();
-      if (!v) { this.cnt[TABLE_FULL]++; return null; }
+    if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
+    if (v) {
       // Counted by kind: TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
       const k = this.vRank;
       this.cnt[k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
