@@ -843,13 +843,13 @@ export class Tcp {
     // challenge ACK.
     if (f & RST) {
       if (this.sSeq !== cs[RCV_NXT]) { this.challengeAck(c); return; }
-      if (cs[STATE] === SYN_RECEIVED) { this.reset(c, (cs[FLAGS] & PASSIVE) ? null : 'ECONNREFUSED'); return; }
-      this.reset(c, cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
+      // SYN-RECEIVED here is a simultaneous open's (a passive one's lives in the SYN cache).
+      this.reset(c, cs[STATE] === SYN_RECEIVED ? 'ECONNREFUSED' : cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
       return;
     }
-    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2); in SYN-RECEIVED
-    // of a passive open it returns the connection to LISTEN (RFC 9293 3.10.7.4 fourth).
-    if (f & SYN) { if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) this.reset(c, null); else this.challengeAck(c); return; }
+    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2), as in the
+    // SYN-RECEIVED of a simultaneous open (a passive open's returns to LISTEN: listenInput).
+    if (f & SYN) { this.challengeAck(c); return; }
     // Fifth: ACK.
     if (!(f & ACK)) return;
     if (cs[STATE] === SYN_RECEIVED) {
@@ -1378,7 +1378,6 @@ export class Tcp {
     const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg[CFG_SYN_RETRIES] : this.cfg[CFG_MAX_RETRIES];
     if (cs[RETRIES] >= limit) {
       this.cnt[TIMEOUTS]++;
-      if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) { this.abort(c); return; }
       if (cs[STATE] !== SYN_SENT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
       this.reset(c, 'ETIMEDOUT');
       return;
@@ -1472,10 +1471,13 @@ export class Tcp {
     // MSS) each, to fit this connection's share of the memory above the reserve (split evenly
     // among the slots still free, so a full table still fits), and refused only when even the
     // floor does not fit what is free.
-    // A full table gives up a slot first (Tcp.victim), and its memory counts as free.
+    // A full table gives up a slot (Tcp.victim) when the new connection fits once the victim's
+    // memory is free (counted as flat blocks, the least it can give back); then it is made as
+    // in a table with room, memory measured again after a collection.
     const netif = this.netif, f = this.cfg;
     let sb = opts && opts.sndBuf ? opts.sndBuf : f[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : f[CFG_RCV_BUF];
-    const full = this.conns.length >= f[CFG_MAX_CONNS], v = full ? this.victim() : null;
+    const full = this.conns.length >= f[CFG_MAX_CONNS];
+    let v = full ? this.victim() : null;
     this.refused = 1;
     if (full && !v) { this.cnt[TABLE_FULL]++; return null; }
     const cb = 40 + (4 * OOO + 8 * f[CFG_OOO_RANGES]) / 9, slots = full ? 1 : f[CFG_MAX_CONNS] - this.conns.length;
@@ -1484,7 +1486,7 @@ export class Tcp {
     // frames just read are garbage not yet collected.
     for (let gc = 0; gc < 2; gc++) {
       if (netif.freeBlocks) netif.memFree = netif.freeBlocks(gc > 0);
-      room = netif.memFree - netif.memReserve + (v ? cb + (v.sb.length + v.rb.length) / 9 : 0);
+      room = netif.memFree - netif.memReserve + (v ? cb + (v.sb.length + v.rb.length) / 13 : 0);
       share = (room / slots - cb) * 9;
       if (!netif.freeBlocks || share >= sb + rb) break;
     }
@@ -1496,13 +1498,14 @@ export class Tcp {
     if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
     if (v) {
       // Counted by kind: TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
-      const k = this.vRank;
+      const k = this.vRank, vs = v.s;
       this.cnt[k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
       // TIME-WAIT goes quietly (RFC 6191's spirit); the others are aborted with a RST, as lwIP's
       // tcp_kill_* do, so a peer still there hears of it.
-      const vs = v.s;
       if (k !== 1) this.sendRst(vs[LIP], vs[LPORT], vs[RIP], vs[RPORT], vs[SND_MAX], 0, 0);
       this.reset(v, k === 1 ? null : 'ECONNABORTED');
+      v = null; // its memory unreachable before the collection
+      return this.newConn(opts);
     }
     const c = new Conn(sb, rb, this.cfg[CFG_OOO_RANGES]);
     c.s[RTO] = this.cfg[CFG_RTO_INIT_MS];
