@@ -208,6 +208,7 @@ async function main(): Promise<void> {
   await linuxFigures();
   await espruinoBoardFigures();
   if (espruinoPath()) await resourceFigures(row);
+  await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   process.exit(0);
 }
 
