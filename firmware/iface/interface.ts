@@ -119,6 +119,9 @@ export class Interface {
   txReuseUntil = 0;
   /** Time of the last ICMP error sent. */
   lastIcmpErr: number;
+  /** The one multicast group whose datagrams are taken (mDNS's 224.0.0.251, set by its module),
+   *  or -1. */
+  group = -1;
   /** Registered protocol handlers (parallel arrays, no Map in Espruino). */
   protos: number[];
   handlers: ProtocolHandler[];
@@ -256,8 +259,11 @@ export class Interface {
   /** Sends the datagram whose L4 header and payload (l4len bytes) are at tx[IP_PAYLOAD_OFFSET..]:
    *  writes the IPv4 header (identification incrementing, DF, TTL 64) and the Ethernet header,
    *  resolves the next hop and sends, or queues the frame while ARP resolves. True if sent or
-   *  queued. */
-  sendIpv4(dst: number, proto: number, l4len: number): boolean {
+   *  queued. `noQueue`: a frame whose sender sends again anyway (TCP's replies without a
+   *  connection: SYN,ACKs of the SYN cache and cookies, RSTs) takes no queue buffer of its own
+   *  (1514 bytes, kept once made), and evicts no resolved entry: a SYN flood from made-up
+   *  addresses makes no buffer and leaves the hosts the board talks to in the ARP table. */
+  sendIpv4(dst: number, proto: number, l4len: number, noQueue?: boolean): boolean {
     const c = this.cnt;
     this.txReuseUntil = 0;
     if (IPV4_HEADER_LEN + l4len > this.mtu) {
@@ -310,6 +316,9 @@ export class Interface {
     }
     const ask = i < 0;
     if (ask) {
+      // Nor does it evict a resolved entry to ask for its address: SYN,ACKs to a flood's made-up
+      // addresses would push out the hosts the board talks to.
+      if (noQueue && a.st[a.victim()] === ARP_RESOLVED) { c[DROP_ARP_QUEUE_FULL]++; return false; }
       i = this.newEntry(hop);
       a.tries[i] = 1;
     }
@@ -318,7 +327,7 @@ export class Interface {
     if (q >= 0) {
       c[DROP_ARP_QUEUE_REPLACED]++;
     } else {
-      q = this.takeQueue();
+      q = noQueue ? -1 : this.takeQueue();
       if (q >= 0) a.q[i] = q;
       else c[DROP_ARP_QUEUE_FULL]++;
     }
@@ -468,7 +477,8 @@ export class Interface {
     if (arpOper(buf, o) === ARP_REQUEST) {
       const p = this.peer;
       for (let j = 0; j < 6; j++) p[j] = buf[o + ARP_SHA + j];
-      this.sendArp(ARP_REPLY, p, p, spa);
+      // From a link-local address (169.254/16) the reply is broadcast (RFC 3927 2.5).
+      this.sendArp(ARP_REPLY, (this.ip >>> 16) === 0xa9fe ? MAC_BROADCAST : p, p, spa);
     }
   }
 
@@ -490,9 +500,9 @@ export class Interface {
     const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
     const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
     const ip = this.ip;
-    // Ours, limited broadcast, subnet broadcast; while unconfigured (DHCP) any unicast too.
+    // Ours, limited broadcast, subnet broadcast, our group; while unconfigured (DHCP) any unicast too.
     const bcast = dst === IP_BROADCAST || dst === this.bcast;
-    if (!(dst === ip || bcast || (ip === 0 && (dst >>> 28) !== 14))) {
+    if (!(dst === ip || bcast || dst === this.group || (ip === 0 && (dst >>> 28) !== 14))) {
       c[DROP_IP_NOT_US]++;
       return;
     }
