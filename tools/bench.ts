@@ -23,6 +23,7 @@ import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, FREE_BLOCKS_BUDGET, 
 import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
 import { espruinoBoardMemory } from './bench/espruino-board.ts';
+import { resourceFigures } from './bench/resources.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 import { flashedFigures } from './bench/flashed.ts';
 import { budgetRow, writeBudgetsDoc } from './bench/doc.ts';
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  if (espruinoPath()) await resourceFigures(row);
   await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   // docs/budgets.md's table: this run's figures (only with the interpreter: most are its).
   if (espruinoPath()) console.log(writeBudgetsDoc(`Espruino ${process.env.ESPRUINO}`) ? 'wrote docs/budgets.md\'s table' : 'docs/budgets.md: no table markers, not written');
