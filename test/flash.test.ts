@@ -179,7 +179,7 @@ test('npm run flash itself: --help on stdout (exit 0); a missing port in one lin
   assert.is(statSync(join(root, 'dist', 'synack.js')).mtimeMs, built, 'the bundles were not rebuilt');
 });
 
-test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot file fit a Pico\'s 48 KB Storage', () => withErrors((errs, dir) => {
+test('without a program: the pretokenised enc28j60 bundle, the apps, DHCP, DNS, the NetworkJS adapter and the boot file fit a Pico\'s 48 KB Storage; the net-style API is left out and erased', () => withErrors((errs, dir) => {
   assert.is(main(['--board', 'PICO_R1_3', '--dry-run', join(dir, 'out.js')]), 0);
   assert.equal(errs, []);
   // What is sent writes the .tok bytes exactly (high bytes escaped in the string literals).
@@ -187,7 +187,8 @@ test('the pretokenised enc28j60 bundle, the net-style API, the apps and the boot
   const Storage = { erase: (n: string) => { delete written[n]; }, write: (n: string, d: string) => { written[n] = (written[n] || '') + d; } };
   vm.runInNewContext(readFileSync(join(dir, 'out.js'), 'utf8'), { require: () => Storage, load: () => {} });
   assert.is(written.synack, readFileSync(bundlesFor({}).bundle, 'latin1'));
-  assert.is(written['synack-net'], readFileSync(bundlesFor({}).net!, 'latin1'));
+  assert.is(written['synack-net'], undefined);
+  assert.match(readFileSync(join(dir, 'out.js'), 'utf8'), /require\("Storage"\)\.erase\("synack-net"\)/);
   assert.is(written['synack-apps'], readFileSync(bundlesFor({}).apps!, 'latin1'));
   assert.is(written['synack-dhcp'], readFileSync(bundlesFor({}).dhcp!, 'latin1'));
   assert.is(written['synack-dns'], readFileSync(bundlesFor({}).dns!, 'latin1'));
@@ -260,9 +261,12 @@ test('--program: the modules are picked from what the program uses', () => {
   assert.is(pickModules({ dns: false }, 'net.connect({host: "a.example.com"})').cfg.dns, false);
   assert.is(pickModules({ dns: '198.18.0.53' }, '').cfg.dns, '198.18.0.53', 'a DNS server named: the client goes in');
   assert.is(bootCode(pickModules({ dns: true }, '').cfg).includes('"dns"'), false, 'dns: true is not a server address for start()');
-  // Without a program: every module, as before (the demo board, with the apps).
+  // Without a program: the demo board, with the apps, DNS and the NetworkJS adapter; the
+  // net-style API only when the config asks for it.
   const all = pickModules({}, null).cfg;
-  assert.ok(bundlesFor(all).net && bundlesFor(all).apps && bundlesFor(all).dns && bundlesFor(all).networkjs);
+  assert.ok(bundlesFor(all).apps && bundlesFor(all).dns && bundlesFor(all).networkjs);
+  assert.is(bundlesFor(all).net, null);
+  assert.ok(bundlesFor(pickModules({ net: true }, null).cfg).net);
   // A program that does not parse: one line.
   assert.throws(() => programUses('var = ;', 'bad.js'), (e: Error) => /^bad\.js does not parse: Unexpected token \(1:4\)$/.test(e.message));
 });

@@ -218,7 +218,11 @@ export function pickModules(cfg: FlashConfig, program: string | null, name = 'th
   const c: FlashConfig = { ...cfg };
   const why: string[] = [];
   const ip = c.ip || DEFAULTS.ip;
-  if (program === null) return { cfg: c, why };
+  // Without a program the board is the demo: the apps, and Espruino's net/http at the console
+  // through the NetworkJS adapter. The net-style API (synack-net) is for programs that use
+  // stack.net; left out unless the config says "net": true, the demo fits a Pico's Storage with
+  // the larger TCP of issue 21.
+  if (program === null) { if (typeof c.net !== 'boolean') c.net = false; return { cfg: c, why }; }
   const u = programUses(program, name);
   const first = (l: string[]) => l[0] + (l.length > 1 ? ` and ${l.length - 1} more` : '');
   const decide = (key: 'net' | 'networkjs' | 'counters', seen: string[], what: string) => {
