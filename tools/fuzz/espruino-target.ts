@@ -20,13 +20,14 @@ export class EspruinoTarget implements FuzzTarget {
   private boardIp = 0;
   private seenLines = 0;
   private asked = 0;
-  private pendingMs = 0;
 
   private constructor(readonly board: EspruinoBoard, readonly port: Port, readonly runner: RealTimeRunner) {
     this.mac = board.mac;
     port.onFrame((f) => {
       // Its address, as its frames show it: a DHCP DISCOVER or REQUEST from 0.0.0.0 says none.
       if (f[12] === 8 && f[13] === 0 && f.length >= 34) this.boardIp = ((f[26] << 24) | (f[27] << 16) | (f[28] << 8) | f[29]) >>> 0;
+      // An ARP packet's sender address, unless a probe's 0.0.0.0.
+      else if (f[12] === 8 && f[13] === 6 && f.length >= 42 && (f[28] | f[29] | f[30] | f[31])) this.boardIp = ((f[28] << 24) | (f[29] << 16) | (f[30] << 8) | f[31]) >>> 0;
       this.out.push(f.slice());
     });
   }
@@ -47,16 +48,14 @@ export class EspruinoTarget implements FuzzTarget {
 
   send(f: Uint8Array): void { this.runner.sync(); this.port.send(f); }
 
-  /** Real time: the frames go as fast as the board reads them (its receive buffer, like a
-   *  chip's, would drop the rest), and at least `ms` pass every 20 ms of requested time. */
+  /** Real time: frames go as fast as the board reads them (its receive buffer, like a chip's,
+   *  would drop the rest: the fuzzer waits while 4000 bytes are unread); a step of 10 ms or more
+   *  (the probes, the end) is waited for. */
   async advance(ms: number): Promise<void> {
-    this.pendingMs += Math.max(0, ms);
     const ch = this.board.channel;
-    if (this.pendingMs >= 20 || ch.unread > 3000) {
-      const t0 = Date.now();
-      while ((ch.unread > 1500 || Date.now() - t0 < this.pendingMs) && Date.now() - t0 < 10000) { await sleep(2); ch.readTx(); this.runner.sync(); }
-      this.pendingMs = 0;
-    }
+    const t0 = Date.now();
+    if (ms >= 10) await sleep(ms);
+    while (ch.unread > 4000 && Date.now() - t0 < 10000) { await sleep(2); ch.readTx(); this.runner.sync(); }
     ch.readTx();
     this.runner.sync();
   }
