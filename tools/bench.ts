@@ -24,6 +24,7 @@ import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
 import { espruinoBoardMemory } from './bench/espruino-board.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
+import { enduranceFigures } from './bench/endurance.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -206,6 +207,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  await enduranceFigures();
   process.exit(0);
 }
 
