@@ -48,7 +48,7 @@ export interface SoakReport {
   events: Record<string, number>;
   memory: { peakBytes: number; finalBytes: number; peakConns: number; finalConns: number; finalStates: string[]; lockOut: number; halfOpen: number; arpQueued: number };
   dhcp: { acks: number; naks: number; lost: number; bound: boolean };
-  frames: { toBoard: number; linkDown: number; chipDropped: number; stackIn: number; driverBad: number; recoveries: number; flushed: number; unexplained: number; drops: Record<string, number>; used: number };
+  frames: { toBoard: number; linkDown: number; chipDropped: number; rxOff: number; stackIn: number; driverBad: number; recoveries: number; flushed: number; unexplained: number; drops: Record<string, number>; used: number };
   counters: Record<string, number>;
 }
 
@@ -134,6 +134,7 @@ export class Soak {
   private toBoard = 0;
   private linkDownFrames = 0;
   private lastAnswered = 0;
+  private addressLost = 0;
 
   constructor(readonly o: SoakOptions) {
     this.rng = new Rng(o.seed * 7919 + 17);
@@ -142,6 +143,16 @@ export class Soak {
     const bport = this.seg.ports[this.seg.ports.length - 1];
     bport.onFrame(() => { this.toBoard++; if (this.linkDown) this.linkDownFrames++; });
     this.server = new DhcpServer(this.seg.attach('dhcp'));
+    // The board without an address (a NAK after a server restart, the lease run out) is a planned
+    // outage, from the loss until 3 s after the address is back.
+    const d = this.board.stack.dhcp!;
+    const told = d.opts.onAddressChange;
+    let lostAt = -1;
+    d.opts.onAddressChange = (oldIp: number, newIp: number) => {
+      if (!newIp) { lostAt = this.clock.now; this.addressLost++; }
+      else if (lostAt >= 0) { this.outage(lostAt, this.clock.now - lostAt + 3000); lostAt = -1; }
+      if (told) told(oldIp, newIp);
+    };
     for (let i = 0; i < (o.clients ?? 6); i++) this.peers.push(new Peer(this.clock, this.seg.attach(`client${i}`), host(10 + i), Uint8Array.of(2, 0, 0, 0, 0x10, i), this.rng));
     this.probe = new Peer(this.clock, this.seg.attach('probe'), PROBE, Uint8Array.of(2, 0, 0, 0, 0xfa, 1), this.rng);
     this.storm = this.seg.attach('storm');
@@ -151,7 +162,7 @@ export class Soak {
       sessions: {}, sessionFailures: [], events: {},
       memory: { peakBytes: 0, finalBytes: 0, peakConns: 0, finalConns: 0, finalStates: [], lockOut: 0, halfOpen: 0, arpQueued: 0 },
       dhcp: { acks: 0, naks: 0, lost: 0, bound: false },
-      frames: { toBoard: 0, linkDown: 0, chipDropped: 0, stackIn: 0, driverBad: 0, recoveries: 0, flushed: 0, unexplained: 0, drops: {}, used: 0 },
+      frames: { toBoard: 0, linkDown: 0, chipDropped: 0, rxOff: 0, stackIn: 0, driverBad: 0, recoveries: 0, flushed: 0, unexplained: 0, drops: {}, used: 0 },
       counters: {},
     };
     for (const k of KINDS) this.rep.sessions[k] = { ok: 0, failed: 0, failedInOutage: 0 };
@@ -224,19 +235,26 @@ export class Soak {
     if (this.o.chip === 'enc28j60') {
       const m = this.board.chip.model as Enc28j60Model;
       const k = r.int(4);
-      if (k === 0) { m.faults.overflowFrames = 5 + r.int(30); this.event('enc28j60 receive buffer overflow'); }
+      if (k === 0) { this.overflow(m.faults); this.event('enc28j60 receive buffer overflow'); }
       else if (k === 1) { m.faults.stallNextTx = true; this.event('enc28j60 transmit stall (errata)'); }
       else if (k === 2) { m.faults.lateCollisionNextTx = true; this.event('enc28j60 late collision (errata)'); }
       else { m.faults.corruptReads = 5 + r.int(20); this.event('corrupted SPI reads'); }
     } else if (this.o.chip === 'w5500') {
       const m = this.board.chip.model as W5500Model;
       const k = r.int(3);
-      if (k === 0) { m.faults.overflowFrames = 5 + r.int(30); this.event('w5500 receive buffer overflow'); }
+      if (k === 0) { this.overflow(m.faults); this.event('w5500 receive buffer overflow'); }
       else if (k === 1) { m.faults.txTimeoutNext = true; this.event('w5500 socket send timeout'); }
       else { m.faults.corruptReads = 5 + r.int(20); this.event('corrupted SPI reads'); }
     }
     // A fault may cost a probe or two while the driver recovers.
     this.outage(this.clock.now, 5000);
+  }
+
+  /** A receive buffer overflow: the buffer full for the frames of the next 200 ms (a burst the
+   *  board could not drain), then room again. */
+  private overflow(f: { overflowFrames: number }): void {
+    f.overflowFrames = 1000;
+    this.clock.after(200, () => { f.overflowFrames = 0; });
   }
 
   private arpStorm(ms: number): void {
@@ -394,10 +412,11 @@ export class Soak {
     for (const l of s.tcp.listeners) rep.memory.halfOpen += l.halfOpen;
     for (let q = 0; q < s.iface.qLen.length; q++) if (s.iface.qLen[q]) rep.memory.arpQueued++;
     const d = this.board.stack.dhcp!;
-    rep.dhcp = { acks: d.acks, naks: d.naks, lost: this.rep.events['lease lost and found (server away 100 s)'] || 0, bound: s.iface.ip === BOARD };
+    rep.dhcp = { acks: d.acks, naks: d.naks, lost: this.addressLost, bound: s.iface.ip === BOARD };
     const ic = s.iface.counters as unknown as Record<string, number>, tc = s.tcp.counters as unknown as Record<string, number>;
-    const model = this.board.chip.model as unknown as { stats: { rxDropped: number; rxFrames: number } } | null;
+    const model = this.board.chip.model as unknown as { stats: { rxDropped: number; rxFrames: number; rxOff: number } } | null;
     const chipDropped = model ? model.stats.rxDropped : 0;
+    const rxOff = model ? model.stats.rxOff : 0;
     const accepted = model ? model.stats.rxFrames : ic.rxFrames;
     const drops: Record<string, number> = {};
     for (const [k, v] of Object.entries(ic)) if (k.startsWith('drop') && v) drops[k] = v;
@@ -410,9 +429,9 @@ export class Soak {
     const recoveries = (ds.reopens || 0) + (ds.rxResets || 0);
     const flushed = accepted - ic.rxFrames - driverBad;
     rep.frames = {
-      toBoard: this.toBoard, linkDown: this.linkDownFrames, chipDropped, stackIn: ic.rxFrames, driverBad, recoveries, flushed,
+      toBoard: this.toBoard, linkDown: this.linkDownFrames, chipDropped, rxOff, stackIn: ic.rxFrames, driverBad, recoveries, flushed,
       // The chip model's own count against the wire, and frames gone in the chip with no recovery to explain them.
-      unexplained: (this.toBoard - this.linkDownFrames - chipDropped - accepted) + (recoveries ? 0 : flushed), drops, used,
+      unexplained: (this.toBoard - this.linkDownFrames - chipDropped - rxOff - accepted) + (recoveries ? 0 : flushed), drops, used,
     };
     rep.counters = {};
     for (const [k, v] of Object.entries(tc)) if (v) rep.counters['tcp.' + k] = v;
@@ -424,14 +443,14 @@ export function describeSoak(r: SoakReport): string[] {
   const p = r.probes, m = r.memory, f = r.frames;
   const l: string[] = [];
   l.push(`soak ${r.chip} (seed ${r.seed}): ${(r.virtualS / 3600).toFixed(2)} h virtual in ${r.wallS.toFixed(1)} s wall: ${Math.round(r.virtualS / r.wallS)} virtual s per wall s`);
-  l.push(`  probes (every 10 s: a fresh ping and a fresh connection to echo): ${p.sent} sent, ${p.answered} answered, ${p.inOutage} not in planned outages (link down, lease lost, storms, faults), ${p.unanswered} not otherwise, ${p.lockOut} not with the table full (issue 21); longest gap between answered probes ${p.longestGapS.toFixed(0)} s`);
+  l.push(`  probes (every 10 s: a fresh ping and a fresh connection to echo): ${p.sent} sent, ${p.answered} answered, ${p.inOutage} not in planned outages (link down, address lost, storms, faults), ${p.unanswered} not otherwise, ${p.lockOut} not with the table full (issue 21); longest gap between answered probes ${p.longestGapS.toFixed(0)} s`);
   for (const x of p.failures) l.push(`    ${x}`);
   l.push('  client sessions: ' + Object.entries(r.sessions).map(([k, v]) => `${k} ${v.ok} ok/${v.failed} failed/${v.failedInOutage} failed in an outage`).join(', '));
   for (const x of r.sessionFailures) l.push(`    ${x}`);
   l.push('  events: ' + Object.entries(r.events).map(([k, v]) => `${k} ${v}`).join(', '));
-  l.push(`  DHCP: ${r.dhcp.acks} ACKs, ${r.dhcp.naks} NAKs, lease lost ${r.dhcp.lost} times, bound at the end: ${r.dhcp.bound}`);
+  l.push(`  DHCP: ${r.dhcp.acks} ACKs, ${r.dhcp.naks} NAKs, address lost ${r.dhcp.lost} times (a NAK after a server restart, the lease run out), bound at the end: ${r.dhcp.bound}`);
   l.push(`  memory (connection blocks and rings, held frame, ARP queue): peak ${m.peakBytes} B, final ${m.finalBytes} B; connections peak ${m.peakConns}, at the end ${m.finalConns}${m.finalStates.length ? ' [' + m.finalStates.join(' ') + ']' : ''} (${m.lockOut} of vanished clients: issue 21's lock-out), half-open ${m.halfOpen}, frames on ARP ${m.arpQueued}`);
-  l.push(`  frames to the board ${f.toBoard}: ${f.linkDown} while the link was down, ${f.chipDropped} dropped by the chip (its filter, buffer full), ${f.driverBad} flagged bad and dropped by the driver, ${f.flushed} flushed from the chip by ${f.recoveries} driver recoveries, ${f.stackIn} taken by the stack (${f.used} used, the rest counted: ${Object.entries(f.drops).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}), ${f.unexplained} unexplained`);
+  l.push(`  frames to the board ${f.toBoard}: ${f.linkDown} while the link was down, ${f.chipDropped} dropped by the chip (its filter, buffer full), ${f.rxOff} while its receiver was off (init, a receive reset), ${f.driverBad} flagged bad and dropped by the driver, ${f.flushed} flushed from the chip by ${f.recoveries} driver recoveries, ${f.stackIn} taken by the stack (${f.used} used, the rest counted: ${Object.entries(f.drops).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}), ${f.unexplained} unexplained`);
   l.push('  tcp: ' + Object.entries(r.counters).map(([k, v]) => `${k.slice(4)} ${v}`).join(', '));
   return l;
 }
