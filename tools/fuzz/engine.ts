@@ -75,6 +75,8 @@ export interface FuzzOptions {
   jumps?: boolean;
   /** After the frames, how long the timers run with every peer gone (default 3 h virtual). */
   drainMs?: number;
+  /** Stop feeding after this many ms of wall time (then drain and report), whatever `frames`. */
+  wallLimitMs?: number;
   /** Failures kept (default 20): the run goes on after one, counting. */
   keepFailures?: number;
   progress?: (line: string) => void;
@@ -160,7 +162,7 @@ export class Fuzzer {
 
   constructor(readonly t: FuzzTarget, o: FuzzOptions) {
     this.o = {
-      peers: 4, probeEvery: 2000, probeWaitMs: 5000, jumps: t.virtual, drainMs: 3 * 3600_000, keepFailures: 20, ...o,
+      peers: 4, probeEvery: 2000, probeWaitMs: 5000, jumps: t.virtual, drainMs: 3 * 3600_000, keepFailures: 20, wallLimitMs: Infinity, ...o,
     } as Fuzzer['o'];
     this.r = new Rng(o.seed * 2654435761 + 1);
     for (let i = 0; i < this.o.peers; i++) this.peers.push({ ip: host(10 + i), mac: Uint8Array.of(2, 0, 0, 0, 0x10, i), conns: [], dark: false });
@@ -176,7 +178,8 @@ export class Fuzzer {
   async run(): Promise<FuzzReport> {
     const o = this.o;
     await this.step(10);
-    for (this.n = 0; this.n < o.frames;) {
+    const wallEnd = Date.now() + o.wallLimitMs;
+    for (this.n = 0; this.n < o.frames && (this.n % 100 !== 0 || Date.now() < wallEnd);) {
       const f = this.next();
       this.feed(f);
       await this.step(this.dt());
@@ -184,7 +187,7 @@ export class Fuzzer {
       if (this.n % 1000 === 0) {
         await this.checkMemory();
         if (this.t.resolve && this.r.int(4) === 0) this.t.resolve(`h${this.r.int(1000)}.synack.test`);
-        if (o.progress && this.n % 100000 === 0) o.progress(`fuzz: ${this.n} frames, ${this.report.failures.length} failures`);
+        if (o.progress && this.n % (this.t.virtual ? 100000 : 10000) === 0) o.progress(`fuzz: ${this.n} frames, failures ${JSON.stringify(this.report.failureCounts)}`);
       }
     }
     await this.drain();
