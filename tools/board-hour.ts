@@ -39,9 +39,16 @@ async function blocks(b: EspruinoBoard): Promise<number> {
   const l = await b.waitFor(new RegExp(`^MEM${k} `), 30000);
   return l ? Number(l.split(' ')[1]) : -1;
 }
+/** Blocks held by the connections in the table (E.getSizeOf). */
+async function connBlocks(b: EspruinoBoard): Promise<number> {
+  const k = ++asked;
+  b.input(`\x10print("CB${k} "+E.getSizeOf(synack.stack.tcp.conns))\n`);
+  const l = await b.waitFor(new RegExp(`^CB${k} `), 30000);
+  return l ? Number(l.split(' ')[1]) : -1;
+}
 async function conns(b: EspruinoBoard): Promise<string> {
   const k = ++asked;
-  b.input(`\x10print("CN${k} "+synack.stack.tcp.conns.map(function(c){return c.state;}).join(","))\n`);
+  b.input(`\x10print("CN${k} "+synack.stack.tcp.conns.map(function(c){return c.stateName;}).join(","))\n`);
   const l = await b.waitFor(new RegExp(`^CN${k} `), 30000);
   return l ? l.slice(l.indexOf(' ') + 1) : '?';
 }
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
     const scapy = existsSync(PY) && (await sh(ns, `${PY} -c "import scapy"`)).code === 0;
     let lastAnswered = Date.now();
     let vanished = 0;
+    let warm = -1;
     const vanishers: ChildProcess[] = [];
     let k = 0;
     const plan = ['echo', 'discard', 'source', 'status', 'echo', 'abort', 'status', 'arp storm', 'echo', 'ping flood', 'discard', 'source'];
@@ -127,6 +135,9 @@ async function main(): Promise<void> {
         log(`ping flood: ${m ? m[1] : '?'} of 3000 answered`);
       }
       count(what, ok);
+      // After the first pass through every kind of traffic (and 30 quiet seconds), the warm
+      // baseline: what the first use allocates for good (the ARP queue's frame buffers) is in it.
+      if (k === plan.length) { await sleep(30_000); warm = await blocks(b); log(`warm baseline (after one pass of every kind of traffic): ${warm} blocks in use`); }
       if (!ok) log(`${what} failed; board connections ${await conns(b)}`);
       await sleep(Math.max(0, 10_000 - 0));
     }
@@ -135,6 +146,8 @@ async function main(): Promise<void> {
     await sleep(90_000);
     const left = await conns(b);
     const fin = await blocks(b);
+    const held = left ? await connBlocks(b) : 0;
+    const ref = warm >= 0 ? warm : base;
     const stats = await sh(ns, `curl -s -m 60 http://${board}/stats.json`, 90000);
     let counters = '';
     try {
@@ -151,7 +164,7 @@ async function main(): Promise<void> {
       `board-hour: ${minutes} min on the interpreter board (${bin}), ${((Date.now() - t0) / 60_000).toFixed(1)} min wall`,
       `  probes (every ~10 s and after each piece of traffic: ping and a 64-byte echo): ${probes.sent} sent, ${probes.answered} answered, longest gap ${probes.longestGapS.toFixed(0)} s`,
       '  sessions: ' + Object.entries(sessions).map(([key, v]) => `${key} ${v.ok} ok/${v.failed} failed`).join(', '),
-      `  blocks in use: idle baseline ${base}, at the end ${fin} (${fin - base >= 0 ? '+' : ''}${fin - base}; within 50: ${Math.abs(fin - base) <= 50}), peak sampled per frame ${cs.peakBlocks}; connections left: ${left || 'none'}`,
+      `  blocks in use: idle baseline ${base} at the start${warm >= 0 ? `, ${warm} warm (after one pass of every kind of traffic)` : ''}, ${fin} at the end after 90 quiet s: ${fin - ref >= 0 ? '+' : ''}${fin - ref} against the ${warm >= 0 ? 'warm' : 'start'} baseline, of which ${held} held by the connections left [${left || 'none'}] (a vanished client's: issue 21); the rest ${fin - ref - held} (within 50: ${Math.abs(fin - ref - held) <= 50}); peak sampled per frame ${cs.peakBlocks}`,
       `  OUT OF MEMORY: ${b.oom}; interpreter exits: ${b.exits.length}; frames in ${cs.framesToBoard}, out ${cs.framesFromBoard}, dropped with the receive buffer full ${cs.rxDropped}`,
       `  /stats.json (non-zero): ${counters}`,
     ];
