@@ -137,7 +137,12 @@ async function main(): Promise<void> {
       count(what, ok);
       // After the first pass through every kind of traffic (and 30 quiet seconds), the warm
       // baseline: what the first use allocates for good (the ARP queue's frame buffers) is in it.
-      if (k === plan.length) { await sleep(30_000); warm = await blocks(b); log(`warm baseline (after one pass of every kind of traffic): ${warm} blocks in use`); }
+      if (k === plan.length) {
+        await sleep(30_000);
+        const all = await blocks(b), held0 = await connBlocks(b);
+        warm = all - held0;
+        log(`warm baseline (after one pass of every kind of traffic): ${all} blocks in use, ${held0} of them held by connections [${await conns(b)}]: ${warm}`);
+      }
       if (!ok) log(`${what} failed; board connections ${await conns(b)}`);
       await sleep(Math.max(0, 10_000 - 0));
     }
@@ -164,7 +169,7 @@ async function main(): Promise<void> {
       `board-hour: ${minutes} min on the interpreter board (${bin}), ${((Date.now() - t0) / 60_000).toFixed(1)} min wall`,
       `  probes (every ~10 s and after each piece of traffic: ping and a 64-byte echo): ${probes.sent} sent, ${probes.answered} answered, longest gap ${probes.longestGapS.toFixed(0)} s`,
       '  sessions: ' + Object.entries(sessions).map(([key, v]) => `${key} ${v.ok} ok/${v.failed} failed`).join(', '),
-      `  blocks in use: idle baseline ${base} at the start${warm >= 0 ? `, ${warm} warm (after one pass of every kind of traffic)` : ''}, ${fin} at the end after 90 quiet s: ${fin - ref >= 0 ? '+' : ''}${fin - ref} against the ${warm >= 0 ? 'warm' : 'start'} baseline, of which ${held} held by the connections left [${left || 'none'}] (a vanished client's: issue 21); the rest ${fin - ref - held} (within 50: ${Math.abs(fin - ref - held) <= 50}); peak sampled per frame ${cs.peakBlocks}`,
+      `  blocks in use: idle baseline ${base} at the start${warm >= 0 ? `, ${warm} warm (after one pass of every kind of traffic, without the connections then open)` : ''}, ${fin} at the end after 90 quiet s: ${fin - ref >= 0 ? '+' : ''}${fin - ref} against the ${warm >= 0 ? 'warm' : 'start'} baseline, of which ${held} held by the connections left [${left || 'none'}] (a vanished client's: issue 21); the rest ${fin - ref - held} (within 50: ${Math.abs(fin - ref - held) <= 50}); peak sampled per frame ${cs.peakBlocks}`,
       `  OUT OF MEMORY: ${b.oom}; interpreter exits: ${b.exits.length}; frames in ${cs.framesToBoard}, out ${cs.framesFromBoard}, dropped with the receive buffer full ${cs.rxDropped}`,
       `  /stats.json (non-zero): ${counters}`,
     ];
