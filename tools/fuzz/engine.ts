@@ -689,7 +689,7 @@ export class Fuzzer {
     const other = s.conns.filter((c) => !lockOut.includes(c));
     if (lockOut.length) this.fail('left after the timers: connections of vanished peers (lock-out, issue 21)', lockOut.map((c) => `${c.state} ${c.lport}<-${ipStr(c.rip)}:${c.rport}`).join(', '));
     if (other.length) this.fail('left after the timers', other.map((c) => `${c.state} ${c.lport}<-${ipStr(c.rip)}:${c.rport}${c.keepalive ? ' (keepalive)' : ''}`).join(', '));
-    if (s.halfOpen) this.fail('left after the timers', `${s.halfOpen} half-open counted by the listeners`);
+    if (s.halfOpen !== 0) this.fail('left after the timers', `${s.halfOpen} half-open connections`);
     if (s.arpQueued) this.fail('left after the timers', `${s.arpQueued} frames waiting on ARP`);
     if (s.held) this.fail('left after the timers', 'a received frame still held');
     const extra = s.udpPorts.filter((p) => p !== 68);

@@ -62,8 +62,10 @@ export class NodeTarget implements FuzzTarget {
   state(): TargetState {
     const st = this.stack, tcp = st.tcp, ifc = st.iface;
     const conns = tcp.conns.map((c: any) => ({ state: this.names[c.s[STATE]], lport: c.s[LPORT], rip: c.s[RIP], rport: c.s[RPORT], keepalive: (c.s[FLAGS] & KEEP_ALIVE) !== 0 }));
+    // Half-open connections: counted by each listener, or (with a SYN cache) by Tcp.halfOpen(0).
     let halfOpen = 0;
-    for (const l of tcp.listeners) halfOpen += l.halfOpen;
+    if (typeof tcp.halfOpen === 'function') halfOpen = tcp.halfOpen(0);
+    else for (const l of tcp.listeners) halfOpen += l.halfOpen;
     let arpQueued = 0;
     for (let q = 0; q < ifc.qLen.length; q++) if (ifc.qLen[q]) arpQueued++;
     const udpPorts = Object.keys(ifc.udp).map(Number);

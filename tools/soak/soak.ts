@@ -135,6 +135,8 @@ export class Soak {
   private linkDownFrames = 0;
   private lastAnswered = 0;
   private addressLost = 0;
+  /** When the board lost its address, while it has none (-1: it has one). */
+  private lostAt = -1;
 
   constructor(readonly o: SoakOptions) {
     this.rng = new Rng(o.seed * 7919 + 17);
@@ -147,10 +149,9 @@ export class Soak {
     // outage, from the loss until 3 s after the address is back.
     const d = this.board.stack.dhcp!;
     const told = d.opts.onAddressChange;
-    let lostAt = -1;
     d.opts.onAddressChange = (oldIp: number, newIp: number) => {
-      if (!newIp) { lostAt = this.clock.now; this.addressLost++; }
-      else if (lostAt >= 0) { this.outage(lostAt, this.clock.now - lostAt + 3000); lostAt = -1; }
+      if (!newIp) { this.lostAt = this.clock.now; this.addressLost++; }
+      else if (this.lostAt >= 0) { this.outage(this.lostAt, this.clock.now - this.lostAt + 3000); this.lostAt = -1; }
       if (told) told(oldIp, newIp);
     };
     for (let i = 0; i < (o.clients ?? 6); i++) this.peers.push(new Peer(this.clock, this.seg.attach(`client${i}`), host(10 + i), Uint8Array.of(2, 0, 0, 0, 0x10, i), this.rng));
@@ -171,7 +172,7 @@ export class Soak {
   private event(name: string): void { this.rep.events[name] = (this.rep.events[name] || 0) + 1; }
   private get stack(): Stack { return this.board.stack; }
   private outage(from: number, ms: number): void { this.outages.push([from, from + ms]); }
-  private inOutage(t: number): boolean { return this.outages.some(([a, b]) => t >= a && t < b); }
+  private inOutage(t: number): boolean { return (this.lostAt >= 0 && t >= this.lostAt) || this.outages.some(([a, b]) => t >= a && t < b); }
 
   run(): SoakReport {
     const o = this.o, c = this.clock, r = this.rng;
@@ -347,7 +348,7 @@ export class Soak {
       if (finished) return;
       finished = true;
       // A session that met a planned outage may fail: counted apart.
-      const met = this.outages.some(([a, b]) => a < c.now && b > start);
+      const met = this.lostAt >= 0 || this.outages.some(([a, b]) => a < c.now && b > start);
       this.rep.sessions[kind][ok ? 'ok' : met ? 'failedInOutage' : 'failed']++;
       if (!ok && !met && this.rep.sessionFailures.length < 10) this.rep.sessionFailures.push(`${(start / 1000).toFixed(1)} s to ${(c.now / 1000).toFixed(1)} s: ${kind} of ${size} bytes, ${got} received${bad ? ' (not as sent)' : ''}, ${why}`);
       // A vanished host's next session is its new self's, once it is back.
@@ -409,7 +410,10 @@ export class Soak {
     // Connections whose client vanished, with nothing to send and no keepalive: the lock-out
     // issue 21 removes (keepalive on for accepted connections).
     rep.memory.lockOut = s.tcp.conns.filter((x) => (x.stateName === 'ESTABLISHED' || x.stateName === 'CLOSE-WAIT' || x.stateName === 'FIN-WAIT-2') && !(x.s[30] & 32)).length;
-    for (const l of s.tcp.listeners) rep.memory.halfOpen += l.halfOpen;
+    // Half-open connections: counted by each listener, or (with a SYN cache) by Tcp.halfOpen(0).
+    const t = s.tcp as unknown as { halfOpen?: (port: number) => number };
+    if (typeof t.halfOpen === 'function') rep.memory.halfOpen = t.halfOpen(0);
+    else for (const l of s.tcp.listeners) rep.memory.halfOpen += l.halfOpen;
     for (let q = 0; q < s.iface.qLen.length; q++) if (s.iface.qLen[q]) rep.memory.arpQueued++;
     const d = this.board.stack.dhcp!;
     rep.dhcp = { acks: d.acks, naks: d.naks, lost: this.addressLost, bound: s.iface.ip === BOARD };
