@@ -99,8 +99,9 @@ async function main(): Promise<void> {
         vanished++;
         const addr = `198.18.0.${60 + vanished}`;
         await sh(ns, `ip addr add ${addr}/24 dev ${ifname}`);
-        // Connects from its own address, sends, then sleeps until killed at the end.
-        const py = `import socket,time\ns=socket.socket()\ns.bind(('${addr}',0))\ns.connect(('${board}',7))\ns.send(b'x'*100)\ntime.sleep(${minutes * 60 + 600})`;
+        // Connects from its own address, sends, reads the echo (so the board has nothing left to
+        // send: its connection is idle), then sleeps until killed at the end.
+        const py = `import socket,time\ns=socket.socket()\ns.bind(('${addr}',0))\ns.connect(('${board}',7))\ns.send(b'x'*100)\nn=0\nwhile n<100: n+=len(s.recv(100))\ntime.sleep(${minutes * 60 + 600})`;
         vanishers.push(spawn('ip', ['netns', 'exec', ns, PY, '-c', py], { detached: true, stdio: 'ignore' }));
         await sleep(3000);
         await sh(ns, `ip addr del ${addr}/24 dev ${ifname}`);
