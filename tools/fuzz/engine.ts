@@ -637,6 +637,7 @@ export class Fuzzer {
     const p = { id: k & 0xffff, pingOk: false, synOk: false, sport: 20000 + (k % 40000), iss: this.r.u32() };
     this.pendingProbe = p;
     this.report.probes.sent++;
+    const before = (await this.t.state()).conns.length;
     const start = this.now;
     let tries = 0;
     let waited = 0;
@@ -661,10 +662,10 @@ export class Fuzzer {
       const s = await this.t.state();
       // The table full (of half-open entries from forged sources, of connections whose peers
       // vanished in ESTABLISHED, CLOSE-WAIT or FIN-WAIT-2): the lock-out issue 21 removes.
-      const lock = s.conns.length >= this.t.maxConns;
+      const lock = Math.max(before, s.conns.length) >= this.t.maxConns;
       if (lock) this.report.probes.lockOuts++;
       this.fail(lock ? 'probe SYN unanswered: table full (lock-out, issue 21)' : 'probe SYN unanswered',
-        `SYN from port ${p.sport} not answered within ${this.o.probeWaitMs} ms; board connections: ${s.conns.map((c) => c.state).join(' ') || 'none'}`);
+        `SYN from port ${p.sport} not answered within ${this.o.probeWaitMs} ms; ${before} connections when it was sent, now: ${s.conns.map((c) => c.state).join(' ') || 'none'}`);
     }
   }
 
