@@ -39,16 +39,15 @@ async function blocks(b: EspruinoBoard): Promise<number> {
   const l = await b.waitFor(new RegExp(`^MEM${k} `), 30000);
   return l ? Number(l.split(' ')[1]) : -1;
 }
-/** Blocks held by the connections in the table (E.getSizeOf). */
-async function connBlocks(b: EspruinoBoard): Promise<number> {
+/** Aborts every connection in the table (at the end, to measure what they held). */
+async function abortAll(b: EspruinoBoard): Promise<void> {
   const k = ++asked;
-  b.input(`\x10print("CB${k} "+E.getSizeOf(synack.stack.tcp.conns))\n`);
-  const l = await b.waitFor(new RegExp(`^CB${k} `), 30000);
-  return l ? Number(l.split(' ')[1]) : -1;
+  b.input(`\x10var t=synack.stack.tcp;t.conns.slice().forEach(function(c){t.abort(c);});t=undefined;print("AB${k}")\n`);
+  await b.waitFor(new RegExp(`^AB${k}`), 30000);
 }
 async function conns(b: EspruinoBoard): Promise<string> {
   const k = ++asked;
-  b.input(`\x10print("CN${k} "+synack.stack.tcp.conns.map(function(c){return c.stateName;}).join(","))\n`);
+  b.input(`\x10print("CN${k} "+synack.stack.tcp.conns.map(function(c){return c.state;}).join(","))\n`);
   const l = await b.waitFor(new RegExp(`^CN${k} `), 30000);
   return l ? l.slice(l.indexOf(' ') + 1) : '?';
 }
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
       const what = plan[k++ % plan.length];
       const at = (Date.now() - t0) / 60_000;
       // Twice an hour (and once in a shorter run), a client vanishes.
-      if (vanished < Math.max(1, Math.floor(minutes / 30)) && at >= (vanished + 0.5) * Math.min(30, minutes / 2)) {
+      if (warm >= 0 && vanished < Math.max(1, Math.floor(minutes / 30)) && at >= (vanished + 0.5) * Math.min(30, minutes / 2)) {
         vanished++;
         const addr = `198.18.0.${60 + vanished}`;
         await sh(ns, `ip addr add ${addr}/24 dev ${ifname}`);
@@ -138,11 +137,12 @@ async function main(): Promise<void> {
       count(what, ok);
       // After the first pass through every kind of traffic (and 30 quiet seconds), the warm
       // baseline: what the first use allocates for good (the ARP queue's frame buffers) is in it.
+      // After the first pass through every kind of traffic (and 30 quiet seconds), the warm
+      // baseline: what the first use allocates for good (the ARP queue's frame buffers) is in it.
       if (k === plan.length) {
         await sleep(30_000);
-        const all = await blocks(b), held0 = await connBlocks(b);
-        warm = all - held0;
-        log(`warm baseline (after one pass of every kind of traffic): ${all} blocks in use, ${held0} of them held by connections [${await conns(b)}]: ${warm}`);
+        warm = await blocks(b);
+        log(`warm baseline (after one pass of every kind of traffic): ${warm} blocks in use, connections [${await conns(b)}]`);
       }
       if (!ok) log(`${what} failed; board connections ${await conns(b)}`);
       await sleep(Math.max(0, 10_000 - 0));
@@ -152,7 +152,9 @@ async function main(): Promise<void> {
     await sleep(90_000);
     const left = await conns(b);
     const fin = await blocks(b);
-    const held = left ? await connBlocks(b) : 0;
+    // What the connections left hold: the blocks in use again once they are aborted.
+    let held = 0;
+    if (left) { await abortAll(b); await sleep(2000); held = fin - await blocks(b); }
     const ref = warm >= 0 ? warm : base;
     const stats = await sh(ns, `curl -s -m 60 http://${board}/stats.json`, 90000);
     let counters = '';
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
       `board-hour: ${minutes} min on the interpreter board (${bin}), ${((Date.now() - t0) / 60_000).toFixed(1)} min wall`,
       `  probes (every ~10 s and after each piece of traffic: ping and a 64-byte echo): ${probes.sent} sent, ${probes.answered} answered, longest gap ${probes.longestGapS.toFixed(0)} s`,
       '  sessions: ' + Object.entries(sessions).map(([key, v]) => `${key} ${v.ok} ok/${v.failed} failed`).join(', '),
-      `  blocks in use: idle baseline ${base} at the start${warm >= 0 ? `, ${warm} warm (after one pass of every kind of traffic, without the connections then open)` : ''}, ${fin} at the end after 90 quiet s: ${fin - ref >= 0 ? '+' : ''}${fin - ref} against the ${warm >= 0 ? 'warm' : 'start'} baseline, of which ${held} held by the connections left [${left || 'none'}] (a vanished client's: issue 21); the rest ${fin - ref - held} (within 50: ${Math.abs(fin - ref - held) <= 50}); peak sampled per frame ${cs.peakBlocks}`,
+      `  blocks in use: idle baseline ${base} at the start${warm >= 0 ? `, ${warm} warm (after one pass of every kind of traffic)` : ''}, ${fin} at the end after 90 quiet s: ${fin - ref >= 0 ? '+' : ''}${fin - ref} against the ${warm >= 0 ? 'warm' : 'start'} baseline, of which ${held} held by the connections left [states ${left || 'none'}] (measured by aborting them; a vanished client's: issue 21); the rest ${fin - ref - held} (within 50: ${Math.abs(fin - ref - held) <= 50}); peak sampled per frame ${cs.peakBlocks}`,
       `  OUT OF MEMORY: ${b.oom}; interpreter exits: ${b.exits.length}; frames in ${cs.framesToBoard}, out ${cs.framesFromBoard}, dropped with the receive buffer full ${cs.rxDropped}`,
       `  /stats.json (non-zero): ${counters}`,
     ];
