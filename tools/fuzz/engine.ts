@@ -491,12 +491,20 @@ export class Fuzzer {
     const r = this.r;
     if (r.int(2)) {
       const type = [2, 5, 6, r.int(10)][r.int(4)];
-      const xid = this.xid >= 0 && r.int(4) ? this.xid : r.u32();
+      const ours = this.xid >= 0 && r.int(4) !== 0;
+      const xid = ours ? this.xid : r.u32();
       const extra = r.int(3) === 0 ? [...this.bytes(r.int(30))] : r.int(3) === 0 ? [51, 4, 0, 0, 0, 0, 58, 4, 255, 255, 255, 255] : undefined;
-      const msg = F.dhcpReply({ type, xid, chaddr: r.int(8) ? this.t.mac : this.randMac(), yiaddr: r.int(8) ? BOARD_IP : this.randIp(), server: r.int(4) ? SERVER : this.randIp(),
+      // A reply for the board's own transaction is the server's configuration at an odd time
+      // (odd lease and timers, odd options, a NAK): one with another address, mask or router
+      // would be taken (DHCP has no authentication) and leave the board where the probes cannot
+      // reach it for as long as the forged lease lasts, which says nothing about the stack.
+      // Replies for other transactions carry anything.
+      const odd = !ours;
+      const msg = F.dhcpReply({ type, xid, chaddr: ours || r.int(8) ? this.t.mac : this.randMac(), yiaddr: odd && r.int(2) ? this.randIp() : BOARD_IP,
+        server: odd && r.int(2) ? this.randIp() : SERVER,
         lease: [LEASE_S, 0, 1, 0xffffffff, r.u32()][r.int(5)], t1: r.int(2) ? r.int(100) : undefined, t2: r.int(2) ? r.int(100) : undefined,
-        mask: [0xffffff00, 0, 0xffffffff, r.u32()][r.int(4)], router: r.int(4) ? SERVER : this.randIp(), dns: SERVER, extra });
-      if (r.int(4) === 0) this.mutate(msg, 1 + r.int(4));
+        mask: odd ? [0xffffff00, 0, 0xffffffff, r.u32()][r.int(4)] : 0xffffff00, router: odd && r.int(2) ? this.randIp() : SERVER, dns: SERVER, extra });
+      if (!ours && r.int(4) === 0) this.mutate(msg, 1 + r.int(4));
       return this.udpFrame(r.int(4) ? SERVER : this.randIp(), SERVER_MAC, r.int(2) ? 0xffffffff : this.boardIps[0] || BOARD_IP, r.int(2) ? F.BCAST_MAC : this.t.mac, 67, 68, msg);
     }
     const q = this.dnsQueries.length ? this.dnsQueries[r.int(this.dnsQueries.length)] : { id: r.int(65536), port: 49152 + r.int(16384), name: 'x.synack.test' };
