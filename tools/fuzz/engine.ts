@@ -65,7 +65,8 @@ export interface FuzzTarget {
 export interface FuzzOptions {
   frames: number;
   seed: number;
-  /** TCP peers in step with the board (default 4). */
+  /** TCP peers in step with the board, two connections each at most (default 3: their six leave
+   *  two of the eight slots, so a table full is never the live peers alone). */
   peers?: number;
   /** A fresh ping and a fresh SYN every this many frames (default 2000). */
   probeEvery?: number;
@@ -162,7 +163,7 @@ export class Fuzzer {
 
   constructor(readonly t: FuzzTarget, o: FuzzOptions) {
     this.o = {
-      peers: 4, probeEvery: 2000, probeWaitMs: 5000, jumps: t.virtual, drainMs: 3 * 3600_000, keepFailures: 20, wallLimitMs: Infinity, ...o,
+      peers: 3, probeEvery: 2000, probeWaitMs: 5000, jumps: t.virtual, drainMs: 3 * 3600_000, keepFailures: 20, wallLimitMs: Infinity, ...o,
     } as Fuzzer['o'];
     this.r = new Rng(o.seed * 2654435761 + 1);
     for (let i = 0; i < this.o.peers; i++) this.peers.push({ ip: host(10 + i), mac: Uint8Array.of(2, 0, 0, 0, 0x10, i), conns: [], dark: false });
