@@ -184,11 +184,12 @@ export class Fuzzer {
       const f = this.next();
       this.feed(f);
       await this.step(this.dt());
-      if (this.n % o.probeEvery === 0) await this.probe();
-      if (this.n % 1000 === 0) {
+      const at = this.n; // the probe feeds frames of its own
+      if (at % o.probeEvery === 0) await this.probe();
+      if (at % 1000 === 0) {
         await this.checkMemory();
         if (this.t.resolve && this.r.int(4) === 0) this.t.resolve(`h${this.r.int(1000)}.synack.test`);
-        if (o.progress && this.n % (this.t.virtual ? 100000 : 10000) === 0) o.progress(`fuzz: ${this.n} frames, failures ${JSON.stringify(this.report.failureCounts)}`);
+        if (o.progress && at % (this.t.virtual ? 100000 : 10000) === 0) o.progress(`fuzz: ${this.n} frames, failures ${JSON.stringify(this.report.failureCounts)}`);
       }
     }
     await this.drain();
