@@ -6,6 +6,9 @@ import type { EthernetDriver } from './drivers/driver.ts';
 import { Interface, MEM_OK, MEM_LOW, MEM_CRITICAL } from './iface/interface.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
+import { zeroconf } from './iface/zeroconf.ts';
+import type { Mdns } from './iface/mdns.ts';
+import type { LinkLocal } from './iface/linklocal.ts';
 import { Tcp, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
@@ -36,6 +39,11 @@ export interface StackConfig {
    *  Pico has 5100: the reserve keeps the board's own callbacks from running out). 0 turns the
    *  checks off (the interpreter's 64-bit Linux build grows its memory as it is used). */
   memReserve?: number;
+  /** The mDNS responder for HOSTNAME.local, with DNS-SD for the default apps (docs/zeroconf.md):
+   *  on by default with DHCP (on a board: when its module is in Storage), off on a static address. */
+  mdns?: boolean;
+  /** A link-local address (169.254/16) while DHCP gets no answer: on by default with DHCP. */
+  linkLocal?: boolean;
 }
 
 /** How often (ms of the clock poll() is given) free memory is looked at. */
@@ -78,6 +86,9 @@ export class Stack {
   private dnsClient: DnsClient | null = null;
   /** The name server: configured, else DHCP's, else 0. */
   private dnsServer: number;
+  /** The mDNS responder and link-local addressing, when on (set by their modules). */
+  mdns?: Mdns;
+  linkLocal?: LinkLocal;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
     const c = config;
@@ -105,6 +116,8 @@ export class Stack {
         if (newIp && out) out('synack: ' + ipToString(newIp) + '/' + self.iface.prefix + ' by DHCP from ' + ipToString(d.server) + ', lease ' + d.lease / 1000 + ' s');
       },
     }) : null;
+    // Link-local IPv4 and mDNS: each a Storage module of its own on a board, loaded only when on.
+    zeroconf(this, c, useDhcp);
     if (out) out('synack: started, mac ' + macToString(this.iface.mac, 0) + ', ' + (useDhcp ? 'DHCP' : c.ip + ' static'));
     if (c.apps !== false && appsStarter) appsStarter(this.tcp, c.apps || {}, this);
   }

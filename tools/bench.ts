@@ -207,6 +207,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   await enduranceFigures();
   process.exit(0);
 }

@@ -119,6 +119,9 @@ export class Interface {
   txReuseUntil = 0;
   /** Time of the last ICMP error sent. */
   lastIcmpErr: number;
+  /** The one multicast group whose datagrams are taken (mDNS's 224.0.0.251, set by its module),
+   *  or -1. */
+  group = -1;
   /** Registered protocol handlers (parallel arrays, no Map in Espruino). */
   protos: number[];
   handlers: ProtocolHandler[];
@@ -468,7 +471,8 @@ export class Interface {
     if (arpOper(buf, o) === ARP_REQUEST) {
       const p = this.peer;
       for (let j = 0; j < 6; j++) p[j] = buf[o + ARP_SHA + j];
-      this.sendArp(ARP_REPLY, p, p, spa);
+      // From a link-local address (169.254/16) the reply is broadcast (RFC 3927 2.5).
+      this.sendArp(ARP_REPLY, (this.ip >>> 16) === 0xa9fe ? MAC_BROADCAST : p, p, spa);
     }
   }
 
@@ -491,11 +495,11 @@ export class Interface {
     const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
     const ip = this.ip;
     const proto = buf[o + IPV4_PROTO];
-    // Ours, limited broadcast, subnet broadcast; while unconfigured (DHCP) any unicast UDP too
-    // (a server may unicast its offer): anything else would be answered from 0.0.0.0 (a TCP RST
-    // whose checksum covered the address just lost, found by the fuzzer).
+    // Ours, limited broadcast, subnet broadcast, our group; while unconfigured (DHCP) any unicast
+    // UDP too (a server may unicast its offer): anything else would be answered from 0.0.0.0 (a
+    // TCP RST whose checksum covered the address just lost, found by the fuzzer).
     const bcast = dst === IP_BROADCAST || dst === this.bcast;
-    if (!(dst === ip || bcast || (ip === 0 && proto === IP_PROTO_UDP && (dst >>> 28) !== 14))) {
+    if (!(dst === ip || bcast || dst === this.group || (ip === 0 && proto === IP_PROTO_UDP && (dst >>> 28) !== 14))) {
       c[DROP_IP_NOT_US]++;
       return;
     }
