@@ -39,6 +39,9 @@ export interface TargetState {
   /** What the stack holds: bytes in Node (rings, held frame, ARP queue), blocks in use on the
    *  interpreter board. */
   memory: number;
+  /** TCP's counts of connections refused: the table full, free memory too low (tableFull,
+   *  dropLowMem). */
+  refused: { table: number; memory: number };
 }
 
 /** A board the fuzzer feeds: the built bundle in Node (node-target.ts) or the interpreter board
@@ -647,7 +650,8 @@ export class Fuzzer {
     const p = { id: k & 0xffff, pingOk: false, synOk: false, sport: 20000 + (k % 40000), iss: this.r.u32() };
     this.pendingProbe = p;
     this.report.probes.sent++;
-    const before = (await this.t.state()).conns.length;
+    const st0 = await this.t.state();
+    const before = st0.conns.length;
     const start = this.now;
     let tries = 0;
     let waited = 0;
@@ -672,9 +676,12 @@ export class Fuzzer {
       const s = await this.t.state();
       // The table full (of half-open entries from forged sources, of connections whose peers
       // vanished in ESTABLISHED, CLOSE-WAIT or FIN-WAIT-2): the lock-out issue 21 removes.
-      const lock = Math.max(before, s.conns.length) >= this.t.maxConns;
+      // Or refused for memory: a Pico with the program beside it and a connection open has too
+      // little free for a second one's fixed rings (issue 21 sizes rings from what is free).
+      const memory = s.refused.memory > st0.refused.memory;
+      const lock = Math.max(before, s.conns.length) >= this.t.maxConns || s.refused.table > st0.refused.table || memory;
       if (lock) this.report.probes.lockOuts++;
-      this.fail(lock ? 'probe SYN unanswered: table full (lock-out, issue 21)' : 'probe SYN unanswered',
+      this.fail(!lock ? 'probe SYN unanswered' : memory ? 'probe SYN unanswered: refused for memory (lock-out, issue 21)' : 'probe SYN unanswered: table full (lock-out, issue 21)',
         `SYN from port ${p.sport} not answered within ${this.o.probeWaitMs} ms; ${before} connections when it was sent, now: ${s.conns.map((c) => c.state).join(' ') || 'none'}`);
     }
   }
@@ -718,7 +725,7 @@ export function describe(rep: FuzzReport, wallMs: number): string[] {
   l.push(`fuzz: ${rep.frames} frames to the board (seed ${rep.seed}), ${rep.fromBoard} from it, in ${(wallMs / 1000).toFixed(1)} s wall (${Math.round(rep.frames / (wallMs / 1000))} frames/s), ${(rep.virtualMs / 1000).toFixed(0)} s of the board's clock, ${rep.jumps} clock jumps`);
   l.push('  mix: ' + Object.entries(rep.mix).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', '));
   const p = rep.probes;
-  l.push(`  probes: ${p.sent}; ping answered ${p.pingAnswered}, SYN answered ${p.synAnswered}, longest wait ${p.longestWaitMs.toFixed(0)} ms, ${p.lockOuts} SYNs unanswered with the table full (issue 21)`);
+  l.push(`  probes: ${p.sent}; ping answered ${p.pingAnswered}, SYN answered ${p.synAnswered}, longest wait ${p.longestWaitMs.toFixed(0)} ms, ${p.lockOuts} SYNs unanswered with the table full or refused for memory (issue 21)`);
   l.push(`  DHCP ACKs ${rep.dhcpBound}, DNS answers ${rep.dnsAnswered}; peak connections ${rep.peakConns}; memory peak ${rep.peakMemory}, final ${rep.finalMemory}`);
   if (rep.leftover) {
     const lo = rep.leftover;

@@ -75,13 +75,14 @@ export class EspruinoTarget implements FuzzTarget {
 
   async state(): Promise<TargetState> {
     const k = ++this.asked;
-    const expr = `var c=synack.stack.tcp.conns;print("ST${k} "+JSON.stringify([c.map(function(x){return x.state;}),process.memory().usage]));c=undefined;`;
+    const expr = `var c=synack.stack.tcp.conns,n=synack.stack.tcp.counters;print("ST${k} "+JSON.stringify([c.map(function(x){return x.state;}),process.memory().usage,n.tableFull,n.dropLowMem]));c=undefined;n=undefined;`;
     this.board.input('\x10' + expr + '\n');
     const line = await this.board.waitFor(new RegExp(`^ST${k} `), 20000);
     const names = 'CLOSED LISTEN SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 CLOSE-WAIT CLOSING LAST-ACK TIME-WAIT'.split(' ');
-    if (!line) return { conns: [], halfOpen: 0, arpQueued: 0, held: false, udpPorts: [], memory: -1 };
-    const [states, usage] = JSON.parse(line.slice(line.indexOf(' ') + 1));
-    return { conns: states.map((s: number) => ({ state: names[s], lport: 0, rip: 0, rport: 0, keepalive: false })), halfOpen: 0, arpQueued: 0, held: false, udpPorts: [], memory: usage };
+    if (!line) return { conns: [], halfOpen: 0, arpQueued: 0, held: false, udpPorts: [], memory: -1, refused: { table: 0, memory: 0 } };
+    const [states, usage, table, mem] = JSON.parse(line.slice(line.indexOf(' ') + 1));
+    return { conns: states.map((s: number) => ({ state: names[s], lport: 0, rip: 0, rport: 0, keepalive: false })), halfOpen: 0, arpQueued: 0, held: false, udpPorts: [], memory: usage,
+      refused: { table: table | 0, memory: mem | 0 } };
   }
 
   summary(): string[] {

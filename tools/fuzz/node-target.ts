@@ -75,6 +75,7 @@ export class NodeTarget implements FuzzTarget {
     for (const c of tcp.conns) memory += c.s.buffer.byteLength;
     if (tcp.held) memory += tcp.held.length;
     for (const b of ifc.qBufs) memory += b.length;
-    return { conns, halfOpen, arpQueued, held: tcp.held !== null, udpPorts, memory };
+    const tc = tcp.counters;
+    return { conns, halfOpen, arpQueued, held: tcp.held !== null, udpPorts, memory, refused: { table: tc.tableFull, memory: tc.dropLowMem } };
   }
 }
