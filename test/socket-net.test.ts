@@ -39,8 +39,8 @@ test('the socket-call timeline: passive and active open, MSS 536/1460, piggyback
     'A <SEQ=100><CTL=SYN> MSS=536',
     'B <SEQ=300><ACK=101><CTL=SYN,ACK> MSS=1460',
     'A <SEQ=101><ACK=301><CTL=ACK>',
-    'A <SEQ=101><ACK=301><CTL=ACK><DATA>',
-    'B <SEQ=301><ACK=104><CTL=ACK><DATA>',               // the reply carries the ACK of the request
+    'A <SEQ=101><ACK=301><CTL=PSH,ACK><DATA>',
+    'B <SEQ=301><ACK=104><CTL=PSH,ACK><DATA>',               // the reply carries the ACK of the request
     'A <SEQ=104><ACK=307><CTL=ACK>',                     // the client ACKs the reply (delayed ACK)
     'A <SEQ=104><ACK=307><CTL=FIN,ACK>',                 // the client closes
     'B <SEQ=307><ACK=105><CTL=ACK>',
@@ -80,6 +80,19 @@ test('write returns false past the high-water mark, then drain; pause closes the
   w.run(20000);
   assert.is(received, 10000);
   assert.is(drained, 1);
+});
+
+test('connect() refused by the stack names its cause: ENOMEM for memory, EMFILE for a full table', async () => {
+  const w = pair({ maxConns: 1 }, {});
+  const client = createNet(w.a);
+  const errs: string[] = [];
+  Object.assign(w.ia, { memFree: 500, memReserve: 400 });
+  client.connect(7, '198.18.0.2').on('error', (e: Error & { code: string }) => errs.push(e.code));
+  Object.assign(w.ia, { memFree: 0x7fffffff });
+  client.connect(7, '198.18.0.2');
+  client.connect(7, '198.18.0.2').on('error', (e: Error & { code: string }) => errs.push(e.code));
+  await flush();
+  assert.equal(errs, ['ENOMEM', 'EMFILE']);
 });
 
 test('errors name their cause: refused, reset, timed out', async () => {

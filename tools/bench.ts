@@ -23,6 +23,7 @@ import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, FREE_BLOCKS_BUDGET, 
 import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
 import { espruinoBoardMemory } from './bench/espruino-board.ts';
+import { resourceFigures } from './bench/resources.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 import { enduranceFigures } from './bench/endurance.ts';
 
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  if (espruinoPath()) await resourceFigures(row);
   await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   await enduranceFigures();
   process.exit(0);

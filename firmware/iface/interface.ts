@@ -259,8 +259,11 @@ export class Interface {
   /** Sends the datagram whose L4 header and payload (l4len bytes) are at tx[IP_PAYLOAD_OFFSET..]:
    *  writes the IPv4 header (identification incrementing, DF, TTL 64) and the Ethernet header,
    *  resolves the next hop and sends, or queues the frame while ARP resolves. True if sent or
-   *  queued. */
-  sendIpv4(dst: number, proto: number, l4len: number): boolean {
+   *  queued. `noQueue`: a frame whose sender sends again anyway (TCP's replies without a
+   *  connection: SYN,ACKs of the SYN cache and cookies, RSTs) takes no queue buffer of its own
+   *  (1514 bytes, kept once made), and evicts no resolved entry: a SYN flood from made-up
+   *  addresses makes no buffer and leaves the hosts the board talks to in the ARP table. */
+  sendIpv4(dst: number, proto: number, l4len: number, noQueue?: boolean): boolean {
     const c = this.cnt;
     this.txReuseUntil = 0;
     if (IPV4_HEADER_LEN + l4len > this.mtu) {
@@ -313,6 +316,9 @@ export class Interface {
     }
     const ask = i < 0;
     if (ask) {
+      // Nor does it evict a resolved entry to ask for its address: SYN,ACKs to a flood's made-up
+      // addresses would push out the hosts the board talks to.
+      if (noQueue && a.st[a.victim()] === ARP_RESOLVED) { c[DROP_ARP_QUEUE_FULL]++; return false; }
       i = this.newEntry(hop);
       a.tries[i] = 1;
     }
@@ -321,7 +327,7 @@ export class Interface {
     if (q >= 0) {
       c[DROP_ARP_QUEUE_REPLACED]++;
     } else {
-      q = this.takeQueue();
+      q = noQueue ? -1 : this.takeQueue();
       if (q >= 0) a.q[i] = q;
       else c[DROP_ARP_QUEUE_FULL]++;
     }
