@@ -413,7 +413,7 @@ export class Soak {
     // Half-open connections: counted by each listener, or (with a SYN cache) by Tcp.halfOpen(0).
     const t = s.tcp as unknown as { halfOpen?: (port: number) => number };
     if (typeof t.halfOpen === 'function') rep.memory.halfOpen = t.halfOpen(0);
-    else for (const l of s.tcp.listeners) rep.memory.halfOpen += l.halfOpen;
+    else for (const l of s.tcp.listeners as unknown as { halfOpen: number }[]) rep.memory.halfOpen += l.halfOpen;
     for (let q = 0; q < s.iface.qLen.length; q++) if (s.iface.qLen[q]) rep.memory.arpQueued++;
     const d = this.board.stack.dhcp!;
     rep.dhcp = { acks: d.acks, naks: d.naks, lost: this.addressLost, bound: s.iface.ip === BOARD };
