@@ -120,4 +120,34 @@ test('a refused send is counted and reported', () => {
   assert.is(ifc.counters.txFrames, 2); // setup(): the gratuitous ARP and the ARP reply
 });
 
+
+// Found by the fuzzer (issue 22): with the address lost (DHCP NAK), a TCP segment for the old
+// address was taken and answered by a RST from 0.0.0.0 whose checksum covered the old address;
+// and a segment from 0.0.0.0 was answered with a RST to 0.0.0.0.
+test('unconfigured: only UDP is taken for any unicast; a source 0.0.0.0 (but UDP) or 127/8 is dropped, never answered', () => {
+  const { d, ifc } = setup();
+  const r = recorder();
+  ifc.register(6, r.h);
+  ifc.register(99, r.h);
+  const tcpSeg = [0x9c, 0x40, 0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0x20, 0, 0, 0, 0, 0];
+  ifc.input(frame(ipv4(0, US, 6, tcpSeg)), 54);
+  ifc.input(frame(ipv4(0x7f000001, US, 99, [1])), 35);
+  assert.is(ifc.counters.dropIpSrc, 2);
+  const seen: number[] = [];
+  ifc.udpBind(68, (src) => seen.push(src));
+  const u = frame(ipv4(0, US, 17, [0, 67, 0, 68, 0, 8, 0, 0]));
+  ifc.input(u, u.length);
+  assert.equal(seen, [0]); // DHCP: a source of 0.0.0.0 is legitimate for UDP
+  const closed = frame(ipv4(0, US, 17, [0, 67, 0, 69, 0, 8, 0, 0]));
+  ifc.input(closed, closed.length);
+  assert.is(ifc.counters.dropUdpNoPort, 1);
+  ifc.setAddress(0, 0, 0);
+  d.take();
+  ifc.input(frame(ipv4(PEER, US, 6, tcpSeg)), 54);
+  ifc.input(frame(ipv4(PEER, 0xc6120005, 99, [1])), 35);
+  assert.is(ifc.counters.dropIpNotUs, 2);
+  assert.equal(r.got, []);
+  assert.is(d.sent.length, 0, 'nothing answered to 0.0.0.0 or from it');
+});
+
 test.run();

@@ -27,6 +27,7 @@ import { resourceFigures } from './bench/resources.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 import { flashedFigures } from './bench/flashed.ts';
 import { budgetRow, writeBudgetsDoc } from './bench/doc.ts';
+import { enduranceFigures } from './bench/endurance.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
   // docs/budgets.md's table: this run's figures (only with the interpreter: most are its).
   if (espruinoPath()) console.log(writeBudgetsDoc(`Espruino ${process.env.ESPRUINO}`) ? 'wrote docs/budgets.md\'s table' : 'docs/budgets.md: no table markers, not written');
   else console.log('docs/budgets.md not written: ESPRUINO not set');
+  await enduranceFigures();
   process.exit(0);
 }
 

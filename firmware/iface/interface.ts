@@ -500,13 +500,20 @@ export class Interface {
     const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
     const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
     const ip = this.ip;
-    // Ours, limited broadcast, subnet broadcast, our group; while unconfigured (DHCP) any unicast too.
+    const proto = buf[o + IPV4_PROTO];
+    // Ours, limited broadcast, subnet broadcast, our group; while unconfigured (DHCP) any unicast
+    // UDP too (a server may unicast its offer): anything else would be answered from 0.0.0.0 (a
+    // TCP RST whose checksum covered the address just lost, found by the fuzzer).
     const bcast = dst === IP_BROADCAST || dst === this.bcast;
-    if (!(dst === ip || bcast || dst === this.group || (ip === 0 && (dst >>> 28) !== 14))) {
+    if (!(dst === ip || bcast || dst === this.group || (ip === 0 && proto === IP_PROTO_UDP && (dst >>> 28) !== 14))) {
       c[DROP_IP_NOT_US]++;
       return;
     }
-    if (src === IP_BROADCAST || (src >>> 28) === 14 || (src === this.bcast && src !== ip)) {
+    // RFC 1122 3.2.1.3: a source that is broadcast, multicast or loopback (127/8, (g)) is
+    // discarded; 0.0.0.0 ((a): only while a host learns its address) only for UDP (DHCP), so
+    // nothing is ever answered to 0.0.0.0 (the fuzzer found RSTs sent there).
+    if (src === IP_BROADCAST || (src >>> 28) === 14 || (src === this.bcast && src !== ip) || (src >>> 24) === 127 ||
+      (src === 0 && proto !== IP_PROTO_UDP)) {
       c[DROP_IP_SRC]++;
       return;
     }
@@ -514,7 +521,6 @@ export class Interface {
     const hl = (buf[o] & 15) << 2;
     const lo = o + hl;
     const l4len = ((buf[o + 2] << 8) | buf[o + 3]) - hl;
-    const proto = buf[o + IPV4_PROTO];
     if (proto === IP_PROTO_UDP) {
       this.inputUdp(buf, lo, l4len, src, dst, bcast);
       return;
@@ -602,8 +608,9 @@ export class Interface {
     const h = this.udp[port];
     if (!h) {
       c[DROP_UDP_NO_PORT]++;
-      // RFC 1122 3.2.2: no ICMP error about a broadcast datagram, nor from an unset address.
-      if (!bcast && this.ip !== 0) this.sendPortUnreachable(buf, off);
+      // RFC 1122 3.2.2: no ICMP error about a broadcast datagram, nor from an unset address,
+      // nor to a source that names no single host (0.0.0.0).
+      if (!bcast && this.ip !== 0 && src !== 0) this.sendPortUnreachable(buf, off);
       return;
     }
     c[UDP_RX]++;

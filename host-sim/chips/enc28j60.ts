@@ -63,7 +63,7 @@ export class Enc28j60Model implements SpiBus {
   readonly phy = new Uint16Array(32);
   readonly faults: Enc28j60Faults = { overflowFrames: 0, stallNextTx: false, lateCollisionNextTx: false, linkDown: false, absent: null, corruptReads: 0, crcErrorNext: false };
   /** Observations for tests: what the errata would have done to a careless driver. */
-  readonly stats = { spiTransactions: 0, spiBytes: 0, rxFrames: 0, rxDropped: 0, txFrames: 0, ringCorruptions: 0, writesWhileClockStopped: 0, dmaCorruptions: 0 };
+  readonly stats = { spiTransactions: 0, spiBytes: 0, rxFrames: 0, rxDropped: 0, txFrames: 0, ringCorruptions: 0, writesWhileClockStopped: 0, dmaCorruptions: 0, rxOff: 0 };
   /** Model time in ms (advanced by the simulator or the driver's delay). */
   now = 0;
   /** The INT pin (active low). */
@@ -325,7 +325,9 @@ export class Enc28j60Model implements SpiBus {
   }
 
   private receiveFrame(frame: Uint8Array): void {
-    if (!(this.common()[ECON1] & ECON1_RXEN) || this.faults.linkDown) return;
+    if (this.faults.linkDown) return;
+    // Frames that arrive while the receiver is off (before init, during a receive reset) are lost.
+    if (!(this.common()[ECON1] & ECON1_RXEN)) { this.stats.rxOff++; return; }
     const fcon = this.banks[1][ERXFCON];
     const mac = this.mac();
     const bcast = frame[0] === 0xff && frame[1] === 0xff && frame[2] === 0xff && frame[3] === 0xff && frame[4] === 0xff && frame[5] === 0xff;

@@ -35,7 +35,7 @@ export class W5500Model implements SpiBus {
   readonly tx: Uint8Array[] = [];
   readonly rx: Uint8Array[] = [];
   readonly faults: W5500Faults = { overflowFrames: 0, txTimeoutNext: false, linkDown: false, absent: null, corruptReads: 0 };
-  readonly stats = { spiTransactions: 0, spiBytes: 0, rxFrames: 0, rxDropped: 0, txFrames: 0, commands: 0 };
+  readonly stats = { spiTransactions: 0, spiBytes: 0, rxFrames: 0, rxDropped: 0, txFrames: 0, commands: 0, rxOff: 0 };
   private busy = new Uint8Array(8); // reads of Sn_CR left before a command completes
   /** The INTn pin (active low). */
   readonly int = new IntPin();
@@ -203,7 +203,9 @@ export class W5500Model implements SpiBus {
 
   private receiveFrame(frame: Uint8Array): void {
     const s = this.sockets[0];
-    if (s[Sn_SR] !== SOCK_MACRAW || this.faults.linkDown) return;
+    if (this.faults.linkDown) return;
+    // Frames that arrive while socket 0 is not open in MACRAW (before init, while reopened) are lost.
+    if (s[Sn_SR] !== SOCK_MACRAW) { this.stats.rxOff++; return; }
     const mr = s[Sn_MR];
     const mac = this.common.subarray(SHAR, SHAR + 6);
     const bcast = frame[0] === 0xff && frame[1] === 0xff && frame[2] === 0xff && frame[3] === 0xff && frame[4] === 0xff && frame[5] === 0xff;

@@ -62,6 +62,10 @@ export class FileChannel {
     this.timer = setInterval(() => this.readTx(), 20);
   }
 
+  /** Bytes of frames written for the board that it has not said it read (what a sender paces
+   *  itself by: the fuzzer). */
+  get unread(): number { return this.written - this.consumed; }
+
   /** A frame for the board, unless its receive buffer is full. */
   toBoard(frame: Uint8Array): boolean {
     if (this.closed || this.fd === null || this.written + frame.length + 2 - this.consumed > this.rxBufferBytes) { this.stats.rxDropped++; return false; }

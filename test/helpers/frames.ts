@@ -112,3 +112,65 @@ export function pattern(n: number, seed = 1): Uint8Array {
 export function hexOf(b: Uint8Array): string {
   return Array.prototype.map.call(b, (x: number) => (x < 16 ? '0' : '') + x.toString(16)).join('');
 }
+
+// ---- DHCP and DNS replies, checksums rewritten after a mutation (the fuzzer, the soak) ----
+
+/** A DHCP server's reply (RFC 2131 section 2, options RFC 2132): BOOTREPLY for chaddr with the
+ *  given xid, message type (2 OFFER, 5 ACK, 6 NAK), yiaddr, and the options the client reads
+ *  (server identifier, lease, T1/T2 when given, mask, router, DNS), then End. `extra` are raw
+ *  option bytes put before End (a fuzzer's odd options). */
+export interface DhcpReplyOpts {
+  type: number; xid: number; chaddr: Uint8Array; yiaddr: number; server: number;
+  lease?: number; t1?: number; t2?: number; mask?: number; router?: number; dns?: number; extra?: number[];
+}
+export function dhcpReply(o: DhcpReplyOpts): Uint8Array {
+  const opts: number[] = [53, 1, o.type, 54, 4, ...u32(o.server)];
+  if (o.type !== 6) {
+    if (o.lease !== undefined) opts.push(51, 4, ...u32(o.lease));
+    if (o.t1 !== undefined) opts.push(58, 4, ...u32(o.t1));
+    if (o.t2 !== undefined) opts.push(59, 4, ...u32(o.t2));
+    if (o.mask !== undefined) opts.push(1, 4, ...u32(o.mask));
+    if (o.router !== undefined) opts.push(3, 4, ...u32(o.router));
+    if (o.dns !== undefined) opts.push(6, 4, ...u32(o.dns));
+  }
+  if (o.extra) opts.push(...o.extra);
+  opts.push(255);
+  const chaddr = new Uint8Array(16);
+  chaddr.set(o.chaddr.subarray(0, 6));
+  return cat([2, 1, 6, 0], u32(o.xid), [0, 0, 0x80, 0], u32(0), u32(o.type === 6 ? 0 : o.yiaddr), u32(o.server), u32(0),
+    chaddr, new Uint8Array(64 + 128), [99, 130, 83, 99], opts);
+}
+
+/** A DNS response (RFC 1035 4.1) to a query for `name` with id `id`: the question, then one A
+ *  record per address (name compressed to the question's, offset 12), rcode in the flags. */
+export function dnsReply(id: number, name: string, addrs: number[], rcode = 0, ttl = 60): Uint8Array {
+  const q: number[] = [];
+  for (const label of name.split('.')) { if (!label) continue; q.push(label.length); for (const ch of label) q.push(ch.charCodeAt(0) & 255); }
+  q.push(0, 0, 1, 0, 1);
+  const an: number[] = [];
+  for (const a of addrs) an.push(0xc0, 12, 0, 1, 0, 1, ...u32(ttl), 0, 4, ...u32(a));
+  return cat(u16(id), [0x81, 0x80 | (rcode & 15)], u16(1), u16(addrs.length), u16(0), u16(0), q, an);
+}
+
+/** Rewrites, in an Ethernet frame holding IPv4, the header checksum and the checksum of the
+ *  TCP, UDP or ICMP message the header's total length gives (clamped to the frame); a fragment
+ *  other than the first keeps its bytes. What a fuzzer does so that a mutated frame reaches deep. */
+export function fixChecksums(f: Uint8Array): void {
+  if (f.length < 34 || f[12] !== 8 || f[13] !== 0) return;
+  const ip = 14, ihl = (f[ip] & 15) * 4;
+  if (ihl < 20 || ip + ihl > f.length) return;
+  f[ip + 10] = 0; f[ip + 11] = 0;
+  const h = csum(f.subarray(ip, ip + ihl));
+  f[ip + 10] = h >>> 8; f[ip + 11] = h & 255;
+  if ((((f[ip + 6] << 8) | f[ip + 7]) & 0x1fff) !== 0) return;
+  const total = Math.min((f[ip + 2] << 8) | f[ip + 3], f.length - ip);
+  const t = ip + ihl, len = total - ihl, proto = f[ip + 9];
+  if (len <= 0) return;
+  const at = proto === 6 ? 16 : proto === 17 ? 6 : proto === 1 ? 2 : -1;
+  if (at < 0 || len < at + 2) return;
+  f[t + at] = 0; f[t + at + 1] = 0;
+  let s = proto === 1 ? csum(f.subarray(t, t + len))
+    : csum(cat(f.subarray(ip + 12, ip + 20), [0, proto], u16(len), f.subarray(t, t + len)));
+  if (proto === 17 && s === 0) s = 0xffff;
+  f[t + at] = s >>> 8; f[t + at + 1] = s & 255;
+}
