@@ -146,7 +146,8 @@ export function start(config: BoardConfig): Board {
       if (!failed++ && typeof print === 'function') print('synack: poll failed (' + e + '), polling on');
     }
     if (ranAt - watchedAt > 3 * watchMs) startWatchdog();
-    // Traffic: come back at once; idle: sleep until the next timer, at most idlePollMs.
+    // Traffic: come back at once; idle: sleep until the stack's deadline (its next timer), at most
+    // idlePollMs (without `int` the chip is asked for frames that often).
     const busy = stack.iface.cnt[RX_FRAMES] !== before;
     soon = setTimeout(tick, busy ? 0 : next < idle ? next : idle, g);
   };
@@ -169,6 +170,9 @@ export function start(config: BoardConfig): Board {
   // the falling edge is the new frame (the drivers keep it so: see their recvFrame).
   const intWatch = c.int !== undefined && setWatch(pollSoon, c.int, { edge: 'falling', repeat: true });
   if (driver.setWake) driver.setWake(pollSoon);
+  // A user call between polls that starts a timer (a write's retransmission, say) re-arms the
+  // stack's deadline (Interface.rearm): poll soon to work it out, then sleep until it again.
+  stack.iface.wake = pollSoon;
   startWatchdog();
   tick(gen);
   return { stack: stack, stop: function () { running = false; if (soon) clearTimeout(soon as never); clearInterval(watchdog as never); if (intWatch) clearWatch(intWatch); } };

@@ -70,6 +70,7 @@ export class DhcpClient {
   start(now: number): void {
     this.running = true;
     this.restart(now);
+    this.netif.rearm();
   }
 
   stop(): void { this.running = false; }

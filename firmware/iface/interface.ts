@@ -51,6 +51,10 @@ export const ICMP_ERROR_INTERVAL_MS = 100;
 export const POLL_MAX_FRAMES = 32;
 /** Interface.lowMem's levels. */
 export const MEM_OK = 0, MEM_LOW = 1, MEM_CRITICAL = 2;
+/** Free memory is measured before the first frame a poll receives, if the last measure is older
+ *  than MEM_CHECK_MS, and every MEM_CHECK_MS while memory is low (process.memory walks every
+ *  block: about 27 empty-loop iterations, so not on every poll of an idle board). */
+export const MEM_CHECK_MS = 20;
 
 /** The default randomness: E.hwRand on Espruino, Math.random elsewhere. */
 export function defaultRandom32(): number {
@@ -89,6 +93,15 @@ export class Interface {
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
    *  the Stack when memory is watched. */
   freeBlocks: ((gc: boolean) => number) | null = null;
+  /** When free memory was last measured (sampleMem). */
+  memAt = -MEM_CHECK_MS;
+  /** The stack's deadline (Stack.poll): no timer of any layer is due before this time (ms), so a
+   *  poll before it only looks for received frames. 0: work it out at the next poll (rearm); -1
+   *  while a poll works it out. */
+  due = 0;
+  /** Called (at most once per deadline) when a call between polls re-arms the deadline, so the
+   *  owner polls again soon (board.ts: the same immediate poll as a frame's wake). */
+  wake: (() => void) | null = null;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -360,7 +373,7 @@ export class Interface {
       this.releaseQueue(i);
     }
     a.claim(i, ip, this.now);
-    if (this.now + ARP_RETRY_MS < this.arpDue) this.arpDue = this.now + ARP_RETRY_MS;
+    if (this.now + ARP_RETRY_MS < this.arpDue) { this.arpDue = this.now + ARP_RETRY_MS; this.rearm(); }
     return i;
   }
 
@@ -626,35 +639,51 @@ export class Interface {
    *  delay in ms until it next needs a poll (0 if frames may still be waiting). */
   poll(now: number): number {
     this.now = now;
-    const d = this.driver;
-    if (d.service) d.service(now);
-    let n = 0;
-    let more = false;
-    if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
-    else for (;;) {
-      if (n === POLL_MAX_FRAMES) {
-        more = true;
-        break;
-      }
-      // Zero-copy when the driver offers it: the frame is the bus's own array.
-      if (d.recvFrame) {
-        const f = d.recvFrame();
-        if (!f) break;
-        this.input(f, f.length, d.rxFresh === true);
-      } else {
-        const len = d.recv!(this.rx!);
-        if (!(len > 0)) break;
-        this.input(this.rx!, len);
-      }
-      n++;
-    }
+    const more = this.drain(now);
     let next = this.arpPoll(now);
     for (let i = 0; i < this.handlers.length; i++) {
       const t = this.handlers[i].poll(now);
       if (t < next) next = t;
     }
-    if (more || next < 0) next = 0;
-    return next;
+    return more || next < 0 ? 0 : next;
+  }
+
+  /** Runs driver.service and hands the frames waiting in the driver to input(), at most
+   *  POLL_MAX_FRAMES (none while memory is critical). True if more may be waiting. Free memory is
+   *  measured before the first frame when the last measure is older than MEM_CHECK_MS: the
+   *  frames may be kept (rxKeep), and an idle board measures it nowhere else. */
+  drain(now: number): boolean {
+    const d = this.driver;
+    if (d.service) d.service(now);
+    if (this.lowMem === MEM_CRITICAL) { this.cnt[LOW_MEM_POLLS]++; return false; }
+    for (let n = 0; n < POLL_MAX_FRAMES; n++) {
+      // Zero-copy when the driver offers it: the frame is the bus's own array.
+      let f = this.rx, len = 0;
+      if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
+      if (!(len > 0)) return false;
+      if (n === 0 && this.freeBlocks && now - this.memAt >= MEM_CHECK_MS) this.sampleMem(now);
+      this.input(f!, len, !this.rx && d.rxFresh === true);
+    }
+    return true;
+  }
+
+  /** Measures free memory (freeBlocks must be set): without collecting garbage first (cheap),
+   *  then, when that looks low, after a collection. Sets memFree and lowMem. */
+  sampleMem(now: number): void {
+    this.memAt = now;
+    const free = this.freeBlocks!, reserve = this.memReserve;
+    let f = free(false);
+    if (f < reserve) f = free(true);
+    this.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;
+    this.memFree = f;
+  }
+
+  /** A call between polls changed a timer (TCP's user calls, a new ARP entry, a DNS query): the
+   *  next poll works out the deadline again, and the owner is asked to poll soon. */
+  rearm(): void {
+    const d = this.due;
+    this.due = 0;
+    if (d > 0 && this.wake) this.wake();
   }
 
   /** ARP timers: retries of pending entries (one request per ARP_RETRY_MS, ARP_MAX_TRIES in all,

@@ -48,6 +48,9 @@ export class FakeIface {
     return true;
   }
   take(): Seg[] { const s = this.sent; this.sent = []; return s; }
+  /** Interface.rearm: TCP's user calls re-arm the stack's deadline (counted here). */
+  rearms = 0;
+  rearm(): void { this.rearms++; }
 }
 
 /** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test), with the
