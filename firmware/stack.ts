@@ -140,14 +140,22 @@ export class Stack {
    *  Interface.rearm). So a periodic check runs when its deadline comes, not on every poll, and
    *  an idle poll costs the same with any number of connections, ARP entries or DHCP clients. */
   poll(now: number): number {
+    // Espruino reads the code after a `return` to the function's end without running it, token
+    // by token: the idle path is this short function, the full pass another (called from two
+    // places, so that Closure Compiler does not inline it here).
     const ifc = this.iface, rx = this.rxSeen;
     if (now < ifc.due && now >= ifc.now && ifc.cnt[RX_FRAMES] === rx) {
       ifc.now = now;
       ifc.drain(now);
-      if (ifc.cnt[RX_FRAMES] === rx) return ifc.due - now;
+      return ifc.cnt[RX_FRAMES] === rx ? ifc.due - now : this.work(now);
     }
-    // The full pass (frames came, or the deadline did): free memory while it is low, every
-    // layer's timers (iface.poll drains the driver again first), the new deadline.
+    return this.work(now);
+  }
+
+  /** The full pass (frames came, or the deadline did): free memory while it is low, every
+   *  layer's timers (iface.poll drains the driver again first), the new deadline. */
+  private work(now: number): number {
+    const ifc = this.iface;
     if (!this.started) {
       this.started = true;
       this.startedAt = now;
