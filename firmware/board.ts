@@ -170,9 +170,6 @@ export function start(config: BoardConfig): Board {
   // the falling edge is the new frame (the drivers keep it so: see their recvFrame).
   const intWatch = c.int !== undefined && setWatch(pollSoon, c.int, { edge: 'falling', repeat: true });
   if (driver.setWake) driver.setWake(pollSoon);
-  // A user call between polls that starts a timer (a write's retransmission, say) re-arms the
-  // stack's deadline (Interface.rearm): poll soon to work it out, then sleep until it again.
-  stack.iface.wake = pollSoon;
   startWatchdog();
   tick(gen);
   return { stack: stack, stop: function () { running = false; if (soon) clearTimeout(soon as never); clearInterval(watchdog as never); if (intWatch) clearWatch(intWatch); } };

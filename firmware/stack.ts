@@ -71,7 +71,6 @@ export class Stack {
   readonly tcp: Tcp;
   readonly dhcp: DhcpClient | null;
   startedAt = -1;
-  private started = false;
   /** The interface's received-frame count when the deadline was last worked out: a frame since
    *  (handed to iface.input by the driver or directly) may have changed any timer. */
   private rxSeen = 0;
@@ -137,34 +136,24 @@ export class Stack {
    *  (ARP, TCP, DHCP, DNS) and the next free-memory measure, worked out by the last full pass; it
    *  is worked out again after any received frame (the frame count moved), and after a call
    *  between polls that starts a timer (TCP's user calls, a new ARP entry, a DNS query:
-   *  Interface.rearm). So a periodic check runs when its deadline comes, not on every poll, and
+   *  they set iface.due to 0). So a periodic check runs when its deadline comes, not on every poll, and
    *  an idle poll costs the same with any number of connections, ARP entries or DHCP clients. */
   poll(now: number): number {
-    // Espruino reads the code after a `return` to the function's end without running it, token
-    // by token: the idle path is this short function, the full pass another (called from two
-    // places, so that Closure Compiler does not inline it here).
     const ifc = this.iface, rx = this.rxSeen;
     if (now < ifc.due && now >= ifc.now && ifc.cnt[RX_FRAMES] === rx) {
       ifc.now = now;
-      ifc.drain(now);
-      return ifc.cnt[RX_FRAMES] === rx ? ifc.due - now : this.work(now);
+      ifc.drain();
+      if (ifc.cnt[RX_FRAMES] === rx) return ifc.due - now;
     }
-    return this.work(now);
-  }
-
-  /** The full pass (frames came, or the deadline did): free memory while it is low, every
-   *  layer's timers (iface.poll drains the driver again first), the new deadline. */
-  private work(now: number): number {
-    const ifc = this.iface;
-    if (!this.started) {
-      this.started = true;
+    // The full pass (frames came, or the deadline did): every layer's timers (iface.poll drains
+    // the driver again first), the new deadline. (A function of its own would make the idle
+    // path 3 iterations cheaper, Espruino reading the code after a `return` without running it,
+    // but cost 7 blocks: the idle board's budget.)
+    if (this.startedAt < 0) {
       this.startedAt = now;
       if (this.dhcp) this.dhcp.start(now);
     }
-    ifc.due = -1; // a rearm from here on (a callback's user call) leaves 0: worked out again next poll
-    // Free memory is measured before what allocates (drain: before frames it may keep; TCP: before
-    // each new connection), and here every MEM_CHECK_MS while it is low, to see it come back.
-    if (ifc.lowMem && now - ifc.memAt >= MEM_CHECK_MS) ifc.sampleMem(now);
+    ifc.due = -1; // set to 0 from here on (a callback's user call): worked out again next poll
     let next = ifc.poll(now);
     if (this.dhcp) {
       const d = this.dhcp.poll(now);
@@ -178,6 +167,8 @@ export class Stack {
       const q = this.dnsClient.poll(now);
       if (q < next) next = q;
     }
+    // Free memory is measured before what allocates (iface.drain: before frames it may keep; TCP:
+    // before each new connection), and, while it is low, every MEM_CHECK_MS to see it come back.
     if (ifc.lowMem && next > MEM_CHECK_MS) next = MEM_CHECK_MS;
     if (next < 0) next = 0;
     this.rxSeen = ifc.cnt[RX_FRAMES];

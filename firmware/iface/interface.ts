@@ -93,15 +93,13 @@ export class Interface {
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
    *  the Stack when memory is watched. */
   freeBlocks: ((gc: boolean) => number) | null = null;
-  /** When free memory was last measured (sampleMem). */
+  /** When free memory was last measured (drain). */
   memAt = -MEM_CHECK_MS;
   /** The stack's deadline (Stack.poll): no timer of any layer is due before this time (ms), so a
-   *  poll before it only looks for received frames. 0: work it out at the next poll (rearm); -1
+   *  poll before it only looks for received frames. Whatever starts a timer between polls (TCP's
+   *  user calls, a new ARP entry, a DNS query) sets it to 0: worked out again at the next poll. -1
    *  while a poll works it out. */
   due = 0;
-  /** Called (at most once per deadline) when a call between polls re-arms the deadline, so the
-   *  owner polls again soon (board.ts: the same immediate poll as a frame's wake). */
-  wake: (() => void) | null = null;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -162,7 +160,7 @@ export class Interface {
     this.arpQueueMax = c.arpQueue !== undefined && c.arpQueue >= 0 ? c.arpQueue : 2;
     this.qLen = new Uint16Array(this.arpQueueMax);
     this.ipId = this.random32() & 0xffff;
-    this.lastIcmpErr = -1e9;
+    this.lastIcmpErr = -ICMP_ERROR_INTERVAL_MS; // an integer in [-4096, 4095]: one block (docs/espruino.md)
     this.arpDue = Infinity;
     this.protos = [];
     this.handlers = [];
@@ -373,7 +371,7 @@ export class Interface {
       this.releaseQueue(i);
     }
     a.claim(i, ip, this.now);
-    if (this.now + ARP_RETRY_MS < this.arpDue) { this.arpDue = this.now + ARP_RETRY_MS; this.rearm(); }
+    if (this.now + ARP_RETRY_MS < this.arpDue) { this.arpDue = this.now + ARP_RETRY_MS; this.due = 0; }
     return i;
   }
 
@@ -639,7 +637,7 @@ export class Interface {
    *  delay in ms until it next needs a poll (0 if frames may still be waiting). */
   poll(now: number): number {
     this.now = now;
-    const more = this.drain(now);
+    const more = this.drain();
     let next = this.arpPoll(now);
     for (let i = 0; i < this.handlers.length; i++) {
       const t = this.handlers[i].poll(now);
@@ -650,40 +648,33 @@ export class Interface {
 
   /** Runs driver.service and hands the frames waiting in the driver to input(), at most
    *  POLL_MAX_FRAMES (none while memory is critical). True if more may be waiting. Free memory is
-   *  measured before the first frame when the last measure is older than MEM_CHECK_MS: the
-   *  frames may be kept (rxKeep), and an idle board measures it nowhere else. */
-  drain(now: number): boolean {
-    const d = this.driver;
+   *  measured here, before the first frame (it may be kept: rxKeep), and, while memory is low,
+   *  on each poll, at most every MEM_CHECK_MS; an idle board never measures it. */
+  drain(): boolean {
+    const d = this.driver, now = this.now;
     if (d.service) d.service(now);
-    if (this.lowMem === MEM_CRITICAL) { this.cnt[LOW_MEM_POLLS]++; return false; }
     for (let n = 0; n < POLL_MAX_FRAMES; n++) {
       // Zero-copy when the driver offers it: the frame is the bus's own array.
       let f = this.rx, len = 0;
-      if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
-      if (!(len > 0)) return false;
-      if (n === 0 && this.freeBlocks && now - this.memAt >= MEM_CHECK_MS) this.sampleMem(now);
+      if (this.lowMem !== MEM_CRITICAL) {
+        if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
+      }
+      if (n === 0 && (len > 0 || this.lowMem) && this.freeBlocks && now - this.memAt >= MEM_CHECK_MS) {
+        // Without collecting garbage first (cheap), then, when that looks low, after a collection.
+        this.memAt = now;
+        const free = this.freeBlocks, reserve = this.memReserve;
+        let m = free(false);
+        if (m < reserve) m = free(true);
+        this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
+        this.memFree = m;
+      }
+      if (!(len > 0)) {
+        if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
+        return false;
+      }
       this.input(f!, len, !this.rx && d.rxFresh === true);
     }
     return true;
-  }
-
-  /** Measures free memory (freeBlocks must be set): without collecting garbage first (cheap),
-   *  then, when that looks low, after a collection. Sets memFree and lowMem. */
-  sampleMem(now: number): void {
-    this.memAt = now;
-    const free = this.freeBlocks!, reserve = this.memReserve;
-    let f = free(false);
-    if (f < reserve) f = free(true);
-    this.lowMem = f < reserve / 2 ? MEM_CRITICAL : f < reserve ? MEM_LOW : MEM_OK;
-    this.memFree = f;
-  }
-
-  /** A call between polls changed a timer (TCP's user calls, a new ARP entry, a DNS query): the
-   *  next poll works out the deadline again, and the owner is asked to poll soon. */
-  rearm(): void {
-    const d = this.due;
-    this.due = 0;
-    if (d > 0 && this.wake) this.wake();
   }
 
   /** ARP timers: retries of pending entries (one request per ARP_RETRY_MS, ARP_MAX_TRIES in all,
