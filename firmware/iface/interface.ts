@@ -81,18 +81,19 @@ export class Interface {
   random32: () => number;
   /** Whether the frame input() has now may be kept after the call (its `keep`). */
   rxKeep = false;
-  /** Free memory as the stack's owner measures it (Stack.poll, from StackConfig.freeBlocks):
+  /** Free memory as the stack measures it (drain, from StackConfig.freeBlocks):
    *  MEM_OK, MEM_LOW (no new connections, received frames are copied rather than kept) or
    *  MEM_CRITICAL (received frames stay in the driver). A board out of memory stops the callback
    *  that ran out, uncatchably: the stack refuses and drops before that happens. */
   lowMem = MEM_OK;
-  /** Free memory as last measured (by Stack.poll, and by TCP as each new connection is made), and
-   *  the reserve under which nothing more is allocated. Unmeasured: unlimited. */
-  memFree = 0x7fffffff;
+  /** Free memory as last measured (by drain, and by TCP as each new connection is made), and
+   *  the reserve under which nothing more is allocated. Unmeasured: absent (no block; compared,
+   *  undefined refuses nothing). */
+  memFree!: number;
   memReserve = 0;
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
    *  the Stack when memory is watched. */
-  freeBlocks: ((gc: boolean) => number) | null = null;
+  freeBlocks?: ((gc: boolean) => number) | null; // absent until set: no block on a board that does not watch memory
   /** When free memory was last measured (drain). */
   memAt = -MEM_CHECK_MS;
   /** The stack's deadline (Stack.poll): no timer of any layer is due before this time (ms), so a
