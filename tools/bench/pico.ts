@@ -150,15 +150,16 @@ while (now < end) { now += next < ${rate} ? (next > 0 ? next : 1) : ${rate}; nex
   return callgrindCalls(bin, script);
 }
 
-/** Where an idle poll goes today: each part called on its own (`calls` expressions over the
- *  started board), the cost per call in empty-loop iterations. */
+/** Where an idle poll goes (SYNACK_BENCH_PARTS=1): each part called on its own over the started
+ *  board, the cost per call in empty-loop iterations. Before issue 25 every poll ran iface.poll,
+ *  tcp.poll and process.memory(false); now an idle poll runs none of them. */
 export const IDLE_PARTS: { name: string; call: string }[] = [
   { name: 'stack.poll, the whole idle poll', call: 'st.poll.call(st, now)' },
-  { name: '  of which iface.poll (driver, ARP, then each handler\'s poll)', call: 'st.iface.poll.call(st.iface, now)' },
-  { name: '    of which tcp.poll (the connection table)', call: 'st.tcp.poll.call(st.tcp, now)' },
-  { name: '    of which the driver\'s recvFrame (nothing received)', call: 'drv.recvFrame.call(drv)' },
-  { name: '  of which free memory, process.memory(false).free', call: 'st.iface.freeBlocks.call(null, false)' },
-  { name: '  of which dhcp.poll (DHCP only)', call: 'st.dhcp ? st.dhcp.poll.call(st.dhcp, now) : 0' },
+  { name: 'iface.poll (driver, ARP table, each handler\'s poll: the full pass)', call: 'st.iface.poll.call(st.iface, now)' },
+  { name: 'tcp.poll (the connection table: the full pass)', call: 'st.tcp.poll.call(st.tcp, now)' },
+  { name: 'the driver\'s recvFrame (nothing received)', call: 'drv.recvFrame.call(drv)' },
+  { name: 'free memory, process.memory(false).free', call: 'st.iface.freeBlocks.call(null, false)' },
+  { name: 'dhcp.poll (DHCP only: the full pass)', call: 'st.dhcp ? st.dhcp.poll.call(st.dhcp, now) : 0' },
   { name: 'an empty function, called the same way (the call itself)', call: 'nop.call(null, now)' },
 ];
 
