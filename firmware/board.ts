@@ -45,6 +45,9 @@ export interface BoardConfig {
   /** Free blocks under which new connections are refused and received frames copied, not kept;
    *  under half of it frames stay in the chip (default 400; StackConfig.memReserve). */
   memReserve?: number;
+  /** mDNS (NAME.local, DNS-SD) and link-local IPv4: StackConfig's keys (docs/zeroconf.md). */
+  mdns?: boolean;
+  linkLocal?: boolean;
 }
 
 /** Set by the build (tools/build.ts): the same in the stack's bundles and their modules. */
@@ -112,7 +115,7 @@ export function start(config: BoardConfig): Board {
     // more; process.memory and print use no `this`).
     memory: hasMemory ? process!.memory! : undefined,
     freeBlocks: hasMemory ? function (gc: boolean) { return process!.memory!(gc).free; } : undefined,
-    memReserve: c.memReserve,
+    memReserve: c.memReserve, mdns: c.mdns, linkLocal: c.linkLocal,
     // The startup line and the DHCP line on the console (what hil --port watches).
     print: typeof print === 'function' ? print : undefined,
   });

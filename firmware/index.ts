@@ -19,6 +19,12 @@ import { networkjs, NetworkJsAdapter } from './socket/networkjs.ts';
 import { version } from './version.ts';
 
 declare const module: { exports: unknown };
+/** Espruino's lexer takes `of` as a keyword (for...of) everywhere: `var of=1` is a syntax error
+ *  there. esbuild's minifier never gives a name that the code reads as a global, so this
+ *  reference (dropped as dead code) keeps it from naming anything `of` (it did, once the bundle
+ *  had enough names: "Got of expected EOF"). */
+declare const of: unknown;
+typeof of;
 
 registerChip('enc28j60', Enc28j60);
 registerChip('w5500', W5500);

@@ -7,6 +7,9 @@ import { Interface, MEM_CHECK_MS } from './iface/interface.ts';
 import { RX_FRAMES } from './iface/counters.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
+import { zeroconf } from './iface/zeroconf.ts';
+import type { Mdns } from './iface/mdns.ts';
+import type { LinkLocal } from './iface/linklocal.ts';
 import { Tcp, type TcpConfig } from './tcp/tcp.ts';
 import { createNet, type Net } from './socket/net.ts';
 import type { AppsConfig } from './apps/index.ts';
@@ -37,6 +40,11 @@ export interface StackConfig {
    *  Pico has 5100: the reserve keeps the board's own callbacks from running out). 0 turns the
    *  checks off (the interpreter's 64-bit Linux build grows its memory as it is used). */
   memReserve?: number;
+  /** The mDNS responder for HOSTNAME.local, with DNS-SD for the default apps (docs/zeroconf.md):
+   *  on by default with DHCP (on a board: when its module is in Storage), off on a static address. */
+  mdns?: boolean;
+  /** A link-local address (169.254/16) while DHCP gets no answer: on by default with DHCP. */
+  linkLocal?: boolean;
 }
 
 
@@ -78,6 +86,9 @@ export class Stack {
   private dnsClient?: DnsClient; // absent until first used (no block)
   /** The name server: configured, else DHCP's, else 0. */
   private dnsServer: number;
+  /** The mDNS responder and link-local addressing, when on (set by their modules). */
+  mdns?: Mdns;
+  linkLocal?: LinkLocal;
 
   constructor(readonly driver: EthernetDriver, readonly config: StackConfig) {
     const c = config;
@@ -105,6 +116,8 @@ export class Stack {
         if (newIp && out) out('synack: ' + ipToString(newIp) + '/' + self.iface.prefix + ' by DHCP from ' + ipToString(d.server) + ', lease ' + d.lease / 1000 + ' s');
       },
     }) : null;
+    // Link-local IPv4 and mDNS: each a Storage module of its own on a board, loaded only when on.
+    zeroconf(this, c, useDhcp);
     if (out) out('synack: started, mac ' + macToString(this.iface.mac, 0) + ', ' + (useDhcp ? 'DHCP' : c.ip + ' static'));
     if (c.apps !== false && appsStarter) appsStarter(this.tcp, c.apps || {}, this);
   }
@@ -142,13 +155,9 @@ export class Stack {
     // Espruino reads the code after a `return` up to the function's end without running it, token
     // by token: the idle path is this short function, the full pass another (called from two
     // places, so that Closure Compiler does not inline it here): 16 empty-loop iterations, not 21.
-    const ifc = this.iface, rx = this.rxSeen;
-    if (now < ifc.due && now >= ifc.now && ifc.cnt[RX_FRAMES] === rx) {
-      ifc.now = now;
-      ifc.drain();
-      return ifc.cnt[RX_FRAMES] === rx ? ifc.due - now : this.work();
-    }
+    const ifc = this.iface, rx = this.rxSeen, idle = now < ifc.due && ifc.cnt[RX_FRAMES] === rx;
     ifc.now = now;
+    if (idle && (ifc.drain(), ifc.cnt[RX_FRAMES] === rx)) return ifc.due - now;
     return this.work();
   }
 
@@ -177,10 +186,9 @@ export class Stack {
     // Free memory is measured before what allocates (iface.drain: before frames it may keep; TCP:
     // before each new connection), and, while it is low, every MEM_CHECK_MS to see it come back.
     if (ifc.lowMem && next > MEM_CHECK_MS) next = MEM_CHECK_MS;
-    if (next < 0) next = 0;
     this.rxSeen = ifc.cnt[RX_FRAMES];
     // Something re-armed during the pass (due is 0): work it out again at once.
-    if (ifc.due !== -1) return 0;
+    if (!ifc.due) return 0;
     ifc.due = now + next;
     return next;
   }

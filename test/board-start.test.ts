@@ -110,7 +110,8 @@ test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is r
   asked.length = 0;
   const dyn = b.exports.createStack(driver, { ip: 'dhcp', apps: false });
   dyn.poll(0);
-  assert.equal(asked, ['synack-dhcp', 'synack'], 'DHCP loaded with ip "dhcp" (the module takes the stack\'s shared names)');
+  // With DHCP, link-local and mDNS are on by default: their modules are loaded when in Storage.
+  assert.equal(asked, ['synack-dhcp', 'synack', 'synack-linklocal', 'synack', 'synack-mdns', 'synack'], 'DHCP loaded with ip "dhcp" (the module takes the stack\'s shared names)');
   asked.length = 0;
   let answer = '';
   still.dns.resolve('198.18.0.9', (err: string | null, ip: number) => { answer = err || b.exports.ipToString(ip); });
@@ -121,6 +122,10 @@ test('a chip bundle loads DHCP only with ip "dhcp" and DNS only when a name is r
   const missing = loadBundleContext(join(dist, 'synack-enc28j60.js'));
   missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
   assert.throws(() => missing.exports.createStack(driver, { ip: 'dhcp', apps: false }), /"synack-dhcp" is missing from Storage or from another build: flash again \(npm run flash\), or give a static ip/);
+  // Zero configuration's modules missing: the defaults stay off; asked for, one line to flash again.
+  missing.context.global = { require: (name: string) => { if (name === 'synack-dhcp') return b.context.global.require(name); throw new Error('Module ' + name + ' not found'); } };
+  assert.throws(() => missing.exports.createStack(driver, { ip: 'dhcp', apps: false, mdns: true }), /"synack-mdns" is missing from Storage or from another build: flash again/);
+  missing.context.global = { require: (name: string) => { throw new Error('Module ' + name + ' not found'); } };
   const s4 = missing.exports.createStack(driver, { ip: '198.18.0.2/24', apps: false });
   assert.throws(() => s4.dns, /"synack-dns" is missing from Storage or from another build: flash again/);
 });

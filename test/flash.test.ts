@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { bootCode, bundlesFor, storageBytes, uploadScript, main, cli, DRY_RUN_DEFAULT, FLASH_USAGE } from '../tools/flash.ts';
 
@@ -94,12 +94,17 @@ test('net: false leaves the net-style API out and erases an old one; the apps do
   assert.match(out, /erase\("synack-net"\)/);
   assert.match(out, /write\("synack-apps"/);
   // The program's room: the Pico's Storage less the bundle, DHCP and DNS (the address comes by
-  // DHCP), the NetworkJS adapter and the boot file, with their headers.
+  // DHCP), the NetworkJS adapter and the boot file, with their headers; and, as they fit once the
+  // net-style API and the apps are out, link-local and mDNS (on by default with DHCP; no DNS-SD
+  // without the apps).
   const left = /(\d+) bytes of PICO_R1_3's Storage left for your program/.exec(logs[1]);
   assert.ok(left, logs.join('\n'));
   const boot = /boot file \((\d+)\)/.exec(logs[1])!;
   const size = (f: string) => storageBytes(readFileSync(f, 'latin1').length);
-  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns) - size(bundlesFor({}).networkjs!) - storageBytes(Number(boot[1])));
+  const zc = (n: string) => size(join(dirname(bundlesFor({}).bundle), n + '.tok'));
+  assert.match(logs[1], /synack-linklocal \(\d+\), synack-mdns \(\d+\) and boot file/);
+  assert.is(Number(left![1]), 49152 - size(bundlesFor({}).bundle) - size(bundlesFor({}).dhcp!) - size(bundlesFor({}).dns) - size(bundlesFor({}).networkjs!) -
+    zc('synack-linklocal') - zc('synack-mdns') - storageBytes(Number(boot[1])));
 }));
 
 /** Runs fn with console.log and console.error collected. */

@@ -216,6 +216,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   process.exit(0);
 }
 

@@ -5,7 +5,7 @@
 // runs the Espruino gate over the emitted code, and fails on any problem or when a chip bundle is
 // over its ceiling. A board's Storage holds one chip bundle as the module "synack", and beside it
 // the modules loaded on first use: "synack-net", "synack-apps", "synack-dhcp", "synack-dns",
-// "synack-networkjs".
+// "synack-networkjs", and zero configuration's "synack-mdns", "synack-dnssd", "synack-linklocal".
 // Usage: npm run build [-- --no-typecheck]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -64,6 +64,9 @@ export const BUNDLES: { name: string; entry: string; board: boolean; chip?: bool
   { name: 'synack-dhcp', entry: 'iface/dhcp-module.ts', board: true },
   { name: 'synack-dns', entry: 'iface/dns-module.ts', board: true },
   { name: 'synack-networkjs', entry: 'socket/networkjs-module.ts', board: true },
+  { name: 'synack-mdns', entry: 'iface/mdns-module.ts', board: true },
+  { name: 'synack-dnssd', entry: 'iface/dnssd-module.ts', board: true },
+  { name: 'synack-linklocal', entry: 'iface/linklocal-module.ts', board: true },
 ];
 
 /** Checks one bundle against the Espruino gate and writes dist/NAME.js, NAME.debug.js (readable)

@@ -14,6 +14,9 @@
 //   dhcp   the DHCP client                        -> dist/synack-dhcp.js (loaded with ip "dhcp")
 //   dns    the DNS client                         -> dist/synack-dns.js (loaded when a name is resolved)
 //   networkjs  the NetworkJS adapter              -> dist/synack-networkjs.js (loaded on Espruino's first socket)
+//   mdns   the mDNS responder                     -> dist/synack-mdns.js (loaded when mDNS is on)
+//   dnssd  DNS-SD's records                       -> dist/synack-dnssd.js (loaded by the responder when the apps run)
+//   linklocal  link-local IPv4                    -> dist/synack-linklocal.js (loaded with DHCP and linkLocal on)
 // esbuild first turns the TypeScript into JavaScript modules (code splitting over the entries:
 // what two of them share is a chunk of its own, which goes to base). In these bundles the stack's
 // imports of the net-style API and the DHCP and DNS clients, and the board's of the NetworkJS
@@ -52,6 +55,9 @@ const ENTRIES: { chunk: string; entry: string }[] = [
   { chunk: 'dhcp', entry: 'iface/dhcp-module.ts' },
   { chunk: 'dns', entry: 'iface/dns-module.ts' },
   { chunk: 'networkjs', entry: 'socket/networkjs-module.ts' },
+  { chunk: 'mdns', entry: 'iface/mdns-module.ts' },
+  { chunk: 'dnssd', entry: 'iface/dnssd-module.ts' },
+  { chunk: 'linklocal', entry: 'iface/linklocal-module.ts' },
 ];
 
 /** Sources that belong to a module beside the stack, never to the stack's bundle. */
@@ -60,6 +66,8 @@ const MODULE_ONLY: [string, string][] = [
   ['iface/dhcp.ts', 'synack-dhcp'], ['wire/dhcp.ts', 'synack-dhcp'],
   ['iface/dns.ts', 'synack-dns'], ['wire/dns.ts', 'synack-dns'],
   ['socket/networkjs.ts', 'synack-networkjs'],
+  ['iface/mdns.ts', 'synack-mdns'], ['wire/mdns.ts', 'synack-mdns'], ['iface/dnssd.ts', 'synack-dnssd'],
+  ['iface/linklocal.ts', 'synack-linklocal'], ['iface/zeroconf.ts', 'synack-mdns'],
   ['apps/index.ts', 'synack-apps'], ['apps/serve.ts', 'synack-apps'], ['apps/http-status.ts', 'synack-apps'],
 ];
 
@@ -89,8 +97,10 @@ export const netFromStorage: Plugin = {
       ['iface/dns.ts', 'stack.ts', 'iface/dns-storage.ts'],
       ['socket/networkjs.ts', 'board.ts', 'socket/networkjs-storage.ts'],
       ['socket/networkjs.ts', 'board-module.ts', 'socket/networkjs-storage.ts'],
+      ['iface/zeroconf.ts', 'stack.ts', 'iface/zeroconf-storage.ts'],
+      ['iface/dnssd.ts', 'iface/mdns.ts', 'iface/dnssd-storage.ts'],
     ];
-    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs|zeroconf|dnssd)\.ts$/ }, (args) => {
       const path = resolve(dirname(args.importer), args.path);
       const s = stands.find(([mod, importer]) => path === join(firmware, mod) && args.importer === join(firmware, importer));
       return s ? { path: join(firmware, s[2]) } : undefined;
@@ -105,7 +115,8 @@ function compiler(): { cmd: string; pre: string[] } {
   return { cmd: 'java', pre: ['-jar', req.resolve('google-closure-compiler-java/compiler.jar')] };
 }
 
-export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; dhcp: string; dns: string; networkjs: string; buildId: string }
+export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; dhcp: string; dns: string; networkjs: string;
+  mdns: string; dnssd: string; linklocal: string; buildId: string }
 
 const PLACEHOLDER = '@@SYNACK_BUILD_ID@@';
 
@@ -180,7 +191,8 @@ export async function compileBoard(): Promise<BoardChunks> {
     }
     const out: Record<string, string> = {};
     for (const c of chunks) out[c] = unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim());
-    return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, networkjs: out.networkjs, buildId };
+    return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, networkjs: out.networkjs,
+      mdns: out.mdns, dnssd: out.dnssd, linklocal: out.linklocal, buildId };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -200,5 +212,8 @@ export function boardModules(c: BoardChunks): Record<string, string> {
     'synack-dhcp': beside(c.dhcp),
     'synack-dns': beside(c.dns),
     'synack-networkjs': beside(c.networkjs),
+    'synack-mdns': beside(c.mdns),
+    'synack-dnssd': beside(c.dnssd),
+    'synack-linklocal': beside(c.linklocal),
   };
 }

@@ -27,6 +27,9 @@ const EXPORTED_OBJECTS: Record<string, string> = {
   'firmware/iface/dhcp-module.ts': 'DhcpModule',
   'firmware/iface/dns-module.ts': 'DnsModule',
   'firmware/socket/networkjs-module.ts': 'NetworkJsModule',
+  'firmware/iface/mdns-module.ts': 'ZeroconfModule',
+  'firmware/iface/linklocal-module.ts': 'ZeroconfModule',
+  'firmware/iface/dnssd-module.ts': 'DnssdModule',
 };
 
 /** Espruino's globals whose members the firmware uses by name. */

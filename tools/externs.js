@@ -62,10 +62,11 @@ var SynackShared; SynackShared._;
 var BoardConfig;
 BoardConfig.chip; BoardConfig.spi; BoardConfig.cs; BoardConfig.driver; BoardConfig.ip; BoardConfig.gateway; BoardConfig.dns;
 BoardConfig.mac; BoardConfig.hostname; BoardConfig.apps; BoardConfig.tcp; BoardConfig.networkjs; BoardConfig.idlePollMs;
-BoardConfig.int; BoardConfig.memReserve;
+BoardConfig.int; BoardConfig.memReserve; BoardConfig.mdns; BoardConfig.linkLocal;
 var StackConfig;
 StackConfig.ip; StackConfig.gateway; StackConfig.dns; StackConfig.hostname; StackConfig.mtu; StackConfig.apps; StackConfig.tcp;
-StackConfig.random32; StackConfig.memory; StackConfig.print; StackConfig.freeBlocks; StackConfig.memReserve;
+StackConfig.random32; StackConfig.memory; StackConfig.print; StackConfig.freeBlocks; StackConfig.memReserve; StackConfig.mdns;
+StackConfig.linkLocal;
 var TcpConfig;
 TcpConfig.maxConns; TcpConfig.backlog; TcpConfig.sndBuf; TcpConfig.rcvBuf; TcpConfig.oooRanges; TcpConfig.mslMs; TcpConfig.rtoMinMs;
 TcpConfig.rtoMaxMs; TcpConfig.rtoInitMs; TcpConfig.maxRetries; TcpConfig.synRetries; TcpConfig.delAckMs; TcpConfig.connectTimeoutMs;
@@ -84,7 +85,7 @@ var ConnectOptions; ConnectOptions.host; ConnectOptions.port; ConnectOptions.snd
 // ---- The driver contract (drivers/driver.ts), implemented by a driver of one's own ----
 var EthernetDriver;
 EthernetDriver.mac; EthernetDriver.send; EthernetDriver.recv; EthernetDriver.recvFrame; EthernetDriver.rxFresh; EthernetDriver.txBuf;
-EthernetDriver.link; EthernetDriver.service; EthernetDriver.setWake;
+EthernetDriver.link; EthernetDriver.service; EthernetDriver.setWake; EthernetDriver.mcast;
 var SpiBus; SpiBus.send;
 // The chip drivers' counters (npm run bench, the tests).
 var DriverStats; DriverStats.rx; DriverStats.tx; DriverStats.spi; DriverStats.stats;
@@ -95,8 +96,17 @@ NetworkJsAdapter.create; NetworkJsAdapter.close; NetworkJsAdapter.accept; Networ
 
 // ---- The public API: start() returns a Board; its stack and the net-style API ----
 var Board; Board.stack; Board.stop;
+// Zero configuration (docs/zeroconf.md): "synack-mdns" and "synack-linklocal" export start(stack,
+// config), "synack-dnssd" its records; a stack's responder and link-local state, as a program reads them.
+var ZeroconfModule; ZeroconfModule.start; ZeroconfModule.build;
+var DnssdModule; DnssdModule.sdRecords; DnssdModule.build;
+var Mdns; Mdns.host; Mdns.state; Mdns.rx; Mdns.tx; Mdns.bad; Mdns.conflicts; Mdns.ip;
+var LinkLocal; LinkLocal.state; LinkLocal.ip; LinkLocal.conflicts;
 var Stack;
-Stack.iface; Stack.tcp; Stack.dns; Stack.dhcp; Stack.driver; Stack.config; Stack.net; Stack.poll; Stack.startedAt;
+Stack.mdns; Stack.linkLocal; Stack.iface; Stack.tcp; Stack.dns; Stack.dhcp; Stack.driver; Stack.config; Stack.net; Stack.poll; Stack.startedAt;
+// Stack.work: the full pass, a method of its own (never inlined into poll: Espruino reads the code
+// of a branch it does not take, so the idle poll stays short).
+Stack.work;
 // The TCP connections themselves (the apps, the NetworkJS adapter and a program's own protocol
 // sit on them; the bench measures a segment through them): a connection's user implements ConnUser.
 var Listener; Listener.port;

@@ -31,7 +31,11 @@ export interface FlashConfig { chip?: string; spi?: string; sck?: string; miso?:
   net?: boolean;
   /** false: start() does not register with Espruino's NetworkJS, and its adapter
    *  ("synack-networkjs", loaded when Espruino first makes a socket) is not written. */
-  networkjs?: boolean }
+  networkjs?: boolean;
+  /** Zero configuration (docs/zeroconf.md): "synack-mdns" (with "synack-dnssd" when the apps run)
+   *  and "synack-linklocal". By default written for a board on DHCP when they fit in its Storage
+   *  beside the rest (left out, and said so, when not); true writes them regardless, false never. */
+  mdns?: boolean; linkLocal?: boolean }
 
 const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 'A6', mosi: 'A7', baud: 4000000, cs: 'B1', ip: 'dhcp' };
 
@@ -39,7 +43,7 @@ const DEFAULTS: FlashConfig = { chip: 'enc28j60', spi: 'SPI1', sck: 'A5', miso: 
 export function bootCode(cfg: FlashConfig): string {
   const c = { ...DEFAULTS, ...cfg };
   const opts: Record<string, unknown> = { chip: c.chip, ip: c.ip };
-  for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps', 'networkjs'] as const) if (c[k] !== undefined) opts[k] = c[k];
+  for (const k of ['gateway', 'dns', 'mac', 'hostname', 'apps', 'networkjs', 'mdns', 'linkLocal'] as const) if (c[k] !== undefined) opts[k] = c[k];
   const json = JSON.stringify(opts).replace(/}$/, `,"spi":${c.spi},"cs":${c.cs}${c.int ? `,"int":${c.int}` : ''}}`);
   return `${c.spi}.setup({sck:${c.sck},miso:${c.miso},mosi:${c.mosi},baud:${c.baud}});\nvar synack=require("synack").start(${json});\n`;
 }
@@ -53,7 +57,8 @@ export function storageBytes(len: number): number {
 /** The upload as JavaScript for the board: Storage writes in pieces, then a reset. Without
  *  `apps`, an earlier "synack-apps" is erased (start() would otherwise load it); without `net`,
  *  an earlier "synack-net" (its room is the program's). */
-export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null): string {
+export function uploadScript(bundle: string, net: string | null, boot: string, apps?: string, dhcp?: string | null, dns?: string | null, networkjs?: string | null,
+  zeroconf: { [name: string]: string | null } = {}): string {
   const out = storageWrites('synack', bundle);
   if (net !== null) out.push(...storageWrites('synack-net', net));
   else out.push('require("Storage").erase("synack-net");');
@@ -65,8 +70,30 @@ export function uploadScript(bundle: string, net: string | null, boot: string, a
   if (dns) out.push(...storageWrites('synack-dns', dns));
   if (networkjs) out.push(...storageWrites('synack-networkjs', networkjs));
   else out.push('require("Storage").erase("synack-networkjs");');
+  // Zero configuration's modules: written, or an earlier copy erased (its room is the program's).
+  for (const name of ZEROCONF) {
+    const code = zeroconf[name];
+    if (code) out.push(...storageWrites(name, code));
+    else out.push(`require("Storage").erase(${JSON.stringify(name)});`);
+  }
   out.push(`require("Storage").write(".boot0",${JSON.stringify(boot)});`, 'load();');
   return out.join('\n') + '\n';
+}
+
+/** Zero configuration's Storage modules, in the order they are written. */
+export const ZEROCONF = ['synack-linklocal', 'synack-mdns', 'synack-dnssd'];
+
+/** Which of zero configuration's modules a configuration asks for, and whether it insists (a
+ *  key set to true) or takes them only where Storage allows (the default for DHCP). */
+export function zeroconfFor(cfg: FlashConfig): { names: string[]; insist: boolean } {
+  const dhcp = (cfg.ip || DEFAULTS.ip) === 'dhcp';
+  const names: string[] = [];
+  if (dhcp && cfg.linkLocal !== false) names.push('synack-linklocal');
+  if (cfg.mdns === true || (dhcp && cfg.mdns !== false)) {
+    names.push('synack-mdns');
+    if (cfg.apps !== false) names.push('synack-dnssd');
+  }
+  return { names, insist: cfg.mdns === true || cfg.linkLocal === true };
 }
 
 /** The files for a configuration: the chip's bundle, the net-style API unless `net: false`, the
@@ -167,10 +194,22 @@ export function main(argv: string[]): number {
   const dns = readFileSync(files.dns, 'latin1');
   const njs = files.networkjs ? readFileSync(files.networkjs, 'latin1') : null;
   const boot = bootCode(cfg);
-  const need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) +
+  let need = storageBytes(code.length) + (net !== null ? storageBytes(net.length) : 0) + (apps ? storageBytes(apps.length) : 0) +
     (dhcp !== null ? storageBytes(dhcp.length) : 0) + storageBytes(dns.length) + (njs !== null ? storageBytes(njs.length) : 0) + storageBytes(boot.length);
+  // Zero configuration: written when asked for and there is room (or when insisted on).
+  const zc = zeroconfFor(cfg);
+  const zeroconf: { [name: string]: string | null } = {};
+  let zcBytes = 0;
+  for (const n of zc.names) zeroconf[n] = readFileSync(join(import.meta.dirname, '..', 'dist', n + '.tok'), 'latin1');
+  for (const n of zc.names) zcBytes += storageBytes(zeroconf[n]!.length);
+  let zcNote = '';
+  if (zc.names.length && !zc.insist && need + zcBytes > STORAGE[board]) {
+    zcNote = `; mDNS and link-local left out: they need ${zcBytes} bytes of Storage, ${need + zcBytes - STORAGE[board]} more than ${board} has left ("mdns": true or "linkLocal": true writes them anyway)`;
+    for (const n of zc.names) zeroconf[n] = null;
+  } else need += zcBytes;
+  const zcWhat = zc.names.filter((n) => zeroconf[n]).map((n) => `, ${n} (${zeroconf[n]!.length})`).join('');
   const what = `the ${files.chip} bundle (${code.length} bytes)${net !== null ? `, the net-style API (${net.length})` : ''}${apps ? `, the apps (${apps.length})` : ''}` +
-    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}, DNS (${dns.length})${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''} and boot file (${boot.length})`;
+    `${dhcp !== null ? `, DHCP (${dhcp.length})` : ''}, DNS (${dns.length})${njs !== null ? `, the NetworkJS adapter (${njs.length})` : ''}${zcWhat} and boot file (${boot.length})`;
   if (need > STORAGE[board]) {
     console.error(`flash: ${what} need ${need} bytes of Storage with their headers, more than ${board}'s ${STORAGE[board]} bytes${apps ? ' (try "apps": false)' : ''}`);
     if (!dryRun) return 1;
@@ -179,10 +218,10 @@ export function main(argv: string[]): number {
   const room = Math.max(0, STORAGE[board] - need);
   const netRoom = net !== null ? room + storageBytes(net.length) : 0;
   const left = `${room} bytes of ${board}'s Storage left for your program` +
-    (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '');
+    (net !== null && room < 2048 ? ` ("net": false would leave ${netRoom}, if the program does not use stack.net)` : '') + zcNote;
   if (dryRun) {
     mkdirSync(dirname(dryRun), { recursive: true });
-    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs));
+    writeFileSync(dryRun, uploadScript(code, net, boot, apps || undefined, dhcp, dns, njs, zeroconf));
     console.log(`flash: wrote what would be sent to ${dryRun}; ${what} take ${need} bytes, ${left}`);
     return 0;
   }
@@ -202,11 +241,13 @@ export function main(argv: string[]): number {
   const crcOf = (name: string, present: boolean) => present ? `E.CRC32(require("Storage").read(${JSON.stringify(name)}))` : '0';
   const check = 'print("synack-flash",' + [crcOf('synack', true), crcOf('synack-net', net !== null), crcOf('synack-apps', !!apps),
     crcOf('synack-dhcp', dhcp !== null), crcOf('synack-dns', true), crcOf('synack-networkjs', njs !== null)].join(',') + ');' +
-    (dhcp === null ? 'require("Storage").erase("synack-dhcp");' : '') + (njs === null ? 'require("Storage").erase("synack-networkjs");' : '') + 'load()';
+    (dhcp === null ? 'require("Storage").erase("synack-dhcp");' : '') + (njs === null ? 'require("Storage").erase("synack-networkjs");' : '') +
+    ZEROCONF.filter((n) => !zeroconf[n]).map((n) => `require("Storage").erase(${JSON.stringify(n)});`).join('') + 'load()';
   const r = spawnSync(process.execPath, [cli, '-p', port, '-b', String(baud), '--no-ble',
     '--board', boardFile, '--storage', `synack:${files.bundle}`].concat(files.net ? ['--storage', `synack-net:${files.net}`] : []).concat(files.apps ? ['--storage', `synack-apps:${files.apps}`] : [])
     .concat(files.dhcp ? ['--storage', `synack-dhcp:${files.dhcp}`] : []).concat(['--storage', `synack-dns:${files.dns}`])
     .concat(files.networkjs ? ['--storage', `synack-networkjs:${files.networkjs}`] : [])
+    .concat(...ZEROCONF.filter((n) => zeroconf[n]).map((n) => ['--storage', `${n}:${join(import.meta.dirname, '..', 'dist', n + '.tok')}`]))
     .concat(['--storage', `.boot0:${bootFile}`, '-e', check]), { encoding: 'utf8', timeout: 180000 });
   const out = (r.stdout || '') + (r.stderr || '');
   if (process.env.FLASH_LOG) writeFileSync(process.env.FLASH_LOG, out); // the whole exchange, for a failure's cause
@@ -223,7 +264,7 @@ export function main(argv: string[]): number {
     return 1;
   }
   console.log(`flash: wrote synack (${files.chip}, ${code.length} bytes)${net !== null ? `, synack-net (${net.length})` : ''}${apps ? `, synack-apps (${apps.length})` : ''}` +
-    `${dhcp !== null ? `, synack-dhcp (${dhcp.length})` : ''}, synack-dns (${dns.length})${njs !== null ? `, synack-networkjs (${njs.length})` : ''} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
+    `${dhcp !== null ? `, synack-dhcp (${dhcp.length})` : ''}, synack-dns (${dns.length})${njs !== null ? `, synack-networkjs (${njs.length})` : ''}${zcWhat} and .boot0 to ${board} on ${port}, checked by CRC32; ${left}`);
   return 0;
 }
 

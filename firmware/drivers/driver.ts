@@ -40,6 +40,7 @@
 //   polls from inside `wake` (no recursion). A wake with no frame behind it costs one empty poll.
 //   The chip drivers have none: their INT pin goes to the board, which watches it itself
 //   (`start({int: pin})`, setWatch on the falling edge) and hands the same function to setWake.
+// - `mcast()`, if present, makes the chip pass multicast frames (mDNS's 01:00:5e:00:00:fb).
 // Errors: constructing a driver for missing hardware throws one Error whose message names the
 // fix (the wiring to check); after that no method throws.
 
@@ -67,6 +68,9 @@ export interface EthernetDriver {
   /** Optional: the owner's wake function, called by the driver when a frame may be waiting; the
    *  owner polls at once (coalesced, never recursively). */
   setWake?(wake: () => void): void;
+  /** Optional: receive multicast frames too (called once, by the mDNS module): a driver whose
+   *  chip filters them out by default lets them in. */
+  mcast?(): void;
 }
 
 /** Shaped like Espruino's `SPI.send(data, csPin)`: clocks `data` out with chip-select held low

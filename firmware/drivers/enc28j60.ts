@@ -138,6 +138,9 @@ export class Enc28j60 implements EthernetDriver {
     for (let i = 0; i < 100 && (this.read(MISTAT) & 1); i++) { /* wait while BUSY */ }
   }
 
+  /** Multicast frames too (ERXFCON.MCEN, datasheet 8.5), for mDNS (EthernetDriver.mcast). */
+  mcast(): void { this.write(ERXFCON, 0xa3); }
+
   // ---- initialisation (datasheet section 6) ----
 
   private init(delay: (ms: number) => void, fd: boolean): void {

@@ -94,13 +94,13 @@ export class Interface {
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
    *  the Stack when memory is watched. */
   freeBlocks?: ((gc: boolean) => number) | null; // absent until set: no block on a board that does not watch memory
-  /** When free memory was last measured (drain). */
-  memAt = -MEM_CHECK_MS;
+  /** When free memory was last measured (drain); absent before the first measure. */
+  memAt!: number;
   /** The stack's deadline (Stack.poll): no timer of any layer is due before this time (ms), so a
    *  poll before it only looks for received frames. Whatever starts a timer between polls (TCP's
    *  user calls, a new ARP entry, a DNS query) sets it to 0: worked out again at the next poll. -1
-   *  while a poll works it out. */
-  due = 0;
+   *  while a poll works it out; absent (no block) until the first poll. */
+  due!: number;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -131,6 +131,9 @@ export class Interface {
   txReuseUntil = 0;
   /** Time of the last ICMP error sent. */
   lastIcmpErr: number;
+  /** The one multicast group whose datagrams are taken (mDNS's 224.0.0.251, set by its module),
+   *  or -1. */
+  group = -1;
   /** Registered protocol handlers (parallel arrays, no Map in Espruino). */
   protos: number[];
   handlers: ProtocolHandler[];
@@ -480,7 +483,8 @@ export class Interface {
     if (arpOper(buf, o) === ARP_REQUEST) {
       const p = this.peer;
       for (let j = 0; j < 6; j++) p[j] = buf[o + ARP_SHA + j];
-      this.sendArp(ARP_REPLY, p, p, spa);
+      // From a link-local address (169.254/16) the reply is broadcast (RFC 3927 2.5).
+      this.sendArp(ARP_REPLY, (this.ip >>> 16) === 0xa9fe ? MAC_BROADCAST : p, p, spa);
     }
   }
 
@@ -502,9 +506,9 @@ export class Interface {
     const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
     const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
     const ip = this.ip;
-    // Ours, limited broadcast, subnet broadcast; while unconfigured (DHCP) any unicast too.
+    // Ours, limited broadcast, subnet broadcast, our group; while unconfigured (DHCP) any unicast too.
     const bcast = dst === IP_BROADCAST || dst === this.bcast;
-    if (!(dst === ip || bcast || (ip === 0 && (dst >>> 28) !== 14))) {
+    if (!(dst === ip || bcast || dst === this.group || (ip === 0 && (dst >>> 28) !== 14))) {
       c[DROP_IP_NOT_US]++;
       return;
     }
@@ -652,28 +656,29 @@ export class Interface {
    *  measured here, before the first frame (it may be kept: rxKeep), and, while memory is low,
    *  on each poll, at most every MEM_CHECK_MS; an idle board never measures it. */
   drain(): boolean {
-    const d = this.driver, now = this.now;
+    const d = this.driver, now = this.now, free = this.freeBlocks;
     if (d.service) d.service(now);
     for (let n = 0; n < POLL_MAX_FRAMES; n++) {
       // Zero-copy when the driver offers it: the frame is the bus's own array.
       let f = this.rx, len = 0;
-      if (this.lowMem !== MEM_CRITICAL) {
+      const low = this.lowMem;
+      if (low < MEM_CRITICAL) {
         if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
       }
-      if (n === 0 && (len > 0 || this.lowMem) && this.freeBlocks && now - this.memAt >= MEM_CHECK_MS) {
+      if (n === 0 && (len > 0 || low) && free && !(now - this.memAt < MEM_CHECK_MS)) {
         // Without collecting garbage first (cheap), then, when that looks low, after a collection.
-        this.memAt = now;
-        const free = this.freeBlocks, reserve = this.memReserve;
+        const reserve = this.memReserve;
         let m = free(false);
         if (m < reserve) m = free(true);
         this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
         this.memFree = m;
+        this.memAt = now;
       }
       if (!(len > 0)) {
-        if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
+        if (low === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
         return false;
       }
-      this.input(f!, len, !this.rx && d.rxFresh === true);
+      this.input(f!, len, d.rxFresh === true); // rxFresh: recvFrame's frames only (driver.ts)
     }
     return true;
   }

@@ -15,9 +15,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeStorage } from '../../tools/espruino.ts';
-import { bundlesFor } from '../../tools/flash.ts';
+import { bundlesFor, ZEROCONF } from '../../tools/flash.ts';
 import { randomMac } from '../board.ts';
 import type { Segment, Port } from '../segment.ts';
 import type { RealTimeRunner } from '../realtime.ts';
@@ -34,6 +34,11 @@ export interface EspruinoBoardOptions {
   hostname?: string;
   /** false: no default apps (and no "synack-apps" in Storage, as npm run flash with "apps": false). */
   apps: false | { source?: number };
+  /** Zero configuration (docs/zeroconf.md): its modules ("synack-linklocal", "synack-mdns",
+   *  "synack-dnssd") in Storage, as npm run flash writes them where they fit; and the keys. */
+  zeroconf?: boolean;
+  mdns?: boolean;
+  linkLocal?: boolean;
   /** The user's program beside the stack (".boot1"); null: none; default: DEFAULT_PROGRAM. */
   program?: string | null;
   name?: string;
@@ -120,13 +125,15 @@ export class EspruinoBoard {
       if (files.dhcp) storage.push(['synack-dhcp', readFileSync(files.dhcp, 'latin1')]);
       storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
       if (files.networkjs) storage.push(['synack-networkjs', readFileSync(files.networkjs, 'latin1')]);
+      if (o.zeroconf) for (const n of ZEROCONF) storage.push([n, readFileSync(join(dirname(files.bundle), n + '.tok'), 'latin1')]);
       const program = o.program === undefined ? DEFAULT_PROGRAM : o.program;
       if (program) storage.push(['.boot1', program]);
       await storageTemplate(o.bin, storage, dir);
       board = new EspruinoBoard(runner, segment, o, dir);
       // Last: the runs that write Storage run the boot files already there, and this one would
       // announce a driver.
-      const boot = bootFile({ mac: board.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname, apps: o.apps, idlePollMs: o.idlePollMs ?? 50 });
+      const boot = bootFile({ mac: board.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname, apps: o.apps, idlePollMs: o.idlePollMs ?? 50,
+        mdns: o.mdns, linkLocal: o.linkLocal });
       const why = await writeStorage(o.bin, dir, [['.boot0', boot]], 60000);
       if (why) throw new Error(`--espruino ${o.bin}: ${why}`);
       board.spawn();

@@ -28,6 +28,9 @@ export interface BootOptions {
   hostname?: string;
   /** false: no default apps; a number: the byte source's total on port 19. */
   apps: false | { source?: number };
+  /** Zero configuration's keys, passed on when set (docs/zeroconf.md). */
+  mdns?: boolean;
+  linkLocal?: boolean;
   /** start()'s slowest idle poll (ms): the channel has no event to wake the board with. */
   idlePollMs: number;
 }
@@ -102,6 +105,8 @@ export function bootFile(o: BootOptions): string {
   if (o.gateway) cfg.gateway = o.gateway;
   if (o.dns) cfg.dns = o.dns;
   if (o.hostname) cfg.hostname = o.hostname;
+  if (o.mdns !== undefined) cfg.mdns = o.mdns;
+  if (o.linkLocal !== undefined) cfg.linkLocal = o.linkLocal;
   if (o.apps === false) cfg.apps = false;
   else if (o.apps.source !== undefined) cfg.apps = { source: o.apps.source };
   return DRIVER +

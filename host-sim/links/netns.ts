@@ -41,11 +41,13 @@ export function run(cmd: string, args: string[]): string {
   }
 }
 
-/** Only 198.18.0.0/15 addresses may be configured by tests and the simulator. */
+/** Only 198.18.0.0/15 addresses (and link-local 169.254.0.0/16, for the zero-configuration
+ *  tests) may be configured by tests and the simulator. */
 export function checkTestAddress(cidr: string): void {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)(\/\d+)?$/.exec(cidr);
-  if (!m || Number(m[1]) !== 198 || (Number(m[2]) !== 18 && Number(m[2]) !== 19)) {
-    throw new NetnsError(`${cidr}: test networks use 198.18.0.0/15 only`);
+  const linkLocal = !!m && Number(m[1]) === 169 && Number(m[2]) === 254;
+  if (!m || (!linkLocal && (Number(m[1]) !== 198 || (Number(m[2]) !== 18 && Number(m[2]) !== 19)))) {
+    throw new NetnsError(`${cidr}: test networks use 198.18.0.0/15 only (169.254.0.0/16 for zero configuration)`);
   }
 }
 

@@ -68,7 +68,7 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
   sandbox.global = {
     require(name: string): unknown {
       if (name === 'synack') return module.exports;
-      if (!(name in modules) && /^synack-(net|apps|dhcp|dns|networkjs)$/.test(name)) {
+      if (!(name in modules) && /^synack-(net|apps|dhcp|dns|networkjs|mdns|dnssd|linklocal)$/.test(name)) {
         const m = { exports: {} as any };
         runModule(readFileSync(join(dirname(path), name + '.js'), 'utf8'), name + '.js', context, m);
         modules[name] = m.exports;

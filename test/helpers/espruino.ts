@@ -34,7 +34,7 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
  *  "synack-dns"), as npm run flash writes them; with
  *  `apps`, the default apps as "synack-apps" too. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
-  bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false): Promise<EspruinoRun> {
+  bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false, extra: string[] = []): Promise<EspruinoRun> {
   if (!espruinoPath()) throw new Error(skipReason);
   const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-'));
   try {
@@ -42,6 +42,8 @@ export async function runWithBundle(script: string, timeoutMs = 20000,
     const chip = /synack-(enc28j60|w5500)\.(js|tok)$/.exec(bundlePath);
     if (chip) for (const m of ['synack-net', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) files.push([m, join(dirname(bundlePath), m + '.' + chip[2])]);
     if (apps) files.push(['synack-apps', join(dirname(bundlePath), 'synack-apps' + (chip ? '.' + chip[2] : '.tok'))]);
+    // More modules beside a chip bundle (zero configuration's, say), by name.
+    for (const m of extra) files.push([m, join(dirname(bundlePath), m + (chip ? '.' + chip[2] : '.tok'))]);
     const why = await writeStorage(espruinoPath()!, dir, files.map(([name, path]) => [name, readFileSync(path, 'latin1')] as [string, string]), timeoutMs);
     if (why) return { out: why, code: null, timedOut: false };
     return await runEspruino(script, timeoutMs, dir);

@@ -38,7 +38,7 @@ export const chipBundle = join(root, 'dist', 'synack-enc28j60.tok');
 
 // A driver shaped like the chip drivers, with nothing to receive: its own transmit buffer the
 // stack builds frames in, and zero-copy receive (so the stack keeps no buffer of its own).
-const IDLE_CHIP_DRIVER = `var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
+export const IDLE_CHIP_DRIVER = `var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
   recv: function () { return 0; }, recvFrame: function () { return null; }, link: function () { return true; } };`;
 
 // A driver whose sends are copied into the queue q (delivered by the script to the other stack).
