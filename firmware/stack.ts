@@ -158,13 +158,14 @@ export class Stack {
     const ifc = this.iface, rx = this.rxSeen, idle = now < ifc.due && ifc.cnt[RX_FRAMES] === rx;
     ifc.now = now;
     if (idle && (ifc.drain(), ifc.cnt[RX_FRAMES] === rx)) return ifc.due - now;
-    return this.work();
+    return this.work(now);
   }
 
   /** The full pass (frames came, or the deadline did): every layer's timers (iface.poll drains
-   *  the driver again first), the new deadline. The time is iface.now (poll set it). */
-  private work(): number {
-    const ifc = this.iface, now = ifc.now;
+   *  the driver again first), the new deadline. `now` is poll's: a user call inside the frames
+   *  just handled may have moved iface.now on to its own clock (TcpConfig.now). */
+  work(now: number): number {
+    const ifc = this.iface;
     if (this.startedAt < 0) {
       this.startedAt = now;
       if (this.dhcp) this.dhcp.start(now);
