@@ -23,7 +23,7 @@ import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, FREE_BLOCKS_BUDGET, 
 import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
 import { espruinoBoardMemory } from './bench/espruino-board.ts';
-import { callgrindCalibration, picoFigures, picoMsFromHost, picoText, picoMs, type Calibration } from './bench/pico.ts';
+import { picoFigures, picoMsFromHost, picoText, picoMs, type Calibration } from './bench/pico.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -101,9 +101,8 @@ async function espruinoFigures(): Promise<void> {
       row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(s.ratio), SEGMENT_COST_BUDGET)}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs; ${picoText(s.ratio, s)}, ${picoKBps(s.ratio, s)}`);
     }
     const cg = await segmentCostCallgrind();
-    // Callgrind's counts are deterministic: one calibration run of the same binary serves them all.
-    const cgc = callgrindCalibration(process.env.ESPRUINO!);
-    const cgCal: Calibration | null = typeof cgc === 'string' ? null : cgc;
+    // Each callgrind run has its own Leibniz loop (the empty iteration slows as globals accumulate).
+    const cgCal: Calibration | null = typeof cg === 'string' ? null : cg;
     row('receive + ACK one 1460-byte segment (instruction counts)', typeof cg === 'string' ? 'did not run: ' + cg.trim().split('\n').slice(-1)[0] : `${cg.ratio.toFixed(0)} empty-loop iterations by callgrind (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(cg.ratio), SEGMENT_COST_BUDGET)}; deterministic, the bundle pretokenised in RAM); ${cg.segments} segments; ${picoText(cg.ratio, cgCal)}, ${picoKBps(cg.ratio, cgCal)}`);
     // The floor under that budget: an ideal receive path, nothing but the checks and work any
     // stack must do, in one function (tools/bench/floor.ts).

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { runEspruino, runWithBundle } from '../../test/helpers/espruino.ts';
 import { byteStringLiteral } from '../pretokenise.ts';
-import { LEIBNIZ_JS } from './pico.ts';
+import { LEIBNIZ_JS, leibnizLoop, callgrindBinary } from './pico.ts';
 
 export interface EspruinoFigures {
   total: number; blocksize: number;
@@ -159,7 +159,7 @@ quit();
 `;
 
 /** Instructions per received segment over instructions per empty-loop iteration, or why not. */
-export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio: number; segments: number } | string> {
+export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio: number; segments: number; leibniz: number } | string> {
   return callgrindRatio('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + CALLGRIND_SCRIPT);
 }
 
@@ -167,15 +167,16 @@ export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio
  *  Array.forEach. The script makes its counted calls through `.call`, runs an empty loop of L
  *  iterations inside a forEach, and prints `CGSEGS calls L`. Returns the instructions per
  *  counted call over those per loop iteration, or why it could not run. */
-export function callgrindRatio(script: string): { ratio: number; segments: number } | string {
+export function callgrindRatio(script: string): { ratio: number; segments: number; leibniz: number } | string {
   const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!have('valgrind') || !have('callgrind_annotate')) return 'valgrind not installed';
   const dir = mkdtempSync(join(tmpdir(), 'synack-cg-'));
   try {
     const file = join(dir, 'seg.js'), out = join(dir, 'cg.out');
-    writeFileSync(file, script, 'latin1');
+    // The forum's Leibniz loop first, in an eval (tools/bench/pico.ts): a Pico's time for the run.
+    writeFileSync(file, `var iterations, x, pi;\neval(${JSON.stringify(leibnizLoop(5000))});\n` + script, 'latin1');
     const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=' + out, '--toggle-collect=jswrap_function_apply_or_call',
-      '--toggle-collect=jswrap_array_forEach', process.env.ESPRUINO!, file], { encoding: 'latin1', timeout: 600000 });
+      '--toggle-collect=jswrap_array_forEach', '--toggle-collect=jswrap_eval', callgrindBinary(process.env.ESPRUINO!), file], { encoding: 'latin1', timeout: 600000 });
     const m = /CGSEGS (\d+) (\d+)/.exec(r.stdout || '');
     if (!m) return (r.stdout || '').slice(-400) + (r.stderr || '').slice(-400);
     const ann = spawnSync('callgrind_annotate', ['--inclusive=yes', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || '';
@@ -187,7 +188,7 @@ export function callgrindRatio(script: string): { ratio: number; segments: numbe
     };
     const perSeg = count('jswrap_function_apply_or_call') / Number(m[1]);
     const perIter = count('jswrap_array_forEach') / Number(m[2]);
-    return { ratio: perSeg / perIter, segments: Number(m[1]) };
+    return { ratio: perSeg / perIter, segments: Number(m[1]), leibniz: count('jswrap_eval') / 5000 / perIter };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -61,6 +61,13 @@ export function picoMsFromHost(hostMs: number, leibUs: number): number {
   return hostMs * PICO_LEIBNIZ_US / leibUs;
 }
 
+/** The binary valgrind should run for `bin`: the one a two-line wrapper script
+ *  (`exec /path/espruino "$@"`, docs/espruino.md) names, else `bin` itself. */
+export function callgrindBinary(bin: string): string {
+  const wrapped = /^#!.*\n\s*exec\s+(\S+)\s+"\$@"\s*$/m.exec(readFileSync(bin, 'latin1').slice(0, 4096));
+  return wrapped ? wrapped[1] : bin;
+}
+
 /** Runs `script` in `bin` under callgrind, collecting inside Function.call (the calls counted),
  *  Array.forEach (an empty loop of L iterations) and eval (the forum's Leibniz loop of LN
  *  iterations, run by eval at the top level: its variables are globals, as in the forum's). The script prints `CG calls L LN`. Returns the counted calls' cost and the
@@ -68,11 +75,8 @@ export function picoMsFromHost(hostMs: number, leibUs: number): number {
 export function callgrindCalls(bin: string, script: string): { perCall: number; calls: number; cal: Calibration } | string {
   const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!have('valgrind') || !have('callgrind_annotate')) return 'valgrind not installed';
-  // A two-line wrapper script (`exec /path/espruino "$@"`, docs/espruino.md): valgrind runs the
-  // binary it names (qemu wrappers are not run under valgrind).
-  const wrapped = /^#!.*\n\s*exec\s+(\S+)\s+"\$@"\s*$/m.exec(readFileSync(bin, 'latin1').slice(0, 4096));
-  if (wrapped && /qemu/.test(wrapped[1])) return 'the interpreter runs under qemu: callgrind needs a native build';
-  if (wrapped) bin = wrapped[1];
+  bin = callgrindBinary(bin);
+  if (/qemu/.test(bin)) return 'the interpreter runs under qemu: callgrind needs a native build';
   const dir = mkdtempSync(join(tmpdir(), 'synack-cg-'));
   try {
     const file = join(dir, 'run.js'), out = join(dir, 'cg.out');
@@ -163,13 +167,12 @@ export const IDLE_PARTS: { name: string; call: string }[] = [
   { name: 'an empty function, called the same way (the call itself)', call: 'nop.call(null, now)' },
 ];
 
-export function idlePart(bin: string, c: IdleCase, call: string, step = 100): number | string {
+export function idlePart(bin: string, c: IdleCase, call: string, step = 100): { perCall: number; cal: Calibration } | string {
   const script = boardScript(c.ip, c.apps) + `
 var nop = function (t) {}, N = 200;
 for (k = 0; k < N; k++) { now += ${step}; ${call}; }
 ` + callgrindUnits('N');
-  const r = callgrindCalls(bin, script);
-  return typeof r === 'string' ? r : r.perCall;
+  return callgrindCalls(bin, script);
 }
 
 function row(name: string, value: string): void { console.log(`  ${name.padEnd(52)} ${value}`); }
@@ -182,20 +185,20 @@ export async function picoFigures(): Promise<void> {
   console.log(`an idle board in a Pico's time (${bin}: callgrind, the enc28j60 bundle pretokenised in RAM; tools/bench/pico.ts)`);
   const cal = callgrindCalibration(bin);
   if (typeof cal === 'string') { row('calibration', 'did not run: ' + cal.trim().split('\n').slice(-1)[0]); return; }
-  row('the forum\'s Leibniz iteration (458 us on a Pico)', `${cal.leibniz.toFixed(2)} empty-loop iterations: one empty iteration is about ${(PICO_LEIBNIZ_US / cal.leibniz).toFixed(0)} us on a Pico`);
+  row('the forum\'s Leibniz iteration (458 us on a Pico)', `${cal.leibniz.toFixed(2)} empty-loop iterations of a bare interpreter: one empty iteration is about ${(PICO_LEIBNIZ_US / cal.leibniz).toFixed(0)} us on a Pico (each figure below is converted with its own run's loop: the unit slows as globals accumulate)`);
   if (process.env.SYNACK_BENCH_PARTS) {
     for (const c of IDLE_CASES.slice(0, 2)) {
       console.log(`  where an idle poll goes (${c.name}; each part called on its own, 100 ms apart)`);
       for (const p of IDLE_PARTS) {
         const v = idlePart(bin, c, p.call);
-        row(p.name, typeof v === 'string' ? 'did not run' : `${v.toFixed(1)} iterations`);
+        row(p.name, typeof v === 'string' ? 'did not run' : `${v.perCall.toFixed(1)} iterations`);
       }
     }
   }
   for (const c of IDLE_CASES) {
     // 200 polls 5 ms apart: one second, in which nothing is due (DHCP's next try is seconds away).
     const nd = idlePart(bin, c, 'st.poll.call(st, now)', 5);
-    row(`idle poll, ${c.name}, nothing due`, typeof nd === 'string' ? 'did not run: ' + nd.trim().split('\n').slice(-1)[0] : `${nd.toFixed(1)} iterations (goal 20: ${nd <= 20 ? 'met' : 'OVER'}), ${picoText(nd, cal)}`);
+    row(`idle poll, ${c.name}, nothing due`, typeof nd === 'string' ? 'did not run: ' + nd.trim().split('\n').slice(-1)[0] : `${nd.perCall.toFixed(1)} iterations (goal 20: ${nd.perCall <= 20 ? 'met' : 'OVER'}), ${picoText(nd.perCall, nd.cal)}`);
     for (const rate of [100, 1000]) {
       const r = idlePollCost(bin, c, rate, rate === 100 ? 60 : 600);
       if (typeof r === 'string') { row(`idle poll, ${c.name}`, 'did not run: ' + r.trim().split('\n').slice(-1)[0]); continue; }
