@@ -3,7 +3,7 @@
 // on the board and what the simulator runs on its virtual boards. I/O-free: drive it with
 // `poll(now)`, which returns the delay until it next needs polling.
 import type { EthernetDriver } from './drivers/driver.ts';
-import { Interface, MEM_CHECK_MS } from './iface/interface.ts';
+import { Interface, MEM_CHECK_MS, MEM_CRITICAL } from './iface/interface.ts';
 import { RX_FRAMES } from './iface/counters.ts';
 import { DhcpClient } from './iface/dhcp.ts';
 import { DnsClient } from './iface/dns.ts';
@@ -157,7 +157,8 @@ export class Stack {
     // places, so that Closure Compiler does not inline it here): 16 empty-loop iterations, not 21.
     const ifc = this.iface, rx = this.rxSeen, idle = now < ifc.due && ifc.cnt[RX_FRAMES] === rx;
     ifc.now = now;
-    if (idle && (ifc.drain(), ifc.cnt[RX_FRAMES] === rx)) return ifc.due - now;
+    // Memory critical (drain measured it): the full pass, which polls again within MEM_CHECK_MS.
+    if (idle && (ifc.drain(), ifc.cnt[RX_FRAMES] === rx && ifc.lowMem < MEM_CRITICAL)) return ifc.due - now;
     return this.work(now);
   }
 
@@ -184,9 +185,10 @@ export class Stack {
       const q = this.dnsClient.poll(now);
       if (q < next) next = q;
     }
-    // Free memory is measured before what allocates (iface.drain: before frames it may keep; TCP:
-    // before each new connection), and, while it is low, every MEM_CHECK_MS to see it come back.
-    if (ifc.lowMem && next > MEM_CHECK_MS) next = MEM_CHECK_MS;
+    // Free memory is measured before what allocates (iface.drain: before frames it may keep, and
+    // on each poll while it is low; TCP: before each new connection). While it is critical no
+    // frame is read: come back every MEM_CHECK_MS to see it return.
+    if (ifc.lowMem === MEM_CRITICAL && next > MEM_CHECK_MS) next = MEM_CHECK_MS;
     this.rxSeen = ifc.cnt[RX_FRAMES];
     // Something re-armed during the pass (due is 0): work it out again at once.
     if (!ifc.due) return 0;

@@ -124,6 +124,37 @@ c.sendall(b'pong ' + d); c.shutdown(socket.SHUT_WR); c.recv(10); c.close()
     });
   });
 
+  test('issue 21: 20 clients vanish, then one is served at once; 8 echo clients at once; a SYN flood of 20,000 in 2 s; nmap -sS', async () => {
+    await withSim([], async (sim, ns) => {
+      const RC = `${PY} ${join(import.meta.dirname, 'helpers', 'resource-clients.py')} ${BOARD}`;
+      const tcp = sim.board.stack.tcp;
+      // Vanishing clients (TCP_REPAIR: no FIN, no RST): the 9th onwards get in by idle reclaim.
+      const v = await sh(ns, `${RC} vanish 20`, 400000);
+      const c = tcp.counters;
+      console.log(`board-linux: 20 clients vanished: ${v.out.trim()} (served, seconds); ${c.idleRecycled} reclaimed idle, ${c.tableFull} SYNs refused (table full), ${tcp.conns.length} held`);
+      assert.match(v.out, /^20 /);
+      assert.ok(c.idleRecycled >= 1, 'idle connections reclaimed');
+      const one = await sh(ns, `${RC} one`, 30000);
+      assert.match(one.out, /^ok /, one.out);
+      assert.ok(Number(one.out.trim().split(' ')[1]) <= 1, `the next client served in ${one.out.trim()} s`);
+      // Eight at once, writes interleaved: each gets exactly its own bytes.
+      const i8 = await sh(ns, `${RC} interleaved 8 20`, 300000);
+      assert.is(i8.out.trim(), '8 0 0', i8.out);
+      // The flood, a client during it and one after, then a port scan.
+      const mac = [...sim.board.mac].map((x) => x.toString(16).padStart(2, '0')).join(':');
+      const f = await sh(ns, `${RC} during 20000 2 ${sim.tap!.ifname} ${mac}`, 120000);
+      console.log(`board-linux: SYN flood: ${f.out.trim()} (sent, seconds, the client during it, its seconds); ${tcp.halfOpen(0)} half-open kept, ${tcp.counters.synCookies} cookies, ${tcp.counters.cookiesOk} made by one`);
+      assert.match(f.out, /^20000 [\d.]+ ok /, f.out);
+      const after = await sh(ns, `${RC} one`, 30000);
+      assert.match(after.out, /^ok /, after.out);
+      if (has('nmap')) {
+        const n = await sh(ns, `nmap -sS -n -Pn -p 1-100 --max-retries 2 ${BOARD}`, 180000);
+        for (const p of [7, 9, 19, 80]) assert.match(n.out, new RegExp(`^${p}/tcp\\s+open`, 'm'), n.out);
+        assert.match(n.out, /96 closed/, n.out);
+      } else console.log('board-linux: no nmap: the port scan not run');
+    });
+  });
+
   test('with the fault injector on the link, the 1 MiB echo is still sha256-equal', async () => {
     await withSim(['--faults', 'loss=0.02,reorder=0.1,duplicate=0.02,corrupt=0.005,seed=5'], async (sim, ns) => {
       const data = randomBytes(1 << 20);

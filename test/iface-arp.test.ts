@@ -97,6 +97,33 @@ test('resolution: one queued packet is sent after the reply, byte-exact; a newer
   assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 3, 2)]);
 });
 
+test('noQueue (TCP\'s replies without a connection): no queue buffer made, and no resolved entry evicted to ask', () => {
+  const { d, ifc } = mk({ arpEntries: 2 });
+  d.take();
+  // PEER resolved (its request to us), then a reply to an unknown address: asked, not queued.
+  ifc.input(arpReq(PEER_MAC, PEER, US), 42);
+  d.take();
+  const far = (n: number) => 0xc6120000 + 50 + n;
+  const l4 = () => { ifc.tx.fill(0, 34, 54); return 20; };
+  l4();
+  assert.is(ifc.sendIpv4(far(0), 6, 20, true), false);
+  assert.equal(d.take().map(hexOf), [ourReq(far(0))]);
+  assert.is(ifc.qBufs.length, 0, 'no 1514-byte buffer made');
+  // The table (2 entries) holds PEER (resolved, the older) and far(0) (pending): the entry a
+  // new address would take is PEER's, so nothing is asked and PEER stays.
+  ifc.now += 10;
+  l4();
+  assert.is(ifc.sendIpv4(far(1), 6, 20, true), false);
+  assert.equal(d.take(), []);
+  l4();
+  assert.ok(ifc.sendIpv4(PEER, 6, 20, true), 'PEER still resolved');
+  assert.is(d.take().length, 1);
+  // Without noQueue the same frame evicts PEER and waits in a queue buffer.
+  l4();
+  assert.is(ifc.sendIpv4(far(1), 6, 20), true);
+  assert.is(ifc.qBufs.length, 1);
+});
+
 test('off-link destinations resolve the gateway; no gateway means no route', () => {
   const { d, ifc } = mk();
   d.take();

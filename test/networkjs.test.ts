@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { VirtualClock } from '../host-sim/clock.ts';
 import { Segment } from '../host-sim/segment.ts';
 import { SimBoard } from '../host-sim/board.ts';
-import { NetworkJsAdapter, SOCKET_ERR_CLOSED, SOCKET_ERR_NO_CONN, SOCKET_ERR_NO_ROUTE, SOCKET_ERR_NOT_FOUND, SOCKET_ERR_RESET, SOCKET_ERR_UNKNOWN } from '../firmware/socket/networkjs.ts';
+import { NetworkJsAdapter, SOCKET_ERR_MEM, SOCKET_ERR_MAX_SOCK, SOCKET_ERR_CLOSED, SOCKET_ERR_NO_CONN, SOCKET_ERR_NO_ROUTE, SOCKET_ERR_NOT_FOUND, SOCKET_ERR_RESET, SOCKET_ERR_UNKNOWN } from '../firmware/socket/networkjs.ts';
 
 function world() {
   const clock = new VirtualClock();
@@ -92,6 +92,23 @@ test('errors: a refused connection and an unknown host give Espruino codes', asy
   w.idle(20, () => {});
   await new Promise((r) => setTimeout(r, 0));
   assert.is(w.adapter.recv(unknown, 536, 0), SOCKET_ERR_NOT_FOUND);
+});
+
+test('errors: memory reported as memory (-2), a full table as max sockets (-7)', () => {
+  const w = world();
+  const tcp = w.board.stack.tcp, ifc = tcp.netif;
+  // Memory short of even the smallest rings (RING_FLOOR each): -2, not -7.
+  ifc.memFree = ifc.memReserve + 100;
+  const short = w.adapter.create('198.18.0.1', 7, 0);
+  assert.is(w.adapter.recv(short, 536, 0), SOCKET_ERR_MEM);
+  assert.is(tcp.counters.dropLowMem, 1);
+  ifc.memFree = 0x7fffffff;
+  // The table full of this side's own connections: -7.
+  const user = { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  for (let i = 0; i < 8; i++) tcp.connect(0xc6120001, 7, user);
+  const full = w.adapter.create('198.18.0.1', 7, 0);
+  assert.is(w.adapter.recv(full, 536, 0), SOCKET_ERR_MAX_SOCK);
+  assert.is(tcp.counters.tableFull, 1);
 });
 
 test('UDP: datagrams carry the 8-byte header (ip, port LE, length LE) both ways', () => {

@@ -82,6 +82,19 @@ test('write returns false past the high-water mark, then drain; pause closes the
   assert.is(drained, 1);
 });
 
+test('connect() refused by the stack names its cause: ENOMEM for memory, EMFILE for a full table', async () => {
+  const w = pair({ maxConns: 1 }, {});
+  const client = createNet(w.a);
+  const errs: string[] = [];
+  Object.assign(w.ia, { memFree: 500, memReserve: 400 });
+  client.connect(7, '198.18.0.2').on('error', (e: Error & { code: string }) => errs.push(e.code));
+  Object.assign(w.ia, { memFree: 0x7fffffff });
+  client.connect(7, '198.18.0.2');
+  client.connect(7, '198.18.0.2').on('error', (e: Error & { code: string }) => errs.push(e.code));
+  await flush();
+  assert.equal(errs, ['ENOMEM', 'EMFILE']);
+});
+
 test('errors name their cause: refused, reset, timed out', async () => {
   const w = pair({ synRetries: 2 }, {});
   const client = createNet(w.a);

@@ -25,8 +25,7 @@ function synTimes(cfg: TcpConfig, end: number) {
 
 // ---- refused values ----
 
-for (const [key, min] of [['maxConns', 1], ['backlog', 1], ['sndBuf', 1], ['rcvBuf', 1], ['rtoMaxMs', 1], ['rtoInitMs', 1],
-  ['keepIdleMs', 1], ['keepIntvlMs', 1], ['keepCnt', 1]] as const) {
+for (const [key, min] of [['maxConns', 1], ['backlog', 1], ['sndBuf', 1], ['rcvBuf', 1], ['rtoMaxMs', 1], ['rtoInitMs', 1]] as const) {
   test(`${key}: 0 means nothing and is refused with one line naming the key`, () => {
     const ifc = new FakeIface(OUR_IP);
     try {
@@ -59,12 +58,23 @@ test('maxConns: default 8 connections, the 9th refused; 2 gives 2', () => {
   }
 });
 
-test('backlog: default 4 half-open per listener (older ones recycled), 2 gives 2', () => {
+test('backlog: default 4 half-open per listener in the SYN cache (the others answered with cookies), 2 gives 2', () => {
   for (const [cfg, n] of [[{}, 4], [{ backlog: 2 }, 2]] as const) {
     const f = stack(cfg);
     for (let i = 0; i < 6; i++) { f.ports.peer = 41000 + i; f.send(1000 * i, 0, SYN); }
-    assert.is(f.tcp.conns.length, n);
-    assert.is(f.tcp.counters.synFloodRecycled, 6 - n);
+    assert.is(f.tcp.halfOpen(80), n);
+    assert.is(f.tcp.conns.length, 0);
+    assert.is(f.tcp.counters.synCookies, 6 - n);
+  }
+});
+
+test('synCache: default 8 entries for all listeners, 0 gives none (every SYN gets a cookie)', () => {
+  for (const [cfg, n] of [[{ backlog: 20 }, 8], [{ backlog: 20, synCache: 0 }, 0]] as const) {
+    const f = stack(cfg);
+    for (let i = 0; i < 10; i++) { f.ports.peer = 41000 + i; f.send(1000 * i, 0, SYN); }
+    assert.is(f.tcp.halfOpen(0), n);
+    assert.is(f.tcp.counters.synCookies, 10 - n);
+    assert.is(f.out().length, 10, 'every SYN answered');
   }
 });
 
@@ -173,21 +183,24 @@ test('delAckMs: default 100 ms, 30 gives 30, 0 acknowledges at the next poll', (
   }
 });
 
-test('keepIdleMs, keepIntvlMs, keepCnt: defaults 2 h, 75 s, 9 probes; other values take effect', () => {
-  const probes = (cfg: TcpConfig, ends: number[]) => {
+test('keepIdleMs, keepIntvlMs, keepCnt: defaults 120 s, 10 s, 3 probes, on for an accepted connection; other values take effect', () => {
+  const probes = (cfg: TcpConfig, ends: number[], on = false) => {
     const f = reach.established(cfg);
-    f.tcp.setKeepAlive(f.c, true);
+    if (on) f.tcp.setKeepAlive(f.c, true);
     const t: number[] = [];
     for (const x of ends) { f.at(x - 1); f.at(x); for (const s of f.ifc.take()) t.push(s.t, s.flags); }
     return { t, events: f.rec.events };
   };
-  const d = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => 7200000 + 75000 * i);
-  assert.equal(probes({}, [...d, 7200000 + 75000 * 9]), {
-    t: [...d.flatMap((x) => [x, ACK]), 7200000 + 75000 * 9, 4], events: ['close:ETIMEDOUT'],
-  });
+  const d = [0, 1, 2].map((i) => 120000 + 10000 * i);
+  assert.equal(probes({}, [...d, 150000]), { t: [...d.flatMap((x) => [x, ACK]), 150000, 4], events: ['close:ETIMEDOUT'] });
   assert.equal(probes({ keepIdleMs: 1000, keepIntvlMs: 200, keepCnt: 2 }, [1000, 1200, 1400]), {
     t: [1000, ACK, 1200, ACK, 1400, 4], events: ['close:ETIMEDOUT'],
   });
+  // A 0 in any of the three: off by default, setKeepAlive still turns it on.
+  for (const k of ['keepIdleMs', 'keepIntvlMs', 'keepCnt']) {
+    assert.equal(probes({ [k]: 0 }, [120000, 130000, 140000, 150000, 3600000]), { t: [], events: [] }, k);
+  }
+  assert.equal(probes({ keepCnt: 0 }, [120000, 130000], true), { t: [120000, 4], events: ['close:ETIMEDOUT'] });
 });
 
 test('challengeAcksPerSec: default 10 a second, 2 gives 2, 0 sends none', () => {

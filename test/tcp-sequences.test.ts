@@ -22,7 +22,7 @@ test('RFC 9293 three-way handshake and first data (figure: basic 3-way handshake
       const e = w.log[i];
       w.run(10); // delivered
       const arrow = e.from === 'A' ? '-->' : '<--';
-      lines.push(`${lines.length + 1}. ${stateOf(conn)} ${arrow} ${fmt(e.seg)} ${arrow} ${stateOf(accepted ?? w.b.conns[0])}`);
+      lines.push(`${lines.length + 1}. ${stateOf(conn)} ${arrow} ${fmt(e.seg)} ${arrow} ${accepted || w.b.conns[0] || !w.b.halfOpen(0) ? stateOf(accepted ?? w.b.conns[0]) : 'SYN-RECEIVED'}`);
     }
   };
   step(); step(); step();

@@ -312,8 +312,8 @@ test('FIN-WAIT-2: retransmission timeout: nothing outstanding, nothing sent', ()
   assert.equal(f.out(), []);
 });
 
-test('FIN-WAIT-2: no user timeout: the connection waits for the peer\'s FIN (RFC 9293 has no FIN-WAIT-2 timer)', () => {
-  const f = reach.finWait2();
+test('FIN-WAIT-2: no user timeout: the connection waits for the peer\'s FIN (RFC 9293 has no FIN-WAIT-2 timer; keepalive off)', () => {
+  const f = reach.finWait2({ keepIdleMs: 0 });
   for (let t = 1000; t <= 600000; t += 1000) f.at(t);
   assert.is(f.c.stateName, 'FIN-WAIT-2');
   f.send(101, 302, ACK | FIN);

@@ -7,7 +7,7 @@
 // Every segment we send is written out whole: `time: <SEQ><ACK><CTL> len win mss`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RCV_NXT, SND_NXT, SND_UNA, IRS, ISS } from '../firmware/tcp/tcp.ts';
+import { RCV_NXT, SND_NXT, SND_UNA, SND_WND, IRS, ISS } from '../firmware/tcp/tcp.ts';
 import { reach, stack, segment, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8, URG = 32;
@@ -101,10 +101,14 @@ test('LISTEN: SYN: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SYN-RECEIVED', () => {
   const f = reach.listen();
   f.send(100, 0, SYN, { mss: 1460, win: 5000 });
   assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
-  const c = f.conn()!;
-  assert.is(c.stateName, 'SYN-RECEIVED');
-  assert.equal([c.s[IRS], c.s[RCV_NXT], c.s[ISS], c.s[SND_UNA], c.s[SND_NXT]], [100, 101, 300, 300, 301]);
+  // SYN-RECEIVED is an entry of the SYN cache: no connection, no rings, until the last ACK.
+  assert.is(f.tcp.conns.length, 0);
+  assert.is(f.tcp.halfOpen(80), 1);
   assert.is(f.accepted.length, 0, 'not accepted before ESTABLISHED');
+  f.send(101, 301, ACK);
+  const c = f.conn()!;
+  assert.equal([c.s[IRS], c.s[RCV_NXT], c.s[ISS], c.s[SND_UNA], c.s[SND_NXT], c.s[SND_WND]], [100, 101, 300, 301, 301, 8192], 'SND.WND from the ACK');
+  assert.is(f.tcp.halfOpen(80), 0);
 });
 
 test('LISTEN: SYN with the peer\'s MSS 536, and without one (536, RFC 9293 3.7.1): our segments fit it', () => {
@@ -130,7 +134,7 @@ test('LISTEN: SYN,FIN: the FIN is not taken (ACK = SEG.SEQ+1)', () => {
   const f = reach.listen();
   f.send(100, 0, SYN | FIN, { mss: 1460 });
   assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
-  assert.is(f.conn()!.stateName, 'SYN-RECEIVED');
+  assert.is(f.tcp.halfOpen(80), 1);
 });
 
 test('LISTEN: any other control or text (no SYN, ACK or RST): dropped', () => {
@@ -147,7 +151,7 @@ test('LISTEN: CLOSE (unlisten): the listener and its half-open connections go; t
   f.send(100, 0, SYN);
   f.out();
   f.tcp.unlisten(80);
-  assert.is(f.tcp.conns.length, 0);
+  assert.is(f.tcp.halfOpen(0), 0);
   assert.is(f.tcp.listeners.length, 0);
   f.send(100, 0, SYN);
   assert.equal(f.out(), ['0: <SEQ=0><ACK=101><CTL=RST,ACK> win=0']);
@@ -200,7 +204,7 @@ test('SYN-SENT: SYN,ACK acknowledging our SYN: <SEQ=301><ACK=101><CTL=ACK>, ESTA
   const f = reach.synSent();
   f.send(100, 301, SYN | ACK, { mss: 1460, win: 4000 });
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
-  assert.is(f.c.stateName, 'ESTABLISHED');
+  assert.is(f.conn()!.stateName, 'ESTABLISHED');
   assert.equal(f.rec.events, ['connect']);
 });
 
@@ -210,7 +214,7 @@ test('SYN-SENT: SYN alone (simultaneous open): <SEQ=300><ACK=101><CTL=SYN,ACK>, 
   assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
   assert.is(f.c.stateName, 'SYN-RECEIVED');
   f.send(101, 301, ACK);
-  assert.is(f.c.stateName, 'ESTABLISHED');
+  assert.is(f.conn()!.stateName, 'ESTABLISHED');
   assert.equal(f.rec.events, ['connect']);
 });
 
@@ -226,7 +230,7 @@ test('SYN-SENT: SYN,ACK with text: ESTABLISHED, the text not taken (ACK 101), th
   const f = reach.synSent();
   f.send(100, 301, SYN | ACK, { mss: 1460, data: 'hi' });
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
-  assert.is(f.c.stateName, 'ESTABLISHED');
+  assert.is(f.conn()!.stateName, 'ESTABLISHED');
   f.send(101, 301, ACK, { data: 'hi' });
   assert.is(f.text(), 'hi');
 });
@@ -290,14 +294,14 @@ test('SYN-RECEIVED: unacceptable segment, below RCV.NXT: <SEQ=SND.NXT><ACK=RCV.N
   const f = reach.synReceived();
   f.send(50, 301, ACK, { data: 'old' });
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  assert.is(f.half(), 1);
 });
 
 test('SYN-RECEIVED: unacceptable segment, beyond the window: <SEQ=301><ACK=101><CTL=ACK>', () => {
   const f = reach.synReceived();
   f.send(101 + 2048, 301, ACK, { data: 'far' });
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  assert.is(f.half(), 1);
 });
 
 test('SYN-RECEIVED: RST exact (passive open): back to LISTEN, the half-open connection gone silently', () => {
@@ -305,7 +309,7 @@ test('SYN-RECEIVED: RST exact (passive open): back to LISTEN, the half-open conn
   f.send(101, 0, RST);
   assert.equal(f.out(), []);
   assert.is(f.tcp.conns.length, 0);
-  assert.is(f.tcp.listeners[0].halfOpen, 0);
+  assert.is(f.tcp.halfOpen(80), 0);
   f.send(500, 0, SYN);
   assert.equal(f.out(), ['0: <SEQ=300><ACK=501><CTL=SYN,ACK> win=2048 mss=1460'], 'listening again');
 });
@@ -323,7 +327,7 @@ test('SYN-RECEIVED: RST in the window, not exact: challenge ACK (RFC 5961 3.2)',
   const f = reach.synReceived();
   f.send(500, 0, RST);
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  assert.is(f.half(), 1);
 });
 
 test('SYN-RECEIVED: RST outside the window: dropped', () => {
@@ -331,7 +335,7 @@ test('SYN-RECEIVED: RST outside the window: dropped', () => {
   f.send(101 + 2048, 0, RST);
   f.send(99, 0, RST);
   assert.equal(f.out(), []);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  assert.is(f.half(), 1);
 });
 
 test('SYN-RECEIVED: the peer\'s SYN again (retransmitted): our SYN,ACK again', () => {
@@ -345,7 +349,7 @@ test('SYN-RECEIVED: a new SYN in the window (passive open): back to LISTEN (RFC 
   f.send(500, 0, SYN);
   assert.equal(f.out(), []);
   assert.is(f.tcp.conns.length, 0);
-  assert.is(f.tcp.listeners[0].halfOpen, 0);
+  assert.is(f.tcp.halfOpen(80), 0);
 });
 
 test('SYN-RECEIVED: a SYN (active open, simultaneous): challenge ACK as in a synchronized state', () => {
@@ -361,15 +365,15 @@ test('SYN-RECEIVED: ACK bit off: dropped (text not taken)', () => {
   const f = reach.synReceived();
   f.send(101, 0, PSH, { data: 'x' });
   assert.equal(f.out(), []);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
-  assert.is(f.c.readable, 0);
+  assert.is(f.half(), 1);
+  assert.is(f.tcp.conns.length, 0);
 });
 
 test('SYN-RECEIVED: acceptable ACK: ESTABLISHED, accepted, nothing sent', () => {
   const f = reach.synReceived();
   f.send(101, 301, ACK);
   assert.equal(f.out(), []);
-  assert.is(f.c.stateName, 'ESTABLISHED');
+  assert.is(f.conn()!.stateName, 'ESTABLISHED');
   assert.is(f.accepted.length, 1);
 });
 
@@ -377,20 +381,20 @@ test('SYN-RECEIVED: ACK of what was acknowledged already (SEG.ACK = SND.UNA): <S
   const f = reach.synReceived();
   f.send(101, 300, ACK);
   assert.equal(f.out(), ['0: <SEQ=300><CTL=RST> win=0']);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  assert.is(f.half(), 1);
 });
 
 test('SYN-RECEIVED: ACK of unsent data: <SEQ=SEG.ACK><CTL=RST>', () => {
   const f = reach.synReceived();
   f.send(101, 302, ACK);
   assert.equal(f.out(), ['0: <SEQ=302><CTL=RST> win=0']);
-  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  assert.is(f.half(), 1);
 });
 
 test('SYN-RECEIVED: URG with the handshake\'s ACK: ESTABLISHED, the text taken in line', () => {
   const f = reach.synReceived();
   f.send(101, 301, ACK | URG, { data: 'urgent', urg: 6 });
-  assert.is(f.c.stateName, 'ESTABLISHED');
+  assert.is(f.conn()!.stateName, 'ESTABLISHED');
   assert.is(f.text(), 'urgent');
   f.runTo(100);
   assert.equal(f.out(), ['100: <SEQ=301><ACK=107><CTL=ACK> win=2042']);
@@ -399,7 +403,7 @@ test('SYN-RECEIVED: URG with the handshake\'s ACK: ESTABLISHED, the text taken i
 test('SYN-RECEIVED: segment text with the handshake\'s ACK: ESTABLISHED, taken, ACK delayed', () => {
   const f = reach.synReceived();
   f.send(101, 301, ACK | PSH, { data: 'hello' });
-  assert.is(f.c.stateName, 'ESTABLISHED');
+  assert.is(f.conn()!.stateName, 'ESTABLISHED');
   assert.is(f.text(), 'hello');
   assert.equal(f.out(), []);
   f.runTo(100);
@@ -411,7 +415,7 @@ test('SYN-RECEIVED: FIN with the handshake\'s ACK: ESTABLISHED then CLOSE-WAIT, 
   f.send(101, 301, ACK | FIN);
   // The window's right edge stays at 2149 (receiver SWS avoidance, RFC 9293 3.8.6.2.2).
   assert.equal(f.out(), ['0: <SEQ=301><ACK=102><CTL=ACK> win=2047']);
-  assert.is(f.c.stateName, 'CLOSE-WAIT');
+  assert.is(f.conn()!.stateName, 'CLOSE-WAIT');
   assert.equal(f.rec.events, ['end']);
 });
 
@@ -425,29 +429,61 @@ test('SYN-RECEIVED: SEND (simultaneous open): queued, sent once ESTABLISHED', ()
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
 });
 
-test('SYN-RECEIVED: RECEIVE: nothing to read', () => {
-  const f = reach.synReceived();
+test('SYN-RECEIVED: RECEIVE: nothing to read (simultaneous open; a passive one has no connection yet)', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN);
+  assert.is(f.c.stateName, 'SYN-RECEIVED');
   assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
 });
 
-test('SYN-RECEIVED: CLOSE: the FIN waits for ESTABLISHED, then <SEQ=301><ACK=101><CTL=FIN,ACK>, FIN-WAIT-1', () => {
+test('SYN-RECEIVED: CLOSE with nothing queued: <SEQ=301><ACK=101><CTL=FIN,ACK> at once, FIN-WAIT-1 (RFC 9293 3.10.4)', () => {
   const f = reach.synSent();
   f.send(100, 0, SYN);
   f.out();
   f.tcp.close(f.c);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.is(f.c.stateName, 'FIN-WAIT-1');
+  // The handshake's ACK and the FIN's together: FIN-WAIT-2.
+  f.send(101, 302, ACK);
+  assert.equal(f.out(), []);
+  assert.is(f.c.stateName, 'FIN-WAIT-2');
+});
+
+test('SYN-RECEIVED: CLOSE with nothing queued, nothing acknowledged: the SYN,ACK then the FIN again at the timeout', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN);
+  f.out();
+  f.tcp.close(f.c);
+  f.out();
+  f.runTo(1000);
+  assert.equal(f.out(), ['1000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '1000: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+  f.send(101, 301, ACK); // the SYN alone acknowledged
+  assert.equal(f.out(), []);
+  assert.is(f.c.stateName, 'FIN-WAIT-1');
+  f.send(101, 302, ACK);
+  assert.is(f.c.stateName, 'FIN-WAIT-2');
+});
+
+test('SYN-RECEIVED: CLOSE with data queued: the FIN waits for ESTABLISHED, then goes after the data', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN);
+  f.out();
+  f.tcp.send(f.c, new TextEncoder().encode('hi'), 0, 2);
+  f.tcp.close(f.c);
   assert.equal(f.out(), []);
   assert.is(f.c.stateName, 'SYN-RECEIVED');
   f.send(101, 301, ACK);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK><DATA> len=2 win=2048']);
   assert.is(f.c.stateName, 'FIN-WAIT-1');
 });
 
-test('SYN-RECEIVED: ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED', () => {
-  const f = reach.synReceived();
+test('SYN-RECEIVED: ABORT (simultaneous open): <SEQ=SND.NXT><CTL=RST>, CLOSED', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN);
+  f.out();
   f.tcp.abort(f.c);
   assert.equal(f.out(), ['0: <SEQ=301><CTL=RST> win=0']);
   assert.is(f.tcp.conns.length, 0);
-  assert.is(f.tcp.listeners[0].halfOpen, 0);
 });
 
 test('SYN-RECEIVED: retransmission timeout: our SYN,ACK again at 1 s, then 3 s', () => {
@@ -461,7 +497,7 @@ test('SYN-RECEIVED: user timeout: after the SYN retries, <SEQ=SND.NXT><CTL=RST> 
   f.runTo(3000);
   assert.equal(f.out(), ['1000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '3000: <SEQ=301><CTL=RST> win=0']);
   assert.is(f.tcp.conns.length, 0);
-  assert.is(f.tcp.listeners[0].halfOpen, 0);
+  assert.is(f.tcp.halfOpen(80), 0);
   assert.is(f.tcp.counters.timeouts, 1);
 });
 

@@ -246,7 +246,7 @@ test('ESTABLISHED: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ET
 });
 
 test('ESTABLISHED: no time-wait or idle timer: an idle connection stays, nothing sent (keepalive off)', () => {
-  const f = reach.established();
+  const f = reach.established({ keepIdleMs: 0 });
   for (let t = 1000; t <= 3600000; t += 1000) f.at(t);
   assert.equal(f.out(), []);
   assert.is(f.c.stateName, 'ESTABLISHED');
@@ -397,8 +397,8 @@ test('CLOSE-WAIT: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ETI
   assert.equal(f.rec.events, ['end', 'close:ETIMEDOUT']);
 });
 
-test('CLOSE-WAIT: no timer: the connection waits for the user\'s CLOSE, nothing sent', () => {
-  const f = reach.closeWait();
+test('CLOSE-WAIT: no timer but keepalive: the connection waits for the user\'s CLOSE, nothing sent (keepalive off)', () => {
+  const f = reach.closeWait({ keepIdleMs: 0 });
   for (let t = 1000; t <= 600000; t += 1000) f.at(t);
   assert.equal(f.out(), []);
   assert.is(f.c.stateName, 'CLOSE-WAIT');

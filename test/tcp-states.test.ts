@@ -62,7 +62,7 @@ test('LISTEN: an ACK gets RST seq = ack; a RST is ignored; a SYN gets SYN,ACK wi
   assert.equal(f.out(), []);
   f.send(100, 0, SYN, { mss: 536 });
   assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> mss=1460']);
-  assert.is(stateOf(f.conn()), 'SYN-RECEIVED');
+  assert.is(f.tcp.halfOpen(80), 1, 'SYN-RECEIVED, in the SYN cache');
 });
 
 // ---- SYN-RECEIVED ----
@@ -105,7 +105,7 @@ test('SYN-RECEIVED: an ACK of something we never sent gets RST', () => {
   f.out();
   f.send(101, 999, ACK);
   assert.equal(f.out(), ['0: <SEQ=999><CTL=RST>']);
-  assert.is(stateOf(f.conn()), 'SYN-RECEIVED');
+  assert.is(f.tcp.halfOpen(80), 1);
 });
 
 // ---- SYN-SENT ----
@@ -478,39 +478,54 @@ test('simultaneous open: both SYN-SENT, both SYN-RECEIVED, both ESTABLISHED', ()
 test('connection table full: the SYN is dropped; a TIME-WAIT entry is recycled for a new one', () => {
   const f = fixture({ maxConns: 2 });
   f.send(100, 0, SYN, { port: 80 });
+  f.send(101, 301, ACK);
   const s2 = segment(PEER, US, PP + 1, 80, 200, 0, SYN);
   f.tcp.input(PEER, US, s2, 0, s2.length);
+  const a2 = segment(PEER, US, PP + 1, 80, 201, 301, ACK);
+  f.tcp.input(PEER, US, a2, 0, a2.length);
   const s3 = segment(PEER, US, PP + 2, 80, 300, 0, SYN);
   f.tcp.input(PEER, US, s3, 0, s3.length);
   assert.is(f.tcp.conns.length, 2);
   assert.is(f.tcp.counters.tableFull, 1);
   // Put the first into TIME-WAIT: then a new SYN recycles it.
-  f.send(101, 301, ACK);
   f.tcp.close(f.conn());
   f.send(101, 302, ACK | FIN);
   assert.is(stateOf(f.conn()), 'TIME-WAIT');
   f.tcp.input(PEER, US, s3, 0, s3.length);
+  const a3 = segment(PEER, US, PP + 2, 80, 301, 301, ACK);
+  f.tcp.input(PEER, US, a3, 0, a3.length);
   assert.is(f.tcp.counters.timeWaitRecycled, 1);
+  assert.equal(f.tcp.conns.map((c) => c.s[RPORT]), [PP + 1, PP + 2]);
 });
 
-test('SYN flood: the oldest half-open entry is recycled, established connections untouched, a new connection works', () => {
+test('SYN flood: the SYN cache holds the backlog, the rest get cookies; nothing allocated, established connections untouched, a new connection works', () => {
   const f = fixture({ backlog: 3, maxConns: 8 });
   f.send(100, 0, SYN);
   f.send(101, 301, ACK);
   const est = f.conn();
+  f.out();
   for (let i = 0; i < 200; i++) {
     const s = segment(0xc6120000 + 10 + (i % 200), US, 1000 + i, 80, i * 1000, 0, SYN);
     f.tcp.input(0xc6120000 + 10 + (i % 200), US, s, 0, s.length);
   }
   assert.is(stateOf(est), 'ESTABLISHED');
-  assert.is(f.tcp.conns.filter((c) => c.state === 3).length, 3);
-  assert.ok(f.tcp.counters.synFloodRecycled >= 197);
-  // A legitimate client still gets in.
-  const s = segment(PEER, US, 41000, 80, 5000, 0, SYN);
+  assert.is(f.tcp.conns.length, 1, 'no connection for a SYN');
+  assert.is(f.tcp.halfOpen(80), 3);
+  assert.is(f.tcp.counters.synCookies, 197);
+  assert.is(f.ifc.take().length, 200, 'every SYN answered');
+  // A legitimate client gets in with its cookie: the SYN,ACK's ISS + 1 acknowledged.
+  const s = segment(PEER, US, 41000, 80, 5000, 0, SYN, { mss: 1460 });
   f.tcp.input(PEER, US, s, 0, s.length);
-  const ack = segment(PEER, US, 41000, 80, 5001, 301, ACK);
+  const [synAck] = f.ifc.take();
+  assert.is(synAck.flags, SYN | ACK);
+  assert.is(synAck.ack, 5001);
+  const ack = segment(PEER, US, 41000, 80, 5001, (synAck.seq + 1) >>> 0, ACK);
   f.tcp.input(PEER, US, ack, 0, ack.length);
-  assert.ok(f.tcp.conns.some((c) => c.s[RPORT] === 41000 && c.state === 4));
+  const c = f.tcp.conns.find((c) => c.s[RPORT] === 41000)!;
+  assert.is(c.state, 4);
+  assert.is(c.s[MSS], 1460, 'the MSS the cookie carried');
+  assert.is(f.tcp.counters.cookiesOk, 1);
+  assert.is(f.accepted.length, 2);
 });
 
 test.run();

@@ -24,6 +24,7 @@ import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
 import { espruinoBoardMemory } from './bench/espruino-board.ts';
 import { picoFigures, picoMsFromHost, picoText, picoMs, type Calibration } from './bench/pico.ts';
+import { resourceFigures } from './bench/resources.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
   driverFigures();
   await linuxFigures();
   await espruinoBoardFigures();
+  if (espruinoPath()) await resourceFigures(row);
   await (await import('./bench/zeroconf.ts')).zeroconfFigures();
   process.exit(0);
 }

@@ -70,7 +70,7 @@ StackConfig.linkLocal;
 var TcpConfig;
 TcpConfig.maxConns; TcpConfig.backlog; TcpConfig.sndBuf; TcpConfig.rcvBuf; TcpConfig.oooRanges; TcpConfig.mslMs; TcpConfig.rtoMinMs;
 TcpConfig.rtoMaxMs; TcpConfig.rtoInitMs; TcpConfig.maxRetries; TcpConfig.synRetries; TcpConfig.delAckMs; TcpConfig.connectTimeoutMs;
-TcpConfig.keepIdleMs; TcpConfig.keepIntvlMs; TcpConfig.keepCnt; TcpConfig.challengeAcksPerSec; TcpConfig.isn; TcpConfig.onState; TcpConfig.now;
+TcpConfig.keepIdleMs; TcpConfig.keepIntvlMs; TcpConfig.keepCnt; TcpConfig.challengeAcksPerSec; TcpConfig.reclaimIdleMs; TcpConfig.synCache; TcpConfig.isn; TcpConfig.onState; TcpConfig.now;
 var AppsConfig;
 AppsConfig.icmpEcho; AppsConfig.echo; AppsConfig.discard; AppsConfig.source; AppsConfig.http;
 var InterfaceConfig;
@@ -110,7 +110,7 @@ Stack.work;
 // The TCP connections themselves (the apps, the NetworkJS adapter and a program's own protocol
 // sit on them; the bench measures a segment through them): a connection's user implements ConnUser.
 var Listener; Listener.port;
-var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters; Tcp.listen; Tcp.unlisten; Tcp.connect; Tcp.send; Tcp.recv; Tcp.close; Tcp.abort;
+var Tcp; Tcp.conns; Tcp.listeners; Tcp.counters; Tcp.listen; Tcp.unlisten; Tcp.connect; Tcp.send; Tcp.recv; Tcp.close; Tcp.abort; Tcp.reclaimable; Tcp.refused; Tcp.halfOpen;
 var ConnUser; ConnUser.onConnect; ConnUser.onReadable; ConnUser.onEnd; ConnUser.onWritable; ConnUser.onClose; ConnUser.onIdle;
 
 

@@ -28,6 +28,8 @@ export interface AppsConfig {
 export const DEFAULT_SOURCE_BYTES = 65536;
 
 const ECHO_PORT = 7, DISCARD_PORT = 9, SOURCE_PORT = 19, HTTP_PORT = 80;
+/** Echo and discard connections with nothing received for this long are aborted (ms). */
+export const ECHO_IDLE_MS = 60000;
 
 /** The apps of one stack. It is the status page's data source, the byte source's host (the
  *  pattern its connections share), and the user of every echo and discard connection, which keep
@@ -45,8 +47,11 @@ class Apps extends StackStatus implements ConnUser, SourceHost {
   accept(c: Conn): void {
     const port = c.s[LPORT];
     let u: ConnUser = this;
+    // Idle timeouts: the status page's IDLE_MS, echo and discard ECHO_IDLE_MS (the byte source
+    // is never idle while its peer acknowledges; keepalive finds a peer that vanished).
     if (port === SOURCE_PORT) u = new SourceConn(this);
     else if (port === HTTP_PORT) { this.tcp.setIdle(c, IDLE_MS); u = new StatusConn(this.tcp, this); }
+    else this.tcp.setIdle(c, ECHO_IDLE_MS);
     c.user = u;
     if (c.s[RB_LEN] > 0) u.onReadable(c);
     u.onWritable(c);
@@ -73,6 +78,8 @@ class Apps extends StackStatus implements ConnUser, SourceHost {
     else echoPump(this.tcp, c);
   }
   onClose(): void { /* nothing kept per connection */ }
+  /** Echo or discard idle for ECHO_IDLE_MS: the connection is aborted (RST). */
+  onIdle(c: Conn): void { this.tcp.abort(c); }
 }
 
 /** The one listener callback of a stack's apps (a closure over the apps object alone). */

@@ -7,7 +7,7 @@
 /** The interface's counter names, in index order. */
 const IFACE_NAMES = 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort lowMemPolls' as const;
 /** TCP's, in the order of its indexes (tcp/tcp.ts: SEGS_IN ...). */
-const TCP_NAMES = 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synFloodRecycled tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem' as const;
+const TCP_NAMES = 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synCookies tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem closingRecycled idleRecycled cookiesOk' as const;
 /** Every counter's name, the interface's (IFACE_COUNT of them) then TCP's, as one string made only
  *  when asked for (a string or an array of strings kept by the bundle would cost RAM all the
  *  time; one function for both lists, since a function costs RAM too). */

@@ -87,9 +87,8 @@ export class Interface {
    *  that ran out, uncatchably: the stack refuses and drops before that happens. */
   lowMem = MEM_OK;
   /** Free memory as last measured (by drain, and by TCP as each new connection is made), and
-   *  the reserve under which nothing more is allocated. Unmeasured: absent (no block; compared,
-   *  undefined refuses nothing). */
-  memFree!: number;
+   *  the reserve under which nothing more is allocated. Unmeasured: unlimited. */
+  memFree = 0x7fffffff;
   memReserve = 0;
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
    *  the Stack when memory is watched. */
@@ -271,8 +270,11 @@ export class Interface {
   /** Sends the datagram whose L4 header and payload (l4len bytes) are at tx[IP_PAYLOAD_OFFSET..]:
    *  writes the IPv4 header (identification incrementing, DF, TTL 64) and the Ethernet header,
    *  resolves the next hop and sends, or queues the frame while ARP resolves. True if sent or
-   *  queued. */
-  sendIpv4(dst: number, proto: number, l4len: number): boolean {
+   *  queued. `noQueue`: a frame whose sender sends again anyway (TCP's replies without a
+   *  connection: SYN,ACKs of the SYN cache and cookies, RSTs) takes no queue buffer of its own
+   *  (1514 bytes, kept once made), and evicts no resolved entry: a SYN flood from made-up
+   *  addresses makes no buffer and leaves the hosts the board talks to in the ARP table. */
+  sendIpv4(dst: number, proto: number, l4len: number, noQueue?: boolean): boolean {
     const c = this.cnt;
     this.txReuseUntil = 0;
     if (IPV4_HEADER_LEN + l4len > this.mtu) {
@@ -325,6 +327,9 @@ export class Interface {
     }
     const ask = i < 0;
     if (ask) {
+      // Nor does it evict a resolved entry to ask for its address: SYN,ACKs to a flood's made-up
+      // addresses would push out the hosts the board talks to.
+      if (noQueue && a.st[a.victim()] === ARP_RESOLVED) { c[DROP_ARP_QUEUE_FULL]++; return false; }
       i = this.newEntry(hop);
       a.tries[i] = 1;
     }
@@ -333,7 +338,7 @@ export class Interface {
     if (q >= 0) {
       c[DROP_ARP_QUEUE_REPLACED]++;
     } else {
-      q = this.takeQueue();
+      q = noQueue ? -1 : this.takeQueue();
       if (q >= 0) a.q[i] = q;
       else c[DROP_ARP_QUEUE_FULL]++;
     }
@@ -661,21 +666,24 @@ export class Interface {
     for (let n = 0; n < POLL_MAX_FRAMES; n++) {
       // Zero-copy when the driver offers it: the frame is the bus's own array.
       let f = this.rx, len = 0;
-      const low = this.lowMem;
-      if (low < MEM_CRITICAL) {
+      // Twice at most: while memory is low, before anything is read (critical: nothing is); while
+      // it is fine, once a frame is there, before it is handed on (it may be kept).
+      for (let k = 0; k < 2; k++) {
+        const low = this.lowMem;
+        if (n === 0 && free && (k ? len > 0 && !low : low) && !(now - this.memAt < MEM_CHECK_MS)) {
+          // Without collecting garbage first (cheap), then, when that looks low, after a collection.
+          const reserve = this.memReserve;
+          let m = free(false);
+          if (m < reserve) m = free(true);
+          this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
+          this.memFree = m;
+          this.memAt = now;
+        }
+        if (k || this.lowMem === MEM_CRITICAL) continue;
         if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
       }
-      if (n === 0 && (len > 0 || low) && free && !(now - this.memAt < MEM_CHECK_MS)) {
-        // Without collecting garbage first (cheap), then, when that looks low, after a collection.
-        const reserve = this.memReserve;
-        let m = free(false);
-        if (m < reserve) m = free(true);
-        this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
-        this.memFree = m;
-        this.memAt = now;
-      }
       if (!(len > 0)) {
-        if (low === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
+        if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
         return false;
       }
       this.input(f!, len, d.rxFresh === true); // rxFresh: recvFrame's frames only (driver.ts)

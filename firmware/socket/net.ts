@@ -259,7 +259,8 @@ export function createNet(tcp: Tcp, resolve?: Resolver) {
       const c = tcp.connect(ip, opts.port, s, { sndBuf: opts.sndBuf, rcvBuf: opts.rcvBuf, localPort: opts.localPort });
       if (!c) {
         s.failed();
-        const code = !tcp.netif.ip ? 'ENETUNREACH' : tcp.netif.lowMem ? 'ENOMEM' : 'EMFILE';
+        // What refused it: no address, memory (ENOMEM), a full table (EMFILE).
+        const code = !tcp.netif.ip ? 'ENETUNREACH' : tcp.refused === 2 ? 'ENOMEM' : 'EMFILE';
         defer(function () { s.emit('error', netError(code, host + ':' + opts.port)); s.emit('close', true); });
         return;
       }

@@ -108,7 +108,7 @@ export class NetworkJsAdapter {
     const start = function (ip: number): void {
       const c = tcp.connect(ip, port, slot);
       if (c) slot.conn = c;
-      else slot.err = !tcp.netif.ip ? SOCKET_ERR_NO_ROUTE : tcp.netif.lowMem ? SOCKET_ERR_MEM : SOCKET_ERR_MAX_SOCK;
+      else slot.err = !tcp.netif.ip ? SOCKET_ERR_NO_ROUTE : tcp.refused === 2 ? SOCKET_ERR_MEM : SOCKET_ERR_MAX_SOCK;
     };
     const literal = ipFromString(host);
     if (literal >= 0) start(literal >>> 0);

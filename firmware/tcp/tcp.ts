@@ -4,7 +4,7 @@
 // control block (Conn) with bounded send and receive rings. Segments come in through `input`
 // (RFC 9293 3.10.7 SEGMENT ARRIVES: `process`) and go out through `dispatch`; timers run in `poll`.
 // The core does no I/O and reads no clock: time is the interface's `now`.
-import type { Interface } from '../iface/interface.ts';
+import { MEM_CRITICAL, type Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
 import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, type TcpCounters } from '../iface/counters.ts';
 import {
@@ -38,7 +38,7 @@ export interface TcpConfig {
    *  out it takes its default; 0 is taken where the comment gives it a meaning, and a value
    *  below a key's least (1 for the others) is refused with an error naming the key. */
   maxConns?: number;
-  /** Half-open connections per listener before the oldest is recycled (default 4). */
+  /** Half-open connections per listener in the SYN cache; beyond, SYN cookies (default 4). */
   backlog?: number;
   /** Send and receive ring sizes in bytes (default 2048 each), per connection unless overridden. */
   sndBuf?: number;
@@ -60,12 +60,22 @@ export interface TcpConfig {
   /** Active opens fail after this long (default 75 s, as BSD; the SYN retries usually end first;
    *  0: no such limit, only the SYN retries). */
   connectTimeoutMs?: number;
-  /** Keepalive (RFC 1122 4.2.3.6), when enabled on a connection: idle, interval, probes. */
+  /** Keepalive (RFC 1122 4.2.3.6): after keepIdleMs with nothing received, keepCnt probes
+   *  keepIntvlMs apart, then the connection is reset (defaults 120 s, 10 s, 3: a board finds a
+   *  vanished peer within 2.5 minutes). On by default for accepted connections; a 0 in any of
+   *  the three turns that default off (setKeepAlive still turns it on for one connection). */
   keepIdleMs?: number;
   keepIntvlMs?: number;
   keepCnt?: number;
   /** Challenge ACKs per second at most (RFC 5961 7, default 10; 0: none). */
   challengeAcksPerSec?: number;
+  /** When the table is full, an accepted connection idle (nothing received) at least this long
+   *  may be reclaimed for a new one (default 30000; 0: never). See Tcp.victim for the order. */
+  reclaimIdleMs?: number;
+  /** Half-open connections kept in the SYN cache, all listeners together (default 8; 0: none,
+   *  every SYN is answered with a cookie). Beyond it, or beyond a listener's backlog, the SYN,ACK
+   *  carries a SYN cookie (RFC 4987 3.3) and nothing is kept. */
+  synCache?: number;
   /** Replaces the RFC 6528 ISN generator (tests use it to start at 100 and 300). */
   isn?: (localIp: number, localPort: number, remoteIp: number, remotePort: number) => number;
   /** Called on every state change (traces for ladder diagrams). */
@@ -79,14 +89,16 @@ export interface TcpConfig {
 export const CFG_MAX_CONNS = 0, CFG_BACKLOG = 1, CFG_SND_BUF = 2, CFG_RCV_BUF = 3, CFG_OOO_RANGES = 4,
   CFG_MSL_MS = 5, CFG_RTO_MIN_MS = 6, CFG_RTO_MAX_MS = 7, CFG_RTO_INIT_MS = 8, CFG_MAX_RETRIES = 9,
   CFG_SYN_RETRIES = 10, CFG_DEL_ACK_MS = 11, CFG_CONNECT_TIMEOUT_MS = 12, CFG_KEEP_IDLE_MS = 13,
-  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16;
-export const CFG_COUNT = 17;
+  CFG_KEEP_INTVL_MS = 14, CFG_KEEP_CNT = 15, CFG_CHALLENGE_ACKS_PER_SEC = 16, CFG_RECLAIM_IDLE_MS = 17,
+  CFG_SYN_CACHE = 18;
+export const CFG_COUNT = 19;
 /** After them in Tcp.cfg, RFC 6528's secret key for the ISN: 4 random words (one typed array for
  *  both: each typed array costs its header and an ArrayBuffer in RAM). */
 const CFG_KEY = CFG_COUNT;
 /** The keys for which 0 is a value (a bit per CFG_ index): oooRanges, mslMs, rtoMinMs, maxRetries,
- *  synRetries, delAckMs, connectTimeoutMs, challengeAcksPerSec. */
-const CFG_ZERO_OK = 0x11e70;
+ *  synRetries, delAckMs, connectTimeoutMs, keepIdleMs, keepIntvlMs, keepCnt, challengeAcksPerSec,
+ *  reclaimIdleMs, synCache. */
+const CFG_ZERO_OK = 0x7fe70;
 
 /** The owner of a connection (the socket layer). Every method is called after the control block
  *  is consistent, so it may call back into Tcp. */
@@ -101,14 +113,13 @@ export interface ConnUser {
   /** Space freed in the send ring. */
   onWritable(c: Conn): void;
   /** The connection is gone: err is null for a normal close, else ECONNREFUSED, ECONNRESET,
-   *  ETIMEDOUT or EADDRNOTAVAIL. */
+   *  ETIMEDOUT, EADDRNOTAVAIL, or ECONNABORTED (reclaimed for a new connection: Tcp.victim). */
   onClose(c: Conn, err: string | null): void;
   /** Nothing sent or received for the socket's idle timeout. */
   onIdle?(c: Conn): void;
 }
 
 export class Listener {
-  halfOpen = 0;
   /** halfOpenMax: the listen backlog (a name Closure may shorten: `backlog` is a configuration
    *  key, which keeps its name everywhere, and a long name costs a block per listener). */
   constructor(readonly port: number, readonly halfOpenMax: number, readonly onAccept: (c: Conn) => void) {}
@@ -153,16 +164,19 @@ export const CREATED_AT = 40, IDLE_MS = 44;
 export const FIN_SEQ = 45;
 /** Bytes delivered to and taken from the application, modulo 2^32 (counters for the socket). */
 export const BYTES_IN = 46, BYTES_OUT = 47;
+/** When the last acceptable segment arrived (ms modulo 2^32): how idle it is, for Tcp.victim. */
+export const LAST_AT = 48;
 /** Out-of-order ranges from here to the end of s, as offsets from RCV.NXT: start0, end0,
  *  start1, end1, ..., NONE when unused, the used ones first. */
-export const OOO = 48;
+export const OOO = 49;
 export const NONE = 0xffffffff;
 // The bits of s[FLAGS]: the user asked to close (FIN goes after the data); the peer's FIN arrived;
 // in fast recovery; an ACK is owed now; Nagle off; keepalive on; opened by a listener; a FIN held
 // behind a hole (at FIN_SEQ); the persist timer ran out with a window open, so dispatch sends what
-// fits although sender SWS avoidance would wait (RFC 9293 3.8.6.2.1's override timeout).
+// fits although sender SWS avoidance would wait (RFC 9293 3.8.6.2.1's override timeout); the
+// connection may be reclaimed when the table is full (accepted ones, or Tcp.reclaimable).
 export const CLOSE_QUEUED = 1, FIN_RCVD = 2, IN_RECOVERY = 4, ACK_NOW = 8, NO_DELAY = 16, KEEP_ALIVE = 32, PASSIVE = 64,
-  FIN_HELD = 128, SWS_OVERRIDE = 256;
+  FIN_HELD = 128, SWS_OVERRIDE = 256, RECLAIM = 512;
 
 /** A time (ms) as kept in the TCB: modulo 2^32, never 0 (0 is "not running"). */
 export function at32(ms: number): number { return (ms >>> 0) || 1; }
@@ -172,13 +186,28 @@ export function due(now: number, at: number): boolean { return ((now - at) | 0) 
 // TCP's counters: one Uint32Array (see iface/counters.ts for why), one index each; their names
 // are in iface/counters.ts (counterNames), after the interface's.
 export const SEGS_IN = 0, SEGS_OUT = 1, RETRANSMITS = 2, DROP_CHECKSUM = 3, DROP_MALFORMED = 4, DROP_OPTIONS = 5,
-  DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_FLOOD_RECYCLED = 10, TABLE_FULL = 11,
+  DROP_UNACCEPTABLE = 6, DROP_NO_CONN = 7, RST_OUT = 8, CHALLENGE_ACKS = 9, SYN_COOKIES = 10, TABLE_FULL = 11,
   TIME_WAIT_RECYCLED = 12, FAST_RETRANSMITS = 13, TIMEOUTS = 14, DROP_OOO = 15;
 /** Segments taken by header prediction (inputFrame), and ACKs sent from the template. */
 export const PREDICTED = 16, FAST_ACKS = 17;
 /** Connections not made (a SYN dropped, connect() refused) because free memory was low. */
 export const DROP_LOW_MEM = 18;
-const TCP_COUNT = 19;
+/** Slots reclaimed for new connections (Tcp.victim), after TIME_WAIT_RECYCLED: a closing
+ *  connection, an accepted connection idle beyond reclaimIdleMs. SYN_COOKIES counts the SYN,ACKs
+ *  that carried a cookie, COOKIES_OK the connections a valid cookie made. */
+export const CLOSING_RECYCLED = 19, IDLE_RECYCLED = 20, COOKIES_OK = 21;
+const TCP_COUNT = 22;
+
+// The SYN cache (as BSD's syncache): a half-open connection of a listener is SC_W words of
+// Tcp.sc, not a connection, until the handshake's last ACK (RFC 9293 3.5 SYN-RECEIVED kept
+// compact, as RFC 4987 3.2 describes): the peer's address, the ports (local << 16 | remote; 0 for
+// a free entry), IRS, ISS, the peer's MSS, when the SYN,ACK is due again, how many went (the
+// first's send time in E_SENT, for the RTT sample).
+const E_RIP = 0, E_PORTS = 1, E_IRS = 2, E_ISS = 3, E_MSS = 4, E_AT = 5, E_N = 6, E_SENT = 7, SC_W = 8;
+/** The MSS values a SYN cookie can carry (its low 2 bits: RFC 4987 3.3's encoding). */
+const COOKIE_MSS = [536, 1220, 1440, 1460];
+/** The least a ring is made when memory is short (Tcp.newConn): one segment of the default MSS. */
+const RING_FLOOR = 536;
 
 /** A transmission control block (RFC 9293 3.3.1): its numbers and its two rings are views of
  *  one ArrayBuffer. */
@@ -227,20 +256,24 @@ function mul32(a: number, b: number): number {
   return (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) * 0x10000)) >>> 0;
 }
 
+/** One murmur3 round of word w into h. */
+function mix(h: number, w: number): number {
+  let x = mul32(w >>> 0, 0xcc9e2d51);
+  x = ((x << 15) | (x >>> 17)) >>> 0;
+  x = mul32(x, 0x1b873593);
+  h = (h ^ x) >>> 0;
+  h = ((h << 13) | (h >>> 19)) >>> 0;
+  return (h * 5 + 0xe6546b64) >>> 0; // exact: h * 5 < 2^35
+}
+
 /** A keyed mix of four words (RFC 6528's F): murmur3-style rounds; not cryptographic, but keyed
  *  with 128 random bits (k[CFG_KEY..CFG_KEY+3], Tcp.cfg), so ISNs cannot be guessed from outside. */
 function isnHash(k: Uint32Array, a: number, b: number, c: number): number {
-  let h = k[CFG_KEY];
-  const w = [a, b, c, k[CFG_KEY + 1], k[CFG_KEY + 2], k[CFG_KEY + 3]];
-  for (let i = 0; i < w.length; i++) {
-    let x = mul32(w[i] >>> 0, 0xcc9e2d51);
-    x = ((x << 15) | (x >>> 17)) >>> 0;
-    x = mul32(x, 0x1b873593);
-    h = (h ^ x) >>> 0;
-    h = ((h << 13) | (h >>> 19)) >>> 0;
-    h = (mul32(h, 5) + 0xe6546b64) >>> 0;
-  }
-  h ^= h >>> 16; h = mul32(h, 0x85ebca6b); h ^= h >>> 13; h = mul32(h, 0xc2b2ae35); h ^= h >>> 16;
+  // No array of the words: a SYN (cookies under a flood) allocates nothing.
+  // Seeded with the key's first word, the other three mixed into the finalizer's steps: half the
+  // rounds of mixing all six words (a SYN cookie is computed for every SYN of a flood).
+  let h = mix(mix(mix(k[CFG_KEY], a), b), c) ^ k[CFG_KEY + 1];
+  h ^= h >>> 16; h = mul32(h, 0x85ebca6b) ^ k[CFG_KEY + 2]; h ^= h >>> 13; h = mul32(h, 0xc2b2ae35) ^ k[CFG_KEY + 3]; h ^= h >>> 16;
   return h >>> 0;
 }
 
@@ -259,6 +292,13 @@ export class Tcp {
   private readonly cfgOnState: TcpConfig['onState'];
   private readonly cfgNow: TcpConfig['now'];
   private challengeWindowAt = 0;
+  /** The SYN cache: synCache entries of SC_W words (E_RIP ...), made at the first SYN. */
+  sc: Uint32Array | null = null;
+  /** Why the last new connection was refused (connect() returning null): 1 the table full, 2
+   *  memory low; the socket layers report ENOMEM or EMFILE (NetworkJS -2 or -7) from it. */
+  refused = 0;
+  /** The kind of the last Tcp.victim (1 to 3; 4: none). */
+  private vRank = 4;
   private challengeCount = 0;
   // The segment being processed (scratch fields: no object per segment).
   private sSeq = 0; private sAck = 0; private sFlags = 0; private sWnd = 0; private sLen = 0;
@@ -291,8 +331,8 @@ export class Tcp {
     // Each key (in CFG_ order): absent (undefined) takes its default; a number below its least
     // meaningful value is refused, 1 but for the keys in CFG_ZERO_OK, where 0 means something
     // (TcpConfig's comments say what).
-    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec'.split(' ');
-    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 7200000, 75000, 9, 10];
+    const keys = 'maxConns backlog sndBuf rcvBuf oooRanges mslMs rtoMinMs rtoMaxMs rtoInitMs maxRetries synRetries delAckMs connectTimeoutMs keepIdleMs keepIntvlMs keepCnt challengeAcksPerSec reclaimIdleMs synCache'.split(' ');
+    const defs = [8, 4, 2048, 2048, 4, 5000, 200, 60000, 1000, 8, 5, 100, 75000, 120000, 10000, 3, 10, 30000, 8];
     for (let i = 0; i < CFG_COUNT; i++) {
       const v = (c as any)[keys[i]], min = ((CFG_ZERO_OK >> i) & 1) ^ 1;
       // v !== +v: not a number, or NaN
@@ -327,10 +367,8 @@ export class Tcp {
     if (!l) return;
     this.listeners.splice(this.listeners.indexOf(l), 1);
     // Half-open connections of that listener go too.
-    for (let i = this.conns.length - 1; i >= 0; i--) {
-      const c = this.conns[i];
-      if (c.listener === l && c.s[STATE] === SYN_RECEIVED) this.reset(c, null);
-    }
+    const sc = this.sc;
+    if (sc) for (let e = 0; e < sc.length; e += SC_W) if (sc[e + E_PORTS] >>> 16 === port) sc[e + E_PORTS] = 0;
   }
 
   /** Active OPEN. Returns the connection (SYN-SENT), or null with the reason in `err`. */
@@ -342,7 +380,7 @@ export class Tcp {
     c.s[LIP] = this.netif.ip; c.s[RIP] = rip >>> 0; c.s[RPORT] = rport;
     c.s[LPORT] = opts && opts.localPort ? opts.localPort : this.ephemeralPort(c.s[RIP], rport);
     c.user = user;
-    c.s[ISS] = this.isn(c);
+    c.s[ISS] = this.isn(c.s[LIP], c.s[LPORT], c.s[RIP], rport);
     c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
     if (this.cfg[CFG_CONNECT_TIMEOUT_MS]) c.s[CONNECT_AT] = at32(this.netif.now + this.cfg[CFG_CONNECT_TIMEOUT_MS]); // 0: none
     this.conns.push(c);
@@ -416,8 +454,9 @@ export class Tcp {
     this.catchUp();
     switch (cs[STATE]) {
       case SYN_SENT: this.reset(c, null); return;
-      // SYN-RECEIVED: the FIN waits for ESTABLISHED (RFC 9293 3.10.4).
-      case SYN_RECEIVED: cs[FLAGS] |= CLOSE_QUEUED; return;
+      // SYN-RECEIVED (RFC 9293 3.10.4): with nothing queued, the FIN goes now and FIN-WAIT-1 waits
+      // for the handshake's ACK with it; data queued keeps the FIN until ESTABLISHED.
+      case SYN_RECEIVED: cs[FLAGS] |= CLOSE_QUEUED; if (cs[SB_LEN]) return; this.setState(c, FIN_WAIT_1); break;
       case ESTABLISHED: cs[FLAGS] |= CLOSE_QUEUED; this.setState(c, FIN_WAIT_1); break;
       case CLOSE_WAIT: cs[FLAGS] |= CLOSE_QUEUED; this.setState(c, LAST_ACK); break;
       default: return; // already closing
@@ -430,6 +469,12 @@ export class Tcp {
     const cs = c.s;
     if (cs[STATE] >= SYN_RECEIVED && cs[STATE] <= CLOSE_WAIT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
     this.reset(c, null);
+  }
+
+  /** Lets a connection this side opened be reclaimed when the table is full (Tcp.victim), as the
+   *  accepted ones may be. */
+  reclaimable(c: Conn, on: boolean): void {
+    c.s[FLAGS] = on ? c.s[FLAGS] | RECLAIM : c.s[FLAGS] & ~RECLAIM;
   }
 
   setKeepAlive(c: Conn, on: boolean): void {
@@ -448,6 +493,7 @@ export class Tcp {
 
   /** The interface's address changed: connections bound to the old one are reset. */
   addressChanged(oldIp: number): void {
+    if (this.sc) this.sc.fill(0);
     for (let i = this.conns.length - 1; i >= 0; i--) {
       const c = this.conns[i];
       if (c.s[LIP] === oldIp >>> 0 && oldIp) this.reset(c, 'EADDRNOTAVAIL');
@@ -547,6 +593,7 @@ export class Tcp {
     cs[RB_LEN] += n;
     // Fifth (window update): the same window from a newer segment.
     cs[SND_WL1] = seq; cs[SND_WL2] = ack;
+    cs[LAST_AT] = this.netif.now;
     if ((cs[FLAGS] & KEEP_ALIVE) || cs[IDLE_MS]) this.touch(c);
     // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
     cs[ACK_PENDING]++;
@@ -579,7 +626,7 @@ export class Tcp {
     const c = this.findConn(dst, dport, src, sport);
     if (c) { this.process(c, buf, off + hl); return; }
     const l = this.findListener(dport);
-    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport); return; }
+    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport, buf, off + hl); return; }
     this.closedInput(src, sport, dst, dport);
   }
 
@@ -640,36 +687,128 @@ export class Tcp {
     else this.sendRst(dst, dport, src, sport, 0, seqAdd(this.sSeq, this.segSpace()), ACK);
   }
 
-  /** LISTEN (RFC 9293 3.10.7.2). */
-  private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number): void {
-    const f = this.sFlags;
-    if (f & RST) return;
-    if (f & ACK) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
-    if (!(f & SYN)) return;
-    // A bounded half-open backlog: under a SYN flood the oldest half-open entry is recycled,
-    // established connections are never touched.
-    if (l.halfOpen >= l.halfOpenMax) {
-      let oldest: Conn | null = null;
-      for (let i = 0; i < this.conns.length; i++) {
-        const o = this.conns[i];
-        if (o.listener === l && o.s[STATE] === SYN_RECEIVED && (!oldest || ((o.s[CREATED_AT] - oldest.s[CREATED_AT]) | 0) < 0)) oldest = o;
+  /** LISTEN (RFC 9293 3.10.7.2), and SYN-RECEIVED of a passive open (3.10.7.4), which lives in
+   *  the SYN cache (Tcp.sc) or in a SYN cookie until the handshake's last ACK makes the
+   *  connection: a SYN costs no memory (RFC 4987 3.2, 3.3). A cookie goes through the cache's
+   *  last row, kept free for it. */
+  private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number, buf: Uint8Array, off: number): void {
+    const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0, cf = this.cfg;
+    let sc = this.sc, e = -1;
+    if (!sc) sc = this.sc = new Uint32Array(cf[CFG_SYN_CACHE] * SC_W + SC_W);
+    const last = sc.length - SC_W;
+    for (let i = 0; i < last; i += SC_W) if (sc[i + E_PORTS] === ports && sc[i + E_RIP] === src) e = i;
+    if (e < 0) {
+      if (f & RST) return;
+      if (f & ACK) {
+        // The handshake's last ACK of a SYN cookie, else <SEQ=SEG.ACK><CTL=RST>.
+        const iss = seqAdd(this.sAck, -1);
+        if ((f & SYN) || !this.cookieOk(src, ports, seqAdd(seq, -1), iss)) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
+        e = this.scSet(last, src, ports, seqAdd(seq, -1), iss, COOKIE_MSS[iss & 3]);
+        sc[e + E_N] = 1; // no RTT sample
+      } else {
+        if (!(f & SYN)) return;
+        // A new SYN. Refused (dropped: the peer retries, RFC 9293 3.8.1) when its connection
+        // could not be made: memory critical (low, the last ACK's newConn decides, after a
+        // collection), or the table full with nothing to reclaim.
+        if (this.netif.lowMem === MEM_CRITICAL) { this.cnt[DROP_LOW_MEM]++; return; }
+        if (this.conns.length >= cf[CFG_MAX_CONNS] && !this.victim()) { this.cnt[TABLE_FULL]++; return; }
+        const mss = this.sMss > 0 ? this.sMss : 536; // RFC 9293 3.7.1: 536 when absent
+        // A free row, while the listener has fewer than its backlog; else a cookie (RFC 4987
+        // 3.3): its MSS the largest of COOKIE_MSS not above the peer's.
+        for (let i = 0; i < last; i += SC_W) if (!sc[i + E_PORTS]) e = i;
+        if (e < 0 || this.halfOpen(dport) >= l.halfOpenMax) {
+          let m = 3;
+          while (m && COOKIE_MSS[m] > mss) m--;
+          this.cnt[SYN_COOKIES]++;
+          this.scSynAck(this.scSet(last, src, ports, seq, this.cookie(src, ports, seq, ((this.netif.now >>> 16) & 3) << 2 | m), 0));
+          sc[last + E_PORTS] = 0;
+          return;
+        }
+        this.scSet(e, src, ports, seq, this.isn(dst, dport, src, sport), mss);
+        sc[e + E_AT] = at32(this.netif.now + cf[CFG_RTO_INIT_MS]);
+        this.scSynAck(e);
+        return;
       }
-      if (oldest) { this.cnt[SYN_FLOOD_RECYCLED]++; this.reset(oldest, null); }
     }
+    // SYN-RECEIVED (RFC 9293 3.10.7.4) of row e.
+    const irs = sc[e + E_IRS], iss = sc[e + E_ISS], rn = seqAdd(irs, 1);
+    // The peer's SYN again: our SYN,ACK again.
+    if ((f & (SYN | ACK)) === SYN && seq === irs) { this.scSynAck(e); return; }
+    // First: the sequence number, against the window the SYN,ACK offered; unacceptable: an ACK.
+    // Second: RST exactly at RCV.NXT: back to LISTEN; elsewhere in the window a challenge ACK
+    // (RFC 5961 3.2). Fourth: a SYN in the window: back to LISTEN (3.10.7.4 fourth).
+    const ok = this.inWindow(rn, cf[CFG_RCV_BUF]);
+    if (!ok) this.cnt[DROP_UNACCEPTABLE]++;
+    if (ok && (f & (RST | SYN))) {
+      if ((f & SYN) || seq === rn) { sc[e + E_PORTS] = 0; return; }
+      if (!this.challengeOk()) return;
+    }
+    if (!ok || (f & RST)) {
+      if (!(f & RST) || ok) this.seg(dst, dport, src, sport, seqAdd(iss, 1), rn, ACK, cf[CFG_RCV_BUF], 0);
+      return;
+    }
+    if (!(f & ACK)) return;
+    // Fifth: an ACK of our SYN makes the connection (below); any other, <SEQ=SEG.ACK><CTL=RST>.
+    if (this.sAck !== seqAdd(iss, 1)) { this.sendRst(dst, dport, src, sport, this.sAck, 0, 0); return; }
+    // The connection, in SYN-RECEIVED, and the segment processed as in that state: ESTABLISHED
+    // and accepted, its text and FIN taken. Without room (the table, memory) the ACK is dropped
+    // and the row stays: its SYN,ACK goes again, or (a cookie) the peer sends again.
     const c = this.newConn(null);
-    if (!c) return; // table full: the SYN is dropped, the peer will retry
-    c.s[FLAGS] |= PASSIVE;
+    sc[last + E_PORTS] = 0;
+    if (!c) return;
+    if (e === last) this.cnt[COOKIES_OK]++;
+    sc[e + E_PORTS] = 0;
+    const cs = c.s;
+    cs[FLAGS] |= PASSIVE | RECLAIM;
     c.listener = l;
-    l.halfOpen++;
-    c.s[LIP] = dst; c.s[LPORT] = dport; c.s[RIP] = src; c.s[RPORT] = sport;
-    c.s[IRS] = this.sSeq; c.s[RCV_NXT] = seqAdd(this.sSeq, 1); c.s[RCV_ADV] = c.s[RCV_NXT];
-    c.s[ISS] = this.isn(c);
-    c.s[SND_UNA] = c.s[ISS]; c.s[SND_NXT] = c.s[ISS]; c.s[SND_MAX] = c.s[ISS]; c.s[SND_BASE] = seqAdd(c.s[ISS], 1);
-    c.s[SND_WND] = this.sWnd; c.s[SND_WL1] = this.sSeq; c.s[SND_WL2] = c.s[ISS]; c.s[MAX_SND_WND] = this.sWnd;
+    cs[LIP] = dst; cs[LPORT] = dport; cs[RIP] = src; cs[RPORT] = sport;
+    cs[IRS] = irs; cs[RCV_NXT] = rn;
+    // The window the SYN,ACK offered, as far as the ring takes it.
+    cs[RCV_ADV] = seqAdd(rn, c.rb.length < cf[CFG_RCV_BUF] ? c.rb.length : cf[CFG_RCV_BUF]);
+    cs[ISS] = iss; cs[SND_UNA] = iss; cs[SND_NXT] = seqAdd(iss, 1); cs[SND_MAX] = cs[SND_NXT]; cs[SND_BASE] = cs[SND_NXT];
+    cs[SND_WND] = this.sWnd; cs[SND_WL1] = irs; cs[SND_WL2] = iss; cs[MAX_SND_WND] = this.sWnd;
+    this.sMss = sc[e + E_MSS];
     this.takeMss(c);
+    // The RTT sample from the first SYN,ACK, unless it went again (Karn).
+    if (!sc[e + E_N]) { cs[RTT_AT] = sc[e + E_SENT]; cs[RTT_SEQ] = cs[SND_NXT]; }
     this.conns.push(c);
+    this.last = c; // header prediction's candidate, as findConn would have made it
     this.setState(c, SYN_RECEIVED);
-    this.dispatch(c);
+    this.process(c, buf, off);
+  }
+
+  /** Fills row e of the SYN cache; returns e. */
+  private scSet(e: number, rip: number, ports: number, irs: number, iss: number, mss: number): number {
+    const sc = this.sc!;
+    sc[e + E_RIP] = rip; sc[e + E_PORTS] = ports; sc[e + E_IRS] = irs; sc[e + E_ISS] = iss; sc[e + E_MSS] = mss;
+    sc[e + E_N] = 0; sc[e + E_SENT] = at32(this.netif.now);
+    return e;
+  }
+
+  /** Row e's SYN,ACK: <SEQ=ISS><ACK=IRS+1><CTL=SYN,ACK> with our MSS, the window rcvBuf. */
+  private scSynAck(e: number): void {
+    const sc = this.sc!, p = sc[e + E_PORTS];
+    this.seg(this.netif.ip, p >>> 16, sc[e + E_RIP], p & 0xffff, sc[e + E_ISS], seqAdd(sc[e + E_IRS], 1), SYN | ACK, this.cfg[CFG_RCV_BUF], this.ourMss());
+  }
+
+  /** RFC 4987 3.3's SYN cookie for a SYN: a keyed hash of the connection and of t in all but
+   *  the low 4 bits, which are t: a 2-bit count of 65.5 s periods and COOKIE_MSS's index. */
+  private cookie(rip: number, ports: number, irs: number, t: number): number {
+    return ((isnHash(this.cfg, rip, ports, (irs ^ (t << 28)) >>> 0) & 0xfffffff0) | t) >>> 0;
+  }
+
+  /** A cookie is valid for the connection when its hash matches and its count is this period's
+   *  or the last one's (a cookie lives 65.5 to 131 s). */
+  private cookieOk(rip: number, ports: number, irs: number, iss: number): boolean {
+    return ((((this.netif.now >>> 16) & 3) - ((iss >>> 2) & 3)) & 3) < 2 && this.cookie(rip, ports, irs, iss & 15) === iss;
+  }
+
+  /** Half-open connections in the SYN cache (of one local port, or all with 0). */
+  halfOpen(port: number): number {
+    const sc = this.sc;
+    let n = 0;
+    if (sc) for (let i = 0; i < sc.length; i += SC_W) if (sc[i + E_PORTS] && (!port || sc[i + E_PORTS] >>> 16 === port)) n++;
+    return n;
   }
 
   /** A connection's segment (RFC 9293 3.10.7.3 and 3.10.7.4). */
@@ -703,18 +842,19 @@ export class Tcp {
       }
       return;
     }
+    cs[LAST_AT] = now;
     this.touch(c);
     // Second: RST (RFC 5961 3.2): exactly RCV.NXT resets; anything else in the window gets a
     // challenge ACK.
     if (f & RST) {
       if (this.sSeq !== cs[RCV_NXT]) { this.challengeAck(c); return; }
-      if (cs[STATE] === SYN_RECEIVED) { this.reset(c, (cs[FLAGS] & PASSIVE) ? null : 'ECONNREFUSED'); return; }
-      this.reset(c, cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
+      // SYN-RECEIVED here is a simultaneous open's (a passive one's lives in the SYN cache).
+      this.reset(c, cs[STATE] === SYN_RECEIVED ? 'ECONNREFUSED' : cs[STATE] <= CLOSE_WAIT ? 'ECONNRESET' : null);
       return;
     }
-    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2); in SYN-RECEIVED
-    // of a passive open it returns the connection to LISTEN (RFC 9293 3.10.7.4 fourth).
-    if (f & SYN) { if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) this.reset(c, null); else this.challengeAck(c); return; }
+    // Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2), as in the
+    // SYN-RECEIVED of a simultaneous open (a passive open's returns to LISTEN: listenInput).
+    if (f & SYN) { this.challengeAck(c); return; }
     // Fifth: ACK.
     if (!(f & ACK)) return;
     if (cs[STATE] === SYN_RECEIVED) {
@@ -792,11 +932,14 @@ export class Tcp {
   private establish(c: Conn, notify?: boolean): void {
     const cs = c.s;
     const wasState = cs[STATE];
-    if (c.listener) { c.listener.halfOpen--; }
     cs[CWND] = cs[MSS] > 2190 ? 2 * cs[MSS] : cs[MSS] > 1095 ? 3 * cs[MSS] : 4 * cs[MSS]; // RFC 5681 3.1 IW
     if (wasState === SYN_RECEIVED && (cs[FLAGS] & CLOSE_QUEUED)) { this.setState(c, FIN_WAIT_1); }
     else this.setState(c, ESTABLISHED);
     cs[CONNECT_AT] = 0;
+    // Keepalive on by default for accepted connections (RFC 1122 4.2.3.6 lets it be the
+    // default when configurable): a peer that vanished is found without waiting for a new client.
+    const f = this.cfg;
+    if ((cs[FLAGS] & PASSIVE) && f[CFG_KEEP_IDLE_MS] && f[CFG_KEEP_INTVL_MS] && f[CFG_KEEP_CNT]) this.setKeepAlive(c, true);
     const l = c.listener;
     delete c.listener;
     if ((cs[FLAGS] & PASSIVE) && l) l.onAccept(c);
@@ -932,22 +1075,19 @@ export class Tcp {
 
   /** RFC 9293 3.10.7.4: the four cases of segment length and receive window. */
   private acceptable(c: Conn): boolean {
-    const cs = c.s;
-    const wnd = seqDiff(cs[RCV_ADV], cs[RCV_NXT]) > 0 ? seqDiff(cs[RCV_ADV], cs[RCV_NXT]) : 0;
+    const cs = c.s, w = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
+    return this.inWindow(cs[RCV_NXT], w > 0 ? w : 0);
+  }
+
+  /** The segment is acceptable for RCV.NXT rn and RCV.WND wnd (the four cases). */
+  private inWindow(rn: number, wnd: number): boolean {
     const space = this.segSpace();
     const seq = this.sSeq;
-    if (space === 0) {
-      if (wnd === 0) return seq === cs[RCV_NXT];
-      return seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd));
-    }
-    if (wnd === 0) {
-      // A zero window still takes ACK, RST and URG: process the control bits of in-sequence
-      // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
-      return seq === cs[RCV_NXT];
-    }
-    const last = seqAdd(seq, space - 1);
-    return (seqLe(cs[RCV_NXT], seq) && seqLt(seq, seqAdd(cs[RCV_NXT], wnd))) ||
-      (seqLe(cs[RCV_NXT], last) && seqLt(last, seqAdd(cs[RCV_NXT], wnd)));
+    // A zero window still takes ACK, RST and URG: process the control bits of in-sequence
+    // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
+    if (wnd === 0) return seq === rn;
+    const last = seqAdd(seq, space ? space - 1 : 0);
+    return (seqLe(rn, seq) && seqLt(seq, seqAdd(rn, wnd))) || (space > 0 && seqLe(rn, last) && seqLt(last, seqAdd(rn, wnd)));
   }
 
   private segSpace(): number {
@@ -1019,18 +1159,20 @@ export class Tcp {
   dispatch(c: Conn): void {
     const cs = c.s;
     const now = this.netif.now;
-    if (cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED) {
+    const st = cs[STATE];
+    // FIN-WAIT-1 with our SYN unacknowledged: closed in SYN-RECEIVED (close), the SYN,ACK goes
+    // again before the FIN after a timeout.
+    if (st === SYN_SENT || st === SYN_RECEIVED || (st === FIN_WAIT_1 && cs[SND_UNA] === cs[ISS])) {
       if (cs[SND_NXT] === cs[ISS]) {
-        this.xmit(c, cs[ISS], cs[STATE] === SYN_SENT ? SYN : SYN | ACK, 0, 0);
+        this.xmit(c, cs[ISS], st === SYN_SENT ? SYN : SYN | ACK, 0, 0);
         cs[SND_NXT] = seqAdd(cs[ISS], 1);
         if (seqGt(cs[SND_NXT], cs[SND_MAX])) cs[SND_MAX] = cs[SND_NXT];
         if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
         if (!cs[RTT_AT] && cs[RETRIES] === 0) { cs[RTT_AT] = at32(now); cs[RTT_SEQ] = cs[SND_NXT]; }
-      } else if ((cs[FLAGS] & ACK_NOW) && cs[STATE] === SYN_RECEIVED) {
+      } else if ((cs[FLAGS] & ACK_NOW) && st === SYN_RECEIVED) {
         this.xmit(c, cs[SND_NXT], ACK, 0, 0);
       }
-      cs[FLAGS] &= ~ACK_NOW;
-      return;
+      if (st !== FIN_WAIT_1) { cs[FLAGS] &= ~ACK_NOW; return; }
     }
     if (cs[STATE] < ESTABLISHED) return;
     const sendingStates = cs[STATE] === ESTABLISHED || cs[STATE] === CLOSE_WAIT || cs[STATE] === FIN_WAIT_1 || cs[STATE] === LAST_ACK || cs[STATE] === CLOSING;
@@ -1142,27 +1284,40 @@ export class Tcp {
   }
 
   private sendRst(lip: number, lport: number, rip: number, rport: number, seq: number, ack: number, flags: number): void {
-    const tx = this.netif.tx;
-    emitTcp(tx, TX_OFF, lport, rport, seq, ack, RST | flags, 0, 0);
-    tcpChecksum(tx, TX_OFF, 20, lip, rip);
     this.cnt[RST_OUT]++;
+    this.seg(lip, lport, rip, rport, seq, ack, RST | flags, 0, 0);
+  }
+
+  /** A segment without text and without a connection (RST, the SYN cache's). */
+  private seg(lip: number, lport: number, rip: number, rport: number, seq: number, ack: number, flags: number, win: number, mss: number): void {
+    const tx = this.netif.tx;
+    const hl = emitTcp(tx, TX_OFF, lport, rport, seq, ack, flags, win, mss);
+    tcpChecksum(tx, TX_OFF, hl, lip, rip);
     this.cnt[SEGS_OUT]++;
-    this.netif.sendIpv4(rip, IP_PROTO_TCP, 20);
+    this.netif.sendIpv4(rip, IP_PROTO_TCP, hl, true);
   }
 
   /** RFC 5961 7: challenge ACKs are rate-limited per second. */
   private challengeAck(c: Conn): void {
-    const now = this.netif.now;
-    if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
-    if (this.challengeCount >= this.cfg[CFG_CHALLENGE_ACKS_PER_SEC]) return;
-    this.challengeCount++;
-    this.cnt[CHALLENGE_ACKS]++;
+    if (!this.challengeOk()) return;
     c.s[FLAGS] |= ACK_NOW;
     this.dispatch(c);
   }
 
+  /** True (and counted) when a challenge ACK may go now. */
+  private challengeOk(): boolean {
+    const now = this.netif.now;
+    if (now - this.challengeWindowAt >= 1000) { this.challengeWindowAt = now; this.challengeCount = 0; }
+    if (this.challengeCount >= this.cfg[CFG_CHALLENGE_ACKS_PER_SEC]) return false;
+    this.challengeCount++;
+    this.cnt[CHALLENGE_ACKS]++;
+    return true;
+  }
+
   // ---- timers ----
 
+  /** Runs the timers due; returns the delay to the next one (NO_TIMER: none), the SYN cache's
+   *  included. */
   poll(now: number): number {
     let next = NO_TIMER;
     for (let i = 0; i < this.conns.length; i++) {
@@ -1170,6 +1325,24 @@ export class Tcp {
       this.timers(c, now);
       if (c.s[STATE] === CLOSED) { i--; continue; }
       next = this.earliest(c, now, next);
+    }
+    // The SYN cache: SYN,ACKs again at the RTO, doubling from rtoInitMs (RFC 6298 5.5); after
+    // synRetries, <SEQ=ISS+1><CTL=RST> and the entry goes, as a half-open connection would.
+    const sc = this.sc, f = this.cfg;
+    if (sc) for (let e = 0; e < sc.length; e += SC_W) {
+      if (!sc[e + E_PORTS]) continue;
+      if (due(now, sc[e + E_AT])) {
+        if (sc[e + E_N] >= f[CFG_SYN_RETRIES]) {
+          this.cnt[TIMEOUTS]++;
+          this.sendRst(this.netif.ip, sc[e + E_PORTS] >>> 16, sc[e + E_RIP], sc[e + E_PORTS] & 0xffff, seqAdd(sc[e + E_ISS], 1), 0, 0);
+          sc[e + E_PORTS] = 0;
+          continue;
+        }
+        const rto = f[CFG_RTO_INIT_MS] * (2 << sc[e + E_N]++);
+        sc[e + E_AT] = at32(now + (rto < f[CFG_RTO_MAX_MS] ? rto : f[CFG_RTO_MAX_MS]));
+        this.scSynAck(e);
+      }
+      next = this.sooner(sc[e + E_AT], now, next);
     }
     return next;
   }
@@ -1210,7 +1383,6 @@ export class Tcp {
     const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg[CFG_SYN_RETRIES] : this.cfg[CFG_MAX_RETRIES];
     if (cs[RETRIES] >= limit) {
       this.cnt[TIMEOUTS]++;
-      if (cs[STATE] === SYN_RECEIVED && (cs[FLAGS] & PASSIVE)) { this.abort(c); return; }
       if (cs[STATE] !== SYN_SENT) this.sendRst(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT], cs[SND_NXT], 0, 0);
       this.reset(c, 'ETIMEDOUT');
       return;
@@ -1253,7 +1425,8 @@ export class Tcp {
   /** Keepalive probe: <SEQ=SND.NXT-1> with no data (RFC 1122 4.2.3.6). */
   private onKeepalive(c: Conn, now: number): void {
     const cs = c.s;
-    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT) { cs[KEEP_AT] = 0; return; }
+    // Also FIN-WAIT-2, where nothing else would ever find a peer that vanished after taking our FIN.
+    if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT && cs[STATE] !== FIN_WAIT_2) { cs[KEEP_AT] = 0; return; }
     if (cs[KEEP_PROBES] >= this.cfg[CFG_KEEP_CNT]) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);
@@ -1299,23 +1472,69 @@ export class Tcp {
     // flat); a board whose memory has seen connections come and go is fragmented, so the chain is
     // what is counted. Free memory is measured now, not at the poll's start: the frames read
     // since, each a new array, and the connections made in this poll are then counted too.
-    const netif = this.netif;
-    const sb = opts && opts.sndBuf ? opts.sndBuf : this.cfg[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : this.cfg[CFG_RCV_BUF];
-    const cost = ((sb + rb + 4 * OOO + 8 * this.cfg[CFG_OOO_RANGES]) / 9 | 0) + 40;
-    if (netif.freeBlocks) netif.memFree = netif.freeBlocks(false);
-    if (netif.lowMem || netif.memFree - cost < netif.memReserve) { this.cnt[DROP_LOW_MEM]++; return null; }
-    if (this.conns.length >= this.cfg[CFG_MAX_CONNS]) {
-      // A TIME-WAIT entry may be recycled when the table is full (RFC 6191 spirit).
-      let tw: Conn | null = null;
-      for (let i = 0; i < this.conns.length; i++) if (this.conns[i].s[STATE] === TIME_WAIT && (!tw || ((this.conns[i].s[TW_AT] - tw.s[TW_AT]) | 0) < 0)) tw = this.conns[i];
-      if (!tw) { this.cnt[TABLE_FULL]++; return null; }
-      this.cnt[TIME_WAIT_RECYCLED]++;
-      this.reset(tw, null);
+    // Rings are sized from what is free: halved, the larger first, down to RING_FLOOR (a 536-byte
+    // MSS) each, to fit this connection's share of the memory above the reserve (split evenly
+    // among the slots still free, so a full table still fits), and refused only when even the
+    // floor does not fit what is free.
+    // A full table gives up a slot (Tcp.victim) when the new connection fits once the victim's
+    // memory is free (counted as flat blocks, the least it can give back); then it is made as
+    // in a table with room, memory measured again after a collection.
+    const netif = this.netif, f = this.cfg;
+    let sb = opts && opts.sndBuf ? opts.sndBuf : f[CFG_SND_BUF], rb = opts && opts.rcvBuf ? opts.rcvBuf : f[CFG_RCV_BUF];
+    const full = this.conns.length >= f[CFG_MAX_CONNS];
+    let v = full ? this.victim() : null;
+    this.refused = 1;
+    if (full && !v) { this.cnt[TABLE_FULL]++; return null; }
+    const cb = 40 + (4 * OOO + 8 * f[CFG_OOO_RANGES]) / 9, slots = full ? 1 : f[CFG_MAX_CONNS] - this.conns.length;
+    let room = 0, share = 0;
+    // Measured without a collection (cheap), and again after one when that looks short: the
+    // frames just read are garbage not yet collected.
+    for (let gc = 0; gc < 2; gc++) {
+      if (netif.freeBlocks) netif.memFree = netif.freeBlocks(gc > 0);
+      room = netif.memFree - netif.memReserve + (v ? cb + (v.sb.length + v.rb.length) / 13 : 0);
+      share = (room / slots - cb) * 9;
+      if (!netif.freeBlocks || share >= sb + rb) break;
+    }
+    while (sb + rb > share && (sb > RING_FLOOR || rb > RING_FLOOR)) {
+      if (sb > rb) sb = sb >> 1 > RING_FLOOR ? sb >> 1 : RING_FLOOR;
+      else rb = rb >> 1 > RING_FLOOR ? rb >> 1 : RING_FLOOR;
+    }
+    this.refused = 2;
+    if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
+    if (v) {
+      // Counted by kind: TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
+      const k = this.vRank, vs = v.s;
+      this.cnt[k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
+      // TIME-WAIT goes quietly (RFC 6191's spirit); the others are aborted with a RST, as lwIP's
+      // tcp_kill_* do, so a peer still there hears of it.
+      if (k !== 1) this.sendRst(vs[LIP], vs[LPORT], vs[RIP], vs[RPORT], vs[SND_MAX], 0, 0);
+      this.reset(v, k === 1 ? null : 'ECONNABORTED');
+      v = null; // its memory unreachable before the collection
+      return this.newConn(opts);
     }
     const c = new Conn(sb, rb, this.cfg[CFG_OOO_RANGES]);
     c.s[RTO] = this.cfg[CFG_RTO_INIT_MS];
     c.s[CREATED_AT] = at32(this.netif.now);
+    c.s[LAST_AT] = this.netif.now;
     return c;
+  }
+
+  /** The connection to reclaim for a new one when the table is full, or null (lwIP's tcp_kill_*
+   *  order, whose first, the oldest half-open connection, has no slot here: the SYN cache keeps
+   *  them): the TIME-WAIT one idle longest (kind 1, in vRank), then the closing one (the program has closed it: FIN-WAIT-1, FIN-WAIT-2,
+   *  CLOSING, LAST-ACK) idle longest (2), then the connection idle longest (nothing received)
+   *  for at least reclaimIdleMs (3). A connection this side opened is reclaimed only once
+   *  closing, or with Tcp.reclaimable; accepted ones are reclaimable from the start. */
+  private victim(): Conn | null {
+    const now = this.netif.now, floor = this.cfg[CFG_RECLAIM_IDLE_MS];
+    let best: Conn | null = null, rank = 4, most = -1;
+    for (let i = 0; i < this.conns.length; i++) {
+      const c = this.conns[i], cs = c.s, st = cs[STATE], idle = (now - cs[LAST_AT]) | 0;
+      const r = st === TIME_WAIT ? 1 : (cs[FLAGS] & CLOSE_QUEUED) ? 2 : (cs[FLAGS] & RECLAIM) && floor && idle >= floor ? 3 : 4;
+      if (r < rank || (r === rank && idle > most)) { best = c; rank = r; most = idle; }
+    }
+    this.vRank = rank;
+    return rank < 4 ? best : null;
   }
 
   /** Removes a connection and tells its user (err null: a normal close). */
@@ -1326,7 +1545,6 @@ export class Tcp {
     if (this.heldBy === c) this.unhold(c); // its data stays readable, the frame is let go
     if (this.last === c) this.last = null;
     if (this.ackConn === c) this.ackConn = null;
-    if (c.listener && cs[STATE] === SYN_RECEIVED) c.listener.halfOpen--;
     delete c.listener;
     const was = cs[STATE];
     this.setState(c, CLOSED);
@@ -1375,11 +1593,10 @@ export class Tcp {
   }
 
   /** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 us clock. */
-  private isn(c: Conn): number {
-    const cs = c.s;
-    if (this.cfgIsn) return this.cfgIsn(cs[LIP], cs[LPORT], cs[RIP], cs[RPORT]) >>> 0;
+  private isn(lip: number, lport: number, rip: number, rport: number): number {
+    if (this.cfgIsn) return this.cfgIsn(lip, lport, rip, rport) >>> 0;
     const m = (Math.floor(this.netif.now * 250) % 0x100000000) >>> 0;
-    return (m + isnHash(this.cfg, cs[LIP], cs[RIP], ((cs[LPORT] << 16) | cs[RPORT]) >>> 0)) >>> 0;
+    return (m + isnHash(this.cfg, lip, rip, ((lport << 16) | rport) >>> 0)) >>> 0;
   }
 
   /** A random port in the dynamic range (RFC 6056 algorithm 1), not in use with that peer. */

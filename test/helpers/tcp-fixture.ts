@@ -156,19 +156,21 @@ export const reach = {
     f.out();
     return { ...f, c };
   },
-  /** The peer's SYN <SEQ=100> and our SYN,ACK <SEQ=300><ACK=101>: SND.UNA 300, SND.NXT 301, RCV.NXT 101. */
+  /** The peer's SYN <SEQ=100> and our SYN,ACK <SEQ=300><ACK=101>: SND.UNA 300, SND.NXT 301,
+   *  RCV.NXT 101. A passive open's SYN-RECEIVED is an entry of the SYN cache, not a connection:
+   *  `half()` counts them. */
   synReceived(cfg: TcpConfig = {}) {
     const f = stack(cfg);
     f.send(100, 0, F_SYN, { mss: 1460 });
     f.out();
-    return { ...f, c: f.conn()! };
+    return { ...f, half: () => f.tcp.halfOpen(0) };
   },
   /** The handshake done: SND.UNA = SND.NXT = 301, RCV.NXT 101. */
   established(cfg: TcpConfig = {}) {
     const f = reach.synReceived(cfg);
     f.send(101, 301, F_ACK);
     f.out();
-    return f;
+    return { ...f, c: f.conn()! };
   },
   /** We closed: our FIN <SEQ=301> unacknowledged: SND.UNA 301, SND.NXT 302, RCV.NXT 101. */
   finWait1(cfg: TcpConfig = {}) {

@@ -1,0 +1,195 @@
+// Connections that cost only what they use (issue 21): peers that vanish without FIN or RST,
+// the table full, keepalive on by default. One Tcp under test (198.18.0.2, ISN 300, echo on 7,
+// 8 slots) and clients at 198.18.0.1 from ports 40000 on (ISN 100), in virtual time, with the
+// exact segments the Tcp sends.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Tcp, type Conn, type ConnUser, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { FakeIface, segment, line, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
+
+const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8;
+const ECHO = 7;
+
+/** The Tcp under test with an echo on port 7; `client(i)` speaks from port 40000 + i. */
+function board(cfg: TcpConfig = {}) {
+  const ifc = new FakeIface(OUR_IP);
+  const tcp = new Tcp(ifc as never, { isn: () => 300, ...cfg });
+  const closed: string[] = [];
+  const echo: ConnUser = {
+    onReadable(c: Conn) { const b = new Uint8Array(c.readable); tcp.recv(c, b, 0, b.length); tcp.send(c, b, 0, b.length); },
+    onEnd(c: Conn) { tcp.close(c); },
+    onWritable() {},
+    onClose(c: Conn, err: string | null) { closed.push(`${c.s[3]}:${err}`); },
+  };
+  tcp.listen(ECHO, (c) => { c.user = echo; });
+  const at = (t: number) => { ifc.now = t; tcp.poll(t); };
+  const runTo = (t: number) => { for (let x = ifc.now + 1; x <= t; x++) at(x); };
+  const send = (port: number, seq: number, ack: number, flags: number, data?: string) => {
+    const s = segment(PEER_IP, OUR_IP, port, ECHO, seq, ack, flags, { data: data ? new TextEncoder().encode(data) : undefined });
+    tcp.input(PEER_IP, OUR_IP, s, 0, s.length);
+  };
+  /** What the Tcp sent, as `port: line`. */
+  const out = () => ifc.take().map((s) => `${s.dport}: ${line(s)}`);
+  /** Client i: handshake, 16 bytes, their echo acknowledged; then it vanishes (sends nothing). */
+  const vanish = (i: number) => {
+    send(40000 + i, 100, 0, SYN, undefined);
+    send(40000 + i, 101, 301, ACK);
+    send(40000 + i, 101, 301, ACK | PSH, '0123456789abcdef');
+    send(40000 + i, 117, 317, ACK);
+  };
+  return { ifc, tcp, closed, at, runTo, send, out, vanish };
+}
+
+test('12 clients vanish without FIN or RST after an echo: the 9th is refused while all 8 are fresh, served once one has been idle 30 s', () => {
+  const b = board();
+  for (let i = 0; i < 8; i++) b.vanish(i);
+  assert.is(b.tcp.conns.length, 8);
+  b.out();
+  b.at(1000);
+  b.send(40008, 100, 0, SYN);
+  assert.equal(b.out(), [], 'table full, nobody idle 30 s: the SYN is dropped, the client retries');
+  assert.is(b.tcp.counters.tableFull, 1);
+  // The client's SYN again at 31 s (its retries at 1, 3, 7, 15, 31 s): answered, since client 0
+  // has been idle (nothing received since 0) beyond 30 s; the handshake's ACK reclaims its slot,
+  // with a RST to it.
+  b.runTo(31000);
+  b.out();
+  b.send(40008, 100, 0, SYN);
+  assert.equal(b.out(), ['40008: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  b.send(40008, 101, 301, ACK);
+  assert.equal(b.out(), ['40000: 31000: <SEQ=317><CTL=RST> win=0']);
+  assert.is(b.tcp.counters.idleRecycled, 1);
+  assert.equal(b.closed, ['40000:ECONNABORTED']);
+  assert.is(b.tcp.conns.length, 8);
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40002, 40003, 40004, 40005, 40006, 40007, 40008]);
+});
+
+test('vanished clients are found by keepalive: probes at 120, 130, 140 s, the RST at 150 s; then every slot is free', () => {
+  const b = board({ reclaimIdleMs: 0 });
+  for (let i = 0; i < 12; i++) b.vanish(i);
+  assert.is(b.tcp.conns.length, 8);
+  assert.is(b.tcp.counters.tableFull, 4, 'reclaimIdleMs 0: the last four refused');
+  b.out();
+  b.runTo(119999);
+  assert.equal(b.out(), []);
+  b.runTo(150000);
+  const sent = b.out();
+  // Each connection: three probes <SEQ=SND.UNA-1><ACK=RCV.NXT> (RFC 1122 4.2.3.6), then a RST.
+  assert.equal(sent.filter((s) => s.startsWith('40000:')), [
+    '40000: 120000: <SEQ=316><ACK=117><CTL=ACK> win=2032',
+    '40000: 130000: <SEQ=316><ACK=117><CTL=ACK> win=2032',
+    '40000: 140000: <SEQ=316><ACK=117><CTL=ACK> win=2032',
+    '40000: 150000: <SEQ=317><CTL=RST> win=0',
+  ]);
+  assert.is(sent.length, 8 * 4);
+  assert.is(b.tcp.conns.length, 0);
+  assert.is(b.closed.length, 8);
+  assert.ok(b.closed.every((c) => c.endsWith(':ETIMEDOUT')));
+  // A new client is served at once.
+  b.send(40020, 100, 0, SYN);
+  assert.equal(b.out(), ['40020: 150000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+});
+
+test('keepalive: a peer that answers the probe keeps its connection; the probes start again after idle', () => {
+  const b = board({ reclaimIdleMs: 0 });
+  b.vanish(0);
+  b.out();
+  b.runTo(120000);
+  assert.equal(b.out(), ['40000: 120000: <SEQ=316><ACK=117><CTL=ACK> win=2032']);
+  b.send(40000, 117, 317, ACK); // the peer is there
+  b.runTo(240000);
+  assert.equal(b.out(), ['40000: 240000: <SEQ=316><ACK=117><CTL=ACK> win=2032']);
+  assert.is(b.tcp.conns.length, 1);
+});
+
+test('a connection this side opened is never reclaimed, however idle, unless the program says so', () => {
+  const b = board({ maxConns: 1, keepIdleMs: 0 });
+  const user: ConnUser = { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const c = b.tcp.connect(PEER_IP, 5000, user, { localPort: 5555 })!;
+  const s = segment(PEER_IP, OUR_IP, 5000, 5555, 100, 301, SYN | ACK);
+  b.tcp.input(PEER_IP, OUR_IP, s, 0, s.length);
+  assert.is(c.stateName, 'ESTABLISHED');
+  b.out();
+  b.runTo(600000);
+  b.send(40001, 100, 0, SYN);
+  assert.equal(b.out(), []);
+  assert.is(b.tcp.counters.tableFull, 1);
+  b.tcp.reclaimable(c, true);
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.out(), ['40001: 600000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '5000: 600000: <SEQ=301><CTL=RST> win=0']);
+  assert.is(b.tcp.counters.idleRecycled, 1);
+  assert.is(c.stateName, 'CLOSED');
+});
+
+test('reclaim order: TIME-WAIT before closing, closing before idle, the idle one idle longest; an accepted one idle under reclaimIdleMs stays', () => {
+  const b = board({ maxConns: 4, keepIdleMs: 0, reclaimIdleMs: 30000 });
+  const port = (i: number) => 40000 + i;
+  // 0: idle since 0; 1: idle since 5 s; 2: closing (FIN-WAIT-2); 3: TIME-WAIT.
+  b.vanish(0);
+  b.at(5000);
+  b.vanish(1);
+  b.vanish(2); b.tcp.close(b.tcp.conns[2]); b.send(port(2), 117, 318, ACK);
+  b.vanish(3); b.tcp.close(b.tcp.conns[3]); b.send(port(3), 117, 318, ACK | FIN);
+  assert.equal(b.tcp.conns.map((c) => c.stateName), ['ESTABLISHED', 'ESTABLISHED', 'FIN-WAIT-2', 'TIME-WAIT']);
+  b.out();
+  b.at(6000);
+  b.send(port(10), 100, 0, SYN);
+  b.send(port(10), 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT goes quietly');
+  assert.is(b.tcp.counters.timeWaitRecycled, 1);
+  b.send(port(11), 100, 0, SYN);
+  b.send(port(11), 101, 301, ACK);
+  assert.equal(b.out(), ['40011: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40002: 6000: <SEQ=318><CTL=RST> win=0']);
+  assert.is(b.tcp.counters.closingRecycled, 1);
+  b.at(20000);
+  b.send(port(12), 100, 0, SYN);
+  assert.equal(b.out(), [], 'nobody idle 30 s');
+  b.at(35000);
+  b.send(port(12), 100, 0, SYN);
+  b.send(port(12), 101, 301, ACK);
+  assert.equal(b.out(), ['40012: 35000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40000: 35000: <SEQ=317><CTL=RST> win=0']);
+  assert.is(b.tcp.counters.idleRecycled, 1);
+});
+
+test('rings sized from what is free: halved, the larger first, down to 536 bytes each, before a refusal (ENOMEM-style: refused 2)', () => {
+  // What the rings may take (one slot): (memFree - memReserve - 40 blocks) * 9 bytes, less the
+  // control block's 228.
+  const made = (memFree: number, maxConns = 1) => {
+    const b = board({ maxConns });
+    Object.assign(b.ifc, { memFree, memReserve: 400 });
+    b.send(40000, 100, 0, SYN);
+    b.send(40000, 101, 301, ACK);
+    const c = b.tcp.conns[0];
+    return c ? [c.sb.length, c.rb.length] : [b.tcp.counters.dropLowMem, b.tcp.refused];
+  };
+  assert.equal(made(100000), [2048, 2048]);
+  assert.equal(made(440 + 481), [2048, 2048]); // 4101 bytes spare
+  assert.equal(made(440 + 479), [2048, 1024]); // 4083
+  assert.equal(made(440 + 366), [1024, 1024]); // 3066
+  assert.equal(made(440 + 145), [536, 536]); // 1077
+  assert.equal(made(440 + 144), [1, 2], 'refused, for memory'); // 1068
+  // Eight slots free: a connection's share is an eighth of what is above the reserve.
+  assert.equal(made(400 + 8 * (40 + 481), 8), [2048, 2048]);
+  assert.equal(made(400 + 8 * (40 + 479), 8), [2048, 1024]);
+  assert.equal(made(400 + 8 * (40 + 145), 8), [536, 536]);
+  assert.equal(made(400 + 8 * (40 + 144), 8), [536, 536], 'below its share, the floor while what is free holds it');
+  assert.equal(made(440 + 144, 8), [1, 2]);
+});
+
+test('a full table and memory short: the idle connection reclaimed, its memory counted for the new one', () => {
+  const b = board({ maxConns: 1 });
+  b.vanish(0);
+  b.out();
+  // 100 blocks above the reserve, 600 once the connection's memory is back.
+  Object.assign(b.ifc, { memFree: 500, memReserve: 400, freeBlocks: () => (b.tcp.conns.length ? 500 : 1000) });
+  b.at(31000);
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.out(), ['40001: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40000: 31000: <SEQ=317><CTL=RST> win=0']);
+  assert.equal(b.tcp.conns.map((c) => [c.s[3], c.sb.length, c.rb.length]), [[40001, 2048, 2048]]);
+  assert.is(b.tcp.counters.idleRecycled, 1);
+  assert.is(b.tcp.counters.dropLowMem, 0);
+});
+
+test.run();
