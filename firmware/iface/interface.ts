@@ -661,34 +661,37 @@ export class Interface {
    *  measured here, before the first frame (it may be kept: rxKeep), and, while memory is low,
    *  on each poll, at most every MEM_CHECK_MS; an idle board never measures it. */
   drain(): boolean {
-    const d = this.driver, now = this.now, free = this.freeBlocks;
+    const d = this.driver, now = this.now;
     if (d.service) d.service(now);
     for (let n = 0; n < POLL_MAX_FRAMES; n++) {
       // Zero-copy when the driver offers it: the frame is the bus's own array.
       let f = this.rx, len = 0;
-      // Twice at most: while memory is low, before anything is read (critical: nothing is); while
-      // it is fine, once a frame is there, before it is handed on (it may be kept).
-      for (let k = 0; k < 2; k++) {
-        const low = this.lowMem;
-        if (n === 0 && free && (k ? len > 0 && !low : low) && !(now - this.memAt < MEM_CHECK_MS)) {
-          // Without collecting garbage first (cheap), then, when that looks low, after a collection.
-          const reserve = this.memReserve;
-          let m = free(false);
-          if (m < reserve) m = free(true);
-          this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
-          this.memFree = m;
-          this.memAt = now;
-        }
-        if (k || this.lowMem === MEM_CRITICAL) continue;
+      if (n === 0 && this.lowMem) this.measure(now); // low: before anything is read
+      if (this.lowMem < MEM_CRITICAL) {
         if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
       }
       if (!(len > 0)) {
         if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
         return false;
       }
+      if (n === 0 && !this.lowMem) this.measure(now); // fine: before the first frame (it may be kept)
       this.input(f!, len, d.rxFresh === true); // rxFresh: recvFrame's frames only (driver.ts)
     }
     return true;
+  }
+
+  /** Measures free memory, at most every MEM_CHECK_MS (StackConfig.freeBlocks: none without it):
+   *  without collecting garbage first (cheap), then, when that looks low, after a collection. A
+   *  function of its own: the idle poll (drain) reads none of its code. */
+  measure(now: number): void {
+    const free = this.freeBlocks;
+    if (!free || now - this.memAt < MEM_CHECK_MS) return;
+    const reserve = this.memReserve;
+    let m = free(false);
+    if (m < reserve) m = free(true);
+    this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
+    this.memFree = m;
+    this.memAt = now;
   }
 
   /** ARP timers: retries of pending entries (one request per ARP_RETRY_MS, ARP_MAX_TRIES in all,
