@@ -31,7 +31,8 @@ export function usage(cmd = 'npm run sim --'): string {
                                   one Ethernet frame per UDP datagram (QEMU -netdev dgram)
   --ip A.B.C.D/NN                 the board's address (default 198.18.0.2/24 on tap, else --dhcp);
                                   on tap inside 198.18.0.0/15, and the namespace's side takes the
-                                  first other address of that network (or --gateway's)
+                                  first other address of that network (or --gateway's) and is
+                                  the board's default gateway
   --dhcp                          the board asks DHCP for its address; on tap, dnsmasq in the
                                   namespace serves it (198.18.0.128-254) and DNS for ${DHCP_DOMAIN}
   --dhcp-server dnsmasq|external  with --dhcp on tap: dnsmasq started here (default), or none
@@ -203,6 +204,10 @@ export function parseArgs(argv: string[], isRoot: boolean): SimOptions {
     } else {
       o.ip = staticIp || '198.18.0.2/24';
       o.hostCidr = tapHostCidr(o.ip, o.gateway);
+      // The namespace's side is the simulated LAN's router: the board's default gateway, so a
+      // peer beyond the board's network is answered through it (with --dhcp, dnsmasq hands out
+      // its own address as the router, DHCP option 3).
+      o.gateway = o.hostCidr.split('/')[0];
     }
   } else {
     if (dhcpServer === 'dnsmasq') throw new UsageError('--dhcp-server dnsmasq needs --link tap: on a UDP link the DHCP server is on the peer\'s side');
@@ -240,12 +245,13 @@ export async function startSim(o: SimOptions, log: (s: string) => void = console
   let tap: TapNamespace | null = null;
   let link: UdpLink;
   let dhcp: Dnsmasq | null = null;
+  // What simulators killed with SIGKILL left behind (their state files name it: namespaces,
+  // socat, dnsmasq, interpreters, directories, console links) goes first, whatever the link.
+  for (const line of removeLeftovers()) log(`sim: ${line}`);
   try {
     if (o.link === 'tap') {
       const why = netnsUnavailable(o.ip === 'dhcp' && o.dhcpServer === 'dnsmasq' ? ['socat', 'dnsmasq'] : ['socat']);
       if (why) throw new Error(`--link tap ${why}; or use --link udp:...${o.ip === 'dhcp' && /dnsmasq/.test(why) ? ' or --dhcp-server external' : ''}`);
-      // What simulators killed with SIGKILL left behind (their state files name it) goes first.
-      for (const line of removeLeftovers()) log(`sim: ${line}`);
       const t = await openTapLink(linkPort, runner, { hostCidr: o.hostCidr });
       link = t.link;
       tap = t.tap;
@@ -294,7 +300,7 @@ async function startEspruinoBoard(o: SimOptions, log: (s: string) => void, seg: 
     runner.start();
     board = await EspruinoBoard.start(runner, seg, {
       bin: o.espruino!, mac: o.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname,
-      apps: o.apps ? { source: o.sourceBytes } : false, program,
+      apps: o.apps ? { source: o.sourceBytes } : false, program, pick: !!program,
       print: (line) => log(`console: ${line}`), output: (s) => con?.write(s), log,
     });
   } catch (e) { return fail(e); }
@@ -318,7 +324,7 @@ function macText(sim: RunningSim): string { return [...(sim.espruino ? sim.espru
  *  UDP link and what to join to it), and with --dhcp who serves the lease. */
 export function describeSim(sim: RunningSim, o: SimOptions): string {
   const what = sim.espruino ? `the interpreter ${sim.espruino.o.bin}, frames through files in ${sim.espruino.dir}` : `chip ${sim.board.chip.kind}`;
-  const lines = [`synack board: mac ${macText(sim)}, ${what}, ${o.ip === 'dhcp' ? 'address by DHCP' : `${o.ip} static`}`];
+  const lines = [`synack board: mac ${macText(sim)}, ${what}, ${o.ip === 'dhcp' ? 'address by DHCP' : `${o.ip} static${o.gateway ? `, gateway ${o.gateway}` : ''}`}`];
   const tap = sim.tap;
   if (tap) {
     lines.push(`LAN: namespace ${tap.ns.name}, its side ${tap.hostCidr} on ${tap.ifname}`);

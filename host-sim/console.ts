@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, unlinkSync } from 'node:fs';
 import { waitUntil } from './links/netns.ts';
+import { forgetLink, forgetProc, isPtyLink, recordLink, recordProc } from './links/leftovers.ts';
 
 /** What the console understands: the two commands that rerun the boot code on a board. */
 export const RESTART_COMMAND = /^(load|E\.reboot)\(\)\s*;?$/;
@@ -44,12 +45,20 @@ export class SimConsole {
       if (!st.isSymbolicLink() || existsSync(path) || !readlinkSync(path).startsWith('/dev/pts/')) throw new Error(`--console ${path}: that path exists; give a new one`);
       unlinkSync(path); // a link left by a console that was killed
     }
+    // Recorded (leftovers.ts) before it exists: a simulator killed with SIGKILL leaves socat
+    // running for a while and, when socat is killed too, its link; the next one removes both.
+    recordLink(path);
     const socat = spawn('socat', [`PTY,link=${path},raw,echo=0`, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    recordProc(socat.pid, socat.spawnargs);
+    socat.on('exit', () => forgetProc(socat.pid));
     let err = '';
     socat.stderr!.on('data', (d) => (err += d));
     socat.on('error', (e) => (err += e.message));
     if (!(await waitUntil(() => existsSync(path) || socat.exitCode !== null || err !== '', 5000)) || !existsSync(path)) {
       if (socat.exitCode === null) socat.kill('SIGKILL');
+      forgetProc(socat.pid);
+      if (isPtyLink(path)) unlinkSync(path);
+      forgetLink(path);
       throw new Error(`--console ${path}: socat made no pty: ${err.trim() || 'no answer in 5 s'}`);
     }
     return socat;
@@ -87,6 +96,8 @@ export class SimConsole {
     this.closed = true;
     process.removeListener('exit', this.onExit);
     if (this.socat.exitCode === null && this.socat.signalCode === null) this.socat.kill('SIGTERM');
+    forgetProc(this.socat.pid);
     try { if (lstatSync(this.path).isSymbolicLink()) unlinkSync(this.path); } catch { /* gone */ }
+    forgetLink(this.path);
   }
 }

@@ -44,4 +44,19 @@ test('each TCP counter name is at the index of its constant', () => {
   assert.equal(counterNames().split(' '), ifaceCounterNames().split(' ').concat(names));
 });
 
+test('nthName: the i-th word of a name list, the last one, \'\' past the end', () => {
+  assert.is(counters.nthName('ab cd ef', 0), 'ab');
+  assert.is(counters.nthName('ab cd ef', 1), 'cd');
+  assert.is(counters.nthName('ab cd ef', 2), 'ef');
+  assert.is(counters.nthName('ab cd ef', 3), '');
+  assert.is(counters.nthName('ab cd ef', 9), '');
+  assert.is(counters.nthName('solo', 0), 'solo');
+  assert.is(counters.nthName(counters.ifaceCounterNames(), 1), 'txFrames');
+});
+
+test('counterValues: names from an offset, the last name ends the list', () => {
+  assert.equal(counterValues(Uint32Array.of(7, 8), 'a b c d', 2), { c: 7, d: 8 });
+  assert.equal(counterValues(Uint32Array.of(1), 'only', 0), { only: 1 });
+});
+
 test.run();

@@ -5,19 +5,22 @@
 // at once and the commands when the lease arrives; what a simulator killed with SIGKILL left
 // behind is removed by the next one, and nothing else. The parts with a namespace need root,
 // socat, ping and dnsmasq, and skip otherwise.
+import { PRIVATE_RUN_DIR } from './helpers/private-run-dir.ts'; // first: before leftovers.ts reads it
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, parseFaults, tapHostCidr, startSim, describeSim, tryCommands, UsageError } from '../host-sim/cli.ts';
 import { dhcpRange } from '../host-sim/links/dnsmasq.ts';
+import { ipToString } from '../firmware/wire/ipv4.ts';
 import { Netns, netnsUnavailable, run, waitUntil } from '../host-sim/links/netns.ts';
 import { freeUdpPort } from '../host-sim/links/tap.ts';
-import { RUN_DIR, processStart, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
+import { RUN_DIR, isPtyLink, processStart, removeLeftovers, stillRuns, type RunState } from '../host-sim/links/leftovers.ts';
 
 const root = join(import.meta.dirname, '..');
+if (RUN_DIR !== PRIVATE_RUN_DIR) throw new Error('sim-cli: the state files must go to the test\'s own directory');
 
 /** Runs a command-line entry point to its end: status, stdout, stderr. */
 function cli(script: string, args: string[]): { code: number | null; out: string; err: string } {
@@ -91,6 +94,11 @@ test('on a TAP link the namespace side is in the board\'s network: the first oth
   assert.is(tapHostCidr('198.18.0.1/30'), '198.18.0.2/30');
   assert.is(tapHostCidr('198.18.7.2/16', '198.18.200.1'), '198.18.200.1/16');
   assert.is(parseArgs(['--ip', '198.19.3.4/24'], true).hostCidr, '198.19.3.1/24');
+  // That side is the simulated LAN's router: the board's default gateway, with no --gateway.
+  assert.is(parseArgs(['--ip', '198.19.3.4/24'], true).gateway, '198.19.3.1');
+  assert.is(parseArgs([], true).gateway, '198.18.0.1');
+  assert.is(parseArgs(['--ip', '198.18.7.2/16', '--gateway', '198.18.200.1'], true).gateway, '198.18.200.1');
+  assert.is(parseArgs(['--link', 'udp:127.0.0.1:0:127.0.0.1:9', '--ip', '198.18.0.2/24'], false).gateway, undefined);
   assert.throws(() => tapHostCidr('198.20.0.2/24'), /198\.18\.0\.0\/15/);
   assert.throws(() => tapHostCidr('198.18.0.2/14'), /198\.18\.0\.0\/15/);
 });
@@ -127,6 +135,77 @@ test('a UDP link prints what to join to it, and commands without a namespace', a
     assert.match(text, /\n {2}ping -c 3 198\.18\.0\.2;/);
   } finally { sim.close(); }
 });
+
+test('leftovers: a dead process\'s record kills a process only when it is the same one (its start time, whatever it exec\'d since), removes a pty link only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
+  const same = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const reused = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const file = join(RUN_DIR, '999999997.json');
+  try {
+    await waitUntil(() => processStart(same.pid!) !== null && processStart(reused.pid!) !== null, 2000);
+    mkdirSync(RUN_DIR, { recursive: true });
+    const pty = join(dir, 'console');
+    const plain = join(dir, 'plain');
+    symlinkSync('/dev/pts/4095', pty);
+    writeFileSync(plain, 'not a link');
+    writeFileSync(file, JSON.stringify({ pid: 999999997, start: '1', netns: [], dirs: [], links: [pty, plain], procs: [
+      // Recorded as the wrapper that exec'd it (the interpreter's /tmp/espruino-pico does): the
+      // same process by its start time.
+      { pid: same.pid, argv: ['/tmp/wrapper-script'], start: processStart(same.pid!) },
+      // The same command line, but another process (a PID reused): left alone.
+      { pid: reused.pid, argv: ['sleep', '60'], start: String(Number(processStart(reused.pid!)) + 1) },
+    ] }));
+    const said = removeLeftovers();
+    assert.ok(said.includes(`removed what process 999999997 (no longer running) left behind: wrapper-script ${same.pid}, console link ${pty}`), said.join('\n'));
+    await waitUntil(() => same.signalCode !== null, 2000);
+    assert.is(same.signalCode, 'SIGKILL');
+    assert.is(reused.exitCode, null);
+    assert.is(reused.signalCode, null);
+    assert.not.ok(isPtyLink(pty));
+    assert.ok(existsSync(plain), 'a file that is not a pty link stays');
+    assert.not.ok(existsSync(file));
+  } finally {
+    same.kill('SIGKILL');
+    reused.kill('SIGKILL');
+    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const bin = process.env.ESPRUINO;
+if (bin && existsSync(bin)) {
+  test('a simulator of the interpreter board killed with SIGKILL: the next one ends its interpreter and console socat, removes their directories and link', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
+    const consolePath = join(dir, 'console');
+    const udp = 'udp:127.0.0.1:0:127.0.0.1:9'; // a port of its own (0: no port chosen beforehand that another may take)
+    const a = new SimProcess(['--link', udp, '--ip', '198.18.0.2/24', '--espruino', bin, '--espruino-program', 'none', '--no-apps', '--console', consolePath]);
+    let b: SimProcess | null = null;
+    try {
+      await a.waitFor(/^console: synack: started/m, 60000);
+      const st = stateOf(a.pid)!;
+      const interp = st.procs.find((p) => p.argv[0] === bin)!;
+      const consoleSocat = st.procs.find((p) => p.argv[0] === 'socat')!;
+      assert.ok(interp && consoleSocat, JSON.stringify(st));
+      const boardDir = st.dirs.find((d) => /synack-espruino-board-/.test(d))!;
+      assert.ok(boardDir && existsSync(boardDir), JSON.stringify(st));
+      await a.stop('SIGKILL');
+      b = new SimProcess(['--link', udp, '--ip', '198.18.0.2/24', '--no-apps']);
+      await b.waitFor(/^link: UDP /m, 15000);
+      // The interpreter and socat may have ended by themselves (their pipes closed) or not: either
+      // way they are not running once the next simulator has started, and the directories go.
+      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: .*directory ${boardDir}`, 'm'), b.out);
+      assert.not.ok(procRuns(interp), 'the interpreter gone');
+      assert.not.ok(procRuns(consoleSocat), 'the console\'s socat gone');
+      for (const d of st.dirs) assert.not.ok(existsSync(d), `${d} removed`);
+      assert.not.ok(isPtyLink(consolePath));
+      assert.not.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
+    } finally {
+      await a.stop('SIGKILL');
+      if (b) await b.stop('SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 // ---- with a namespace ----
 
@@ -201,24 +280,57 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
   });
 
   test('the socat command a UDP link prints joins a TAP device to the board: Linux pings it through that', async () => {
-    const peerPort = await freeUdpPort();
-    const sim = await startSim(parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24', '--no-apps'], false), () => {});
     const ns = new Netns(`synack-udp-${process.pid}`);
     const ifname = `su${process.pid % 100000}`;
     try {
-      const text = describeSim(sim, parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24'], false));
-      const m = /socat (TUN,\S+) (UDP-DATAGRAM:\S+?),? then/.exec(text)!;
-      assert.ok(m, text);
-      // As printed, but with a TAP name of this test's, moved into this test's namespace.
-      const socat = spawn('socat', [m[1].replace('tun-name=synack0', `tun-name=${ifname}`), m[2]], { stdio: 'ignore' });
-      ns.track(socat);
-      assert.ok(await waitUntil(() => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } }, 5000), 'socat made the TAP');
-      run('ip', ['link', 'set', ifname, 'netns', ns.name]);
-      ns.addr(ifname, '198.18.0.1/24');
-      // (Not spawnSync: the board runs in this process's event loop.)
-      const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
-      assert.match(r, /3 packets transmitted, 3 received/, r);
-    } finally { sim.close(); ns.cleanup(); }
+      // The peer port is free when chosen and may be taken before socat binds it (socat then
+      // exits, and its TAP with it): then once more with another port, as the simulator does.
+      for (let attempt = 1; ; attempt++) {
+        const peerPort = await freeUdpPort();
+        const sim = await startSim(parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24', '--no-apps'], false), () => {});
+        let socat: ChildProcess | null = null;
+        try {
+          const text = describeSim(sim, parseArgs(['--link', `udp:127.0.0.1:0:127.0.0.1:${peerPort}`, '--ip', '198.18.0.2/24'], false));
+          const m = /socat (TUN,\S+) (UDP-DATAGRAM:\S+?),? then/.exec(text)!;
+          assert.ok(m, text);
+          // As printed, but with a TAP name of this test's, moved into this test's namespace.
+          const sc = socat = spawn('socat', [m[1].replace('tun-name=synack0', `tun-name=${ifname}`), m[2]], { stdio: 'ignore' });
+          ns.track(sc);
+          assert.ok(await waitUntil(() => { try { run('ip', ['link', 'show', ifname]); return true; } catch { return false; } }, 5000) || sc.exitCode !== null, 'socat made the TAP');
+          try {
+            run('ip', ['link', 'set', ifname, 'netns', ns.name]);
+            ns.addr(ifname, '198.18.0.1/24');
+          } catch (e) {
+            if (attempt < 3 && (sc.exitCode !== null || sc.signalCode !== null || /Cannot find device/.test((e as Error).message))) continue;
+            throw e;
+          }
+          // (Not spawnSync: the board runs in this process's event loop.)
+          const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns.name, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '198.18.0.2'], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
+          assert.match(r, /3 packets transmitted, 3 received/, r);
+          break;
+        } finally {
+          sim.close();
+          if (socat && socat.exitCode === null) socat.kill('SIGKILL');
+        }
+      }
+    } finally { ns.cleanup(); }
+  });
+
+  test('on a TAP link the namespace\'s side is the board\'s default gateway: a peer beyond the board\'s /24 is answered, static or by DHCP', async () => {
+    for (const args of [['--no-apps'], ['--dhcp', '--no-apps']]) {
+      const sim = await startSim(parseArgs(args, true), () => {});
+      try {
+        const ns = sim.tap!.ns.name;
+        // A peer on another network (198.19.7.1, beyond 198.18.0.0/24), routed by the namespace.
+        run('ip', ['-n', ns, 'addr', 'add', '198.19.7.1/32', 'dev', 'lo']);
+        assert.ok(await waitUntil(() => sim.address() !== '(no address yet)', 20000), `${args.join(' ')}: no address`);
+        const ip = sim.address();
+        // (Not spawnSync: the board runs in this process's event loop.)
+        const r = await new Promise<string>((resolve) => execFile('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '2', '-I', '198.19.7.1', ip], { encoding: 'utf8', timeout: 15000 }, (_e, out, err) => resolve(out + err)));
+        assert.match(r, /3 packets transmitted, 3 received/, `${args.join(' ')}: ${r}`);
+        assert.is(ipToString(sim.board.stack.iface.gateway), '198.18.0.1', args.join(' '));
+      } finally { sim.close(); }
+    }
   });
 
   test('npm start -- --dhcp does the same: the namespace and dnsmasq at once, the lease, the commands; all gone after Ctrl-C', async () => {
@@ -256,43 +368,56 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
-  test('a simulator killed with SIGKILL: the next one removes its namespace, socat, dnsmasq and directory, and nothing else', async () => {
+  test('a simulator killed with SIGKILL: the next one removes its namespace, both socats, dnsmasq, the console link and directory, and nothing else', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'synack-cli-test-'));
     // What must survive: a namespace of this (live) test process, recorded in its own state file;
     // a process of the test's whose PID a dead process's forged state file lists under another
-    // command line; a live process's forged state file with a namespace in it.
+    // command line, and under another start time; a live process's forged state file with a
+    // namespace in it.
     const mine = new Netns(`synack-keep-${process.pid}`);
     const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
     const other = new Netns(`synack-other-${process.pid}`);
     const forgedDead = join(RUN_DIR, '999999999.json');
+    const forgedDead2 = join(RUN_DIR, '999999998.json');
     const forgedLive = join(RUN_DIR, `${sleeper.pid}.json`);
     writeFileSync(forgedDead, JSON.stringify({ pid: 999999999, start: '1', netns: [], procs: [{ pid: sleeper.pid, argv: ['socat', 'not-what-runs'] }], dirs: [] }));
+    writeFileSync(forgedDead2, JSON.stringify({ pid: 999999998, start: '1', netns: [], procs: [{ pid: sleeper.pid, argv: ['sleep', '60'], start: '12345' }], dirs: [] }));
     writeFileSync(forgedLive, JSON.stringify({ pid: sleeper.pid, start: processStart(sleeper.pid!), netns: [other.name], procs: [], dirs: [] }));
-    const a = new SimProcess(['--dhcp', '--console', join(dir, 'console'), '--no-apps']);
+    const consolePath = join(dir, 'console');
+    const a = new SimProcess(['--dhcp', '--console', consolePath, '--no-apps']);
     let b: SimProcess | null = null;
     try {
       await a.waitFor(/^lease: /m, 25000);
       const st = stateOf(a.pid)!;
-      const socat = st.procs.find((p) => p.argv[0] === 'socat')!;
+      const socat = st.procs.find((p) => p.argv[0] === 'socat' && p.argv.some((x) => x.startsWith('TUN,')))!;
+      const consoleSocat = st.procs.find((p) => p.argv[0] === 'socat' && p.argv.includes(`PTY,link=${consolePath},raw,echo=0`))!;
       const dnsmasq = st.procs.find((p) => p.argv.includes('dnsmasq'))!;
+      assert.ok(socat && consoleSocat && dnsmasq, JSON.stringify(st));
+      assert.ok(consoleSocat.start && socat.start && dnsmasq.start, 'each process recorded with its start time');
+      assert.equal(st.links, [consolePath], 'the console link recorded');
       const tapName = /tun-name=(\w+)/.exec(socat.argv.join(' '))![1];
       await a.stop('SIGKILL');
-      // Left behind, as before this fix.
+      // Left behind: the namespace, its directory, the state file, and the processes, each of which
+      // may also end by itself meanwhile (the console's socat once it sees its pipes closed, the
+      // TAP's when a frame for the dead simulator is refused, dnsmasq when it logs to a closed
+      // pipe): the test depends on neither.
       assert.match(namespaces(), new RegExp(`synack-${a.pid}\\b`));
-      assert.ok(procRuns(socat) && procRuns(dnsmasq), 'socat and dnsmasq outlive a SIGKILL');
+      assert.ok(existsSync(st.dirs[0]));
       assert.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
 
       b = new SimProcess(['--no-apps']);
       await b.waitFor(/^LAN: namespace /m, 15000);
-      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: socat ${socat.pid}, dnsmasq ${dnsmasq.pid}, namespace synack-${a.pid}, directory ${st.dirs[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(b.out, new RegExp(`^sim: removed what process ${a.pid} \\(no longer running\\) left behind: (socat ${socat.pid}, )?(dnsmasq ${dnsmasq.pid}, )?(socat ${consoleSocat.pid}, )?namespace synack-${a.pid}, directory ${esc(st.dirs[0])}(, console link ${esc(consolePath)})?$`, 'm'));
       assert.not.match(namespaces(), new RegExp(`synack-${a.pid}\\b`));
       assert.not.ok(procRuns(socat), 'socat gone');
       assert.not.ok(procRuns(dnsmasq), 'dnsmasq gone');
+      assert.not.ok(procRuns(consoleSocat), 'the console\'s socat gone');
+      assert.not.match(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout, new RegExp(`PTY,link=${esc(consolePath)}`));
+      assert.not.ok(existsSync(consolePath) || isPtyLink(consolePath), 'no console link left');
       assert.not.match(run('ip', ['link', 'show']), new RegExp(`${tapName}\\b`));
       assert.not.ok(existsSync(st.dirs[0]));
       assert.not.ok(existsSync(join(RUN_DIR, `${a.pid}.json`)));
-      // The console's socat ends by itself when its pipes close; none is left either.
-      assert.not.match(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout, new RegExp(`PTY,link=${join(dir, 'console')}`));
       // Nothing else touched.
       assert.match(namespaces(), new RegExp(`${mine.name}\\b`));
       assert.match(namespaces(), new RegExp(`${other.name}\\b`));
@@ -300,6 +425,7 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       assert.is(sleeper.signalCode, null);
       assert.ok(existsSync(forgedLive), 'a live process\'s state file stays');
       assert.not.ok(existsSync(forgedDead), 'a dead process\'s state file goes');
+      assert.not.ok(existsSync(forgedDead2), 'a dead process\'s state file goes');
     } finally {
       await a.stop('SIGKILL');
       if (b) await b.stop('SIGINT');
@@ -307,6 +433,7 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(3);s.sendto(q,('1
       mine.cleanup();
       other.cleanup();
       rmSync(forgedDead, { force: true });
+      rmSync(forgedDead2, { force: true });
       rmSync(forgedLive, { force: true });
       rmSync(dir, { recursive: true, force: true });
     }

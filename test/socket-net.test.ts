@@ -39,8 +39,8 @@ test('the socket-call timeline: passive and active open, MSS 536/1460, piggyback
     'A <SEQ=100><CTL=SYN> MSS=536',
     'B <SEQ=300><ACK=101><CTL=SYN,ACK> MSS=1460',
     'A <SEQ=101><ACK=301><CTL=ACK>',
-    'A <SEQ=101><ACK=301><CTL=ACK><DATA>',
-    'B <SEQ=301><ACK=104><CTL=ACK><DATA>',               // the reply carries the ACK of the request
+    'A <SEQ=101><ACK=301><CTL=PSH,ACK><DATA>',
+    'B <SEQ=301><ACK=104><CTL=PSH,ACK><DATA>',               // the reply carries the ACK of the request
     'A <SEQ=104><ACK=307><CTL=ACK>',                     // the client ACKs the reply (delayed ACK)
     'A <SEQ=104><ACK=307><CTL=FIN,ACK>',                 // the client closes
     'B <SEQ=307><ACK=105><CTL=ACK>',

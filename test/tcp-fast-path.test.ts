@@ -10,12 +10,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setup } from './helpers/iface-setup.ts';
-import { Tcp, ESTABLISHED, SND_UNA, type Conn } from '../firmware/tcp/tcp.ts';
+import { Tcp, ESTABLISHED, SND_UNA, RCV_NXT, type Conn } from '../firmware/tcp/tcp.ts';
 import { segment, Recorder } from './helpers/tcp-fixture.ts';
-import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16 } from './helpers/frames.ts';
+import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16, u32, csum } from './helpers/frames.ts';
 import { checksumDetectNative } from '../firmware/wire/checksum.ts';
 
-const ACK = 0x10, PSH = 0x08, FIN = 0x01;
+const ACK = 0x10, PSH = 0x08, FIN = 0x01, RST = 0x04;
 const PEER_PORT = 40000, PORT = 80;
 
 function fromPeer(seq: number, ack: number, flags: number, data: Uint8Array, opts: { win?: number; mss?: number; mac?: Uint8Array } = {}): Uint8Array {
@@ -327,6 +327,201 @@ test('one connection at a time holds a frame', () => {
   const b3 = seg2(6201, iss2 + 1, ACK | PSH, bytes(600, 4));
   ifc.input(b3, b3.length, true);
   assert.ok(holding(tcp, c2) === b3, 'held now that the first let its frame go');
+});
+
+// ---- what header prediction must not take (each guard of inputFrame, one frame each) ----
+//
+// Every frame below carries the next expected data for the connection (SEG.SEQ = RCV.NXT), so
+// prediction would take it if its guard were missing; each must take the path the layers give.
+
+/** The ESTABLISHED connection and a sender of raw frames; `text()` what the user read. */
+function guarded(rcvBuf = 4096) {
+  const e = established(rcvBuf);
+  const send = (f: Uint8Array, len = f.length) => e.ifc.input(f, len);
+  const text = () => Uint8Array.from(e.user.data);
+  return { ...e, send, text };
+}
+/** An IPv4 frame from the peer with the TCP segment `t` (built with the pseudo-header of src, dst). */
+const framed = (t: Uint8Array, o: { src?: number; dst?: number; proto?: number; ip?: object } = {}) =>
+  eth(US_MAC, PEER_MAC, 0x0800, ipv4(o.src ?? PEER, o.dst ?? US, o.proto ?? 6, t, o.ip));
+const data10 = bytes(10, 7);
+
+test('not predicted: IPv4 options (header length 24): the segment is found past them', () => {
+  const g = guarded();
+  const t = segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 });
+  g.send(framed(t, { ip: { options: [1, 1, 1, 0] } }));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.equal(g.text(), data10);
+});
+
+test('not predicted: TCP options (data offset 8, timestamps): the text starts after them', () => {
+  const g = guarded();
+  const t = segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10, options: [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0] });
+  g.send(framed(t));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.equal(g.text(), data10);
+});
+
+test('not predicted: another IP protocol carrying TCP-looking bytes (UDP to a closed port) is not data', () => {
+  const g = guarded();
+  const t = segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 });
+  g.send(framed(t, { proto: 17 }));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.is(g.text().length, 0);
+  assert.is(g.conn.s[RCV_NXT], 1001);
+});
+
+test('not predicted: FIN, RST, SYN or URG with the data', () => {
+  for (const [flag, state] of [[FIN, 'CLOSE-WAIT'], [RST, 'CLOSED'], [0x02, 'ESTABLISHED'], [0x20, 'ESTABLISHED']] as const) {
+    const g = guarded();
+    g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK | flag, { data: data10, urg: flag === 0x20 ? 1 : 0 })));
+    assert.is(g.tcp.counters.predicted, 0, `flag ${flag}`);
+    assert.is(g.conn.stateName, state, `flag ${flag}`);
+  }
+});
+
+test('not predicted: an IPv4 fragment (more fragments, or an offset) is not a whole segment', () => {
+  for (const frag of [0x2000, 0x0001, 0x4001]) {
+    const g = guarded();
+    g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 }), { ip: { frag } }));
+    assert.is(g.tcp.counters.predicted, 0);
+    assert.is(g.text().length, 0, `frag ${frag.toString(16)}`);
+  }
+});
+
+test('not predicted: another source address, the subnet broadcast as destination', () => {
+  const g = guarded();
+  const other = PEER + 5;
+  g.send(framed(segment(other, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 }), { src: other }));
+  const bcast = (US | 0xff) >>> 0;
+  g.send(framed(segment(PEER, bcast, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 }), { dst: bcast }));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.is(g.text().length, 0);
+});
+
+test('not predicted: another port pair between the same hosts', () => {
+  const g = guarded();
+  g.send(framed(segment(PEER, US, PEER_PORT + 1, PORT, 1001, g.iss + 1, ACK, { data: data10 })));
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT + 1, 1001, g.iss + 1, ACK, { data: data10 })));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.is(g.text().length, 0);
+  assert.is(g.conn.s[RCV_NXT], 1001);
+});
+
+test('not predicted: a frame shorter than its IPv4 total length, a total length below 40, a bad IPv4 or TCP checksum', () => {
+  const g = guarded();
+  const f = framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 }));
+  g.send(f, f.length - 1);
+  const short = f.slice(); short[16] = 0; short[17] = 39;
+  g.send(short);
+  const badIp = f.slice(); badIp[24] ^= 1;
+  g.send(badIp);
+  const badTcp = f.slice(); badTcp[50] ^= 1;
+  g.send(badTcp);
+  const oddData = bytes(11, 3); oddData[10] = 0;
+  const odd = framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: oddData }));
+  odd[odd.length - 1] = 0x80;                           // an odd length: the last byte is summed too
+  // A total length of 39 with both checksums right for it (the TCP one over 19 bytes).
+  const t19 = segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK).slice(0, 19);
+  t19[16] = 0; t19[17] = 0;
+  const c19 = csum(cat(u32(PEER), u32(US), [0, 6], u16(19), t19));
+  t19[16] = c19 >> 8; t19[17] = c19 & 255;
+  g.send(cat(framed(t19), [0]));
+  g.send(odd);
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.is(g.text().length, 0);
+  assert.equal(g.d.take(), [], 'all dropped unanswered');
+  g.send(f);
+  assert.equal(g.text(), data10, 'the good frame is taken');
+});
+
+test('not predicted: a pure ACK (no text) is not data: no delayed ACK answers it', () => {
+  const g = guarded();
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK)));
+  assert.is(g.tcp.counters.predicted, 0);
+  g.ifc.poll(300);
+  assert.equal(g.d.take(), []);
+});
+
+test('not predicted: data arriving in CLOSE-WAIT (after the peer\'s FIN) is not taken', () => {
+  const g = guarded();
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK | FIN)));
+  assert.is(g.conn.stateName, 'CLOSE-WAIT');
+  g.d.take();
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1002, g.iss + 1, ACK, { data: data10 })));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.is(g.text().length, 0);
+});
+
+test('not predicted: in-order data while out-of-order data or a FIN waits behind a hole', () => {
+  const g = guarded();
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1011, g.iss + 1, ACK | FIN, { data: data10 })));
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 })));
+  assert.is(g.tcp.counters.predicted, 0);
+  assert.is(g.text().length, 20);
+  assert.is(g.conn.stateName, 'CLOSE-WAIT');
+});
+
+test('predicted data with no user set (not yet accepted by the application) is kept, nothing thrown', () => {
+  const g = guarded();
+  g.conn.user = null;
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: data10 })));
+  assert.is(g.tcp.counters.predicted, 1);
+  assert.is(g.conn.readable, 10);
+});
+
+test('predicted data that ends exactly at the ring\'s end, then data that starts at its beginning', () => {
+  const g = guarded(2000);
+  g.conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const a = bytes(1000, 1), b = bytes(1000, 2), c = bytes(1000, 3);
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 1001, g.iss + 1, ACK, { data: a })));
+  const got = new Uint8Array(3000);
+  assert.is(g.tcp.recv(g.conn, got, 0, 1000), 1000);  // head at 1000
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 2001, g.iss + 1, ACK, { data: b })));   // [1000, 2000)
+  g.send(framed(segment(PEER, US, PEER_PORT, PORT, 3001, g.iss + 1, ACK, { data: c })));   // [0, 1000)
+  assert.is(g.tcp.recv(g.conn, got, 1000, 2000), 2000);
+  assert.equal(got, cat(a, b, c));
+});
+
+test('the fast ACK template is only ever a pure ACK: after we send data (a full segment, no PSH), the next ACKs are still right', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  let una = iss + 1;
+  const two = () => { for (let i = 0; i < 2; i++) { const f = fromPeer(seq, una >>> 0, ACK, bytes(100, i)); ifc.input(f, f.length); seq += 100; } };
+  tcp.send(conn, bytes(2000, 5), 0, 2000);             // first of all: a full segment, flags ACK alone
+  const data = d.take();
+  assert.equal(data.map((f) => f[47]), [ACK], 'a data segment with flags ACK alone (the rest waits: Nagle)');
+  una += 1460;
+  const a = fromPeer(seq, una >>> 0, ACK, new Uint8Array(0));
+  ifc.input(a, a.length);
+  assert.equal(d.take().map((f) => f[47]), [ACK | PSH]);
+  una += 540;
+  const b = fromPeer(seq, una >>> 0, ACK, new Uint8Array(0));
+  ifc.input(b, b.length);
+  d.take();
+  const before = tcp.counters.fastAcks;
+  two(); two();
+  assert.ok(tcp.counters.fastAcks > before, 'the fast ACK was used');
+  const acks = d.take().filter((f) => f.length === 54 || f.length === 60);
+  assert.ok(acks.length >= 1);
+  const last = acks[acks.length - 1];
+  const seqOf = be32(last, 38);
+  assert.equal(last.subarray(0, 54), expectedAck(ipId(last), seqOf, seq, (last[48] << 8) | last[49]).subarray(0, 54));
+});
+
+test('the fast ACK: a receive window above 65535 is announced as 65535; the IPv4 id goes on from it', () => {
+  const { d, tcp, ifc, conn, iss } = established(100000);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  const acks: Uint8Array[] = [];
+  for (let i = 0; i < 4; i++) { const f = fromPeer(seq, iss + 1, ACK, bytes(100, i)); ifc.input(f, f.length); seq += 100; acks.push(...d.take()); }
+  assert.is(tcp.counters.fastAcks, 1);
+  assert.equal(acks.map((a) => (a[48] << 8) | a[49]), [65535, 65535]);
+  assert.equal(acks[1], expectedAck(ipId(acks[1]), iss + 1, 1401, 65535));
+  tcp.send(conn, bytes(10, 1), 0, 10);
+  const next = d.take()[0];
+  assert.is(ipId(next), (ipId(acks[1]) + 1) & 0xffff);
 });
 
 test.run();

@@ -33,7 +33,7 @@ test('RFC 9293 three-way handshake and first data (figure: basic 3-way handshake
     '2. SYN-SENT --> <SEQ=100><CTL=SYN> --> SYN-RECEIVED',
     '3. ESTABLISHED <-- <SEQ=300><ACK=101><CTL=SYN,ACK> <-- SYN-RECEIVED',
     '4. ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK> --> ESTABLISHED',
-    '5. ESTABLISHED --> <SEQ=101><ACK=301><CTL=ACK><DATA> --> ESTABLISHED',
+    '5. ESTABLISHED --> <SEQ=101><ACK=301><CTL=PSH,ACK><DATA> --> ESTABLISHED',
   ]);
   assert.equal(ra.events, ['connect']);
 });

@@ -86,7 +86,7 @@ test('FIN-WAIT-1: acceptable ACK of the data before our FIN only: FIN-WAIT-1 sta
   const f = reach.established();
   f.tcp.send(f.c, enc('abc'), 0, 3);
   f.tcp.close(f.c);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048', '0: <SEQ=304><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048', '0: <SEQ=304><ACK=101><CTL=FIN,ACK> win=2048']);
   f.send(101, 304, ACK);
   assert.is(f.c.stateName, 'FIN-WAIT-1');
   f.send(101, 305, ACK);
@@ -365,11 +365,14 @@ test('CLOSING: SYN: challenge ACK', () => {
   assert.is(f.c.stateName, 'CLOSING');
 });
 
-test('CLOSING: ACK bit off: dropped', () => {
+test('CLOSING: ACK bit off: dropped, even with SEG.ACK covering our FIN, text or a FIN', () => {
   const f = reach.closing();
-  f.send(102, 0, 0);
+  f.send(102, 302, 0);                          // its ack field acknowledges our FIN: not looked at
+  f.send(102, 302, 0, { data: 'x' });           // text after the FIN would be acknowledged
+  f.send(102, 302, FIN);
   assert.equal(f.out(), []);
   assert.is(f.c.stateName, 'CLOSING');
+  assert.is(f.c.s[SND_UNA], 301);
 });
 
 test('CLOSING: acceptable ACK of our FIN: TIME-WAIT, nothing sent', () => {
@@ -421,9 +424,16 @@ test('CLOSING: SEND: refused', () => {
   assert.equal(f.out(), []);
 });
 
-test('CLOSING: RECEIVE: nothing left', () => {
-  const f = reach.closing();
-  assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
+test("CLOSING: RECEIVE: the text that came before the peer's FIN is still read, then nothing", () => {
+  const f = reach.finWait1();
+  f.rec.tcp = null;                             // the user does not read yet
+  f.send(101, 301, ACK | FIN, { data: 'ab' });
+  assert.equal(f.out(), ['0: <SEQ=302><ACK=104><CTL=ACK> win=2045']);
+  assert.is(f.c.stateName, 'CLOSING');
+  const b = new Uint8Array(4);
+  assert.is(f.tcp.recv(f.c, b, 0, 4), 2);
+  assert.is(new TextDecoder().decode(b.subarray(0, 2)), 'ab');
+  assert.is(f.tcp.recv(f.c, b, 0, 4), 0);
 });
 
 test('CLOSING: CLOSE again: nothing happens', () => {
@@ -554,9 +564,17 @@ test('LAST-ACK: SEND: refused', () => {
   assert.equal(f.out(), []);
 });
 
-test('LAST-ACK: RECEIVE: nothing left', () => {
-  const f = reach.lastAck();
-  assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
+test("LAST-ACK: RECEIVE: the text that came before the peer's FIN is still read, then nothing", () => {
+  const f = reach.established();
+  f.rec.tcp = null;
+  f.send(101, 301, ACK | FIN, { data: 'ab' });
+  f.tcp.close(f.c);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=104><CTL=ACK> win=2045', '0: <SEQ=301><ACK=104><CTL=FIN,ACK> win=2045']);
+  assert.is(f.c.stateName, 'LAST-ACK');
+  const b = new Uint8Array(4);
+  assert.is(f.tcp.recv(f.c, b, 0, 4), 2);
+  assert.is(new TextDecoder().decode(b.subarray(0, 2)), 'ab');
+  assert.is(f.tcp.recv(f.c, b, 0, 4), 0);
 });
 
 test('LAST-ACK: CLOSE again: nothing happens', () => {
@@ -641,10 +659,13 @@ test('TIME-WAIT: SYN: challenge ACK (no timestamps to accept a new connection by
   assert.is(f.c.stateName, 'TIME-WAIT');
 });
 
-test('TIME-WAIT: ACK bit off: dropped', () => {
+test('TIME-WAIT: ACK bit off: dropped, even a FIN again or text (neither is acknowledged)', () => {
   const f = reach.timeWait();
-  f.send(102, 0, 0);
+  f.send(102, 302, FIN);
+  f.send(102, 302, 0, { data: 'x' });
   assert.equal(f.out(), []);
+  f.runTo(10000);                               // 2 MSL not restarted by the dropped FIN
+  assert.is(f.tcp.conns.length, 0);
 });
 
 test('TIME-WAIT: an ACK of everything sent: nothing sent, TIME-WAIT stays', () => {
@@ -694,9 +715,15 @@ test('TIME-WAIT: SEND: refused', () => {
   assert.equal(f.out(), []);
 });
 
-test('TIME-WAIT: RECEIVE: nothing left', () => {
-  const f = reach.timeWait();
-  assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
+test("TIME-WAIT: RECEIVE: the text that came with the peer's FIN is still read, then nothing", () => {
+  const f = reach.finWait2();
+  f.rec.tcp = null;
+  f.send(101, 302, ACK | FIN, { data: 'ab' });
+  assert.is(f.c.stateName, 'TIME-WAIT');
+  const b = new Uint8Array(4);
+  assert.is(f.tcp.recv(f.c, b, 0, 4), 2);
+  assert.is(new TextDecoder().decode(b.subarray(0, 2)), 'ab');
+  assert.is(f.tcp.recv(f.c, b, 0, 4), 0);
 });
 
 test('TIME-WAIT: CLOSE again: nothing happens', () => {

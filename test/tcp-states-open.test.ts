@@ -240,12 +240,16 @@ test('SYN-SENT: SEND: queued, sent with the handshake\'s ACK', () => {
   assert.is(f.tcp.send(f.c, new TextEncoder().encode('GET'), 0, 3), 3);
   assert.equal(f.out(), []);
   f.send(100, 301, SYN | ACK, { mss: 1460 });
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
-test('SYN-SENT: RECEIVE: nothing to read', () => {
+test("SYN-SENT: RECEIVE: text on the peer's SYN (simultaneous open) is not taken: nothing to read, no window update", () => {
   const f = reach.synSent();
+  f.rec.tcp = null;
+  f.send(100, 0, SYN, { data: 'early' });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
   assert.is(f.tcp.recv(f.c, new Uint8Array(10), 0, 10), 0);
+  assert.equal(f.out(), []);
 });
 
 test('SYN-SENT: CLOSE: CLOSED at once, nothing sent', () => {
@@ -426,14 +430,17 @@ test('SYN-RECEIVED: SEND (simultaneous open): queued, sent once ESTABLISHED', ()
   assert.is(f.tcp.send(f.c, new TextEncoder().encode('hey'), 0, 3), 3);
   assert.equal(f.out(), []);
   f.send(101, 301, ACK);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
-test('SYN-RECEIVED: RECEIVE: nothing to read (simultaneous open; a passive one has no connection yet)', () => {
+test("SYN-RECEIVED: RECEIVE: text on the peer's SYN (simultaneous open; a passive one has no connection yet) is not taken: nothing to read", () => {
   const f = reach.synSent();
-  f.send(100, 0, SYN);
+  f.rec.tcp = null;
+  f.send(100, 0, SYN, { data: 'early' });
   assert.is(f.c.stateName, 'SYN-RECEIVED');
   assert.is(f.tcp.recv(f.c, new Uint8Array(4), 0, 4), 0);
+  assert.is(f.c.readable, 0);
+  assert.is(f.c.s[RCV_NXT], 101);
 });
 
 test('SYN-RECEIVED: CLOSE with nothing queued: <SEQ=301><ACK=101><CTL=FIN,ACK> at once, FIN-WAIT-1 (RFC 9293 3.10.4)', () => {
@@ -473,7 +480,7 @@ test('SYN-RECEIVED: CLOSE with data queued: the FIN waits for ESTABLISHED, then 
   assert.equal(f.out(), []);
   assert.is(f.c.stateName, 'SYN-RECEIVED');
   f.send(101, 301, ACK);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,ACK><DATA> len=2 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=FIN,PSH,ACK><DATA> len=2 win=2048']);
   assert.is(f.c.stateName, 'FIN-WAIT-1');
 });
 

@@ -46,7 +46,7 @@ test('ESTABLISHED: zero receive window: a segment at RCV.NXT is acceptable for i
   f.send(101, 301, ACK, { data: 'abcd' });
   f.out();
   f.tcp.send(f.c, enc('x'), 0, 1);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=105><CTL=ACK><DATA> len=1 win=0']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=105><CTL=PSH,ACK><DATA> len=1 win=0']);
   f.send(105, 302, ACK, { data: 'e' });                  // acknowledges our byte, carries one too many
   assert.is(f.c.s[SND_UNA], 302, 'the ACK is processed');
   assert.equal(f.out(), ['0: <SEQ=302><ACK=105><CTL=ACK> win=0'], 'the byte is not taken');
@@ -96,7 +96,7 @@ test('ESTABLISHED: ACK bit off: dropped, text not taken', () => {
 test('ESTABLISHED: acceptable ACK (SND.UNA < SEG.ACK <= SND.NXT): SND.UNA advances, the send ring freed', () => {
   const f = reach.established();
   f.tcp.send(f.c, enc('abc'), 0, 3);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
   f.send(101, 303, ACK);
   assert.equal([f.c.s[SND_UNA], f.c.unacked], [303, 1]);
   f.send(101, 304, ACK, { win: 1000 });
@@ -135,7 +135,7 @@ test('ESTABLISHED: an ACK that frees room and shrinks the window: what the user 
   const more = new Uint8Array(1460);
   f.c.user = { ...f.rec, onWritable: (c: Conn) => { f.tcp.send(c, more, 0, more.length); } } as never;
   f.tcp.send(f.c, new Uint8Array(2000), 0, 2000);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048', '0: <SEQ=1761><ACK=101><CTL=ACK><DATA> len=540 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048', '0: <SEQ=1761><ACK=101><CTL=PSH,ACK><DATA> len=540 win=2048']);
   // The first segment acknowledged, the window down to 600: the right edge at 2361, 540 bytes in
   // flight, 60 bytes of room (too few to send, SWS avoidance).
   f.send(101, 1761, ACK, { win: 600 });
@@ -187,7 +187,7 @@ test('ESTABLISHED: FIN: <SEQ=301><ACK=102><CTL=ACK> at once, end of stream, CLOS
 test('ESTABLISHED: SEND: <SEQ=301><ACK=101><CTL=ACK><DATA> at once', () => {
   const f = reach.established();
   assert.is(f.tcp.send(f.c, enc('hello'), 0, 5), 5);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=5 win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=5 win=2048']);
 });
 
 test('ESTABLISHED: RECEIVE: the bytes in order, then nothing', () => {
@@ -214,7 +214,7 @@ test('ESTABLISHED: CLOSE: <SEQ=301><ACK=101><CTL=FIN,ACK>, FIN-WAIT-1; with data
   f.send(101, 2301, ACK);
   f.tcp.send(f.c, enc('bye'), 0, 3);
   f.tcp.close(f.c);
-  assert.equal(f.out(), ['0: <SEQ=2301><ACK=101><CTL=ACK><DATA> len=3 win=2048', '0: <SEQ=2304><ACK=101><CTL=FIN,ACK> win=2048']);
+  assert.equal(f.out(), ['0: <SEQ=2301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048', '0: <SEQ=2304><ACK=101><CTL=FIN,ACK> win=2048']);
 });
 
 test('ESTABLISHED: ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED at once', () => {
@@ -232,7 +232,7 @@ test('ESTABLISHED: retransmission timeout: the data again after the RTO (200 ms 
   f.tcp.send(f.c, enc('abc'), 0, 3);
   f.out();
   f.runTo(600);
-  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048', '600: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048']);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048', '600: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048']);
 });
 
 test('ESTABLISHED: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ETIMEDOUT', () => {
@@ -240,7 +240,7 @@ test('ESTABLISHED: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ET
   f.tcp.send(f.c, enc('abc'), 0, 3);
   f.out();
   f.runTo(1400);
-  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048', '600: <SEQ=301><ACK=101><CTL=ACK><DATA> len=3 win=2048',
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048', '600: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=3 win=2048',
     '1400: <SEQ=304><CTL=RST> win=0']);
   assert.equal(f.rec.events, ['close:ETIMEDOUT']);
 });
@@ -306,7 +306,7 @@ test('CLOSE-WAIT: ACK bit off: dropped', () => {
 test('CLOSE-WAIT: acceptable ACK: what we sent after the peer\'s FIN is acknowledged', () => {
   const f = reach.closeWait();
   f.tcp.send(f.c, enc('abc'), 0, 3);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=102><CTL=ACK><DATA> len=3 win=2047']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=102><CTL=PSH,ACK><DATA> len=3 win=2047']);
   f.send(102, 304, ACK);
   assert.equal([f.c.s[SND_UNA], f.c.unacked], [304, 0]);
   assert.equal(f.out(), []);
@@ -352,7 +352,7 @@ test('CLOSE-WAIT: a FIN after the FIN (SEG.SEQ = RCV.NXT): remain in CLOSE-WAIT,
 test('CLOSE-WAIT: SEND: <SEQ=301><ACK=102><CTL=ACK><DATA> at once', () => {
   const f = reach.closeWait();
   assert.is(f.tcp.send(f.c, enc('reply'), 0, 5), 5);
-  assert.equal(f.out(), ['0: <SEQ=301><ACK=102><CTL=ACK><DATA> len=5 win=2047']);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=102><CTL=PSH,ACK><DATA> len=5 win=2047']);
 });
 
 test('CLOSE-WAIT: RECEIVE: what is left before the FIN, then nothing', () => {
@@ -385,7 +385,7 @@ test('CLOSE-WAIT: retransmission timeout: data sent after the FIN goes again', (
   f.tcp.send(f.c, enc('abc'), 0, 3);
   f.out();
   f.runTo(200);
-  assert.equal(f.out(), ['200: <SEQ=301><ACK=102><CTL=ACK><DATA> len=3 win=2047']);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=102><CTL=PSH,ACK><DATA> len=3 win=2047']);
 });
 
 test('CLOSE-WAIT: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ETIMEDOUT', () => {
@@ -393,7 +393,7 @@ test('CLOSE-WAIT: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ETI
   f.tcp.send(f.c, enc('abc'), 0, 3);
   f.out();
   f.runTo(600);
-  assert.equal(f.out(), ['200: <SEQ=301><ACK=102><CTL=ACK><DATA> len=3 win=2047', '600: <SEQ=304><CTL=RST> win=0']);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=102><CTL=PSH,ACK><DATA> len=3 win=2047', '600: <SEQ=304><CTL=RST> win=0']);
   assert.equal(f.rec.events, ['end', 'close:ETIMEDOUT']);
 });
 

@@ -55,4 +55,24 @@ test('parseMac: six pairs of hex digits, a unicast station address, one-line err
   assert.throws(() => parseMac('01:00:5e:00:00:01'), /must be unicast/);
 });
 
+test('macEquals: each of the six bytes counts, at any offsets', () => {
+  const a = Uint8Array.of(9, 1, 2, 3, 4, 5, 6), b = Uint8Array.of(1, 2, 3, 4, 5, 6);
+  assert.ok(macEquals(a, 1, b, 0));
+  for (let i = 0; i < 6; i++) { const c = b.slice(); c[i] ^= 0x10; assert.not.ok(macEquals(a, 1, c, 0), `byte ${i}`); }
+});
+
+test('parseMac: six pairs of hex digits exactly; anything else, or a group address, is refused with its reason', () => {
+  assert.equal(Array.from(parseMac('02:00:5E:00:00:0a')), [2, 0, 0x5e, 0, 0, 10]);
+  for (const bad of ['02:00:5e:00:00', '02:00:5e:00:00:02:03', '02:00:5e:00:00:2', '02:00:5e:00:00:023', 'x2:00:5e:00:00:02', '02:00:5e:00:00:0g']) {
+    assert.throws(() => parseMac(bad), /use six hex bytes/, bad);
+  }
+  assert.throws(() => parseMac('01:00:5e:00:00:01'), /bad mac "01:00:5e:00:00:01": a station address must be unicast/);
+});
+
+test('emitEthernet at an offset: destination, source, type in place', () => {
+  const b = new Uint8Array(20);
+  emitEthernet(b, 3, Uint8Array.of(1, 2, 3, 4, 5, 6), Uint8Array.of(7, 8, 9, 10, 11, 12), 0x0806);
+  assert.equal(Array.from(b.subarray(0, 18)), [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 8, 6, 0]);
+});
+
 test.run();

@@ -85,4 +85,27 @@ test('ipFromString / ipToString', () => {
   assert.is(ipFromString(undefined as any), -1);
 });
 
+test('ipFromString: a part of four digits (0001), or a fifth, or a leading or doubled dot, is refused', () => {
+  for (const bad of ['1.2.3.0004', '1.2.3.4.5', '.1.2.3', '1..2.3', '1.2.3.', '1.2.3.256', '1.2.3']) assert.is(ipFromString(bad), -1, bad);
+  assert.is(ipFromString('001.002.003.004'), 0x01020304);
+  assert.is(ipFromString('255.255.255.255'), 0xffffffff);
+});
+
+test('prefixMask: 32 and above all ones, 31 all but the last bit, 0 and below none', () => {
+  assert.equal([prefixMask(32), prefixMask(33), prefixMask(31), prefixMask(1), prefixMask(0), prefixMask(-1)], [0xffffffff, 0xffffffff, 0xfffffffe, 0x80000000, 0, 0]);
+});
+
+test('ipv4Parse at the limits: exactly 20 bytes, the header exactly the bytes present, the total exactly the header; len past the buffer is cut', () => {
+  const h = new Uint8Array(24);
+  emitIpv4(h, 0, 0xc6120001, 0xc6120002, 17, 0, 1, 64);
+  assert.is(ipv4Parse(h, 0, 20), IPV4_OK, 'total 20 = header length = bytes present');
+  assert.is(ipv4Parse(h, 0, 19), IPV4_TRUNCATED);
+  assert.is(ipv4Parse(h, 5, 20), IPV4_TRUNCATED, 'from offset 5 only 19 bytes exist: len is cut to them');
+  const b = new Uint8Array(20); b.set(h.subarray(0, 20));
+  assert.is(ipv4Parse(b, 0, 100), IPV4_OK, 'len beyond the buffer is cut to it');
+  const t = new Uint8Array(30); emitIpv4(t, 0, 1, 2, 17, 4, 1, 64);
+  assert.is(ipv4Parse(t, 0, 23), IPV4_BAD_LENGTH, 'total 24 > 23 present');
+  assert.is(ipv4Parse(t, 0, 24), IPV4_OK);
+});
+
 test.run();

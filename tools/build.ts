@@ -9,7 +9,7 @@
 // Usage: npm run build [-- --no-typecheck]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatViolations, gate } from './gate.ts';
@@ -17,7 +17,8 @@ import { typedGate } from './typed-gate.ts';
 import { boardModules, compileBoard, netFromStorage } from './closure.ts';
 import { missingExterns } from './externs-check.ts';
 import { pretokenise } from './pretokenise.ts';
-import { BUNDLE_BUDGET, BUNDLE_CEILING } from './budgets.ts';
+import { counterNames } from '../firmware/iface/counter-names.ts';
+import { BUNDLE_BUDGET, BUNDLE_CEILING, STORAGE_LEFT_BUDGET, STORAGE_LEFT_FLOOR } from './budgets.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -99,7 +100,11 @@ export async function buildAll(): Promise<BuildResult[]> {
   const out: BuildResult[] = [];
   const full = BUNDLES.find((b) => !b.board)!;
   out.push(writeBundle(full.name, await bundle(join(root, 'firmware', full.entry), true), await bundle(join(root, 'firmware', full.entry), false)));
-  const modules = boardModules(await compileBoard());
+  const chunks = await compileBoard();
+  const modules = boardModules(chunks);
+  // The counters' names, a Storage file of their own on a board (iface/counter-names-storage.ts):
+  // the names, then the build's id. Written as it is (data, read in place: nothing to tokenise).
+  writeFileSync(join(root, 'dist', 'synack-names.txt'), counterNames() + ' ' + chunks.buildId);
   for (const b of BUNDLES) {
     if (!b.board) continue;
     out.push(writeBundle(b.name, modules[b.name], await bundle(join(root, 'firmware', b.entry), false, true)));
@@ -108,6 +113,13 @@ export async function buildAll(): Promise<BuildResult[]> {
   if (over.length) {
     throw new Error(over.map((r) => `dist/${r.name}.tok is ${r.storage} bytes pretokenised, over the ${BUNDLE_CEILING}-byte ceiling in tools/budgets.ts`).join('\n') +
       '\n(shrink it: less code on the board; the goal is ' + BUNDLE_BUDGET + ' bytes)');
+  }
+  // The Storage the HTTP example leaves on a Pico, as npm run flash -- --program writes it.
+  const { flashedFiles, HTTP_EXAMPLE } = await import('./bench/flashed.ts');
+  const ex = flashedFiles(readFileSync(HTTP_EXAMPLE, 'utf8'));
+  if (ex.left < STORAGE_LEFT_FLOOR) {
+    throw new Error(`examples/http-server.js flashed on DHCP leaves ${ex.left} bytes of a Pico's Storage, under the ${STORAGE_LEFT_FLOOR}-byte floor in tools/budgets.ts` +
+      ` (the goal is ${STORAGE_LEFT_BUDGET}: shrink the chip bundle, synack-dhcp or synack-networkjs)`);
   }
   return out;
 }

@@ -66,6 +66,7 @@ const MODULE_ONLY: [string, string][] = [
   ['iface/dhcp.ts', 'synack-dhcp'], ['wire/dhcp.ts', 'synack-dhcp'],
   ['iface/dns.ts', 'synack-dns'], ['wire/dns.ts', 'synack-dns'],
   ['socket/networkjs.ts', 'synack-networkjs'],
+  ['iface/counter-names.ts', 'synack-names'],
   ['iface/mdns.ts', 'synack-mdns'], ['wire/mdns.ts', 'synack-mdns'], ['iface/dnssd.ts', 'synack-dnssd'],
   ['iface/linklocal.ts', 'synack-linklocal'], ['iface/zeroconf.ts', 'synack-mdns'],
   ['apps/index.ts', 'synack-apps'], ['apps/serve.ts', 'synack-apps'], ['apps/http-status.ts', 'synack-apps'],
@@ -97,10 +98,11 @@ export const netFromStorage: Plugin = {
       ['iface/dns.ts', 'stack.ts', 'iface/dns-storage.ts'],
       ['socket/networkjs.ts', 'board.ts', 'socket/networkjs-storage.ts'],
       ['socket/networkjs.ts', 'board-module.ts', 'socket/networkjs-storage.ts'],
+      ['iface/counter-names.ts', 'iface/counters.ts', 'iface/counter-names-storage.ts'],
       ['iface/zeroconf.ts', 'stack.ts', 'iface/zeroconf-storage.ts'],
       ['iface/dnssd.ts', 'iface/mdns.ts', 'iface/dnssd-storage.ts'],
     ];
-    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs|zeroconf|dnssd)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /[\\/](net|dhcp|dns|networkjs|zeroconf|dnssd|counter-names)\.ts$/ }, (args) => {
       const path = resolve(dirname(args.importer), args.path);
       const s = stands.find(([mod, importer]) => path === join(firmware, mod) && args.importer === join(firmware, importer));
       return s ? { path: join(firmware, s[2]) } : undefined;

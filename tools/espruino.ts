@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byteStringLiteral } from './pretokenise.ts';
+import { forgetDir, forgetProc, recordDir, recordProc } from '../host-sim/links/leftovers.ts';
 
 export interface EspruinoRun { out: string; code: number | null; timedOut: boolean }
 
@@ -17,10 +18,13 @@ export interface EspruinoRun { out: string; code: number | null; timedOut: boole
  *  Linux REPL spins). Output is everything printed before quit, without the banner. */
 export function runInterpreter(bin: string, script: string, timeoutMs = 20000, dir?: string): Promise<EspruinoRun> {
   const cwd = dir ?? mkdtempSync(join(tmpdir(), 'synack-espruino-'));
+  if (!dir) recordDir(cwd);
   const file = join(cwd, 'main.js');
   writeFileSync(file, script);
   return new Promise((resolve) => {
     const child = spawn(bin, [file], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Recorded (host-sim/links/leftovers.ts): if this process is killed, the next one ends it.
+    recordProc(child.pid, child.spawnargs);
     let out = '';
     let timedOut = false;
     child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
@@ -28,7 +32,8 @@ export function runInterpreter(bin: string, script: string, timeoutMs = 20000, d
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (!dir) rmSync(cwd, { recursive: true, force: true });
+      forgetProc(child.pid);
+      if (!dir) { rmSync(cwd, { recursive: true, force: true }); forgetDir(cwd); }
       // Drop the banner and anything after the last newline (the REPL prompt).
       const lines = out.split('\n').filter((l) => !/^\s*(_{2,}|\|)|espruino\.com|Copyright|^ *$|Donate|sales of official/.test(l));
       resolve({ out: lines.join('\n'), code, timedOut });

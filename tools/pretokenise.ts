@@ -40,10 +40,13 @@ TOKEN.delete('catch');
 
 const wordChar = (c: string) => /[A-Za-z0-9_$]/.test(c);
 
-/** The bundle's pretokenised bytes, as a latin1 string (one char per byte). */
-export function pretokenise(code: string): string {
-  const t = acorn.tokenizer(code, { ecmaVersion: 2020 });
+/** The bundle's pretokenised bytes, as a latin1 string (one char per byte). With `lines`, each
+ *  line break of the source is kept (a user's program: automatic semicolon insertion still sees
+ *  them, and an error's line number is the source's). */
+export function pretokenise(code: string, lines = false): string {
+  const t = acorn.tokenizer(code, { ecmaVersion: 2020, allowHashBang: true });
   let out = '';
+  let prevEnd = 0;
   // The last byte written was a token byte (then no separator is ever needed).
   let lastWasToken = true;
   const text = (s: string) => {
@@ -57,6 +60,10 @@ export function pretokenise(code: string): string {
   for (;;) {
     const tk = t.getToken();
     if (tk.type === acorn.tokTypes.eof) break;
+    if (lines) {
+      const breaks = code.slice(prevEnd, tk.start).match(/\r\n|[\n\r\u2028\u2029]/g);
+      if (breaks) { out += '\n'.repeat(breaks.length); lastWasToken = true; }
+    }
     const src = code.slice(tk.start, tk.end);
     const label = tk.type.label;
     const value = (tk as unknown as { value: unknown }).value;
@@ -83,11 +90,14 @@ export function pretokenise(code: string): string {
         if (n.type === acorn.tokTypes.eof) throw new Error('pretokenise: unterminated template literal');
       }
       text(code.slice(tk.start, end));
+      prevEnd = end;
+      continue;
     } else if (TOKEN.has(src) && (label === 'name' || tk.type.keyword !== undefined || !/^[A-Za-z]/.test(src))) {
       token(TOKEN.get(src)!);
     } else {
       text(src);
     }
+    prevEnd = tk.end;
   }
   return out;
 }

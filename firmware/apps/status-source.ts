@@ -34,8 +34,11 @@ export class StackStatus implements StatusSource {
 
   /** The i-th counter's name (the interface's, then TCP's as tcp.NAME); '' past the end. */
   counterName(i: number): string {
+    // Bounded by the counters' count: on a board the names' Storage file ends with the build id.
+    const n = this.st.iface.cnt.length;
+    if (i >= n + this.st.tcp.cnt.length) return '';
     const t = nthName(counterNames(), i);
-    return i < this.st.iface.cnt.length || !t ? t : 'tcp.' + t;
+    return i < n || !t ? t : 'tcp.' + t;
   }
 
   counterValue(i: number): number {

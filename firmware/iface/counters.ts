@@ -4,17 +4,10 @@
 // property per counter would cost two RAM blocks per counter on the board for as long as the
 // stack runs; `counterValues` gives the named object when someone asks (status page, tests).
 
-/** The interface's counter names, in index order. */
-const IFACE_NAMES = 'rxFrames txFrames txFail dropEthTruncated dropEthNotUs dropEthType arpRx arpTx dropArpTruncated dropArpType dropArpLengths dropArpOper dropArpNotUs arpConflict dropArpQueueFull dropArpQueueReplaced dropArpTimeout dropArpEvicted arpEvictions ipRx ipTx dropIpTruncated dropIpVersion dropIpIhl dropIpLength dropIpChecksum dropIpFragment dropIpNotUs dropIpSrc dropIpProto dropIpBcastProto dropTxTooBig dropNoRoute icmpEchoRx icmpEchoTx icmpEchoIgnored dropIcmpTruncated dropIcmpChecksum dropIcmpType dropIcmpBcast dropIcmpTooBig icmpUnreachTx icmpUnreachLimited udpRx udpTx dropUdpTruncated dropUdpLength dropUdpChecksum dropUdpNoPort lowMemPolls' as const;
-/** TCP's, in the order of its indexes (tcp/tcp.ts: SEGS_IN ...). */
-const TCP_NAMES = 'segsIn segsOut retransmits dropChecksum dropMalformed dropOptions dropUnacceptable dropNoConn rstOut challengeAcks synCookies tableFull timeWaitRecycled fastRetransmits timeouts dropOoo predicted fastAcks dropLowMem closingRecycled idleRecycled cookiesOk' as const;
-/** Every counter's name, the interface's (IFACE_COUNT of them) then TCP's, as one string made only
- *  when asked for (a string or an array of strings kept by the bundle would cost RAM all the
- *  time; one function for both lists, since a function costs RAM too). */
-export function counterNames() { return IFACE_NAMES + ' ' + TCP_NAMES; }
-/** The lists apart (the tests). */
-export function ifaceCounterNames() { return IFACE_NAMES; }
-export function tcpCounterNames() { return TCP_NAMES; }
+// The names live in counter-names.ts: on a board, a Storage file of their own, read in place
+// (tools/closure.ts takes counter-names-storage.ts instead).
+export { counterNames, ifaceCounterNames, tcpCounterNames } from './counter-names.ts';
+import type { IFACE_NAMES, TCP_NAMES } from './counter-names.ts';
 /** How many counters the interface has: TCP's names start at this index of counterNames(). */
 export const IFACE_COUNT = 50;
 const COUNT = IFACE_COUNT;

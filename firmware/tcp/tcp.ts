@@ -623,10 +623,13 @@ export class Tcp {
     this.sWnd = getU16(buf, off + TCP_WINDOW);
     this.sLen = len - hl;
     if (sport === 0 || dport === 0) { this.cnt[DROP_MALFORMED]++; return; }
+    // Not our address (the interface passes any unicast while it has none, for DHCP): no
+    // connection of ours, and no RST, which would go out in another host's name.
+    if (dst !== this.netif.ip) { this.cnt[DROP_NO_CONN]++; return; }
     const c = this.findConn(dst, dport, src, sport);
     if (c) { this.process(c, buf, off + hl); return; }
     const l = this.findListener(dport);
-    if (l && dst === this.netif.ip) { this.listenInput(l, src, sport, dst, dport, buf, off + hl); return; }
+    if (l) { this.listenInput(l, src, sport, dst, dport, buf, off + hl); return; }
     this.closedInput(src, sport, dst, dport);
   }
 
@@ -971,8 +974,9 @@ export class Tcp {
       if (cs[FLAGS] & IN_RECOVERY) {
         if (seqGe(ack, cs[RECOVER])) { cs[FLAGS] &= ~IN_RECOVERY; cs[CWND] = cs[SSTHRESH]; }
         else { cs[CWND] = cs[CWND] > acked ? cs[CWND] - acked + cs[MSS] : cs[MSS]; this.retransmitOne(c); } // NewReno partial ACK
-      } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += acked < cs[MSS] ? acked : cs[MSS];
-      else cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
+      // Growth counts data acknowledged (`freed`): the ACK of our SYN leaves cwnd at IW.
+      } else if (cs[CWND] < cs[SSTHRESH]) cs[CWND] += freed < cs[MSS] ? freed : cs[MSS];
+      else if (freed) cs[CWND] += Math.max(1, Math.floor((cs[MSS] * cs[MSS]) / cs[CWND]));
       cs[DUP_ACKS] = 0;
       cs[RTO_AT] = seqLt(cs[SND_UNA], cs[SND_MAX]) ? at32(this.netif.now + cs[RTO]) : 0;
     } else if (ack === cs[SND_UNA] && this.sLen === 0 && !(this.sFlags & FIN) && this.sWnd === cs[SND_WND] && seqLt(cs[SND_UNA], cs[SND_MAX])) {
@@ -986,7 +990,7 @@ export class Tcp {
         cs[FLAGS] |= IN_RECOVERY;
         this.retransmitOne(c);
         cs[CWND] = cs[SSTHRESH] + 3 * cs[MSS];
-      } else if (cs[DUP_ACKS] > 3) cs[CWND] += cs[MSS];
+      } else if (cs[FLAGS] & IN_RECOVERY) cs[CWND] += cs[MSS]; // RFC 6582 3.2 step 4: every further duplicate
     }
     // Window update (RFC 9293 3.10.7.4: SND.WL1/WL2 guard against old segments).
     if (seqLt(cs[SND_WL1], this.sSeq) || (cs[SND_WL1] === this.sSeq && seqLe(cs[SND_WL2], ack))) {
@@ -1019,7 +1023,8 @@ export class Tcp {
     const size = c.rb.length;
     const free = size - cs[RB_LEN];
     const at = seqDiff(seq, cs[RCV_NXT]); // offset from rcvNxt
-    if (at + len > free) len = free - at; // trim to the window
+    // Trim to the window; the peer sent beyond it, so it hears of the window at once.
+    if (at + len > free) { len = free - at; cs[FLAGS] |= ACK_NOW; }
     if (len <= 0) { cs[FLAGS] |= ACK_NOW; return false; }
     // The held frame's bytes are not in the ring.
     const pos = (cs[RB_HEAD] + cs[RB_LEN] - (c === this.heldBy ? this.heldLen : 0) + at) % size;
@@ -1086,8 +1091,11 @@ export class Tcp {
     // A zero window still takes ACK, RST and URG: process the control bits of in-sequence
     // segments (RFC 9293 3.10.7.4 note) by treating an exact-sequence segment as acceptable.
     if (wnd === 0) return seq === rn;
+    // RFC 9293's two tests (its first or its last octet in the window) and one more case: a
+    // segment that starts before the window and ends beyond it covers it, and its new part is
+    // taken (as Linux's tcp_sequence does); the two tests alone drop it.
     const last = seqAdd(seq, space ? space - 1 : 0);
-    return (seqLe(rn, seq) && seqLt(seq, seqAdd(rn, wnd))) || (space > 0 && seqLe(rn, last) && seqLt(last, seqAdd(rn, wnd)));
+    return seqLt(seq, seqAdd(rn, wnd)) && seqLe(rn, last);
   }
 
   private segSpace(): number {

@@ -17,11 +17,12 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeStorage } from '../../tools/espruino.ts';
-import { bundlesFor, ZEROCONF } from '../../tools/flash.ts';
+import { bundlesFor, pickModules, programBytes, ZEROCONF, type FlashConfig } from '../../tools/flash.ts';
 import { randomMac } from '../board.ts';
 import type { Segment, Port } from '../segment.ts';
 import type { RealTimeRunner } from '../realtime.ts';
 import { FileChannel } from './channel.ts';
+import { forgetDir, forgetProc, recordDir, recordProc } from '../links/leftovers.ts';
 import { bootFile, DEFAULT_PROGRAM } from './boot.ts';
 
 export interface EspruinoBoardOptions {
@@ -41,6 +42,9 @@ export interface EspruinoBoardOptions {
   linkLocal?: boolean;
   /** The user's program beside the stack (".boot1"); null: none; default: DEFAULT_PROGRAM. */
   program?: string | null;
+  /** true: Storage gets only the modules npm run flash -- --program picks for `program` (the
+   *  apps as `apps` says), and the boot file registers NetworkJS only when the program uses it. */
+  pick?: boolean;
   name?: string;
   /** start()'s slowest poll when idle, ms (default 50: the channel has no event to wake the
    *  board, and an idle poll costs about 25 ms on the Pico layout under qemu). */
@@ -59,7 +63,7 @@ export interface EspruinoBoardOptions {
 /** Storage images already written in this process (the same files for several boards: the
  *  tests start many), by what they hold; removed at exit. */
 const templates = new Map<string, string>();
-process.on('exit', () => { for (const d of templates.values()) rmSync(d, { recursive: true, force: true }); });
+process.on('exit', () => { for (const d of templates.values()) { rmSync(d, { recursive: true, force: true }); forgetDir(d); } });
 
 /** Puts into `dir` the interpreter's Storage (espruino.flash) holding `files`, written once per
  *  process with writeStorage and copied afterwards. */
@@ -70,8 +74,9 @@ async function storageTemplate(bin: string, files: [string, string][], dir: stri
   let t = templates.get(key);
   if (!t || !existsSync(join(t, 'espruino.flash'))) {
     t = mkdtempSync(join(tmpdir(), 'synack-espruino-storage-'));
+    recordDir(t);
     const why = await writeStorage(bin, t, files, 60000);
-    if (why) { rmSync(t, { recursive: true, force: true }); throw new Error(`--espruino ${bin}: ${why}`); }
+    if (why) { rmSync(t, { recursive: true, force: true }); forgetDir(t); throw new Error(`--espruino ${bin}: ${why}`); }
     templates.set(key, t);
   }
   copyFileSync(join(t, 'espruino.flash'), join(dir, 'espruino.flash'));
@@ -114,26 +119,31 @@ export class EspruinoBoard {
    *  the interpreter. Rejects with a one-line error naming what failed. */
   static async start(runner: RealTimeRunner, segment: Segment, o: EspruinoBoardOptions): Promise<EspruinoBoard> {
     const dir = mkdtempSync(join(tmpdir(), 'synack-espruino-board-'));
+    recordDir(dir);
     let board: EspruinoBoard | null = null;
     try {
-      const files = bundlesFor({ apps: o.apps === false ? false : undefined, ip: o.ip === 'dhcp' ? 'dhcp' : o.ip });
+      const base: FlashConfig = { apps: o.apps === false ? false : undefined, ip: o.ip === 'dhcp' ? 'dhcp' : o.ip };
+      const cfg = o.pick && o.program ? pickModules({ ...base, apps: o.apps === false ? false : true }, o.program).cfg : base;
+      const files = bundlesFor(cfg);
       const storage: [string, string][] = [['synack', readFileSync(files.bundle, 'latin1')]];
       if (files.net) storage.push(['synack-net', readFileSync(files.net, 'latin1')]);
       if (files.apps) storage.push(['synack-apps', readFileSync(files.apps, 'latin1')]);
       // The modules loaded when used, as npm run flash writes them: DHCP with "dhcp", DNS, and
       // the adapter behind Espruino's own net/http.
       if (files.dhcp) storage.push(['synack-dhcp', readFileSync(files.dhcp, 'latin1')]);
-      storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
+      if (files.dns) storage.push(['synack-dns', readFileSync(files.dns, 'latin1')]);
       if (files.networkjs) storage.push(['synack-networkjs', readFileSync(files.networkjs, 'latin1')]);
+      if (files.names) storage.push(['synack-names', readFileSync(files.names, 'latin1')]);
       if (o.zeroconf) for (const n of ZEROCONF) storage.push([n, readFileSync(join(dirname(files.bundle), n + '.tok'), 'latin1')]);
       const program = o.program === undefined ? DEFAULT_PROGRAM : o.program;
-      if (program) storage.push(['.boot1', program]);
+      // As npm run flash -- --program writes it: pretokenised.
+      if (program) storage.push(['.boot1', o.pick ? programBytes(program) : program]);
       await storageTemplate(o.bin, storage, dir);
       board = new EspruinoBoard(runner, segment, o, dir);
       // Last: the runs that write Storage run the boot files already there, and this one would
       // announce a driver.
       const boot = bootFile({ mac: board.mac, ip: o.ip, gateway: o.gateway, dns: o.dns, hostname: o.hostname, apps: o.apps, idlePollMs: o.idlePollMs ?? 50,
-        mdns: o.mdns, linkLocal: o.linkLocal });
+        networkjs: cfg.networkjs === false ? false : undefined, mdns: o.mdns, linkLocal: o.linkLocal });
       const why = await writeStorage(o.bin, dir, [['.boot0', boot]], 60000);
       if (why) throw new Error(`--espruino ${o.bin}: ${why}`);
       board.spawn();
@@ -141,12 +151,16 @@ export class EspruinoBoard {
     } catch (e) {
       board?.channel.close();
       rmSync(dir, { recursive: true, force: true });
+      forgetDir(dir);
       throw e;
     }
   }
 
   private spawn(): void {
     const p = spawn(this.o.bin, [], { cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Recorded (leftovers.ts): killed with its parent, the interpreter would run on, its stdin at
+    // end-of-file.
+    recordProc(p.pid, p.spawnargs);
     this.proc = p;
     p.stdin!.on('error', () => { /* gone: the exit handler says so */ });
     const onData = (d: Buffer) => this.output(d.toString('latin1'));
@@ -154,6 +168,7 @@ export class EspruinoBoard {
     p.stderr!.on('data', onData);
     p.on('error', (e) => this.o.log?.(`espruino: ${e.message}`));
     p.on('exit', (code, signal) => {
+      forgetProc(p.pid);
       if (this.proc !== p) return;
       this.proc = null;
       if (this.closing) return;
@@ -228,7 +243,9 @@ export class EspruinoBoard {
     const p = this.proc;
     this.proc = null;
     if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    if (p) forgetProc(p.pid);
     this.channel.close();
     rmSync(this.dir, { recursive: true, force: true });
+    forgetDir(this.dir);
   }
 }

@@ -33,6 +33,9 @@ export interface BootOptions {
   linkLocal?: boolean;
   /** start()'s slowest idle poll (ms): the channel has no event to wake the board with. */
   idlePollMs: number;
+  /** false: start() does not register with NetworkJS (as npm run flash for a program without
+   *  require("http"/"net"/"dgram")). */
+  networkjs?: boolean;
 }
 
 /** The driver: an EthernetDriver (firmware/drivers/driver.ts) over the file channel. */
@@ -105,6 +108,7 @@ export function bootFile(o: BootOptions): string {
   if (o.gateway) cfg.gateway = o.gateway;
   if (o.dns) cfg.dns = o.dns;
   if (o.hostname) cfg.hostname = o.hostname;
+  if (o.networkjs === false) cfg.networkjs = false;
   if (o.mdns !== undefined) cfg.mdns = o.mdns;
   if (o.linkLocal !== undefined) cfg.linkLocal = o.linkLocal;
   if (o.apps === false) cfg.apps = false;

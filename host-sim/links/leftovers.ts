@@ -1,12 +1,15 @@
 // What this process makes outside itself (network namespaces, the socat and dnsmasq processes
-// in them, temporary directories; a TAP device vanishes with the socat holding it) is written down in a state file, RUN_DIR/<pid>.json, before it
-// is made and struck out when it is removed. A simulator or test killed with SIGKILL runs no
+// in them, the console's socat and its pty link, the Espruino interpreters and their scratch
+// directories, temporary directories; a TAP device vanishes with the socat holding it) is written
+// down in a state file, RUN_DIR/<pid>.json, as soon as it is made and struck out when it is
+// removed. No process is trusted to end by itself when its parent dies (the console's socat
+// does, half a second after its pipes close: too late for whoever looks next). A simulator or test killed with SIGKILL runs no
 // cleanup: the next one to make something reads the state files of processes that are gone (the
 // PID no longer alive, or alive with another start time, that is, reused) and removes what they
 // list, then the file. Only what such a file lists is touched, and a process only when its
 // command line is still the one recorded: never another program's namespace or process.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -15,8 +18,10 @@ import { basename, dirname, join } from 'node:path';
 export const RUN_DIR = process.env.SYNACK_RUN_DIR
   || (process.getuid?.() === 0 ? '/run/synack' : join(tmpdir(), `synack-run-${process.getuid?.() ?? 'user'}`));
 
-/** A process as recorded: its PID and the argv it was started with. */
-export interface RecordedProc { pid: number; argv: string[] }
+/** A process as recorded: its PID, the argv it was started with and its start time (field 22
+ *  of /proc/PID/stat, which an exec keeps: a wrapper script that execs the interpreter is the
+ *  same process). Files written before the start time was recorded have none. */
+export interface RecordedProc { pid: number; argv: string[]; start?: string }
 
 export interface RunState {
   pid: number;
@@ -26,6 +31,8 @@ export interface RunState {
   procs: RecordedProc[];
   /** Temporary directories (only ones under the temporary directory named synack-*). */
   dirs: string[];
+  /** Symbolic links to a pty (/dev/pts/N): the console's, which a killed socat leaves. */
+  links?: string[];
 }
 
 /** The start time of a process, or null when there is no such process. */
@@ -44,17 +51,19 @@ function cmdline(pid: number): string[] | null {
   } catch { return null; }
 }
 
-/** True when `pid` still runs what was recorded: the argv, or (started by `ip netns exec NS`,
- *  which executes the command in its own place) the argv after those four words. */
+/** True when `pid` still runs what was recorded: the same process (its start time), or for a
+ *  record without one, the argv, or (started by `ip netns exec NS`, which executes the command in
+ *  its own place) the argv after those four words. A zombie (no command line) runs nothing. */
 export function stillRuns(p: RecordedProc): boolean {
   const now = cmdline(p.pid);
   if (!now) return false;
+  if (p.start !== undefined) return processStart(p.pid) === p.start;
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   if (same(now, p.argv)) return true;
   return p.argv.length > 4 && p.argv[1] === 'netns' && p.argv[2] === 'exec' && basename(p.argv[0]) === 'ip' && same(now, p.argv.slice(4));
 }
 
-const state: RunState = { pid: process.pid, start: processStart(process.pid) ?? '', netns: [], procs: [], dirs: [] };
+const state: RunState = { pid: process.pid, start: processStart(process.pid) ?? '', netns: [], procs: [], dirs: [], links: [] };
 let swept = false;
 
 function stateFile(pid: number): string { return join(RUN_DIR, `${pid}.json`); }
@@ -64,7 +73,7 @@ function stateFile(pid: number): string { return join(RUN_DIR, `${pid}.json`); }
 function save(): void {
   try {
     const file = stateFile(process.pid);
-    if (!state.netns.length && !state.procs.length && !state.dirs.length) {
+    if (!state.netns.length && !state.procs.length && !state.dirs.length && !state.links!.length) {
       if (existsSync(file)) unlinkSync(file);
       return;
     }
@@ -83,11 +92,20 @@ function change(fn: () => void): void {
 export function recordNetns(name: string): void { change(() => { if (!state.netns.includes(name)) state.netns.push(name); }); }
 export function forgetNetns(name: string): void { change(() => { state.netns = state.netns.filter((n) => n !== name); }); }
 export function recordProc(pid: number | undefined, argv: string[]): void {
-  if (pid !== undefined) change(() => state.procs.push({ pid, argv }));
+  // Read at once: a forked child has its start time before it execs.
+  const start = pid === undefined ? null : processStart(pid);
+  if (pid !== undefined) change(() => state.procs.push(start === null ? { pid, argv } : { pid, argv, start }));
 }
 export function forgetProc(pid: number | undefined): void { change(() => { state.procs = state.procs.filter((p) => p.pid !== pid); }); }
 export function recordDir(dir: string): void { change(() => { if (!state.dirs.includes(dir)) state.dirs.push(dir); }); }
 export function forgetDir(dir: string): void { change(() => { state.dirs = state.dirs.filter((d) => d !== dir); }); }
+export function recordLink(path: string): void { change(() => { if (!state.links!.includes(path)) state.links!.push(path); }); }
+export function forgetLink(path: string): void { change(() => { state.links = state.links!.filter((l) => l !== path); }); }
+
+/** True when `path` is a symbolic link to a pty: what a console's socat makes. */
+export function isPtyLink(path: string): boolean {
+  try { return lstatSync(path).isSymbolicLink() && readlinkSync(path).startsWith('/dev/pts/'); } catch { return false; }
+}
 
 function sleepMs(ms: number): void { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
 
@@ -121,6 +139,10 @@ export function removeLeftovers(): string[] {
     for (const d of s.dirs || []) {
       if (dirname(d) !== tmpdir() || !basename(d).startsWith('synack-') || !existsSync(d)) continue;
       try { rmSync(d, { recursive: true, force: true }); removed.push(`directory ${d}`); } catch { /* leave it */ }
+    }
+    for (const l of s.links || []) {
+      if (!isPtyLink(l)) continue; // socat removed it on its way out, or it is not ours any more
+      try { unlinkSync(l); removed.push(`console link ${l}`); } catch { /* gone */ }
     }
     try { unlinkSync(join(RUN_DIR, name)); } catch { /* another run removed it */ }
     if (removed.length) said.push(`removed what process ${s.pid} (no longer running) left behind: ${removed.join(', ')}`);

@@ -61,14 +61,12 @@ export class TapNamespace {
       // socat opens the TAP first and binds its UDP port second: when the port, free a moment
       // ago, has been taken meanwhile, socat exits and its TAP vanishes between our seeing it and
       // moving it ("Cannot find device"). Such a failure is retried with a fresh port.
+      // The port can also be taken after the move: the device is gone when it is configured.
       for (let attempt = 1; ; attempt++) {
-        const why = await tap.bridge(opts.simPort, opts.socatPort);
+        const why = await tap.bridge(opts.simPort, opts.socatPort) ?? await tap.configure(opts.hostMac);
         if (!why) break;
         if (attempt === 3 || opts.socatPort !== undefined) throw new NetnsError(why);
       }
-      if (opts.hostMac) run('ip', ['-n', ns.name, 'link', 'set', ifname, 'address', opts.hostMac]);
-      ns.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
-      ns.addr(ifname, hostCidr);
       return tap;
     } catch (e) {
       tap.close();
@@ -102,6 +100,30 @@ export class TapNamespace {
     }
     return why;
   }
+
+  /** Gives the TAP, now in the namespace, its address; returns why that failed because socat
+   *  stopped meanwhile (its TAP gone with it: socat then reaped), or null. Other errors throw. */
+  private async configure(hostMac: string | undefined): Promise<string | null> {
+    const socat = this.socat!;
+    try {
+      if (hostMac) run('ip', ['-n', this.ns.name, 'link', 'set', this.ifname, 'address', hostMac]);
+      this.ns.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
+      this.ns.addr(this.ifname, this.hostCidr);
+      if (socat.exitCode === null && socat.signalCode === null) return null;
+      return `socat stopped after making the TAP device ${this.ifname}`;
+    } catch (e) {
+      if (socat.exitCode === null && socat.signalCode === null && /Cannot find device/.test((e as Error).message) === false) throw e;
+      return (e as Error).message;
+    } finally {
+      if (socat.exitCode !== null || socat.signalCode !== null || !this.hasDevice()) {
+        if (socat.exitCode === null) { try { socat.kill('SIGKILL'); } catch { /* gone */ } }
+        await waitUntil(() => socat.exitCode !== null || socat.signalCode !== null, 2000);
+        this.socat = null;
+      }
+    }
+  }
+
+  private hasDevice(): boolean { try { run('ip', ['-n', this.ns.name, 'link', 'show', this.ifname]); return true; } catch { return false; } }
 
   close(): void {
     if (this.socat && this.socat.exitCode === null) { try { this.socat.kill('SIGKILL'); } catch { /* gone */ } }

@@ -65,9 +65,12 @@ export function loadBundleContext(path = BUNDLE_PATH): EspruinoLikeContext {
   // "synack-net", "synack-apps", "synack-dhcp", "synack-dns" load from beside it in dist/ into the same context (once, as
   // Espruino caches modules); any other name throws, as a missing module does on a board.
   const modules: { [name: string]: unknown } = { synack: module.exports };
+  // Storage.read, for the files read in place: the counters' names ("synack-names").
+  const Storage = { read: (name: string) => { try { return name === 'synack-names' ? readFileSync(join(dirname(path), 'synack-names.txt'), 'latin1') : undefined; } catch { return undefined; } } };
   sandbox.global = {
     require(name: string): unknown {
       if (name === 'synack') return module.exports;
+      if (name === 'Storage') return Storage;
       if (!(name in modules) && /^synack-(net|apps|dhcp|dns|networkjs|mdns|dnssd|linklocal)$/.test(name)) {
         const m = { exports: {} as any };
         runModule(readFileSync(join(dirname(path), name + '.js'), 'utf8'), name + '.js', context, m);

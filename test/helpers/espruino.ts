@@ -2,7 +2,7 @@
 // the interpreter can answer: does the bundle load and run, how many blocks does it use.
 // The binary's path comes from the ESPRUINO environment variable; without it, `espruinoPath()`
 // is undefined and suites skip those tests (say so with `skipReason`). We never build or ship
-// the interpreter; see README ("Checking against the real interpreter").
+// the interpreter; see docs/espruino.md.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,7 +31,7 @@ export function runEspruino(script: string, timeoutMs = 20000, keepDir?: string)
  *  source text costs no RAM, as on a board. By default the pretokenised full bundle
  *  (dist/synack.tok); any dist/*.js or dist/*.tok may be given. With a chip bundle, the
  *  net-style API's, DHCP's and DNS's modules go beside it ("synack-net", "synack-dhcp",
- *  "synack-dns"), as npm run flash writes them; with
+ *  "synack-dns", and the counters' names "synack-names"), as npm run flash writes them; with
  *  `apps`, the default apps as "synack-apps" too. */
 export async function runWithBundle(script: string, timeoutMs = 20000,
   bundlePath = join(import.meta.dirname, '..', '..', 'dist', 'synack.tok'), apps = false, extra: string[] = []): Promise<EspruinoRun> {
@@ -42,6 +42,8 @@ export async function runWithBundle(script: string, timeoutMs = 20000,
     const chip = /synack-(enc28j60|w5500)\.(js|tok)$/.exec(bundlePath);
     if (chip) for (const m of ['synack-net', 'synack-dhcp', 'synack-dns', 'synack-networkjs']) files.push([m, join(dirname(bundlePath), m + '.' + chip[2])]);
     if (apps) files.push(['synack-apps', join(dirname(bundlePath), 'synack-apps' + (chip ? '.' + chip[2] : '.tok'))]);
+    // The counters' names, read in place when the counters are read by name (a chip bundle's).
+    if (chip) files.push(['synack-names', join(dirname(bundlePath), 'synack-names.txt')]);
     // More modules beside a chip bundle (zero configuration's, say), by name.
     for (const m of extra) files.push([m, join(dirname(bundlePath), m + (chip ? '.' + chip[2] : '.tok'))]);
     const why = await writeStorage(espruinoPath()!, dir, files.map(([name, path]) => [name, readFileSync(path, 'latin1')] as [string, string]), timeoutMs);

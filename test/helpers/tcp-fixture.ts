@@ -3,17 +3,22 @@
 // instances in virtual time, so tests can say who sends what, in which state, at what time.
 import { Tcp, STATE_NAMES, type Conn, type ConnUser, type TcpConfig } from '../../firmware/tcp/tcp.ts';
 import { VirtualClock } from '../../host-sim/clock.ts';
-import { tcp } from './frames.ts';
+import { tcp, csum, u16, u32, cat } from './frames.ts';
 
-export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array }
+export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array;
+  /** The option bytes (header beyond 20 bytes) and the urgent pointer. */
+  opts: number[]; urp: number }
 
+/** Every flag of the header's flags byte (RFC 9293 3.1, ECE and CWR of RFC 3168), SYN, FIN and
+ *  RST first as in RFC 9293's figures. */
 export function ctl(f: number): string {
   const n: string[] = [];
-  if (f & 2) n.push('SYN'); if (f & 1) n.push('FIN'); if (f & 4) n.push('RST'); if (f & 16) n.push('ACK');
+  if (f & 2) n.push('SYN'); if (f & 1) n.push('FIN'); if (f & 4) n.push('RST'); if (f & 8) n.push('PSH');
+  if (f & 32) n.push('URG'); if (f & 16) n.push('ACK'); if (f & 64) n.push('ECE'); if (f & 128) n.push('CWR');
   return n.join(',');
 }
 
-/** RFC 9293 figure notation: <SEQ=100><ACK=301><CTL=SYN,ACK><DATA> (PSH is not shown). */
+/** RFC 9293 figure notation: <SEQ=100><ACK=301><CTL=SYN,ACK><DATA>, every flag shown. */
 export function fmt(s: Seg): string {
   return `<SEQ=${s.seq}>` + (s.flags & 16 ? `<ACK=${s.ack}>` : '') + `<CTL=${ctl(s.flags)}>` + (s.len ? '<DATA>' : '');
 }
@@ -26,7 +31,8 @@ function decode(tx: Uint8Array, l4len: number, src: number, dst: number, t: numb
   if (hl >= 24 && tx[o + 20] === 2) mss = dv.getUint16(o + 22);
   return {
     t, src, dst, sport: dv.getUint16(o), dport: dv.getUint16(o + 2), seq: dv.getUint32(o + 4), ack: dv.getUint32(o + 8),
-    flags: tx[o + 13] & 0x3f, win: dv.getUint16(o + 14), len: l4len - hl, mss, data: tx.slice(o + hl, o + l4len),
+    flags: tx[o + 13], win: dv.getUint16(o + 14), len: l4len - hl, mss, data: tx.slice(o + hl, o + l4len),
+    opts: Array.from(tx.subarray(o + 20, o + hl)), urp: dv.getUint16(o + 18),
   };
 }
 
@@ -41,7 +47,13 @@ export class FakeIface {
   constructor(public ip: number, public mtu = 1500) {}
   random32(): number { this.r = (this.r * 1103515245 + 12345) >>> 0; return this.r; }
   register(_p: number, h: FakeIface['handler']): void { this.handler = h; }
-  sendIpv4(dst: number, _proto: number, l4len: number): boolean {
+  sendIpv4(dst: number, proto: number, l4len: number): boolean {
+    // Every segment the stack emits must carry a correct checksum (RFC 9293 3.1), checked with
+    // frames.ts's independent RFC 1071 sum over the pseudo-header: a wrong one fails the test.
+    const seg = this.tx.subarray(34, 34 + l4len);
+    if (proto !== 6 || csum(cat(u32(this.ip), u32(dst), [0, 6], u16(l4len), seg)) !== 0) {
+      throw new Error(`TCP sent a segment with a bad checksum (protocol ${proto}, ${l4len} bytes): ${Array.from(seg, (b) => b.toString(16).padStart(2, '0')).join('')}`);
+    }
     const s = decode(this.tx, l4len, this.ip, dst, this.now);
     this.sent.push(s);
     if (this.onSend) this.onSend(s, this.tx.slice(34, 34 + l4len));
@@ -55,7 +67,7 @@ export class FakeIface {
 /** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test), with the
  *  independent encoder of frames.ts: a bug in firmware/wire cannot hide on both sides. */
 export function segment(src: number, dst: number, sport: number, dport: number, seq: number, ack: number, flags: number,
-  opts: { win?: number; data?: Uint8Array; mss?: number; urg?: number } = {}): Uint8Array {
+  opts: { win?: number; data?: Uint8Array; mss?: number; urg?: number; options?: number[] } = {}): Uint8Array {
   return tcp(src, dst, sport, dport, seq, ack, flags, opts);
 }
 
@@ -114,7 +126,8 @@ export function line(s: Seg): string {
   return `${s.t}: ${fmt(s)}` + (s.len ? ` len=${s.len}` : '') + ` win=${s.win}` + ((s.flags & F_SYN) ? ` mss=${s.mss}` : '');
 }
 
-export interface SendOpts { data?: Uint8Array | string; win?: number; mss?: number; urg?: number }
+/** `options`: raw option bytes after the MSS option (any kind, padded with EOL to 4 bytes). */
+export interface SendOpts { data?: Uint8Array | string; win?: number; mss?: number; urg?: number; options?: number[] }
 
 /** A Tcp under test behind a FakeIface, listening on 80 (unless `listen` is false), its time
  *  moved by `at`/`runTo`; `send` injects a segment from the peer (from 40000 to 80, or to the
@@ -132,7 +145,7 @@ export function stack(cfg: TcpConfig = {}, listen = true) {
   const runTo = (t: number) => { for (let x = ifc.now + 1; x <= t; x++) at(x); };
   const send = (seq: number, ack: number, flags: number, o: SendOpts = {}) => {
     const data = typeof o.data === 'string' ? new TextEncoder().encode(o.data) : o.data;
-    const s = segment(PEER_IP, OUR_IP, ports.peer, ports.ours, seq, ack, flags, { data, win: o.win, mss: o.mss, urg: o.urg });
+    const s = segment(PEER_IP, OUR_IP, ports.peer, ports.ours, seq, ack, flags, { data, win: o.win, mss: o.mss, urg: o.urg, options: o.options });
     tcp.input(PEER_IP, OUR_IP, s, 0, s.length);
   };
   const out = () => ifc.take().map(line);

@@ -8,7 +8,7 @@
 // in the same interpreter that answers at once; 20 pings, each sent after a pause of 50 to 150 ms
 // so they fall at every phase of the idle timer. The bundle is pretokenised in RAM: the Linux
 // build's file-backed Storage makes every statement several times slower than a board's flash
-// (README, Status). Besides the round trip, the wait of each request in the board's queue (from
+// (docs/budgets.md). Besides the round trip, the wait of each request in the board's queue (from
 // the peer's send to the board's poll that takes it): the part that wake on frames removes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

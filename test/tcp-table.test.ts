@@ -1,0 +1,134 @@
+// The user calls and the connection table, rule by rule (the half-open backlog, now the SYN
+// cache, is in tcp-syncache): connect, the send and receive rings across their ends, the
+// initial window by MSS (RFC 5681 3.1), the idle timer, and the calls that change nothing.
+//
+//    peer: TCP A, 198.18.0.1:40000, ISN 100          us: TCP B, 198.18.0.2:80, ISN 300
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CWND } from '../firmware/tcp/tcp.ts';
+import { stack, reach, segment, PEER_IP, OUR_IP, FakeIface } from './helpers/tcp-fixture.ts';
+import { Tcp } from '../firmware/tcp/tcp.ts';
+
+const SYN = 2, ACK = 16;
+const pattern = (n: number, k: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + k) & 255);
+
+
+// ---- connect ----
+
+test('connect: refused (null) while the interface has no address; no SYN', () => {
+  const ifc = new FakeIface(0);
+  const tcp = new Tcp(ifc as never, { isn: () => 300 });
+  assert.is(tcp.connect(PEER_IP, 80, { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} }), null);
+  assert.equal(ifc.take(), []);
+  assert.is(tcp.conns.length, 0);
+});
+
+test('connect: per-connection ring sizes override the configured ones', () => {
+  const f = stack({}, false);
+  const c = f.tcp.connect(PEER_IP, 80, f.rec, { sndBuf: 100, rcvBuf: 300, localPort: 5555 })!;
+  assert.equal([c.sb.length, c.rb.length], [100, 300]);
+  assert.equal(f.out(), ['0: <SEQ=300><CTL=SYN> win=300 mss=1460']);
+  const d = f.tcp.connect(PEER_IP, 81, f.rec)!;
+  assert.equal([d.sb.length, d.rb.length], [2048, 2048]);
+});
+
+// ---- the rings across their ends ----
+
+test('the send ring: data written across its end goes out intact, in order', () => {
+  const f = reach.established({ sndBuf: 1000 });
+  const a = pattern(800, 1), b = pattern(600, 2);
+  assert.is(f.tcp.send(f.c, a, 0, 800), 800);
+  f.send(101, 1101, ACK);                             // all 800 acknowledged: the ring's head at 800
+  f.ifc.take();
+  assert.is(f.tcp.send(f.c, b, 0, 600), 600);         // 200 to the end, 400 from the start
+  assert.is(f.tcp.send(f.c, b, 0, 600), 400, 'only the room left');
+  const sent = f.ifc.take();
+  assert.equal(sent.map((s) => s.data), [b]);
+  f.send(101, 1701, ACK);
+  const rest = f.ifc.take();
+  assert.equal(rest.map((s) => s.data), [b.subarray(0, 400)]);
+});
+
+test('the receive ring: text stored across its end is read intact, in one call or in pieces', () => {
+  const f = reach.established({ rcvBuf: 1000 });
+  f.rec.tcp = null;
+  const a = pattern(800, 3), b = pattern(600, 4);
+  f.send(101, 301, ACK, { data: a });
+  const got = new Uint8Array(1000);
+  assert.is(f.tcp.recv(f.c, got, 0, 1000), 800);
+  f.send(901, 301, ACK, { data: b });                 // 200 at the end, 400 at the start
+  assert.is(f.tcp.recv(f.c, got, 5, 150), 150);
+  assert.is(f.tcp.recv(f.c, got, 155, 1000), 450);
+  assert.equal(got.subarray(5, 605), b);
+  assert.is(f.tcp.recv(f.c, null, 0, 10), 0);
+});
+
+test('RECEIVE with no buffer (null) discards the bytes it takes', () => {
+  const f = reach.established();
+  f.rec.tcp = null;
+  f.send(101, 301, ACK, { data: 'abcdef' });
+  assert.is(f.tcp.recv(f.c, null, 0, 4), 4);
+  const b = new Uint8Array(8);
+  assert.is(f.tcp.recv(f.c, b, 0, 8), 2);
+  assert.is(new TextDecoder().decode(b.subarray(0, 2)), 'ef');
+});
+
+// ---- the initial window (RFC 5681 3.1) ----
+
+test('IW: 4 segments up to MSS 1095, 3 up to 2190, 2 above', () => {
+  const iw = (mss: number) => {
+    const f = stack();
+    f.ifc.mtu = 9000;
+    f.send(100, 0, SYN, { mss });
+    f.send(101, 301, ACK);
+    return f.conn()!.s[CWND] / mss;
+  };
+  assert.equal([iw(1095), iw(1096), iw(2190), iw(2191)], [4, 3, 3, 2]);
+});
+
+// ---- idle timer, calls that change nothing ----
+
+test('setIdle: onIdle after the idle time, again each idle period, pushed back by traffic; 0 turns it off', () => {
+  const f = reach.established();
+  const idle: number[] = [];
+  f.c.user = { ...f.rec, onReadable: () => {}, onEnd: () => {}, onWritable: () => {}, onClose: () => {}, onIdle: () => { idle.push(f.ifc.now); } } as never;
+  f.tcp.setIdle(f.c, 1000);
+  f.runTo(2500);
+  assert.equal(idle, [1000, 2000]);
+  f.send(101, 301, ACK, { data: 'x' });              // at 2500: traffic
+  f.runTo(3600);
+  assert.equal(idle, [1000, 2000, 3500]);
+  f.tcp.setIdle(f.c, 0);
+  f.runTo(6000);
+  assert.equal(idle, [1000, 2000, 3500]);
+});
+
+test('CLOSE on a connection already closing, ABORT in TIME-WAIT: nothing sent, the state kept or gone', () => {
+  const f = reach.finWait2();
+  f.tcp.close(f.c);
+  assert.equal([f.out(), f.c.stateName], [[], 'FIN-WAIT-2']);
+  const g = reach.timeWait();
+  g.tcp.abort(g.c);
+  assert.equal([g.out(), g.tcp.conns.length], [[], 0]);
+});
+
+// ---- initial sequence numbers (RFC 6528) ----
+
+test('ISN: M (a 4 us clock) + F(the four-tuple, a key of 4 random words): a known value, moving 250 per ms', () => {
+  const isnAt = (now: number, lport: number, seed?: number) => {
+    const ifc = new FakeIface(OUR_IP);
+    if (seed !== undefined) { let r = seed; ifc.random32 = () => (r = (r * 69069 + 1) >>> 0); }
+    ifc.now = now;
+    const tcp = new Tcp(ifc as never, {});
+    const c = tcp.connect(PEER_IP, 80, { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} }, { localPort: lport })!;
+    return ifc.take()[0].seq === c.s[4] ? c.s[4] : -1;
+  };
+  const base = isnAt(0, 5555);
+  assert.is(base, 0x984d5d45, 'the known answer for the fixture\'s random source');
+  assert.is(isnAt(1000, 5555), (base + 250000) >>> 0);
+  assert.is(isnAt(0.004, 5555), (base + 1) >>> 0);
+  const others = [isnAt(0, 5556), isnAt(0, 5555, 7), isnAt(0, 5555, 8)];
+  assert.is(new Set([base, ...others]).size, 4, 'another port, another key: another ISN');
+});
+
+test.run();
