@@ -16,7 +16,7 @@ export const BUNDLE_BUDGET = 32 * 1024;
  *  by fair share and ARP left alone by replies without a connection +142, less the passive
  *  SYN-RECEIVED branches the cache replaced; both together 34,705. Issue 25 (the stack's deadline:
  *  an idle poll that only asks the driver for frames, free memory measured before frames rather
- *  than on every poll) +182 measured on 34,705 (34,887), +176 on issue 24's 33,904 (34,080). *
+ *  than on every poll) +182 measured on 34,705 (34,887), +176 on issue 24's 33,904 (34,080). */
 export const BUNDLE_CEILING = 34080 + 128;
 /** Blocks in use loaded from Storage, started with a static address, apps: false, idle (Pico
  *  memory layout, 5100 blocks of 13 bytes): since issue 24 counted on start(), from before
