@@ -23,6 +23,7 @@ import { BUNDLE_BUDGET, BUNDLE_CEILING, CONN_BLOCKS_BUDGET, FREE_BLOCKS_BUDGET, 
 import { linuxFigures } from './bench/linux.ts';
 import { wakeFigures, summary } from './bench/wake.ts';
 import { espruinoBoardMemory } from './bench/espruino-board.ts';
+import { picoFigures, picoMsFromHost, picoText, picoMs, type Calibration } from './bench/pico.ts';
 import { resourceFigures } from './bench/resources.ts';
 import { bootCode, bundlesFor, STORAGE, storageBytes } from './flash.ts';
 import { flashedFigures } from './bench/flashed.ts';
@@ -34,6 +35,11 @@ const root = join(import.meta.dirname, '..');
 function row(name: string, value: string): void { console.log(`  ${name.padEnd(52)} ${value}`); }
 /** A figure where less is better, against its limit. */
 function verdict(value: number, limit: number): string { return value <= limit ? 'met' : `OVER by ${value - limit}`; }
+
+/** Receiving 1460-byte segments back to back at `iterations` each, in a Pico's KB/s. */
+function picoKBps(iterations: number, cal: Calibration | null): string {
+  return cal ? `about ${(1460 / picoMs(iterations, cal)).toFixed(0)} KB/s on a Pico` : '';
+}
 
 function bundleFigures(): void {
   console.log('bundles (npm run build; a board gets one chip bundle as "synack", the net-style API as "synack-net", the apps as "synack-apps", DHCP, DNS and the NetworkJS adapter as "synack-dhcp", "synack-dns", "synack-networkjs", pretokenised)');
@@ -99,22 +105,24 @@ async function espruinoFigures(): Promise<void> {
       // Storage" figure is the file's cost, not a board's.
       const where = fromRam ? 'bundle in RAM' : 'bundle in Storage; the Linux build reads Storage through a file: not a board\'s figure';
       if (typeof s === 'string') { row(`receive + ACK one 1460-byte segment (${where})`, 'did not run' + (large ? '' : ' (set ESPRUINO_LARGE to a 64-bit build: two stacks do not fit a Pico)')); continue; }
-      row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(s.ratio), SEGMENT_COST_BUDGET)}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs`);
+      row(`receive + ACK one 1460-byte segment (${where})`, `${s.ratio.toFixed(0)} empty-loop iterations (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(s.ratio), SEGMENT_COST_BUDGET)}); ${s.perSegmentMs.toFixed(2)} ms vs ${(s.loopIterMs * 1000).toFixed(2)} us per iteration; ${s.segments} segments, ${s.acks} ACKs; ${picoText(s.ratio, s)}, ${picoKBps(s.ratio, s)}`);
     }
     const cg = await segmentCostCallgrind();
+    // Each callgrind run has its own Leibniz loop (the empty iteration slows as globals accumulate).
+    const cgCal: Calibration | null = typeof cg === 'string' ? null : cg;
     if (typeof cg !== 'string') budgetRow('receive and ACK one 1460-byte segment, empty-loop iterations by callgrind', cg.ratio.toFixed(0), String(SEGMENT_COST_BUDGET), verdict(Math.round(cg.ratio), SEGMENT_COST_BUDGET));
-    row('receive + ACK one 1460-byte segment (instruction counts)', typeof cg === 'string' ? 'did not run: ' + cg.trim().split('\n').slice(-1)[0] : `${cg.ratio.toFixed(0)} empty-loop iterations by callgrind (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(cg.ratio), SEGMENT_COST_BUDGET)}; deterministic, the bundle pretokenised in RAM); ${cg.segments} segments`);
+    row('receive + ACK one 1460-byte segment (instruction counts)', typeof cg === 'string' ? 'did not run: ' + cg.trim().split('\n').slice(-1)[0] : `${cg.ratio.toFixed(0)} empty-loop iterations by callgrind (budget ${SEGMENT_COST_BUDGET}: ${verdict(Math.round(cg.ratio), SEGMENT_COST_BUDGET)}; deterministic, the bundle pretokenised in RAM); ${cg.segments} segments; ${picoText(cg.ratio, cgCal)}, ${picoKBps(cg.ratio, cgCal)}`);
     // The floor under that budget: an ideal receive path, nothing but the checks and work any
     // stack must do, in one function (tools/bench/floor.ts).
     const fl = segmentFloorCallgrind();
-    row('  floor: an ideal straight-line receive + ACK, copy into a ring', typeof fl === 'string' ? 'did not run: ' + fl.trim().split('\n').slice(-1)[0] : `${fl.copy.toFixed(0)} empty-loop iterations by callgrind (any design that copies received data into a ring is above ${SEGMENT_COST_BUDGET})`);
-    if (typeof fl !== 'string') row('  floor: the same keeping the frame by reference (zero copy)', `${fl.zeroCopy.toFixed(0)} empty-loop iterations by callgrind (leaves ${Math.max(0, SEGMENT_COST_BUDGET - Math.round(fl.zeroCopy))} for all else a stack does)`);
+    row('  floor: an ideal straight-line receive + ACK, copy into a ring', typeof fl === 'string' ? 'did not run: ' + fl.trim().split('\n').slice(-1)[0] : `${fl.copy.toFixed(0)} empty-loop iterations by callgrind (any design that copies received data into a ring is above ${SEGMENT_COST_BUDGET}); ${picoText(fl.copy, cgCal)}, ${picoKBps(fl.copy, cgCal)}`);
+    if (typeof fl !== 'string') row('  floor: the same keeping the frame by reference (zero copy)', `${fl.zeroCopy.toFixed(0)} empty-loop iterations by callgrind (leaves ${Math.max(0, SEGMENT_COST_BUDGET - Math.round(fl.zeroCopy))} for all else a stack does); ${picoText(fl.zeroCopy, cgCal)}, ${picoKBps(fl.zeroCopy, cgCal)}`);
     const ft = await segmentFloor();
     row('  of which native (timed)', typeof ft === 'string' ? 'did not run' : `copy of 1460 bytes ${ft.ringCopy.toFixed(0)}, its checksum ${ft.segmentSum.toFixed(0)}, IPv4 header checksum ${ft.headerSum.toFixed(0)}; the whole ideal path timed: ${ft.copy.toFixed(0)} with the copy, ${ft.zeroCopy.toFixed(0)} without`);
     const r = await networkJsRecvCost();
     const h = await httpResponseTime();
-    row('Espruino http server, a 20 KB response (from Storage)', typeof h === 'string' ? 'did not run' : `${h.ms.toFixed(0)} ms for ${h.bytes} bytes (Espruino's own http over NetworkJS, the client a second stack)`);
-    row('NetworkJS recv on an idle connection (bundle in RAM)', typeof r === 'string' ? 'did not run' : !r.connected ? 'did not connect' : `${r.ratio.toFixed(1)} empty-loop iterations per call (Espruino calls it for each socket on every idle pass)`);
+    row('Espruino http server, a 20 KB response (from Storage)', typeof h === 'string' ? 'did not run' : `${h.ms.toFixed(0)} ms for ${h.bytes} bytes (Espruino's own http over NetworkJS, the client a second stack); about ${picoMsFromHost(h.ms, h.leibUs).toFixed(0)} ms on a Pico if it read Storage as fast (it reads it through a file here, so the real figure is lower)`);
+    row('NetworkJS recv on an idle connection (bundle in RAM)', typeof r === 'string' ? 'did not run' : !r.connected ? 'did not connect' : `${r.ratio.toFixed(1)} empty-loop iterations per call (Espruino calls it for each socket on every idle pass); ${picoText(r.ratio, r)}`);
   } finally { process.env.ESPRUINO = saved; }
 }
 
@@ -210,6 +218,7 @@ async function main(): Promise<void> {
   await flashedFigures(row);
   connStateFigures();
   await espruinoFigures();
+  await picoFigures();
   await pingFigures();
   transferFigures();
   driverFigures();

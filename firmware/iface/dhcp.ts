@@ -70,6 +70,7 @@ export class DhcpClient {
   start(now: number): void {
     this.running = true;
     this.restart(now);
+    this.netif.due = 0; // the stack's deadline is worked out again
   }
 
   stop(): void { this.running = false; }

@@ -52,6 +52,7 @@ export class DnsClient {
     if (!q.port) { cb('EBUSY', 0); return; }
     if (!this.transmit(q, now)) { this.netif.udpUnbind(q.port); cb('EINVAL', 0); return; }
     this.queries.push(q);
+    this.netif.due = 0; // its retry timer: the stack's deadline is worked out again
   }
 
   poll(now: number): number {

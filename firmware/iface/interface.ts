@@ -51,6 +51,10 @@ export const ICMP_ERROR_INTERVAL_MS = 100;
 export const POLL_MAX_FRAMES = 32;
 /** Interface.lowMem's levels. */
 export const MEM_OK = 0, MEM_LOW = 1, MEM_CRITICAL = 2;
+/** Free memory is measured before the first frame a poll receives, if the last measure is older
+ *  than MEM_CHECK_MS, and every MEM_CHECK_MS while memory is low (process.memory walks every
+ *  block: about 27 empty-loop iterations, so not on every poll of an idle board). */
+export const MEM_CHECK_MS = 20;
 
 /** The default randomness: E.hwRand on Espruino, Math.random elsewhere. */
 export function defaultRandom32(): number {
@@ -77,18 +81,25 @@ export class Interface {
   random32: () => number;
   /** Whether the frame input() has now may be kept after the call (its `keep`). */
   rxKeep = false;
-  /** Free memory as the stack's owner measures it (Stack.poll, from StackConfig.freeBlocks):
+  /** Free memory as the stack measures it (drain, from StackConfig.freeBlocks):
    *  MEM_OK, MEM_LOW (no new connections, received frames are copied rather than kept) or
    *  MEM_CRITICAL (received frames stay in the driver). A board out of memory stops the callback
    *  that ran out, uncatchably: the stack refuses and drops before that happens. */
   lowMem = MEM_OK;
-  /** Free memory as last measured (by Stack.poll, and by TCP as each new connection is made), and
+  /** Free memory as last measured (by drain, and by TCP as each new connection is made), and
    *  the reserve under which nothing more is allocated. Unmeasured: unlimited. */
   memFree = 0x7fffffff;
   memReserve = 0;
   /** Measures free memory now (StackConfig.freeBlocks), for what allocates much at once: set by
    *  the Stack when memory is watched. */
-  freeBlocks: ((gc: boolean) => number) | null = null;
+  freeBlocks?: ((gc: boolean) => number) | null; // absent until set: no block on a board that does not watch memory
+  /** When free memory was last measured (drain); absent before the first measure. */
+  memAt!: number;
+  /** The stack's deadline (Stack.poll): no timer of any layer is due before this time (ms), so a
+   *  poll before it only looks for received frames. Whatever starts a timer between polls (TCP's
+   *  user calls, a new ARP entry, a DNS query) sets it to 0: worked out again at the next poll. -1
+   *  while a poll works it out; absent (no block) until the first poll. */
+  due!: number;
   /** Time of the last poll (ms): the clock for handlers and for input() called directly. */
   now: number;
   /** The counters, indexed by RX_FRAMES ... DROP_UDP_NO_PORT (iface/counters.ts). */
@@ -152,7 +163,7 @@ export class Interface {
     this.arpQueueMax = c.arpQueue !== undefined && c.arpQueue >= 0 ? c.arpQueue : 2;
     this.qLen = new Uint16Array(this.arpQueueMax);
     this.ipId = this.random32() & 0xffff;
-    this.lastIcmpErr = -1e9;
+    this.lastIcmpErr = -ICMP_ERROR_INTERVAL_MS; // an integer in [-4096, 4095]: one block (docs/espruino.md)
     this.arpDue = Infinity;
     this.protos = [];
     this.handlers = [];
@@ -369,7 +380,7 @@ export class Interface {
       this.releaseQueue(i);
     }
     a.claim(i, ip, this.now);
-    if (this.now + ARP_RETRY_MS < this.arpDue) this.arpDue = this.now + ARP_RETRY_MS;
+    if (this.now + ARP_RETRY_MS < this.arpDue) { this.arpDue = this.now + ARP_RETRY_MS; this.due = 0; }
     return i;
   }
 
@@ -643,35 +654,51 @@ export class Interface {
    *  delay in ms until it next needs a poll (0 if frames may still be waiting). */
   poll(now: number): number {
     this.now = now;
-    const d = this.driver;
-    if (d.service) d.service(now);
-    let n = 0;
-    let more = false;
-    if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
-    else for (;;) {
-      if (n === POLL_MAX_FRAMES) {
-        more = true;
-        break;
-      }
-      // Zero-copy when the driver offers it: the frame is the bus's own array.
-      if (d.recvFrame) {
-        const f = d.recvFrame();
-        if (!f) break;
-        this.input(f, f.length, d.rxFresh === true);
-      } else {
-        const len = d.recv!(this.rx!);
-        if (!(len > 0)) break;
-        this.input(this.rx!, len);
-      }
-      n++;
-    }
+    const more = this.drain();
     let next = this.arpPoll(now);
     for (let i = 0; i < this.handlers.length; i++) {
       const t = this.handlers[i].poll(now);
       if (t < next) next = t;
     }
-    if (more || next < 0) next = 0;
-    return next;
+    return more || next < 0 ? 0 : next;
+  }
+
+  /** Runs driver.service and hands the frames waiting in the driver to input(), at most
+   *  POLL_MAX_FRAMES (none while memory is critical). True if more may be waiting. Free memory is
+   *  measured here, before the first frame (it may be kept: rxKeep), and, while memory is low,
+   *  on each poll, at most every MEM_CHECK_MS; an idle board never measures it. */
+  drain(): boolean {
+    const d = this.driver, now = this.now;
+    if (d.service) d.service(now);
+    for (let n = 0; n < POLL_MAX_FRAMES; n++) {
+      // Zero-copy when the driver offers it: the frame is the bus's own array.
+      let f = this.rx, len = 0;
+      if (n === 0 && this.lowMem) this.measure(now); // low: before anything is read
+      if (this.lowMem < MEM_CRITICAL) {
+        if (d.recvFrame) { f = d.recvFrame(); len = f ? f.length : 0; } else len = d.recv!(f!);
+      }
+      if (!(len > 0)) {
+        if (this.lowMem === MEM_CRITICAL) this.cnt[LOW_MEM_POLLS]++;
+        return false;
+      }
+      if (n === 0 && !this.lowMem) this.measure(now); // fine: before the first frame (it may be kept)
+      this.input(f!, len, d.rxFresh === true); // rxFresh: recvFrame's frames only (driver.ts)
+    }
+    return true;
+  }
+
+  /** Measures free memory, at most every MEM_CHECK_MS (StackConfig.freeBlocks: none without it):
+   *  without collecting garbage first (cheap), then, when that looks low, after a collection. A
+   *  function of its own: the idle poll (drain) reads none of its code. */
+  measure(now: number): void {
+    const free = this.freeBlocks;
+    if (!free || now - this.memAt < MEM_CHECK_MS) return;
+    const reserve = this.memReserve;
+    let m = free(false);
+    if (m < reserve) m = free(true);
+    this.lowMem = m < reserve / 2 ? MEM_CRITICAL : m < reserve ? MEM_LOW : MEM_OK;
+    this.memFree = m;
+    this.memAt = now;
   }
 
   /** ARP timers: retries of pending entries (one request per ARP_RETRY_MS, ARP_MAX_TRIES in all,

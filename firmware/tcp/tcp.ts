@@ -346,9 +346,12 @@ export class Tcp {
 
   // ---- user calls (RFC 9293 3.10.1-3.10.6) ----
 
-  /** Brings the interface's time up to now before a user call schedules timers. */
+  /** Brings the interface's time up to now before a user call schedules timers, and has the
+   *  stack work out its deadline again at its next poll (Interface.due: an idle poll looks at no
+   *  timer before it). */
   private catchUp(): void {
     if (this.cfgNow) { const t = this.cfgNow(); if (t > this.netif.now) this.netif.now = t; }
+    this.netif.due = 0;
   }
 
   /** Passive OPEN. Returns null if the port is taken. */
@@ -478,12 +481,14 @@ export class Tcp {
     c.s[FLAGS] = on ? c.s[FLAGS] | KEEP_ALIVE : c.s[FLAGS] & ~KEEP_ALIVE;
     c.s[KEEP_PROBES] = 0;
     c.s[KEEP_AT] = on ? at32(this.netif.now + this.cfg[CFG_KEEP_IDLE_MS]) : 0;
+    this.netif.due = 0;
   }
 
   /** Idle timeout for the socket's 'timeout' event (0: off). */
   setIdle(c: Conn, ms: number): void {
     c.s[IDLE_MS] = ms;
     c.s[IDLE_AT] = ms > 0 ? at32(this.netif.now + ms) : 0;
+    this.netif.due = 0;
   }
 
   /** The interface's address changed: connections bound to the old one are reset. */

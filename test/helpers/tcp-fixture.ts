@@ -60,6 +60,8 @@ export class FakeIface {
     return true;
   }
   take(): Seg[] { const s = this.sent; this.sent = []; return s; }
+  /** Interface.due: TCP's user calls set it to 0 (the stack's deadline worked out again). */
+  due = 1;
 }
 
 /** Builds a TCP segment from `src` to `dst` (for injecting into a Tcp under test), with the

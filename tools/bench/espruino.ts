@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { runEspruino, runWithBundle } from '../../test/helpers/espruino.ts';
 import { byteStringLiteral } from '../pretokenise.ts';
+import { LEIBNIZ_JS, leibnizLoop, callgrindBinary } from './pico.ts';
 
 export interface EspruinoFigures {
   total: number; blocksize: number;
@@ -27,7 +28,9 @@ export interface EspruinoFigures {
   /** The same with one 'data' listener on the socket (its listener table). */
   connListening: number;
 }
-export interface SegmentCost { perSegmentMs: number; loopIterMs: number; ratio: number; segments: number; acks: number; bytes: number }
+export interface SegmentCost { perSegmentMs: number; loopIterMs: number; ratio: number; segments: number; acks: number; bytes: number;
+  /** The forum's Leibniz iteration in empty iterations, the same run (tools/bench/pico.ts). */
+  leibniz: number }
 
 const root = join(import.meta.dirname, '..', '..');
 /** The enc28j60 board bundle as `npm run flash` writes it (pretokenised). */
@@ -76,7 +79,7 @@ quit();
 // 1460-byte segment's data and a sink for what B reads: what both segment-cost scripts start from.
 // Each frame is a new array handed over for good (input's `keep`), as the chip drivers' frames are
 // (EthernetDriver.rxFresh): the stack may hold a segment's data where it lies.
-const SEGMENT_SETUP = `var s = require("synack");
+export const SEGMENT_SETUP = `var s = require("synack");
 ${QUEUE_DRIVER}
 var ab = [], ba = [];
 var tcpCfg = { sndBuf: 3000, rcvBuf: 3000, maxConns: 2, delAckMs: 100 };
@@ -95,6 +98,7 @@ var sink = new Uint8Array(3000);
 `;
 
 const SEGMENT_SCRIPT = `
+${LEIBNIZ_JS}
 ${SEGMENT_SETUP}var N = 200, spent = 0, acks = 0, bytes = 0, segs = 0;
 for (var k = 0; k < N; k++) {
   A.tcp.send(ac, data, 0, 1460);
@@ -112,7 +116,7 @@ for (var k = 0; k < N; k++) {
   now += 1; A.poll(now); B.poll(now); deliver(ba, A); deliver(ab, B);
 }
 var L = 20000, t1 = getTime(); for (var j = 0; j < L; j++) {} var loop = (getTime() - t1) / L;
-print("SEG " + JSON.stringify({ perSegmentMs: spent / segs * 1000, loopIterMs: loop * 1000, ratio: (spent / segs) / loop, segments: segs, acks: acks, bytes: bytes }));
+print("SEG " + JSON.stringify({ perSegmentMs: spent / segs * 1000, loopIterMs: loop * 1000, ratio: (spent / segs) / loop, segments: segs, acks: acks, bytes: bytes, leibniz: cal.leibUs / cal.loopUs }));
 quit();
 `;
 
@@ -155,7 +159,7 @@ quit();
 `;
 
 /** Instructions per received segment over instructions per empty-loop iteration, or why not. */
-export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio: number; segments: number } | string> {
+export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio: number; segments: number; leibniz: number } | string> {
   return callgrindRatio('Modules.addCached("synack", ' + byteStringLiteral(readFileSync(bundle, 'latin1')) + ');\n' + CALLGRIND_SCRIPT);
 }
 
@@ -163,15 +167,16 @@ export async function segmentCostCallgrind(bundle = chipBundle): Promise<{ ratio
  *  Array.forEach. The script makes its counted calls through `.call`, runs an empty loop of L
  *  iterations inside a forEach, and prints `CGSEGS calls L`. Returns the instructions per
  *  counted call over those per loop iteration, or why it could not run. */
-export function callgrindRatio(script: string): { ratio: number; segments: number } | string {
+export function callgrindRatio(script: string): { ratio: number; segments: number; leibniz: number } | string {
   const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!have('valgrind') || !have('callgrind_annotate')) return 'valgrind not installed';
   const dir = mkdtempSync(join(tmpdir(), 'synack-cg-'));
   try {
     const file = join(dir, 'seg.js'), out = join(dir, 'cg.out');
-    writeFileSync(file, script, 'latin1');
+    // The forum's Leibniz loop first, in an eval (tools/bench/pico.ts): a Pico's time for the run.
+    writeFileSync(file, `var iterations, x, pi;\neval(${JSON.stringify(leibnizLoop(5000))});\n` + script, 'latin1');
     const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=' + out, '--toggle-collect=jswrap_function_apply_or_call',
-      '--toggle-collect=jswrap_array_forEach', process.env.ESPRUINO!, file], { encoding: 'latin1', timeout: 600000 });
+      '--toggle-collect=jswrap_array_forEach', '--toggle-collect=jswrap_eval', callgrindBinary(process.env.ESPRUINO!), file], { encoding: 'latin1', timeout: 600000 });
     const m = /CGSEGS (\d+) (\d+)/.exec(r.stdout || '');
     if (!m) return (r.stdout || '').slice(-400) + (r.stderr || '').slice(-400);
     const ann = spawnSync('callgrind_annotate', ['--inclusive=yes', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || '';
@@ -183,7 +188,7 @@ export function callgrindRatio(script: string): { ratio: number; segments: numbe
     };
     const perSeg = count('jswrap_function_apply_or_call') / Number(m[1]);
     const perIter = count('jswrap_array_forEach') / Number(m[2]);
-    return { ratio: perSeg / perIter, segments: Number(m[1]) };
+    return { ratio: perSeg / perIter, segments: Number(m[1]), leibniz: count('jswrap_eval') / 5000 / perIter };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -192,6 +197,7 @@ export function callgrindRatio(script: string): { ratio: number; segments: numbe
 // NetworkJS polling: Espruino calls the adapter's recv for every open socket on every idle pass
 // of its loop, so its cost on a connection with nothing waiting is what an idle board spends.
 const RECV_SCRIPT = `
+${LEIBNIZ_JS}
 var s = require("synack");
 ${QUEUE_DRIVER}
 var ab = [], ba = [];
@@ -214,23 +220,24 @@ for (var r = 0; r < 5; r++) {
   var L = 20000, t1 = getTime(); for (var j = 0; j < L; j++) {}
   var y = (getTime() - t1) / L; if (y < loop) loop = y;
 }
-print("RECV " + JSON.stringify({ ratio: spent / loop, connected: state === "" }));
+print("RECV " + JSON.stringify({ ratio: spent / loop, connected: state === "", leibniz: cal.leibUs / cal.loopUs }));
 quit();
 `;
 
 /** The NetworkJS adapter's recv on an idle connection, in empty-loop iterations (bundle in RAM;
  *  two stacks: needs more than a Pico's memory). */
-export async function networkJsRecvCost(bundle = chipBundle): Promise<{ ratio: number; connected: boolean } | string> {
+export async function networkJsRecvCost(bundle = chipBundle): Promise<{ ratio: number; connected: boolean; leibniz: number } | string> {
   // The adapter's own module beside a chip bundle ("synack-networkjs", loaded on the first create).
   const adapter = join(dirname(bundle), 'synack-networkjs' + extname(bundle));
   const cached = (name: string, path: string) => 'Modules.addCached(' + JSON.stringify(name) + ', ' + byteStringLiteral(readFileSync(path, 'latin1')) + ');\n';
   const run = await runEspruino(cached('synack', bundle) + (/synack-(enc28j60|w5500)\./.test(bundle) ? cached('synack-networkjs', adapter) : '') + RECV_SCRIPT, 60000);
-  return parse<{ ratio: number; connected: boolean }>(run.out, 'RECV');
+  return parse<{ ratio: number; connected: boolean; leibniz: number }>(run.out, 'RECV');
 }
 
 // Espruino's own http server over synack (NetworkJS): a second stack in the same interpreter
 // fetches a 20 KB response; the time from connect to close.
 const HTTP_SCRIPT = `
+${LEIBNIZ_JS}
 var s = require("synack");
 var ab = [], ba = [];
 function drv(mac, out, inq) {
@@ -248,15 +255,15 @@ setTimeout(function () {
   c.on("connect", function () { c.write("GET / HTTP/1.0\\r\\n\\r\\n"); });
   c.on("data", function (d) { got += d.length; });
   c.on("end", function () { c.end(); });
-  c.on("close", function () { print("HTTPBENCH " + JSON.stringify({ bytes: got, ms: (getTime() - t0) * 1000 })); quit(); });
+  c.on("close", function () { print("HTTPBENCH " + JSON.stringify({ bytes: got, ms: (getTime() - t0) * 1000, leibUs: cal.leibUs })); quit(); });
 }, 300);
 setTimeout(function () { print("TIMEOUT"); quit(); }, 60000);
 `;
 
 /** Espruino's http server sending a 20 KB response over synack, in ms (bundle in Storage; two
  *  stacks: needs more than a Pico's memory). */
-export async function httpResponseTime(bundle = chipBundle): Promise<{ bytes: number; ms: number } | string> {
-  return parse<{ bytes: number; ms: number }>((await runWithBundle(HTTP_SCRIPT, 90000, bundle)).out, 'HTTPBENCH');
+export async function httpResponseTime(bundle = chipBundle): Promise<{ bytes: number; ms: number; leibUs: number } | string> {
+  return parse<{ bytes: number; ms: number; leibUs: number }>((await runWithBundle(HTTP_SCRIPT, 90000, bundle)).out, 'HTTPBENCH');
 }
 
 // The board as flashed by default: start() with the default apps (echo, discard, the byte
