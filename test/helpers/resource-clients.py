@@ -18,6 +18,17 @@ assert host.startswith('198.18.'), 'test addresses only'
 TCP_REPAIR = 19
 
 
+def read_back(s, n):
+    """Reads up to n bytes from s, less if the peer closes first."""
+    got = b''
+    while len(got) < n:
+        d = s.recv(4096)
+        if not d:
+            break
+        got += d
+    return got
+
+
 def echo_once(n=16, sport=0, keep=False, timeout=60):
     """Connects (from sport if given), sends n bytes, reads them back. Returns (result, seconds, sock)."""
     t = time.time()
@@ -30,12 +41,7 @@ def echo_once(n=16, sport=0, keep=False, timeout=60):
         s.connect((host, 7))
         msg = (b'%04d' % (sport % 10000)) * (n // 4)
         s.sendall(msg)
-        got = b''
-        while len(got) < len(msg):
-            d = s.recv(4096)
-            if not d:
-                break
-            got += d
+        got = read_back(s, len(msg))
         r = 'ok' if got == msg else 'wrong'
     except OSError:
         r = 'fail'
@@ -85,12 +91,7 @@ elif mode == 'interleaved':
             for k in range(rounds):
                 msg = bytes([65 + i]) * 50 + (b'%02d%02d' % (i, k % 100)) * 12 + bytes([97 + i]) * 2
                 s.sendall(msg)
-                got = b''
-                while len(got) < len(msg):
-                    d = s.recv(4096)
-                    if not d:
-                        break
-                    got += d
+                got = read_back(s, len(msg))
                 if got != msg:
                     with lock: res.append('wrong')
                     return
