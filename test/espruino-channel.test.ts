@@ -66,7 +66,7 @@ if (!bin) {
   });
 
   test('with 100 blocks free (fewer than a new 1514-byte array takes), 20 full-size frames are received: no OUT OF MEMORY', async () => {
-    // Measured: receiving a full-size frame takes about 75 blocks at its peak (the call, a 64-byte
+    // Measured: receiving a full-size frame takes about 75 blocks at its peak (the call, a 128-byte
     // piece, the memory sample); a new array per frame read in 256-byte pieces took about 265.
     const frames = Array.from({ length: 20 }, (_, i) => frame(1514, 10 + i));
     const dir = channelDir({ 'in/r7.0': Buffer.concat(frames.map(record)) });

@@ -70,13 +70,14 @@ export const DRIVER = `var SYNACK_LINK = {
     this.n = 0; this.peak = 0;
   },
   // Copies the next frame into the stack's buffer (EthernetDriver.recv: the stack's one receive
-  // buffer, allocated once), so receiving allocates no frame: a new array per frame (as SPI.send
-  // returns) took about 131 blocks at the very moment memory is at its peak, and once, in the
-  // interpreter fuzz at 4,988 of 5,100 blocks, there were not that many (OUT OF MEMORY). What a
-  // frame still allocates is transient and bounded: File.read's string of at most 64 bytes
-  // (about 10 blocks; the whole frame as one string took about 171), released before the next
-  // is read, and the memory sample's object (about 25). test/espruino-channel.test.ts receives
-  // full-size frames with 60 blocks free.
+  // buffer, allocated once), so receiving allocates no frame. A new array per frame (as SPI.send
+  // returns), read in 256-byte pieces, needed about 265 blocks free at the moment memory is at
+  // its peak, and once, in the interpreter fuzz at 4,988 of 5,100 blocks in use, there were not
+  // that many (OUT OF MEMORY); this needs about 75. What a frame still allocates is transient and
+  // bounded: the call's scope, File.read's string of at most 128 bytes (about 17 blocks),
+  // released before the next is read, and the memory sample's object (about 25). Pieces of 128
+  // bytes: 64 cost 0.8 ms of CPU per full-size frame on this host, 128 0.55, 256 0.4 (the old
+  // driver 0.46). test/espruino-channel.test.ts receives full-size frames with 100 blocks free.
   recv: function (buf) {
     var f = this.rf, name;
     if (!f) {
@@ -93,7 +94,7 @@ export const DRIVER = `var SYNACK_LINK = {
     if (len === 0xffff) { f.close(); this.rf = null; this.k++; this.n++; return this.recv(buf); }
     if (len < 14 || len > 1514 || len > buf.length) { this.p += 2 + len; this.eof = true; return 0; } // never written: skipped
     while (at < len) {
-      d = f.read(len - at > 64 ? 64 : len - at);
+      d = f.read(len - at > 128 ? 128 : len - at);
       if (!d) break;
       buf.set(d, at);
       at += d.length;
