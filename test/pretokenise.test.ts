@@ -37,6 +37,8 @@ test('encoding per jslex.h: reserved words and operators one byte, raw strings a
   // LEX_R_RETURN = 171, LEX_TYPEEQUAL = 139, LEX_R_THIS = 175 (2v29's enum)
   assert.equal([...pretokenise('return this===x')].map((c) => c.charCodeAt(0)), [171, 175, 139, 120]);
   assert.is(pretokenise('0'), String.fromCharCode(LEX_RAW_INT0));
+  assert.is(pretokenise('a[5]'), 'a[5]', 'a single digit: one byte as text, two raw');
+  assert.is(pretokenise('10'), String.fromCharCode(LEX_RAW_INT8, 10));
   assert.is(pretokenise('127'), String.fromCharCode(LEX_RAW_INT8, 127));
   assert.is(pretokenise('300'), String.fromCharCode(LEX_RAW_INT16, 300 & 255, 300 >> 8));
   assert.is(pretokenise('32768'), '32768', 'beyond int16: text');

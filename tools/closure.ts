@@ -41,6 +41,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { unlabel } from './unlabel.ts';
 import { aliasGlobals } from './alias-globals.ts';
+import { literals } from './literals.ts';
 
 const root = join(import.meta.dirname, '..');
 const firmware = join(root, 'firmware');
@@ -192,7 +193,7 @@ export async function compileBoard(): Promise<BoardChunks> {
       throw new Error('Closure Compiler failed: ' + (err.stderr ? err.stderr.toString().split('\n').slice(0, 20).join('\n') : err.message));
     }
     const out: Record<string, string> = {};
-    for (const c of chunks) out[c] = unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim());
+    for (const c of chunks) out[c] = literals(unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim()));
     return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, networkjs: out.networkjs,
       mdns: out.mdns, dnssd: out.dnssd, linklocal: out.linklocal, buildId };
   } finally {

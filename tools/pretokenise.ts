@@ -74,7 +74,11 @@ export function pretokenise(code: string, lines = false): string {
       else text(src);
     } else if (label === 'num' && typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 32768 && !/[.eEnN]/.test(src.replace(/^0[xX]/, ''))) {
       const v = value;
+      const prev = out[out.length - 1];
       if (v === 0) token(LEX_RAW_INT0);
+      // A single digit is one byte as text, two as LEX_RAW_INT8 (unless a space must part it from
+      // a name before it); the lexer makes a raw integer's value even where the code is skipped.
+      else if (v < 10 && (lastWasToken || prev === undefined || !wordChar(prev))) text(String(v));
       else if (v < 128) token(LEX_RAW_INT8, String.fromCharCode(v));
       else token(LEX_RAW_INT16, String.fromCharCode(v & 255, v >> 8));
     } else if (label === '`') {
