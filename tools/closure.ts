@@ -129,7 +129,7 @@ export async function compileBoard(): Promise<BoardChunks> {
     entryPoints: Object.fromEntries(ENTRIES.map((e) => [e.chunk, join(firmware, e.entry)])),
     bundle: true, splitting: true, write: false, format: 'esm', target: 'es2019', platform: 'neutral',
     outdir: '/closure-in', chunkNames: 'shared-[hash]', metafile: true,
-    define: { BUILD_ID: JSON.stringify(PLACEHOLDER) },
+    define: { BUILD_ID: JSON.stringify(PLACEHOLDER), BOARD: 'true' },
     plugins: [netFromStorage], legalComments: 'none', charset: 'ascii', treeShaking: true,
     tsconfig: join(root, 'tsconfig.json'), logLevel: 'silent',
   });
