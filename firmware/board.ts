@@ -168,9 +168,10 @@ export function start(config: BoardConfig): Board {
   if (!driver) {
     if (!c.spi || c.cs === undefined) throw new Error('start: give {chip: "enc28j60" | "w5500", spi: SPI1, cs: <pin>} (SPI set up with SPI1.setup({mosi, miso, sck, baud})) or {driver: yourEthernetDriver}');
     const name = c.chip || 'enc28j60';
-    if (name !== 'enc28j60' && name !== 'w5500') throw new Error('start: unknown chip "' + name + '": use "enc28j60" or "w5500"');
     const chip = chips[name];
-    if (!chip) throw new Error('start: this bundle has no ' + name + ' driver: flash the ' + name + ' bundle (npm run flash with chip "' + name + '" in the config)');
+    // One throw for both: a chip synack has no driver for, or the other chip's bundle.
+    if (!chip) throw new Error('start: ' + (name !== 'enc28j60' && name !== 'w5500' ? 'unknown chip "' + name + '": use "enc28j60" or "w5500"'
+      : 'this bundle has no ' + name + ' driver: flash the ' + name + ' bundle (npm run flash with chip "' + name + '" in the config)'));
     driver = new chip(espruinoSpiBus(c.spi, c.cs), mac);
   }
   if (c.apps !== false) loadApps();

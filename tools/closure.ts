@@ -26,7 +26,8 @@
 // it start with `var _=global.require("synack")._`. BUILD_ID, which the modules compare with the
 // stack's, is a hash of everything the compiler is given.
 //
-// Espruino has no labels; Closure writes a labeled block where it inlines a function that returns
+// Closure declares some names in one list at the top: tools/declare.ts declares each where it is
+// first assigned. Espruino has no labels; Closure writes a labeled block where it inlines a function that returns
 // from inside a loop: tools/unlabel.ts rewrites those. Closure's ES5 output is not used: it needs
 // its $jscomp runtime and labels loops (a `let` captured in a loop); ES2015 keeps classes, let and
 // arrows, which Espruino runs. SIMPLE mode renames no property: 72.6 KB against ADVANCED's 46.8. Closure does not alias built-ins such as
@@ -42,6 +43,7 @@ import { createRequire } from 'node:module';
 import { unlabel } from './unlabel.ts';
 import { aliasGlobals } from './alias-globals.ts';
 import { literals } from './literals.ts';
+import { declare } from './declare.ts';
 
 const root = join(import.meta.dirname, '..');
 const firmware = join(root, 'firmware');
@@ -205,8 +207,9 @@ export async function compileBoard(): Promise<BoardChunks> {
 export function boardModules(c: BoardChunks): Record<string, string> {
   // The stack's namespace `_` holds the names its modules share with it (--rename_prefix_namespace).
   // Built-ins used often get a short alias at the top (tools/alias-globals.ts: Closure does not).
-  const stack = (chip: string) => aliasGlobals('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n').code;
-  const beside = (code: string) => aliasGlobals('var _=global.require("synack")._;' + code + '\n').code;
+  // Closure's hoisted declarations go where each name is assigned (tools/declare.ts).
+  const stack = (chip: string) => aliasGlobals(declare('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n')).code;
+  const beside = (code: string) => aliasGlobals(declare('var _=global.require("synack")._;' + code + '\n')).code;
   return {
     'synack-enc28j60': stack(c.enc),
     'synack-w5500': stack(c.w5500),
