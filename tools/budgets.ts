@@ -4,21 +4,23 @@
  *  bytes in Storage (dist/synack-enc28j60.tok). */
 export const BUNDLE_BUDGET = 32 * 1024;
 /** What the build enforces on the same figure: a ratchet, the build fails above it, lowered as the
- *  bundle shrinks. The figure measured, plus 128 bytes of room: 32,704 B on 2026-12-07 (the
- *  budgets pass: single digits as text, literals, board-only checks folded; git log has the history). */
-export const BUNDLE_CEILING = 32704 + 128;
+ *  bundle shrinks. The figure measured, plus 128 bytes of room: 31,642 B on 2026-12-07, after the
+ *  budgets pass (git log has the history). */
+export const BUNDLE_CEILING = 31642 + 128;
 /** Blocks in use loaded from Storage, started with a static address, apps: false, idle (Pico
  *  memory layout, 5100 blocks of 13 bytes): since issue 24 counted on start(), from before
- *  require("synack"), the interpreter's stdin open (tools/bench/flashed.ts). */
+ *  require("synack"), the interpreter's stdin open (tools/bench/flashed.ts). Not met: 1723 on
+ *  2026-12-07, of which the code 1213 (each function 5 blocks and 1 a parameter: 146 functions,
+ *  329 parameters), the stack's state about 300, the bench's driver 147 (docs/budgets.md). */
 export const IDLE_BLOCKS_BUDGET = 1500;
 /** Storage a Pico has left beyond the program when examples/http-server.js is flashed on DHCP
  *  (`npm run flash -- --program examples/http-server.js`: the chip bundle, synack-dhcp,
  *  synack-networkjs, the boot file and the program), bytes (issue 24). */
 export const STORAGE_LEFT_BUDGET = 12 * 1024;
 /** What the build enforces on that figure: a ratchet, the build fails below it, raised as the
- *  modules shrink. The figure measured, less 256 bytes of room: 10,608 B on 2026-12-07 (the
- *  budgets pass; git log has the history). */
-export const STORAGE_LEFT_FLOOR = 10608 - 256;
+ *  modules shrink. The figure measured, less 256 bytes of room: 11,808 B on 2026-12-07, after the
+ *  budgets pass (git log has the history). */
+export const STORAGE_LEFT_FLOOR = 11808 - 256;
 /** Blocks free for the program on a Pico as flashed by default (start() with the default apps). */
 export const FREE_BLOCKS_BUDGET = 3300;
 /** Blocks per extra TCP connection beyond its buffers. */
