@@ -11,9 +11,7 @@
 //   Also for a single byte: Espruino reads `new Uint16Array(buffer, off, 0)` as "to the end of
 //   the buffer" (measured on 2v29), so the native path never builds a zero-length view.
 
-import { onBoard } from './on-board.ts';
-
-/** Espruino's global `E` (absent under Node; on a board E.sum may be missing: SAVE_ON_FLASH). */
+/** Espruino's global `E` (absent under Node). */
 declare const E: any;
 
 /** Whether `E.sum` is there (the native path); per-packet code that writes the native sum out
@@ -23,7 +21,7 @@ export let hasESum = false;
 /** Looks for `E.sum` again (done once at load; tests call it after faking or removing `E`).
  *  Returns whether the native path is in use. */
 export function checksumDetectNative(): boolean {
-  hasESum = (onBoard || typeof E !== 'undefined' && !!E) && typeof E.sum === 'function';
+  hasESum = typeof E !== 'undefined' && !!E && typeof E.sum === 'function';
   return hasESum;
 }
 
