@@ -580,14 +580,17 @@ export class Tcp {
       this.held = buf; this.heldOff = 54; this.heldLen = n;
       this.heldBy = c;
     } else {
+      // Written as a loop (one or two copies, the second from the ring's start) so that the
+      // compiler keeps this a block: a block not run is skipped by Espruino's fast block skip,
+      // an expression not run is parsed (about 2 empty-loop iterations on every held segment).
       const rb = c.rb;
       const size = rb.length;
       let pos = cs[RB_HEAD] + cs[RB_LEN] - (c === this.heldBy ? this.heldLen : 0);
       if (pos >= size) pos -= size;
-      if (size - pos >= n) rb.set(buf.subarray(54, 54 + n), pos);
-      else {
-        rb.set(buf.subarray(54, 54 + size - pos), pos);
-        rb.set(buf.subarray(54 + size - pos, 54 + n), 0);
+      for (let at = 54, end = 54 + n; at < end; pos = 0) {
+        const k = size - pos < end - at ? size - pos : end - at;
+        rb.set(buf.subarray(at, at + k), pos);
+        at += k;
       }
     }
     cs[RCV_NXT] = (seq + n) >>> 0;
