@@ -6,7 +6,7 @@
 // The core does no I/O and reads no clock: time is the interface's `now`.
 import { MEM_CRITICAL, MEM_OK, type Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
-import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, type TcpCounters } from '../iface/counters.ts';
+import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, TX_FAIL, TX_FRAMES, type TcpCounters } from '../iface/counters.ts';
 import {
   ACK, FIN, PSH, RST, SYN, TCP_OPTIONS_BAD, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
@@ -667,13 +667,16 @@ export class Tcp {
     t[38] = seq >>> 24; t[39] = seq >>> 16; t[40] = seq >>> 8; t[41] = seq & 0xff;
     t[42] = ack >>> 24; t[43] = ack >>> 16; t[44] = ack >>> 8; t[45] = ack & 0xff;
     t[48] = win >>> 8; t[49] = win;
-    s = (65535 - (this.ackTcpSum + (seq >>> 16) + (seq & 0xffff) + (ack >>> 16) + (ack & 0xffff) + win) % 65535) % 65535;
+    // seq and ack whole: modulo 65535 a 32-bit word is the sum of its two halves.
+    s = (65535 - (this.ackTcpSum + seq + ack + win) % 65535) % 65535;
     t[50] = s >>> 8; t[51] = s;
     cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; cs[DEL_ACK_AT] = 0;
     this.cnt[SEGS_OUT]++;
     this.cnt[FAST_ACKS]++;
-    ifc.cnt[IP_TX]++;
-    ifc.sendFrame(t, 54);
+    const ic = ifc.cnt;
+    ic[IP_TX]++;
+    // Interface.sendFrame written out.
+    if (ifc.driver.send(t, 54)) ic[TX_FRAMES]++; else ic[TX_FAIL]++;
   }
 
   /** Keeps the pure ACK just sent from the interface's transmit buffer as fastAck's template. */
