@@ -84,7 +84,7 @@ var ConnectOptions; ConnectOptions.host; ConnectOptions.port; ConnectOptions.snd
 
 // ---- The driver contract (drivers/driver.ts), implemented by a driver of one's own ----
 var EthernetDriver;
-EthernetDriver.mac; EthernetDriver.send; EthernetDriver.recv; EthernetDriver.recvFrame; EthernetDriver.rxFresh; EthernetDriver.txBuf;
+EthernetDriver.mac; EthernetDriver.send; EthernetDriver.recv; EthernetDriver.recvFrame; EthernetDriver.rxFresh; EthernetDriver.macFilter; EthernetDriver.txBuf;
 EthernetDriver.link; EthernetDriver.service; EthernetDriver.setWake; EthernetDriver.mcast;
 var SpiBus; SpiBus.send;
 // The chip drivers' counters (npm run bench, the tests).

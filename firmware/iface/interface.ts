@@ -68,6 +68,9 @@ export class Interface {
   driver: EthernetDriver;
   /** Our MAC (the driver's). */
   mac: Uint8Array;
+  /** The MAC input compares each frame's destination with: ours, or null when the driver's chip
+   *  filters (EthernetDriver.macFilter). */
+  macCheck: Uint8Array | null;
   /** Whether echo requests are answered (the ICMP echo app). */
   icmpEcho = true;
   /** IPv4 configuration; ip 0 until set (DHCP). */
@@ -145,6 +148,7 @@ export class Interface {
     this.driver = driver;
     this.mac = new Uint8Array(6);
     this.mac.set(driver.mac.subarray(0, 6));
+    this.macCheck = driver.macFilter === true ? null : this.mac;
     this.peer = new Uint8Array(6);
     this.cnt = makeCounters();
     let mtu = c.mtu || 1500;
@@ -415,10 +419,11 @@ export class Interface {
   input(buf: Uint8Array, len: number, keep?: boolean): void {
     this.cnt[RX_FRAMES]++;
     if (len > buf.length) len = buf.length;
-    // The MAC comparison written out (macEquals costs a call per frame).
-    const t = this.tcp, m = this.mac;
-    if (t !== null && buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0 && buf[5] === m[5] && buf[4] === m[4] && buf[3] === m[3] &&
-      buf[2] === m[2] && buf[1] === m[1] && buf[0] === m[0] && t.inputFrame!(buf, len, keep)) return;
+    // The MAC comparison written out (macEquals costs a call per frame), and none when the chip
+    // filters: an IPv4 frame that reaches us is then for our address, or for a group.
+    const t = this.tcp, m = this.macCheck;
+    if (t !== null && buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0 && (m === null || (buf[5] === m[5] && buf[4] === m[4] &&
+      buf[3] === m[3] && buf[2] === m[2] && buf[1] === m[1] && buf[0] === m[0])) && t.inputFrame!(buf, len, keep)) return;
     this.demux(buf, len);
   }
 
