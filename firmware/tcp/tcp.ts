@@ -11,7 +11,7 @@ import {
   ACK, FIN, PSH, RST, SYN, TCP_OPTIONS_BAD, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
-import { hasESum, pseudoSum, sum16 } from '../wire/checksum.ts';
+import { eSum, pseudoSum, sum16 } from '../wire/checksum.ts';
 import { getU16, getU32 } from '../wire/bytes.ts';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 
@@ -553,8 +553,8 @@ export class Tcp {
     const p = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IP_PROTO_TCP + tl;
     const bo = buf.byteOffset;
     let s;
-    if (hasESum && (bo & 1) === 0) {
-      s = E.sum(new Uint16Array(buf.buffer, bo + 14, total >> 1)) + p * 256;
+    if (eSum !== null && (bo & 1) === 0) {
+      s = eSum(new Uint16Array(buf.buffer, bo + 14, total >> 1)) + p * 256;
       if (total & 1) s += buf[13 + total];
     } else s = sum16(buf, 14, total, p);
     if (s % 65535 !== 0) return false;
