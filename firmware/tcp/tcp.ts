@@ -322,6 +322,9 @@ export class Tcp {
   private readonly ackTpl = new Uint8Array(54);
   private ackConn: Conn | null = null;
   private ackGen = 0; private ackUntil = 0; private ackIpSum = 0; private ackTcpSum = 0;
+  /** Its connection's receive ring size and receiver SWS threshold (advertise's, fixed for a
+   *  connection): fastAck works the window out without a call or a typed array's length. */
+  private ackSize = 0; private ackSws = 0;
 
   /** `netif`: the interface TCP sends and receives through (lwIP's name for it; the stack's own
    *  `iface` is the same object, and this name is the firmware's own, shortened on a board). */
@@ -655,8 +658,11 @@ export class Tcp {
     const t = this.ackTpl;
     const seq = ((cs[SND_MAX] - cs[SND_NXT]) | 0) > 0 ? cs[SND_MAX] : cs[SND_NXT];
     const ack = cs[RCV_NXT];
-    let win = this.advertise(c);
-    if (win > 0xffff) win = 0xffff;
+    // advertise, written out (about 11 empty-loop iterations as a call).
+    const edge = (ack + this.ackSize - cs[RB_LEN]) >>> 0;
+    if (((edge - cs[RCV_ADV]) | 0) >= this.ackSws || ((cs[RCV_ADV] - ack) | 0) < 0) cs[RCV_ADV] = edge;
+    let win = (cs[RCV_ADV] - ack) | 0;
+    if (win < 0) win = 0; else if (win > 0xffff) win = 0xffff;
     const id = ifc.ipId;
     ifc.ipId = (id + 1) & 0xffff;
     t[18] = id >>> 8; t[19] = id;
@@ -685,6 +691,7 @@ export class Tcp {
     const t = this.ackTpl;
     t.set(ifc.tx.subarray(0, 54), 0);
     this.ackConn = c; this.ackGen = ifc.arp.gen; this.ackUntil = ifc.txReuseUntil;
+    this.ackSize = c.rb.length; this.ackSws = this.swsThreshold(c);
     // IPv4 header words but the identification (18) and the checksum (24).
     let s = 0;
     for (let i = 14; i < 34; i += 2) if (i !== 18 && i !== 24) s += (t[i] << 8) | t[i + 1];
@@ -1281,14 +1288,12 @@ export class Tcp {
    *  right edge moves only by at least min(rcvBuf / 2, MSS), and never back. */
   private advertise(c: Conn): number {
     const cs = c.s;
-    // On every ACK (fastAck's too): swsThreshold and the sequence helpers written out.
-    const size = c.rb.length, mss = this.netif.mtu - 40, nxt = cs[RCV_NXT];
-    const edge = (nxt + size - cs[RB_LEN]) >>> 0;
-    if (((edge - cs[RCV_ADV]) | 0) >= ((size >> 1) < mss ? size >> 1 : mss) || ((cs[RCV_ADV] - nxt) | 0) < 0) cs[RCV_ADV] = edge;
-    const w = (cs[RCV_ADV] - nxt) | 0;
+    const free = c.rb.length - cs[RB_LEN];
+    const edge = seqAdd(cs[RCV_NXT], free);
+    if (seqDiff(edge, cs[RCV_ADV]) >= this.swsThreshold(c) || seqLt(cs[RCV_ADV], cs[RCV_NXT])) cs[RCV_ADV] = edge;
+    const w = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
     return w > 0 ? w : 0;
   }
-
   private swsThreshold(c: Conn): number {
     const half = c.rb.length >> 1;
     const mss = this.ourMss();
