@@ -596,4 +596,14 @@ test('the destination MAC is compared unless the driver\'s chip filters (macFilt
   }
 });
 
+test('not predicted: a length given to input() that is NaN, negative or short of the headers', () => {
+  for (const len of [NaN, -1, 0, 13, 53]) {
+    const { tcp, ifc, conn, iss } = established();
+    const f = fromPeer(1001, iss + 1, ACK, bytes(100, 1));
+    ifc.input(f, len);
+    assert.is(tcp.counters.predicted, 0, String(len));
+    assert.is(conn.s[RCV_NXT], 1001);
+  }
+});
+
 test.run();

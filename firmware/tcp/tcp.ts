@@ -544,7 +544,8 @@ export class Tcp {
     const total = (buf[16] << 8) | buf[17];
     const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
     const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
-    if (cs[STATE] !== ESTABLISHED || src !== cs[RIP] || dst !== cs[LIP] || total < 40 || total > len - 14) return false;
+    // !(<=): a length that is NaN takes nothing (the interface drops it as truncated).
+    if (cs[STATE] !== ESTABLISHED || src !== cs[RIP] || dst !== cs[LIP] || total < 40 || !(total <= len - 14)) return false;
     const tl = total - 20;
     // Both checksums in one sum (RFC 1071): the IPv4 header and the TCP segment lie side by side
     // and each sums to zero (0xffff) when intact, so the two with the pseudo-header do too. A
