@@ -70,6 +70,8 @@ export class Enc28j60 implements EthernetDriver {
   readonly txBuf = this.big.subarray(2, 2 + STACK_MAX_FRAME);
   /** recvFrame's frames are the arrays the bus returns, new for each transfer (SpiBus). */
   readonly rxFresh = true;
+  /** ERXFCON.UCEN: unicast frames for other stations never reach the stack. */
+  readonly macFilter = true;
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: Enc28j60Options) {
     this.mac = mac;
