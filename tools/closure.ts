@@ -44,6 +44,7 @@ import { unlabel } from './unlabel.ts';
 import { aliasGlobals } from './alias-globals.ts';
 import { literals } from './literals.ts';
 import { declare } from './declare.ts';
+import { hoist } from './hoist.ts';
 
 const root = join(import.meta.dirname, '..');
 const firmware = join(root, 'firmware');
@@ -207,9 +208,11 @@ export async function compileBoard(): Promise<BoardChunks> {
 export function boardModules(c: BoardChunks): Record<string, string> {
   // The stack's namespace `_` holds the names its modules share with it (--rename_prefix_namespace).
   // Built-ins used often get a short alias at the top (tools/alias-globals.ts: Closure does not).
-  // Closure's hoisted declarations go where each name is assigned (tools/declare.ts).
-  const stack = (chip: string) => aliasGlobals(declare('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n')).code;
-  const beside = (code: string) => aliasGlobals(declare('var _=global.require("synack")._;' + code + '\n')).code;
+  // Closure's hoisted declarations go where each name is assigned (tools/declare.ts); a `var` it
+  // declares in a block and uses outside it is declared at its function's start, as Espruino does
+  // not hoist (tools/hoist.ts).
+  const stack = (chip: string) => aliasGlobals(declare(hoist('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n'))).code;
+  const beside = (code: string) => aliasGlobals(declare(hoist('var _=global.require("synack")._;' + code + '\n'))).code;
   return {
     'synack-enc28j60': stack(c.enc),
     'synack-w5500': stack(c.w5500),
