@@ -362,6 +362,10 @@ test('demux: a segment for another address is dropped without a RST (no reply in
   assert.equal(f.out(), []);
   assert.is(f.tcp.conns.length, 1);
   assert.is(f.text(), '');
+  assert.is(f.tcp.counters.dropNoConn, 3);
+  const out = f.tcp.counters.segsOut;
+  f.tcp.send(f.c, enc('y'), 0, 1);
+  assert.equal([f.out().length, f.tcp.counters.segsOut - out], [1, 1], 'each segment sent counted once');
 });
 
 // ---- addressChanged ----

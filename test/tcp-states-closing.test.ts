@@ -181,6 +181,7 @@ test('FIN-WAIT-1: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ETI
   f.runTo(600);
   assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048', '600: <SEQ=302><CTL=RST> win=0']);
   assert.equal(f.rec.events, ['close:ETIMEDOUT']);
+  assert.equal([f.tcp.counters.timeouts, f.tcp.counters.retransmits], [1, 1], 'one timeout, one retransmission counted');
 });
 
 // ---- FIN-WAIT-2 ----
