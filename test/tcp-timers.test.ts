@@ -448,4 +448,28 @@ test('after a timeout, an ACK of everything sent before it (beyond the retransmi
   assert.equal(f.out(), [], 'not an ACK of something not yet sent: nothing to answer');
 });
 
+test('fast retransmit with little in flight: ssthresh is 2*MSS, not flight/2 (RFC 5681 3.2 (4))', () => {
+  const f = stack({ sndBuf: 16384 });
+  f.send(100, 0, SYN, { mss: 100, win: 65535 });
+  f.send(101, 301, ACK, { win: 65535 });
+  const c = f.conn()!;
+  c.s[CWND] = 300;
+  f.tcp.send(c, new Uint8Array(2000), 0, 2000);
+  f.out();
+  for (let i = 0; i < 3; i++) f.send(101, 301, ACK, { win: 65535 });
+  assert.equal([c.s[SSTHRESH], c.s[CWND]], [200, 500], 'max(300/2, 2*100); cwnd ssthresh + 3*MSS');
+});
+
+test('onWritable: told when an ACK frees room in the send ring, not for an ACK that frees nothing (a window update)', () => {
+  const f = reach.established();
+  let told = 0;
+  f.c.user = { ...quiet, onWritable() { told++; } };
+  f.tcp.send(f.c, new Uint8Array(10), 0, 10);
+  f.out();
+  f.send(101, 301, ACK, { win: 4000 });               // a window update: nothing acknowledged
+  assert.is(told, 0);
+  f.send(101, 311, ACK, { win: 4000 });
+  assert.is(told, 1);
+});
+
 test.run();
