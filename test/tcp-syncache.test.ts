@@ -210,4 +210,13 @@ test('two peers from the same port: each last ACK finds its own entry (address a
   assert.is(f.tcp.halfOpen(80), 0);
 });
 
+test('the cache\'s SYN,ACK retransmissions are capped at rtoMaxMs; after synRetries <SEQ=ISS+1><CTL=RST> to the peer\'s address and port', () => {
+  const f = reach.synReceived({ rtoMaxMs: 1500, synRetries: 3 });
+  f.runTo(10000);
+  assert.equal(f.ifc.take().map((x) => [x.t, x.flags, x.seq, x.dst, x.dport, x.sport]), [
+    [1000, SYN | ACK, 300, PEER_IP, 40000, 80], [2500, SYN | ACK, 300, PEER_IP, 40000, 80], [4000, SYN | ACK, 300, PEER_IP, 40000, 80],
+    [5500, RST, 301, PEER_IP, 40000, 80]]);
+  assert.equal([f.tcp.counters.timeouts, f.half()], [1, 0]);
+});
+
 test.run();
