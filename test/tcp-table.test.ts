@@ -101,6 +101,13 @@ test('setIdle: onIdle after the idle time, again each idle period, pushed back b
   f.tcp.setIdle(f.c, 0);
   f.runTo(6000);
   assert.equal(idle, [1000, 2000, 3500]);
+  // A user without onIdle, and a connection without a user: the idle time passes quietly.
+  const g = reach.established();
+  g.tcp.setIdle(g.c, 1000);
+  g.runTo(1500);
+  g.c.user = null as never;
+  g.runTo(2500);
+  assert.is(g.c.stateName, 'ESTABLISHED');
 });
 
 test('CLOSE on a connection already closing, ABORT in TIME-WAIT: nothing sent, the state kept or gone', () => {
