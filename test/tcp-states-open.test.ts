@@ -511,4 +511,16 @@ test('SYN-RECEIVED: user timeout: after the SYN retries, <SEQ=SND.NXT><CTL=RST> 
   assert.is(f.tcp.counters.timeouts, 1);
 });
 
+test('SYN-RECEIVED (simultaneous open): the peer\'s SYN again: our SYN,ACK again, not an ACK; then its ACK establishes', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.out();
+  f.at(50);
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['50: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  f.send(101, 301, ACK);
+  assert.is(f.c.stateName, 'ESTABLISHED');
+});
+
 test.run();
