@@ -523,4 +523,17 @@ test('SYN-RECEIVED (simultaneous open): the peer\'s SYN again: our SYN,ACK again
   assert.is(f.c.stateName, 'ESTABLISHED');
 });
 
+test('SYN-RECEIVED (simultaneous open): an ACK of something we never sent: <SEQ=SEG.ACK><CTL=RST>, the state kept', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.out();
+  f.send(101, 500, ACK);
+  assert.equal(f.out(), ['0: <SEQ=500><CTL=RST> win=0']);
+  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  f.send(101, 300, ACK);                               // SEG.ACK = SND.UNA: not an ACK of our SYN either
+  assert.equal(f.out(), ['0: <SEQ=300><CTL=RST> win=0']);
+  f.send(101, 301, ACK);
+  assert.is(f.c.stateName, 'ESTABLISHED');
+});
+
 test.run();
