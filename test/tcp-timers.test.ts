@@ -271,6 +271,14 @@ test('RECEIVE: a read that frees less than the SWS threshold from a zero window 
   assert.equal(f.out(), [], '100 free < min(1024, 1460): the window stays shut');
   f.tcp.recv(f.c, new Uint8Array(1000), 0, 1000);
   assert.equal(f.out(), ['100: <SEQ=301><ACK=2149><CTL=ACK> win=1100']);
+  // Exactly the threshold freed from a zero window: the update goes.
+  const g = reach.established();
+  g.rec.tcp = null;
+  g.send(101, 301, ACK, { data: new Uint8Array(2048) });
+  g.runTo(100);
+  g.out();
+  g.tcp.recv(g.c, new Uint8Array(1024), 0, 1024);
+  assert.equal(g.out(), ['100: <SEQ=301><ACK=2149><CTL=ACK> win=1024'], '1024 free = min(1024, 1460)');
 });
 
 test('input: a bad checksum and a truncated or bad-offset header are counted apart, nothing answered', () => {
