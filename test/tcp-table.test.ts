@@ -163,4 +163,15 @@ test('unlisten of a port nobody listens on changes nothing; addressChanged drops
   assert.is(f.tcp.conns.length, 0, 'its last ACK finds no entry');
 });
 
+test('a connection\'s one block: the numbers, then the send ring, then the receive ring, none overlapping', () => {
+  for (const oooRanges of [0, 1, 4]) {
+    const f = reach.established({ oooRanges, sndBuf: 1000, rcvBuf: 700 });
+    const { s, sb, rb } = f.c;
+    assert.ok(s.buffer === sb.buffer && sb.buffer === rb.buffer, 'one ArrayBuffer');
+    assert.is(sb.byteOffset, s.byteOffset + s.byteLength);
+    assert.is(rb.byteOffset, sb.byteOffset + sb.length);
+    assert.equal([sb.length, rb.length, s.buffer.byteLength], [1000, 700, s.byteLength + 1700]);
+  }
+});
+
 test.run();
