@@ -232,4 +232,16 @@ test('a full table with too little memory even once the idle connection\'s rings
   assert.equal([b.tcp.counters.idleRecycled, b.tcp.counters.dropLowMem], [0, 1]);
 });
 
+test('reclaimIdleMs is a floor: idle exactly 30 s is reclaimable, 1 ms less is not', () => {
+  for (const [t, taken] of [[29999, false], [30000, true]] as const) {
+    const b = board({ maxConns: 1 });
+    b.vanish(0);
+    b.out();
+    b.at(t);
+    b.send(40001, 100, 0, SYN);
+    b.send(40001, 101, 301, ACK);
+    assert.equal(b.tcp.conns.map((c) => c.s[3]), [taken ? 40001 : 40000], `${t}`);
+  }
+});
+
 test.run();
