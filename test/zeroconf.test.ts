@@ -389,4 +389,22 @@ test('DNS-SD records: only the services asked for; echo\'s TXT is empty, the sta
   assert.equal(sdRecords('s.local', 's', false, false), []);
 });
 
+test('link-local, the exact ladder (random 1500): 8 s of silence; probes at +500 ms, then 1.5 s apart; 2 s later the address and its announcement, the second 2 s after', () => {
+  const d = new FakeDriver(MAC, true);
+  const netif = new Interface(d, { random32: () => 1500 });
+  const lines: string[] = [];
+  const ll = new LinkLocal(netif, {} as never, (l) => lines.push(l));
+  const seen: string[] = [];
+  for (let t = 0; t <= 20000; t++) {
+    netif.now = t;
+    netif.poll(t);
+    for (const a of arps(d)) seen.push(`${t}: ${a.spa} -> ${a.tpa}`);
+  }
+  // The first candidate from the MAC (RFC 3927 2.1): 169.254.1.0 + (02:00:5e:00:00:02 hashed) % 0xfe00.
+  const c = '169.254.125.2';
+  assert.equal(seen, [`8500: 0.0.0.0 -> ${c}`, `10000: 0.0.0.0 -> ${c}`, `11500: 0.0.0.0 -> ${c}`, `13500: ${c} -> ${c}`, `15500: ${c} -> ${c}`]);
+  assert.equal([ll.state, ipToString(netif.ip)], [LL_BOUND, c]);
+  assert.equal(lines, [`synack: ${c}/16 link-local (no answer from DHCP; still asking)`]);
+});
+
 test.run();
