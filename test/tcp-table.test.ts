@@ -174,4 +174,18 @@ test('a connection\'s one block: the numbers, then the send ring, then the recei
   }
 });
 
+test('ABORT of a connection already closed (a second destroy) leaves the other connections in the table', () => {
+  const f = reach.established();
+  const first = f.c;
+  f.ports.peer = 40001;
+  f.send(500, 0, 2, { mss: 1460 });
+  f.send(501, 301, 16);
+  assert.is(f.tcp.conns.length, 2);
+  f.ports.peer = 40000;
+  f.send(101, 0, 4);                                   // the peer resets the first
+  assert.equal([first.stateName, f.tcp.conns.length], ['CLOSED', 1]);
+  f.tcp.abort(first);
+  assert.equal(f.tcp.conns.map((c) => c.s[3]), [40001]);
+});
+
 test.run();
