@@ -10,6 +10,7 @@ import { networkjs } from './socket/networkjs.ts';
 import { parseMac } from './wire/ethernet.ts';
 import { RX_FRAMES } from './iface/counters.ts';
 import { espruinoModule } from './modules.ts';
+import { onBoard } from './wire/on-board.ts';
 
 declare const getTime: () => number;
 declare const getSerial: (() => string) | undefined;
@@ -66,7 +67,7 @@ export function registerChip(name: string, driver: ChipDriver): void { chips[nam
 function loadApps(): void {
   if (hasApps()) return;
   try { useApps((espruinoModule('synack-apps', ', or pass apps: false)') as { startApps: AppsStarter }).startApps); } catch (e) {
-    if (typeof print === 'function') print((e as Error).message + '; the default apps are off');
+    if (onBoard || typeof print === 'function') print!((e as Error).message + '; the default apps are off');
   }
 }
 
@@ -85,7 +86,7 @@ function defaultMac(): Uint8Array {
   return new Uint8Array([0x02, 0x53, (h >>> 24) & 255, (h >>> 16) & 255, (h >>> 8) & 255, h & 255]);
 }
 
-function nowMs(): number { return typeof getTime === 'function' ? getTime() * 1000 : Date.now(); }
+function nowMs(): number { return onBoard || typeof getTime === 'function' ? getTime() * 1000 : Date.now(); }
 
 /** The idle poll of a board that wakes on its chip's INT pin: only a safety net. */
 const INT_IDLE_POLL_MS = 1000;
@@ -116,7 +117,7 @@ function loopTick(b: BoardLoop, g: number): void {
   let next = b.idle;
   // An exception (from a driver of the user's, say) must not end the loop. Said once.
   try { next = stack.poll(now); } catch (e) {
-    if (!b.failed++ && typeof print === 'function') print('synack: poll failed (' + e + '), polling on');
+    if (!b.failed++ && (onBoard || typeof print === 'function')) print!('synack: poll failed (' + e + '), polling on');
   }
   if (now - b.watchedAt > 3 * b.watchMs) loopWatchdog(b);
   // Traffic: come back at once; idle: sleep until the next timer, at most idlePollMs.
@@ -167,13 +168,14 @@ export function start(config: BoardConfig): Board {
   if (!driver) {
     if (!c.spi || c.cs === undefined) throw new Error('start: give {chip: "enc28j60" | "w5500", spi: SPI1, cs: <pin>} (SPI set up with SPI1.setup({mosi, miso, sck, baud})) or {driver: yourEthernetDriver}');
     const name = c.chip || 'enc28j60';
-    if (name !== 'enc28j60' && name !== 'w5500') throw new Error('start: unknown chip "' + name + '": use "enc28j60" or "w5500"');
     const chip = chips[name];
-    if (!chip) throw new Error('start: this bundle has no ' + name + ' driver: flash the ' + name + ' bundle (npm run flash with chip "' + name + '" in the config)');
+    // One throw for both: a chip synack has no driver for, or the other chip's bundle.
+    if (!chip) throw new Error('start: ' + (name !== 'enc28j60' && name !== 'w5500' ? 'unknown chip "' + name + '": use "enc28j60" or "w5500"'
+      : 'this bundle has no ' + name + ' driver: flash the ' + name + ' bundle (npm run flash with chip "' + name + '" in the config)'));
     driver = new chip(espruinoSpiBus(c.spi, c.cs), mac);
   }
   if (c.apps !== false) loadApps();
-  const hasMemory = typeof process !== 'undefined' && !!process && !!process.memory;
+  const hasMemory = onBoard || typeof process !== 'undefined' && !!process && !!process.memory;
   const stack = createStack(driver, {
     ip: c.ip, gateway: c.gateway, dns: c.dns, hostname: c.hostname, apps: c.apps,
     tcp: Object.assign({ now: nowMs }, c.tcp || {}),
@@ -183,7 +185,7 @@ export function start(config: BoardConfig): Board {
     freeBlocks: hasMemory ? freeBlocks : undefined,
     memReserve: c.memReserve, mdns: c.mdns, linkLocal: c.linkLocal,
     // The startup line and the DHCP line on the console (what hil --port watches).
-    print: typeof print === 'function' ? print : undefined,
+    print: onBoard || typeof print === 'function' ? print : undefined,
   });
   if (c.networkjs !== false) { try { networkjs(stack); } catch (e) { /* no NetworkJS in this firmware */ } }
   // With wake on frames (`int`) the idle poll is only a safety net, for an edge missed (a frame

@@ -13,7 +13,7 @@ declare const BUILD_ID: string;
  *  are the build's id. */
 export function espruinoModule(name: string, fix?: string, file?: boolean): any {
   let m: any;
-  try { m = file ? (global.require('Storage') as { read(n: string): unknown }).read(name) : global.require(name); } catch (e) { m = undefined; }
+  try { m = file ? (global.require('Storage') as { read(n: string): unknown }).read(name) : global.require(name); } catch (e) { /* none: m stays undefined */ }
   if (fix !== undefined && (!m || (file ? m.substr(m.length - BUILD_ID.length) : m.build) !== BUILD_ID)) {
     throw new Error('synack: "' + name + '" is missing from Storage or from another build: flash again (npm run flash' + fix);
   }

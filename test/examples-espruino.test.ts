@@ -9,12 +9,11 @@
 // Needs ESPRUINO, root, socat, dnsmasq, curl and python3; skipped otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Netns, netnsUnavailable } from '../host-sim/links/netns.ts';
-import { espruinoPath, runEspruino, skipReason } from './helpers/espruino.ts';
+import { espruinoPath, flashThroughConsole, killInterpretersIn, runEspruino, skipReason } from './helpers/espruino.ts';
 import { bundlesFor, crc32, pickModules, programBytes } from '../tools/flash.ts';
 import { PY, sh, withSim } from './helpers/linux-peer.ts';
 
@@ -23,48 +22,10 @@ const bin = espruinoPath();
 const why = !bin ? skipReason : netnsUnavailable(['socat', 'dnsmasq', 'curl']) ?? (existsSync(PY) ? null : 'needs python3');
 const example = (name: string) => join(root, 'examples', name);
 
-/** Interpreters left running in `dir` (socat's child outlives a closed connection): ours. */
-function killInterpretersIn(dir: string): void {
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let cwd = '';
-    try { cwd = readlinkSync(`/proc/${p}/cwd`); } catch { continue; }
-    if (cwd === dir) { try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ } }
-  }
-}
-
 /** npm run flash -- --program FILE (with `cfg` as --config) into a fresh interpreter's Storage
- *  through its console; returns the tool's output and the scratch directory holding Storage. */
+ *  in `dir` through its console; returns the tool's output. */
 async function flashProgram(program: string, cfg: object, ns: Netns, dir: string): Promise<string> {
-  const port = 28000 + (process.pid % 1000);
-  const cfgFile = join(dir, 'board.json');
-  writeFileSync(cfgFile, JSON.stringify(cfg));
-  const log = join(dir, 'espruino-tools.log');
-  let run = { code: null as number | null, out: '' };
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    killInterpretersIn(dir);
-    rmSync(join(dir, 'espruino.flash'), { force: true });
-    const socat = ns.spawn('socat', [`TCP-LISTEN:${port},bind=198.18.9.1,reuseaddr`, `EXEC:${bin},pty,raw,echo=0`], { cwd: dir });
-    await new Promise((r) => setTimeout(r, 500));
-    run = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const p = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--import', 'tsx', '-e',
-        `import(${JSON.stringify(join(root, 'tools', 'flash.ts'))}).then((m) => { process.exitCode = m.main(['--port', 'tcp://198.18.9.1:${port}', '--config', ${JSON.stringify(cfgFile)}, '--program', ${JSON.stringify(program)}]); })`],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLASH_LOG: log } });
-      let out = '';
-      p.stdout.on('data', (d) => (out += d));
-      p.stderr.on('data', (d) => (out += d));
-      const timer = setTimeout(() => p.kill('SIGKILL'), 170000);
-      p.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
-    });
-    if (socat.exitCode === null) socat.kill('SIGKILL');
-    // The Linux interpreter's console has no flow control and loses input that arrives faster
-    // than it runs (a board's USB serial does not): its assertion on an overflowed event buffer,
-    // a Storage write that finds different bytes already there, a CRC32 that differs, or the
-    // connection given up (EspruinoTools' "Disconnected") are that loss. Only those get another try.
-    const tools = existsSync(log) ? readFileSync(log, 'utf8') : '';
-    if (run.code === 0 || !/ASSERT\(|File already written with different data|holds something else|does not answer/.test(tools + run.out)) break;
-    console.log(`examples-espruino: the Linux interpreter's console lost input (attempt ${attempt}); once more`);
-  }
-  killInterpretersIn(dir);
+  const run = await flashThroughConsole(ns, dir, cfg, program, 'examples-espruino');
   assert.is(run.code, 0, run.out);
   return run.out;
 }

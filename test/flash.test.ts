@@ -316,7 +316,7 @@ test('--program --dry-run: each module\'s cost, the program as .boot1, what is l
 
 test('--program that does not fit, or does not parse, or is not there: one line each', () => withErrors((errs, dir) => {
   const big = join(dir, 'big.js');
-  writeFileSync(big, `var table = "${'x'.repeat(12000)}";\nrequire("http");\n`);
+  writeFileSync(big, `var table = "${'x'.repeat(14000)}";\nrequire("http");\n`);
   const logs: string[] = [];
   const log = console.log;
   console.log = (s: string) => logs.push(s);

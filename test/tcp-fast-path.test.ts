@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setup } from './helpers/iface-setup.ts';
-import { Tcp, ESTABLISHED, SND_UNA, RCV_NXT, type Conn } from '../firmware/tcp/tcp.ts';
+import { Tcp, ESTABLISHED, SND_UNA, RCV_NXT, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { segment, Recorder } from './helpers/tcp-fixture.ts';
 import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16, u32, csum } from './helpers/frames.ts';
 import { checksumDetectNative } from '../firmware/wire/checksum.ts';
@@ -25,10 +25,11 @@ function fromPeer(seq: number, ack: number, flags: number, data: Uint8Array, opt
 const be32 = (f: Uint8Array, o: number) => ((f[o] << 24) | (f[o + 1] << 16) | (f[o + 2] << 8) | f[o + 3]) >>> 0;
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 255);
 
-/** An ESTABLISHED connection on port 80, the peer's next sequence number 1001. */
-function established(rcvBuf = 4096, peerIsn = 1000, ourIsn?: number) {
-  const { d, ifc } = setup();
-  const tcp = new Tcp(ifc as any, ourIsn === undefined ? { rcvBuf, sndBuf: 2048 } : { rcvBuf, sndBuf: 2048, isn: () => ourIsn });
+/** An ESTABLISHED connection on port 80, the peer's next sequence number peerIsn + 1 (1001)
+ *  (`cfg`: more of TCP's configuration; `driver`: properties of the fake driver, macFilter). */
+function established(rcvBuf = 4096, cfg: TcpConfig = {}, driver: object = {}, peerIsn = 1000) {
+  const { d, ifc } = setup({}, driver);
+  const tcp = new Tcp(ifc as any, { rcvBuf, sndBuf: 2048, ...cfg });
   const user = new Recorder(tcp);
   const box: { conn: Conn | null } = { conn: null };
   tcp.listen(PORT, (c) => { box.conn = c; c.user = user; });
@@ -87,7 +88,7 @@ test('the fast ACK\'s two checksums where the sum carries twice (0xffff plus a c
   let isn = 0x7ff00000;
   while ((sumFor(isn + 4001) & 0xffff) !== 0xffff) isn++;
   assert.ok(sumFor(isn + 4001) > 0x1ffff - 1);
-  const { d, tcp, ifc, conn } = established(8192, isn, 5000);
+  const { d, tcp, ifc, conn } = established(8192, { isn: () => 5000 }, {}, isn);
   conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
   let seq = isn + 1;
   const acks: Uint8Array[] = [];
@@ -590,6 +591,87 @@ test('the fast ACK: a receive window above 65535 is announced as 65535; the IPv4
   tcp.send(conn, bytes(10, 1), 0, 10);
   const next = d.take()[0];
   assert.is(ipId(next), (ipId(acks[1]) + 1) & 0xffff);
+});
+
+// The fast ACK folds its checksums modulo 65535: a sum that folds to 0xffff gives the checksum
+// 0x0000, as RFC 1071's complement does, never 0xffff. The ISS moves the ACK's sum by what it
+// adds (a sequence number counts modulo 65535 as the sum of its halves): a first run finds the
+// checksum c, a second with the ISS c further makes it 0. Likewise the IPv4 identification.
+test('the fast ACK: a checksum that comes to zero is written 0x0000, as a freshly built one', () => {
+  const run = (iss: number, id: number) => {
+    const { d, tcp, ifc, conn } = established(8192, { isn: () => iss });
+    ifc.ipId = id;
+    conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+    let seq = 1001;
+    const acks: Uint8Array[] = [];
+    for (let i = 0; i < 4; i++) { const f = fromPeer(seq, iss + 1, ACK, bytes(100, i)); ifc.input(f, f.length); seq += 100; acks.push(...d.take()); }
+    assert.is(tcp.counters.fastAcks, 1);
+    assert.equal(acks[1], expectedAck(ipId(acks[1]), iss + 1, 1401, 8192 - 400));
+    return acks[1];
+  };
+  const first = run(5000, 100);
+  const tcpSum = (first[50] << 8) | first[51], ipSum = (first[24] << 8) | first[25];
+  assert.ok(tcpSum !== 0 && ipSum !== 0);
+  // The identification goes up by 1 before the template's ACK: its sum moves by what id does.
+  const zero = run(5000 + tcpSum, (100 + ipSum) & 0xffff);
+  assert.is((zero[50] << 8) | zero[51], 0, 'TCP checksum 0x0000');
+  assert.is((zero[24] << 8) | zero[25], 0, 'IPv4 header checksum 0x0000');
+});
+
+// The keepalive and idle timers are not pushed back by each predicted segment (that cost about
+// 8 empty-loop iterations a segment in Espruino): they look at when the last segment came when
+// they are due, and start again from it.
+//      peer                                        us (keepIdleMs 1000, setIdle 300)
+//   0, 200, 400  <SEQ=..><DATA 100> (predicted) -->
+//   700                                              idle: 300 ms since the last segment
+//   1400                                             keepalive probe: 1000 ms since it
+test('keepalive and idle timeout: predicted segments defer them, counted from the last one', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192, { keepIdleMs: 1000, keepIntvlMs: 100, keepCnt: 2 });
+  const idle: number[] = [];
+  conn.user = { onConnect() {}, onReadable(c) { tcp.recv(c, null, 0, 8192); }, onEnd() {}, onWritable() {}, onClose() {}, onIdle() { idle.push(ifc.now); } };
+  tcp.setIdle(conn, 300);
+  let seq = 1001;
+  for (const t of [0, 200, 400]) {
+    ifc.poll(t);
+    const f = fromPeer(seq, iss + 1, ACK, bytes(100, t));
+    ifc.input(f, f.length);
+    seq += 100;
+  }
+  assert.is(tcp.counters.predicted, 3);
+  d.take();
+  const probes: number[] = [];
+  for (let t = 401; t <= 1500; t++) {
+    ifc.poll(t);
+    for (const f of d.take()) if (f.length >= 54 && be32(f, 38) === iss) probes.push(t); // SEQ = SND.NXT - 1
+  }
+  assert.equal(idle.slice(0, 1), [700], 'idle 300 ms after the last segment, not after the first');
+  assert.equal(probes, [1400, 1500], 'the first probe 1000 ms after the last segment, then every 100 ms');
+});
+
+// A chip that filters (EthernetDriver.macFilter) passes only our unicast and group frames: the
+// interface does not compare them again. Without it, a frame for another station is dropped even
+// when it carries the connection's next segment.
+test('the destination MAC is compared unless the driver\'s chip filters (macFilter)', () => {
+  const other = new Uint8Array([2, 0, 0, 0, 0, 0x99]);
+  for (const macFilter of [false, true]) {
+    const { tcp, ifc, conn, iss } = established(4096, {}, macFilter ? { macFilter } : {});
+    const f = fromPeer(1001, iss + 1, ACK, bytes(100, 1));
+    f.set(other, 0);
+    ifc.input(f, f.length);
+    assert.is(ifc.counters.dropEthNotUs, macFilter ? 0 : 1);
+    assert.is(tcp.counters.predicted, macFilter ? 1 : 0);
+    assert.is(conn.s[RCV_NXT], macFilter ? 1101 : 1001);
+  }
+});
+
+test('not predicted: a length given to input() that is NaN, negative or short of the headers', () => {
+  for (const len of [NaN, -1, 0, 13, 53]) {
+    const { tcp, ifc, conn, iss } = established();
+    const f = fromPeer(1001, iss + 1, ACK, bytes(100, 1));
+    ifc.input(f, len);
+    assert.is(tcp.counters.predicted, 0, String(len));
+    assert.is(conn.s[RCV_NXT], 1001);
+  }
 });
 
 test.run();

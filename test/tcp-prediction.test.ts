@@ -53,7 +53,7 @@ function run(mode: Mode, faults: FaultConfig, seed: number): Run {
   const cfg = { sndBuf: 4096, rcvBuf: 4096, mslMs: 500, now: () => clock.now };
   const ta = new Tcp(ia, { ...cfg, isn: () => 1000 }), tb = new Tcp(ib, { ...cfg, isn: () => 0xfffff000 });
   for (const t of [ta, tb]) {
-    if (mode === 'full path') (t as any).inputFrame = undefined;
+    if (mode === 'full path') { (t as any).inputFrame = undefined; t.netif.register(6, t); } // registered again: no frames whole
     if (mode !== 'predicted') (t as any).fastAck = function (this: any, c: Conn) { this.ackConn = null; fastAck.call(this, c); };
   }
   const ha = new SimHost(clock, ia, nicA), hb = new SimHost(clock, ib, nicB);

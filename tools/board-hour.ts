@@ -137,15 +137,13 @@ async function main(): Promise<void> {
       count(what, ok);
       // After the first pass through every kind of traffic (and 30 quiet seconds), the warm
       // baseline: what the first use allocates for good (the ARP queue's frame buffers) is in it.
-      // After the first pass through every kind of traffic (and 30 quiet seconds), the warm
-      // baseline: what the first use allocates for good (the ARP queue's frame buffers) is in it.
       if (k === plan.length) {
         await sleep(30_000);
         warm = await blocks(b);
         log(`warm baseline (after one pass of every kind of traffic): ${warm} blocks in use, connections [${await conns(b)}]`);
       }
       if (!ok) log(`${what} failed; board connections ${await conns(b)}`);
-      await sleep(Math.max(0, 10_000 - 0));
+      await sleep(10_000);
     }
     // Idle: TIME-WAIT and retransmissions to the vanished clients run out.
     log('traffic over; idle for 90 s');

@@ -32,6 +32,9 @@ const dist = join(root, 'dist');
  *  (useDefineForClassFields is false). The full bundle (tests, simulator) is this, minified; a
  *  board module's readable form (NAME.debug.js) is this before Closure (tools/closure.ts). */
 export async function bundle(entry: string, minify: boolean, board = false): Promise<string> {
+  // A board module's readable form is compiled as its bundle is: BOARD defined (wire/on-board.ts).
+  const defines: { [k: string]: string } = { BUILD_ID: JSON.stringify('host') };
+  if (board) defines.BOARD = 'true';
   const r = await build({
     entryPoints: [entry],
     bundle: true,
@@ -40,7 +43,7 @@ export async function bundle(entry: string, minify: boolean, board = false): Pro
     target: 'es2019',
     platform: 'neutral',
     minify,
-    define: { BUILD_ID: JSON.stringify('host') },
+    define: defines,
     plugins: board ? [netFromStorage] : [],
     legalComments: 'none',
     charset: 'ascii',

@@ -26,7 +26,8 @@
 // it start with `var _=global.require("synack")._`. BUILD_ID, which the modules compare with the
 // stack's, is a hash of everything the compiler is given.
 //
-// Espruino has no labels; Closure writes a labeled block where it inlines a function that returns
+// Closure declares some names in one list at the top: tools/declare.ts declares each where it is
+// first assigned. Espruino has no labels; Closure writes a labeled block where it inlines a function that returns
 // from inside a loop: tools/unlabel.ts rewrites those. Closure's ES5 output is not used: it needs
 // its $jscomp runtime and labels loops (a `let` captured in a loop); ES2015 keeps classes, let and
 // arrows, which Espruino runs. SIMPLE mode renames no property: 72.6 KB against ADVANCED's 46.8. Closure does not alias built-ins such as
@@ -41,6 +42,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { unlabel } from './unlabel.ts';
 import { aliasGlobals } from './alias-globals.ts';
+import { literals } from './literals.ts';
+import { declare } from './declare.ts';
 
 const root = join(import.meta.dirname, '..');
 const firmware = join(root, 'firmware');
@@ -128,7 +131,7 @@ export async function compileBoard(): Promise<BoardChunks> {
     entryPoints: Object.fromEntries(ENTRIES.map((e) => [e.chunk, join(firmware, e.entry)])),
     bundle: true, splitting: true, write: false, format: 'esm', target: 'es2019', platform: 'neutral',
     outdir: '/closure-in', chunkNames: 'shared-[hash]', metafile: true,
-    define: { BUILD_ID: JSON.stringify(PLACEHOLDER) },
+    define: { BUILD_ID: JSON.stringify(PLACEHOLDER), BOARD: 'true' },
     plugins: [netFromStorage], legalComments: 'none', charset: 'ascii', treeShaking: true,
     tsconfig: join(root, 'tsconfig.json'), logLevel: 'silent',
   });
@@ -192,7 +195,7 @@ export async function compileBoard(): Promise<BoardChunks> {
       throw new Error('Closure Compiler failed: ' + (err.stderr ? err.stderr.toString().split('\n').slice(0, 20).join('\n') : err.message));
     }
     const out: Record<string, string> = {};
-    for (const c of chunks) out[c] = unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim());
+    for (const c of chunks) out[c] = literals(unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim()));
     return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, networkjs: out.networkjs,
       mdns: out.mdns, dnssd: out.dnssd, linklocal: out.linklocal, buildId };
   } finally {
@@ -204,8 +207,9 @@ export async function compileBoard(): Promise<BoardChunks> {
 export function boardModules(c: BoardChunks): Record<string, string> {
   // The stack's namespace `_` holds the names its modules share with it (--rename_prefix_namespace).
   // Built-ins used often get a short alias at the top (tools/alias-globals.ts: Closure does not).
-  const stack = (chip: string) => aliasGlobals('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n').code;
-  const beside = (code: string) => aliasGlobals('var _=global.require("synack")._;' + code + '\n').code;
+  // Closure's hoisted declarations go where each name is assigned (tools/declare.ts).
+  const stack = (chip: string) => aliasGlobals(declare('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n')).code;
+  const beside = (code: string) => aliasGlobals(declare('var _=global.require("synack")._;' + code + '\n')).code;
   return {
     'synack-enc28j60': stack(c.enc),
     'synack-w5500': stack(c.w5500),

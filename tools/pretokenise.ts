@@ -12,6 +12,7 @@
 // text, with a space only where two would otherwise run together. `detokenise` turns the bytes
 // back into JavaScript (for the tests: same tokens as the input).
 import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
 
 /** jslex.h: LEX_EQUAL = 138 (_LEX_TOKENS_START), in enum order. */
 const OPERATOR1_START = 138;
@@ -40,11 +41,60 @@ TOKEN.delete('catch');
 
 const wordChar = (c: string) => /[A-Za-z0-9_$]/.test(c);
 
+type Node = acorn.Node & { [key: string]: any };
+
+/** Statements that end with their own `;`. */
+const ENDS_WITH_SEMICOLON = new Set(['ExpressionStatement', 'VariableDeclaration', 'ReturnStatement', 'ThrowStatement',
+  'BreakStatement', 'ContinueStatement', 'DoWhileStatement']);
+
+/** Whether a token can only begin a statement, never go on with the expression before it: a name,
+ *  a keyword (but the binary `in` and `instanceof`), a literal, a brace, `!` or `~`, the end. */
+function onlyBegins(t: acorn.Token | undefined): boolean {
+  if (!t) return true;
+  const label = t.type.label;
+  if (t.type.keyword !== undefined) return t.type.keyword !== 'in' && t.type.keyword !== 'instanceof';
+  return label === 'name' || label === 'string' || label === 'num' || label === '{' || label === '}' || label === '!/~' || label === 'eof';
+}
+
+/** The offsets of the `;` that end statements where Espruino's parser needs none. It ends an
+ *  expression at the first token that cannot go on with it, and reads statements one after
+ *  another with no separator (a `;` is an empty statement of its own: jsparse.c jspeStatement,
+ *  jspeBlockNoBrackets), so `a=f() b=1` runs as `a=f();b=1`. Kept: before a token that could go
+ *  on with the expression (`(`, `[`, `.`, `+`, `-`, `++`, `/`, a template...), after a `return`
+ *  without a value (unless a `}` follows: it would return what comes next), and at the end of a
+ *  `do` loop's body without braces (Espruino requires it there). Code without the `;` is smaller in
+ *  Storage and faster: each one is a statement the interpreter dispatches. */
+export function droppableSemicolons(code: string): Set<number> {
+  let ast: Node;
+  try { ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true }) as Node; } catch {
+    return new Set(); // not a whole program (a fragment): every `;` stays
+  }
+  const ends = new Map<number, Node>();
+  walk.fullAncestor(ast, (n: Node, _s: unknown, ancestors: Node[]) => {
+    if (!ENDS_WITH_SEMICOLON.has(n.type) || code[n.end - 1] !== ';') return;
+    const parent = ancestors[ancestors.length - 2];
+    if (parent && parent.type === 'DoWhileStatement' && parent.body === n) return;
+    ends.set(n.end - 1, n);
+  });
+  const tokens = [...acorn.tokenizer(code, { ecmaVersion: 2020, allowHashBang: true })];
+  const drop = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    const st = ends.get(tokens[i].start);
+    if (!st || tokens[i].type.label !== ';') continue;
+    const next = tokens[i + 1];
+    if (st.type === 'ReturnStatement' && !st.argument && next && next.type.label !== '}') continue;
+    if (onlyBegins(next)) drop.add(tokens[i].start);
+  }
+  return drop;
+}
+
 /** The bundle's pretokenised bytes, as a latin1 string (one char per byte). With `lines`, each
  *  line break of the source is kept (a user's program: automatic semicolon insertion still sees
- *  them, and an error's line number is the source's). */
+ *  them, and an error's line number is the source's); without, the statement-ending `;` that
+ *  Espruino does without are left out (droppableSemicolons). */
 export function pretokenise(code: string, lines = false): string {
   const t = acorn.tokenizer(code, { ecmaVersion: 2020, allowHashBang: true });
+  const drop = lines ? new Set<number>() : droppableSemicolons(code);
   let out = '';
   let prevEnd = 0;
   // The last byte written was a token byte (then no separator is ever needed).
@@ -67,14 +117,21 @@ export function pretokenise(code: string, lines = false): string {
     const src = code.slice(tk.start, tk.end);
     const label = tk.type.label;
     const value = (tk as unknown as { value: unknown }).value;
-    if (label === 'string' && typeof value === 'string' && /^[\x00-\xff]*$/.test(value)) {
+    if (label === ';' && drop.has(tk.start)) {
+      prevEnd = tk.end;
+      continue;
+    } else if (label === 'string' && typeof value === 'string' && /^[\x00-\xff]*$/.test(value)) {
       const v = value;
       if (v.length < 256) token(LEX_RAW_STRING8, String.fromCharCode(v.length) + v);
       else if (v.length < 65536) token(LEX_RAW_STRING16, String.fromCharCode(v.length & 255, v.length >> 8) + v);
       else text(src);
     } else if (label === 'num' && typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 32768 && !/[.eEnN]/.test(src.replace(/^0[xX]/, ''))) {
       const v = value;
+      const prev = out[out.length - 1];
       if (v === 0) token(LEX_RAW_INT0);
+      // A single digit is one byte as text, two as LEX_RAW_INT8 (unless a space must part it from
+      // a name before it); the lexer makes a raw integer's value even where the code is skipped.
+      else if (v < 10 && (lastWasToken || prev === undefined || !wordChar(prev))) text(String(v));
       else if (v < 128) token(LEX_RAW_INT8, String.fromCharCode(v));
       else token(LEX_RAW_INT16, String.fromCharCode(v & 255, v >> 8));
     } else if (label === '`') {

@@ -30,6 +30,9 @@
 //   txBuf across the sending of another buffer. Nothing else in the driver writes into it.
 // - `link()` reports the PHY link state; cheap enough to call on every poll.
 // - `mac` is the 6-byte station address the driver filters on.
+// - `macFilter`, if true, says that the chip itself drops unicast frames for other stations
+//   (the ENC28J60's unicast filter, the W5500's MACRAW MAC filter): the interface then does not
+//   compare each received frame's destination with `mac` again on its per-packet path.
 // - `service(now)`, if present, is called on every poll with the time in ms, for housekeeping
 //   that needs no frame: overflow recovery, link polling, watchdogs.
 // - `setWake(wake)`, if present, is called once by the stack's owner (firmware/board.ts on a
@@ -59,6 +62,8 @@ export interface EthernetDriver {
   recvFrame?(): Uint8Array | null;
   /** True when every frame recvFrame returns is a new array the driver never writes again. */
   readonly rxFresh?: boolean;
+  /** True when the chip drops unicast frames for other stations itself. */
+  readonly macFilter?: boolean;
   /** Optional zero-copy transmit: where the stack builds the frames it sends (MAX_FRAME bytes). */
   readonly txBuf?: Uint8Array;
   /** True while the PHY reports link up. */

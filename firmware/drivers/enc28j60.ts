@@ -5,6 +5,7 @@
 // handled where it applies and cited by number.
 import type { EthernetDriver, SpiBus } from './driver.ts';
 import { sameArray } from '../wire/bytes.ts';
+import { onBoard } from '../wire/on-board.ts';
 import { MAX_FRAME as STACK_MAX_FRAME } from './driver.ts';
 
 // SPI instructions (datasheet table 4-1)
@@ -69,6 +70,8 @@ export class Enc28j60 implements EthernetDriver {
   readonly txBuf = this.big.subarray(2, 2 + STACK_MAX_FRAME);
   /** recvFrame's frames are the arrays the bus returns, new for each transfer (SpiBus). */
   readonly rxFresh = true;
+  /** ERXFCON.UCEN: unicast frames for other stations never reach the stack. */
+  readonly macFilter = true;
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: Enc28j60Options) {
     this.mac = mac;
@@ -334,7 +337,7 @@ declare const getTime: (() => number) | undefined;
 
 /** The default delay: a busy loop on Espruino's getTime() (seconds) or Date.now(). */
 function busyWait(ms: number): void {
-  const clock = typeof getTime === 'function' ? function () { return getTime!() * 1000; } : function () { return Date.now(); };
+  const clock = onBoard || typeof getTime === 'function' ? function () { return getTime!() * 1000; } : function () { return Date.now(); };
   const end = clock() + ms;
   while (clock() < end) { /* wait */ }
 }

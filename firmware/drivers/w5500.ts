@@ -39,6 +39,8 @@ export class W5500 implements EthernetDriver {
   readonly txBuf = this.cmd.subarray(3, 3 + MAX_FRAME);
   /** recvFrame's frames are the arrays the bus returns, new for each transfer (SpiBus). */
   readonly rxFresh = true;
+  /** Sn_MR.MFEN: unicast frames for other stations never reach the stack. */
+  readonly macFilter = true;
 
   constructor(readonly spi: SpiBus, mac: Uint8Array, opts?: W5500Options) {
     this.mac = mac;

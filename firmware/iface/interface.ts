@@ -68,6 +68,9 @@ export class Interface {
   driver: EthernetDriver;
   /** Our MAC (the driver's). */
   mac: Uint8Array;
+  /** The MAC input compares each frame's destination with: ours, or null when the driver's chip
+   *  filters (EthernetDriver.macFilter). */
+  macCheck: Uint8Array | null;
   /** Whether echo requests are answered (the ICMP echo app). */
   icmpEcho = true;
   /** IPv4 configuration; ip 0 until set (DHCP). */
@@ -79,8 +82,6 @@ export class Interface {
   bcast: number;
   mtu: number;
   random32: () => number;
-  /** Whether the frame input() has now may be kept after the call (its `keep`). */
-  rxKeep = false;
   /** Free memory as the stack measures it (drain, from StackConfig.freeBlocks):
    *  MEM_OK, MEM_LOW (no new connections, received frames are copied rather than kept) or
    *  MEM_CRITICAL (received frames stay in the driver). A board out of memory stops the callback
@@ -136,7 +137,8 @@ export class Interface {
   /** Registered protocol handlers (parallel arrays, no Map in Espruino). */
   protos: number[];
   handlers: ProtocolHandler[];
-  /** The handler of protocol 6, found without the search on the per-packet path. */
+  /** The handler of protocol 6 when it takes frames whole (inputFrame): offered each IPv4 frame
+   *  for our hardware address before anything else (input). Null: every frame goes to demux. */
   tcp: ProtocolHandler | null = null;
   /** The receivers of the bound UDP ports, by port number (one table, no Map in Espruino). */
   udp: { [port: number]: UdpHandler };
@@ -146,6 +148,7 @@ export class Interface {
     this.driver = driver;
     this.mac = new Uint8Array(6);
     this.mac.set(driver.mac.subarray(0, 6));
+    this.macCheck = driver.macFilter === true ? null : this.mac;
     this.peer = new Uint8Array(6);
     this.cnt = makeCounters();
     let mtu = c.mtu || 1500;
@@ -191,16 +194,15 @@ export class Interface {
   /** Registers the handler of an IP protocol (6 for TCP; 1 receives the ICMP messages other
    *  than echo requests). Replaces an earlier handler of the same protocol. */
   register(proto: number, handler: ProtocolHandler): void {
+    if (proto === IP_PROTO_TCP) this.tcp = handler.inputFrame ? handler : null;
     for (let i = 0; i < this.protos.length; i++) {
       if (this.protos[i] === proto) {
         this.handlers[i] = handler;
-        if (proto === IP_PROTO_TCP) this.tcp = handler;
         return;
       }
     }
     this.protos.push(proto);
     this.handlers.push(handler);
-    if (proto === IP_PROTO_TCP) this.tcp = handler;
   }
 
   /** Binds a UDP port; false if it is 0, out of range or already bound. */
@@ -407,30 +409,39 @@ export class Interface {
 
   /** Handles one received frame buf[0..len). With `keep`, the caller gives the frame away: it
    *  never writes into it again, so the stack may keep it after the call (TCP holds a segment's
-   *  data where it lies; poll passes the driver's EthernetDriver.rxFresh). */
+   *  data where it lies; poll passes the driver's EthernetDriver.rxFresh).
+   *
+   *  Per-packet path: the frame TCP's header prediction takes (an IPv4 frame for our hardware
+   *  address, the next segment of its connection) is offered first, before any other check, and
+   *  everything else goes to demux. Espruino reads the code it skips and each interpreted
+   *  operation costs more than the check it does (docs/espruino.md), so the common case runs
+   *  nothing it does not need. */
   input(buf: Uint8Array, len: number, keep?: boolean): void {
-    const c = this.cnt;
-    c[RX_FRAMES]++;
-    this.rxKeep = keep === true && this.lowMem === MEM_OK;
+    this.cnt[RX_FRAMES]++;
     if (len > buf.length) len = buf.length;
+    // The MAC comparison written out (macEquals costs a call per frame), and none when the chip
+    // filters: an IPv4 frame that reaches us is then for our address, or for a group.
+    const t = this.tcp, m = this.macCheck;
+    if (t !== null && buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0 && (m === null || (buf[5] === m[5] && buf[4] === m[4] &&
+      buf[3] === m[3] && buf[2] === m[2] && buf[1] === m[1] && buf[0] === m[0])) && t.inputFrame!(buf, len, keep)) return;
+    this.demux(buf, len);
+  }
+
+  /** The frames TCP's header prediction does not take: Ethernet checks, then IPv4 or ARP. */
+  demux(buf: Uint8Array, len: number): void {
+    const c = this.cnt;
     if (!(len >= ETH_HEADER_LEN)) { // also NaN
       c[DROP_ETH_TRUNCATED]++;
       return;
     }
     // A unicast frame for another station (drivers filter; a flooding switch may not).
-    // Per-packet path: the comparison written out (macEquals costs a call per frame).
     const m = this.mac;
     if ((buf[ETH_DST] & 1) === 0 && (buf[5] !== m[5] || buf[4] !== m[4] || buf[3] !== m[3] || buf[2] !== m[2] ||
       buf[1] !== m[1] || buf[0] !== m[0])) {
       c[DROP_ETH_NOT_US]++;
       return;
     }
-    if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0) { // 0x0800
-      // The next segment of TCP's current connection is taken whole by TCP (per-packet path:
-      // each layer's call and its repeated checks cost more than the checks themselves).
-      const t = this.tcp;
-      if (t === null || t.inputFrame === undefined || !t.inputFrame(buf, len)) this.inputIpv4(buf, len);
-    }
+    if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 0) this.inputIpv4(buf, len); // 0x0800
     else if (buf[ETH_TYPE] === 8 && buf[ETH_TYPE + 1] === 6) this.inputArp(buf, len); // 0x0806
     else c[DROP_ETH_TYPE]++;
   }
@@ -540,7 +551,7 @@ export class Interface {
       this.inputIcmp(buf, lo, l4len, src, dst, bcast);
       return;
     }
-    const h = proto === IP_PROTO_TCP && this.tcp ? this.tcp : this.handlerOf(proto);
+    const h = this.handlerOf(proto);
     if (!h) {
       c[DROP_IP_PROTO]++;
       return;
@@ -665,7 +676,7 @@ export class Interface {
 
   /** Runs driver.service and hands the frames waiting in the driver to input(), at most
    *  POLL_MAX_FRAMES (none while memory is critical). True if more may be waiting. Free memory is
-   *  measured here, before the first frame (it may be kept: rxKeep), and, while memory is low,
+   *  measured here, before the first frame (it may be kept: input's keep), and, while memory is low,
    *  on each poll, at most every MEM_CHECK_MS; an idle board never measures it. */
   drain(): boolean {
     const d = this.driver, now = this.now;

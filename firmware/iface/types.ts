@@ -6,10 +6,11 @@ export interface ProtocolHandler {
    *  protocol's header and payload: a view into the receive buffer, valid only during the call. */
   input(src: number, dst: number, buf: Uint8Array, off: number, len: number): void;
   /** Optional, for TCP: offered each IPv4 frame addressed to our hardware address before the
-   *  IPv4 layer sees it (header prediction across the layers). Returns true when it took the
-   *  frame whole, having done every check the IPv4 layer would; false leaves the frame, and the
-   *  counters, untouched. */
-  inputFrame?(buf: Uint8Array, len: number): boolean;
+   *  interface checks anything else (header prediction across the layers). Returns true when it
+   *  took the frame whole, having done every check the Ethernet and IPv4 layers would; false
+   *  leaves the frame, and the counters but RX_FRAMES, untouched. `keep` is input's: the frame
+   *  may be kept after the call (while memory is not low, Interface.lowMem). */
+  inputFrame?(buf: Uint8Array, len: number, keep?: boolean): boolean;
   /** Run timers. Returns the delay in ms until the next poll it needs (0x7fffffff if none). */
   poll(now: number): number;
 }

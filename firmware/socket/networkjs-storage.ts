@@ -7,6 +7,7 @@
 import type { Stack } from '../stack.ts';
 import type { NetworkJsAdapter } from './networkjs.ts';
 import { espruinoModule } from '../modules.ts';
+import { onBoard } from '../wire/on-board.ts';
 
 declare const print: ((s: string) => void) | undefined;
 
@@ -20,7 +21,7 @@ export function networkjs(stack: Stack, networkJsModule?: { create(a: unknown): 
       let m: { adopt(s: unknown, st: Stack): void };
       try { m = espruinoModule('synack-networkjs', ')'); } catch (e) {
         // Espruino swallows what create throws: the line goes to the console.
-        if (typeof print === 'function') print((e as Error).message);
+        if (onBoard || typeof print === 'function') print!((e as Error).message);
         return SOCKET_ERR_UNKNOWN;
       }
       m.adopt(stand, stack);

@@ -4,14 +4,14 @@
 // control block (Conn) with bounded send and receive rings. Segments come in through `input`
 // (RFC 9293 3.10.7 SEGMENT ARRIVES: `process`) and go out through `dispatch`; timers run in `poll`.
 // The core does no I/O and reads no clock: time is the interface's `now`.
-import { MEM_CRITICAL, type Interface } from '../iface/interface.ts';
+import { MEM_CRITICAL, MEM_OK, type Interface } from '../iface/interface.ts';
 import { NO_TIMER } from '../iface/types.ts';
-import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, type TcpCounters } from '../iface/counters.ts';
+import { counterNames, counterValues, IFACE_COUNT, IP_RX, IP_TX, TX_FAIL, TX_FRAMES, type TcpCounters } from '../iface/counters.ts';
 import {
   ACK, FIN, PSH, RST, SYN, TCP_OPTIONS_BAD, TCP_OK, emitTcp, tcpChecksum, tcpHeaderLen,
   tcpParse, tcpParseOptions, IP_PROTO_TCP, TCP_SRC_PORT, TCP_DST_PORT, TCP_SEQ, TCP_ACK, TCP_FLAGS, TCP_WINDOW,
 } from '../wire/tcp.ts';
-import { checksumWith, hasESum, pseudoSum } from '../wire/checksum.ts';
+import { eSum, pseudoSum, sum16 } from '../wire/checksum.ts';
 import { getU16, getU32 } from '../wire/bytes.ts';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.ts';
 
@@ -322,6 +322,9 @@ export class Tcp {
   private readonly ackTpl = new Uint8Array(54);
   private ackConn: Conn | null = null;
   private ackGen = 0; private ackUntil = 0; private ackIpSum = 0; private ackTcpSum = 0;
+  /** Its connection's receive ring size and receiver SWS threshold (advertise's, fixed for a
+   *  connection): fastAck works the window out without a call or a typed array's length. */
+  private ackSize = 0; private ackSws = 0;
 
   /** `netif`: the interface TCP sends and receives through (lwIP's name for it; the stack's own
    *  `iface` is the same object, and this name is the firmware's own, shortened on a board). */
@@ -533,7 +536,7 @@ export class Tcp {
    *
    *  Per-packet path, written as one function with the fields read inline: each interpreted
    *  call and statement costs in Espruino more than the checks themselves (npm run bench). */
-  inputFrame(buf: Uint8Array, len: number): boolean {
+  inputFrame(buf: Uint8Array, len: number, keep?: boolean): boolean {
     const c = this.last;
     if (c === null || buf[14] !== 0x45 || buf[23] !== IP_PROTO_TCP || buf[46] !== 0x50 || (buf[47] & 0xf7) !== ACK ||
       ((buf[20] & 0x3f) | buf[21]) !== 0) return false;
@@ -541,24 +544,26 @@ export class Tcp {
     const total = (buf[16] << 8) | buf[17];
     const src = ((buf[26] << 24) | (buf[27] << 16) | (buf[28] << 8) | buf[29]) >>> 0;
     const dst = ((buf[30] << 24) | (buf[31] << 16) | (buf[32] << 8) | buf[33]) >>> 0;
-    if (cs[STATE] !== ESTABLISHED || src !== cs[RIP] || dst !== cs[LIP] || total < 40 || total > len - 14) return false;
+    // !(<=): a length that is NaN takes nothing (the interface drops it as truncated).
+    if (cs[STATE] !== ESTABLISHED || src !== cs[RIP] || dst !== cs[LIP] || total < 40 || !(total <= len - 14)) return false;
     const tl = total - 20;
-    let p = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IP_PROTO_TCP + tl;
-    if (hasESum && (buf.byteOffset & 1) === 0) {
-      // Both checksums written out over the native sum (checksum.ts explains the little-endian
-      // words): a block carrying its correct checksum sums to 0xffff in either byte order, and
-      // the pseudo-header's big-endian sum is byte-swapped to join the little-endian one. Half
-      // the cost of two checksumWith calls in Espruino.
-      let s = E.sum(new Uint16Array(buf.buffer, buf.byteOffset + 14, 10));
-      s = (s & 0xffff) + (s >>> 16); s = (s & 0xffff) + (s >>> 16);
-      if (s !== 0xffff) return false;
-      p = (p & 0xffff) + (p >>> 16); p = (p & 0xffff) + (p >>> 16);
-      s = E.sum(new Uint16Array(buf.buffer, buf.byteOffset + 34, tl >> 1)) + (((p & 0xff) << 8) | (p >>> 8));
-      if (tl & 1) s += buf[33 + tl];
-      s = (s & 0xffff) + (s >>> 16); s = (s & 0xffff) + (s >>> 16);
-      if (s !== 0xffff) return false;
-    } else if (checksumWith(buf, 14, 20, 0) !== 0 || checksumWith(buf, 34, tl, p) !== 0) return false;
-    this.netif.cnt[IP_RX]++;
+    // Both checksums in one sum (RFC 1071): the IPv4 header and the TCP segment lie side by side
+    // and each sums to zero (0xffff) when intact, so the two with the pseudo-header do too. A
+    // frame that fails goes to the layers, which check each apart (and count the failure). Only
+    // errors in both that cancel exactly pass, as two errors within one block pass its checksum.
+    // Modulo 65535 the one's complement sum is the plain sum (2^16 = 1) and a byte swap is a
+    // product by 256, so the native sum's little-endian words and the pseudo-header's big-endian
+    // sum add without folds or swaps; the sum is never 0 (the protocol, 6, is in it).
+    const p = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IP_PROTO_TCP + tl;
+    const bo = buf.byteOffset;
+    let s;
+    if (eSum !== null && (bo & 1) === 0) {
+      s = eSum(new Uint16Array(buf.buffer, bo + 14, total >> 1)) + p * 256;
+      if (total & 1) s += buf[13 + total];
+    } else s = sum16(buf, 14, total, p);
+    if (s % 65535 !== 0) return false;
+    const ifc = this.netif;
+    ifc.cnt[IP_RX]++;
     this.cnt[SEGS_IN]++;
     // The TCP header is at 34, its data at 54.
     const seq = ((buf[38] << 24) | (buf[39] << 16) | (buf[40] << 8) | buf[41]) >>> 0;
@@ -572,38 +577,41 @@ export class Tcp {
     }
     this.cnt[PREDICTED]++;
     // Seventh (segment text): kept where it lies (Tcp.held) when nothing is waiting to be read,
-    // no connection holds a frame, and the frame is ours to keep (Espruino's typed-array copy goes
-    // element by element: the copy of 1460 bytes is about a quarter of the segment's cost);
-    // else into the ring after the unread bytes, in one or two native copies.
-    if (cs[RB_LEN] === 0 && this.heldBy === null && this.netif.rxKeep) {
+    // no connection holds a frame, the frame is ours to keep and memory is not low (Espruino's
+    // typed-array copy goes element by element: the copy of 1460 bytes is about a quarter of the
+    // segment's cost); else into the ring after the unread bytes, in one or two native copies.
+    if (cs[RB_LEN] === 0 && this.heldBy === null && keep === true && ifc.lowMem === MEM_OK) {
       this.held = buf; this.heldOff = 54; this.heldLen = n;
       this.heldBy = c;
     } else {
+      // Written as a loop (one or two copies, the second from the ring's start) so that the
+      // compiler keeps this a block: a block not run is skipped by Espruino's fast block skip,
+      // an expression not run is parsed (about 2 empty-loop iterations on every held segment).
       const rb = c.rb;
       const size = rb.length;
       let pos = cs[RB_HEAD] + cs[RB_LEN] - (c === this.heldBy ? this.heldLen : 0);
       if (pos >= size) pos -= size;
-      if (size - pos >= n) rb.set(buf.subarray(54, 54 + n), pos);
-      else {
-        rb.set(buf.subarray(54, 54 + size - pos), pos);
-        rb.set(buf.subarray(54 + size - pos, 54 + n), 0);
+      for (let at = 54, end = 54 + n; at < end; pos = 0) {
+        const k = size - pos < end - at ? size - pos : end - at;
+        rb.set(buf.subarray(at, at + k), pos);
+        at += k;
       }
     }
     cs[RCV_NXT] = (seq + n) >>> 0;
     cs[RB_LEN] += n;
     // Fifth (window update): the same window from a newer segment.
     cs[SND_WL1] = seq; cs[SND_WL2] = ack;
-    cs[LAST_AT] = this.netif.now;
-    if ((cs[FLAGS] & KEEP_ALIVE) || cs[IDLE_MS]) this.touch(c);
-    // Delayed ACK as in dataInput: every second segment at once, else within delAckMs.
-    cs[ACK_PENDING]++;
-    if (cs[ACK_PENDING] >= 2) cs[FLAGS] |= ACK_NOW;
-    else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = at32(this.netif.now + this.cfg[CFG_DEL_ACK_MS]);
-    if (cs[FLAGS] & ACK_NOW) {
-      // Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
-      if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) this.dispatch(c);
-      else this.fastAck(c);
-    }
+    // Keepalive and the idle timeout are not pushed back here: their timers look at LAST_AT when
+    // they come (timers, onKeepalive).
+    cs[LAST_AT] = ifc.now;
+    // Delayed ACK as in dataInput: every second segment at once (ACK_PENDING reaching 2), else
+    // within delAckMs. Data or a FIN waiting to go carries the ACK; else the fast pure ACK.
+    if (cs[ACK_PENDING]++ > 0 || (cs[FLAGS] & ACK_NOW)) {
+      if ((cs[FLAGS] & CLOSE_QUEUED) || cs[SB_LEN] > ((cs[SND_NXT] - cs[SND_BASE]) | 0)) {
+        cs[FLAGS] |= ACK_NOW;
+        this.dispatch(c);
+      } else this.fastAck(c);
+    } else if (!cs[DEL_ACK_AT]) cs[DEL_ACK_AT] = ((ifc.now + this.cfg[CFG_DEL_ACK_MS]) >>> 0) || 1; // at32, written out
     if (c.user) c.user.onReadable(c);
     return true;
   }
@@ -637,33 +645,45 @@ export class Tcp {
    *  acknowledgment, the window, the IP identification and the two checksums rewritten (the
    *  checksums from the sums of the unchanged words, RFC 1071's incremental property). Falls
    *  back to dispatch (which builds it afresh and keeps it) when no template is valid: another
-   *  connection's, the ARP entry changed or is due for its refresh. Per-packet path. */
+   *  connection's, the ARP entry changed or is due for its refresh. Per-packet path: the bytes
+   *  are written without `& 0xff` where the value is below 2^31 (a Uint8Array keeps the low
+   *  byte), the one's complement sums folded by `% 65535` (2^16 = 1 modulo 65535). */
   private fastAck(c: Conn): void {
     const cs = c.s;
     const ifc = this.netif;
-    if (this.ackConn !== c || this.ackGen !== ifc.arp.gen || ifc.now >= this.ackUntil) { this.dispatch(c); return; }
+    if (this.ackConn !== c || this.ackGen !== ifc.arp.gen || ifc.now >= this.ackUntil) {
+      cs[FLAGS] |= ACK_NOW;
+      this.dispatch(c);
+      return;
+    }
     const t = this.ackTpl;
     const seq = ((cs[SND_MAX] - cs[SND_NXT]) | 0) > 0 ? cs[SND_MAX] : cs[SND_NXT];
     const ack = cs[RCV_NXT];
-    let win = this.advertise(c);
-    if (win > 0xffff) win = 0xffff;
+    // advertise, written out (about 11 empty-loop iterations as a call).
+    const edge = (ack + this.ackSize - cs[RB_LEN]) >>> 0;
+    if (((edge - cs[RCV_ADV]) | 0) >= this.ackSws || ((cs[RCV_ADV] - ack) | 0) < 0) cs[RCV_ADV] = edge;
+    let win = (cs[RCV_ADV] - ack) | 0;
+    if (win < 0) win = 0; else if (win > 0xffff) win = 0xffff;
     const id = ifc.ipId;
     ifc.ipId = (id + 1) & 0xffff;
-    t[18] = id >>> 8; t[19] = id & 0xff;
-    let s = this.ackIpSum + id;
-    s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
-    t[24] = s >>> 8; t[25] = s & 0xff;
-    t[38] = seq >>> 24; t[39] = (seq >>> 16) & 0xff; t[40] = (seq >>> 8) & 0xff; t[41] = seq & 0xff;
-    t[42] = ack >>> 24; t[43] = (ack >>> 16) & 0xff; t[44] = (ack >>> 8) & 0xff; t[45] = ack & 0xff;
-    t[48] = win >>> 8; t[49] = win & 0xff;
-    s = this.ackTcpSum + (seq >>> 16) + (seq & 0xffff) + (ack >>> 16) + (ack & 0xffff) + win;
-    s = (s & 0xffff) + (s >>> 16); s = ~((s & 0xffff) + (s >>> 16)) & 0xffff;
-    t[50] = s >>> 8; t[51] = s & 0xff;
+    t[18] = id >>> 8; t[19] = id;
+    // The checksum of a sum s > 0: 0xffff - (s folded), where s folded is s % 65535, or 0xffff
+    // when that is 0 (the checksum is then 0, as RFC 1071's complement gives).
+    let s = (65535 - (this.ackIpSum + id) % 65535) % 65535;
+    t[24] = s >>> 8; t[25] = s;
+    t[38] = seq >>> 24; t[39] = seq >>> 16; t[40] = seq >>> 8; t[41] = seq & 0xff;
+    t[42] = ack >>> 24; t[43] = ack >>> 16; t[44] = ack >>> 8; t[45] = ack & 0xff;
+    t[48] = win >>> 8; t[49] = win;
+    // seq and ack whole: modulo 65535 a 32-bit word is the sum of its two halves.
+    s = (65535 - (this.ackTcpSum + seq + ack + win) % 65535) % 65535;
+    t[50] = s >>> 8; t[51] = s;
     cs[FLAGS] &= ~ACK_NOW; cs[ACK_PENDING] = 0; cs[DEL_ACK_AT] = 0;
     this.cnt[SEGS_OUT]++;
     this.cnt[FAST_ACKS]++;
-    ifc.cnt[IP_TX]++;
-    ifc.sendFrame(t, 54);
+    const ic = ifc.cnt;
+    ic[IP_TX]++;
+    // Interface.sendFrame written out.
+    if (ifc.driver.send(t, 54)) ic[TX_FRAMES]++; else ic[TX_FAIL]++;
   }
 
   /** Keeps the pure ACK just sent from the interface's transmit buffer as fastAck's template. */
@@ -672,6 +692,7 @@ export class Tcp {
     const t = this.ackTpl;
     t.set(ifc.tx.subarray(0, 54), 0);
     this.ackConn = c; this.ackGen = ifc.arp.gen; this.ackUntil = ifc.txReuseUntil;
+    this.ackSize = c.rb.length; this.ackSws = this.swsThreshold(c);
     // IPv4 header words but the identification (18) and the checksum (24).
     let s = 0;
     for (let i = 14; i < 34; i += 2) if (i !== 18 && i !== 24) s += (t[i] << 8) | t[i + 1];
@@ -1274,7 +1295,6 @@ export class Tcp {
     const w = seqDiff(cs[RCV_ADV], cs[RCV_NXT]);
     return w > 0 ? w : 0;
   }
-
   private swsThreshold(c: Conn): number {
     const half = c.rb.length >> 1;
     const mss = this.ourMss();
@@ -1382,7 +1402,12 @@ export class Tcp {
     if (cs[PERSIST_AT] && due(now, cs[PERSIST_AT])) this.onPersist(c, now);
     if (cs[DEL_ACK_AT] && due(now, cs[DEL_ACK_AT])) { cs[DEL_ACK_AT] = 0; cs[FLAGS] |= ACK_NOW; this.dispatch(c); }
     if (cs[KEEP_AT] && due(now, cs[KEEP_AT])) { this.onKeepalive(c, now); if (cs[STATE] === CLOSED) return; }
-    if (cs[IDLE_AT] && due(now, cs[IDLE_AT])) { cs[IDLE_AT] = at32(now + cs[IDLE_MS]); if (c.user && c.user.onIdle) c.user.onIdle(c); }
+    if (cs[IDLE_AT] && due(now, cs[IDLE_AT])) {
+      // Idle since the last segment received (the fast path leaves this timer to LAST_AT) and
+      // since the last send (which pushes the timer back itself).
+      if (((now - cs[LAST_AT]) | 0) < cs[IDLE_MS]) cs[IDLE_AT] = at32(cs[LAST_AT] + cs[IDLE_MS]);
+      else { cs[IDLE_AT] = at32(now + cs[IDLE_MS]); if (c.user && c.user.onIdle) c.user.onIdle(c); }
+    }
   }
 
   /** Retransmission timeout (RFC 6298 5.4-5.7, RFC 5681 3.1). */
@@ -1435,6 +1460,10 @@ export class Tcp {
     const cs = c.s;
     // Also FIN-WAIT-2, where nothing else would ever find a peer that vanished after taking our FIN.
     if (cs[STATE] !== ESTABLISHED && cs[STATE] !== CLOSE_WAIT && cs[STATE] !== FIN_WAIT_2) { cs[KEEP_AT] = 0; return; }
+    // A segment came within the idle time (the fast path leaves the timer to this): the timer
+    // starts again from it, and probes begin anew.
+    const idle = this.cfg[CFG_KEEP_IDLE_MS];
+    if (((now - cs[LAST_AT]) | 0) < idle) { cs[KEEP_AT] = at32(cs[LAST_AT] + idle); cs[KEEP_PROBES] = 0; return; }
     if (cs[KEEP_PROBES] >= this.cfg[CFG_KEEP_CNT]) { this.cnt[TIMEOUTS]++; this.abort2(c, 'ETIMEDOUT'); return; }
     cs[KEEP_PROBES]++;
     this.xmit(c, seqAdd(cs[SND_UNA], -1), ACK, 0, 0);

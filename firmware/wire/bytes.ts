@@ -1,5 +1,6 @@
 // Big-endian (network order) reads and writes over a Uint8Array. Plain byte arithmetic: faster in
 // Espruino than DataView (docs/espruino.md) and no view object per packet.
+import { onBoard } from './on-board.ts';
 
 /** Reads a big-endian uint16 at buf[off]. */
 export function getU16(buf: Uint8Array, off: number): number {
@@ -37,7 +38,7 @@ declare const E: { toUint8Array?(s: string): Uint8Array; toString?(b: Uint8Array
  *  address of the variable itself, compares them natively. Elsewhere (Node; Espruino builds made
  *  with SAVE_ON_FLASH, which have no getAddressOf) ===. Per-packet: a call and two native calls. */
 export function sameArray(a: Uint8Array, b: Uint8Array): boolean {
-  return typeof E !== 'undefined' && E && E.getAddressOf ? E.getAddressOf(a, false) === E.getAddressOf(b, false)
+  return (onBoard || typeof E !== 'undefined' && E) && E!.getAddressOf ? E!.getAddressOf(a, false) === E!.getAddressOf(b, false)
     : a === b; // typed-gate: allowed (no getAddressOf: Node, or a SAVE_ON_FLASH build)
 }
 
@@ -45,7 +46,7 @@ export function sameArray(a: Uint8Array, b: Uint8Array): boolean {
  *  where Espruino offers it: the interpreted loop costs about five empty-loop iterations a
  *  character, 2600 for 536 bytes against 12 (measured on 2v29). */
 export function stringToBytes(s: string): Uint8Array {
-  if (typeof E !== 'undefined' && E && E.toUint8Array) return E.toUint8Array(s);
+  if (onBoard || typeof E !== 'undefined' && E && E.toUint8Array) return E!.toUint8Array!(s);
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
   return b;
@@ -53,7 +54,7 @@ export function stringToBytes(s: string): Uint8Array {
 
 /** The binary string of some bytes (their character codes): natively where Espruino offers it. */
 export function bytesToString(b: Uint8Array): string {
-  if (typeof E !== 'undefined' && E && E.toString) return E.toString(b);
+  if (onBoard || typeof E !== 'undefined' && E && E.toString) return E!.toString!(b);
   let s = '';
   for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
   return s;

@@ -17,11 +17,16 @@ declare const E: any;
 /** Whether `E.sum` is there (the native path); per-packet code that writes the native sum out
  *  itself reads it. */
 export let hasESum = false;
+/** `E.sum` itself when there, else null: TCP's header prediction calls it through this name (a
+ *  name of the module's scope), not through `E`, which Espruino finds only after walking every
+ *  name of the module's scope and the global one (about one empty-loop iteration a segment). */
+export let eSum: ((words: Uint16Array) => number) | null = null;
 
 /** Looks for `E.sum` again (done once at load; tests call it after faking or removing `E`).
  *  Returns whether the native path is in use. */
 export function checksumDetectNative(): boolean {
   hasESum = typeof E !== 'undefined' && !!E && typeof E.sum === 'function';
+  eSum = hasESum ? E.sum : null;
   return hasESum;
 }
 

@@ -4,8 +4,8 @@ import { Interface } from '../../firmware/iface/interface.ts';
 import { FakeDriver } from './fake-driver.ts';
 import { US_MAC, PEER_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, eth, arp } from './frames.ts';
 
-export function setup(extra: object = {}) {
-  const d = new FakeDriver(US_MAC.slice());
+export function setup(extra: object = {}, driver: object = {}) {
+  const d = Object.assign(new FakeDriver(US_MAC.slice()), driver);
   const ifc = new Interface(d, { ip: US, prefix: 24, gateway: GW, random32: () => 0x12340000, ...extra });
   ifc.poll(0);
   ifc.input(eth(BCAST_MAC, PEER_MAC, 0x0806, arp(1, PEER_MAC, PEER, ZERO_MAC, US)), 42);

@@ -41,9 +41,10 @@ export const chipBundle = join(root, 'dist', 'synack-enc28j60.tok');
 export const IDLE_CHIP_DRIVER = `var drv = { mac: new Uint8Array([2,0,0,0,0,1]), txBuf: new Uint8Array(1514), send: function () { return true; },
   recv: function () { return 0; }, recvFrame: function () { return null; }, link: function () { return true; } };`;
 
-// A driver whose sends are copied into the queue q (delivered by the script to the other stack).
+// A driver whose sends are copied into the queue q (delivered by the script to the other stack),
+// whose chip filters frames for other stations as the chip drivers' do (EthernetDriver.macFilter).
 const QUEUE_DRIVER = `function drv(mac, q) {
-  return { mac: new Uint8Array(mac), q: q, recv: function () { return 0; }, link: function () { return true; },
+  return { mac: new Uint8Array(mac), q: q, macFilter: true, recv: function () { return 0; }, link: function () { return true; },
     send: function (f, len) { var c = new Uint8Array(len); c.set(f.subarray(0, len)); q.push(c); return true; } };
 }`;
 
