@@ -4,15 +4,17 @@
 // backoff, and the replies that are not ours.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { NO_TIMER } from '../firmware/iface/types.ts';
 import { DhcpClient, DHCP_SELECTING, DHCP_REQUESTING, DHCP_BOUND, DHCP_RENEWING, DHCP_REBINDING, DHCP_INIT } from '../firmware/iface/dhcp.ts';
 
 const MAC = Uint8Array.of(2, 0, 0, 0, 0, 7);
 const SRV = 0xc61200fe, YOU = 0xc6120009, BCAST = 0xffffffff;
 const u32 = (v: number) => [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
 
-function world(hostname = 'b') {
+function world(hostname = 'b', onChange = true) {
   const sent: { t: number; dst: number; type: number; ciaddr: number; xid: number; secs: number; flags: number; opts: number[] }[] = [];
   const changes: [number, number][] = [];
+  const setAddr: [number, number, number][] = [];
   let handler: ((s: number, sp: number, d: number, b: Uint8Array, o: number, l: number) => void) | null = null;
   const ifc = {
     ip: 0, prefix: 0, gateway: 0, mac: MAC, now: 0, tx: new Uint8Array(700), rnd: 1000,
@@ -24,9 +26,9 @@ function world(hostname = 'b') {
       sent.push({ t: ifc.now, dst, type: m[242], ciaddr: g32(12), xid: g32(4), secs: (m[8] << 8) | m[9], flags: (m[10] << 8) | m[11], opts: Array.from(m.subarray(240, 300)) });
       return true;
     },
-    setAddress(ip: number, prefix: number, gw: number) { ifc.ip = ip >>> 0; ifc.prefix = prefix; ifc.gateway = gw >>> 0; },
+    setAddress(ip: number, prefix: number, gw: number) { setAddr.push([ip >>> 0, prefix, gw >>> 0]); ifc.ip = ip >>> 0; ifc.prefix = prefix; ifc.gateway = gw >>> 0; },
   };
-  const c = new DhcpClient(ifc as never, { hostname, onAddressChange: (o, n) => changes.push([o >>> 0, n >>> 0]) });
+  const c = new DhcpClient(ifc as never, onChange ? { hostname, onAddressChange: (o, n) => changes.push([o >>> 0, n >>> 0]) } : { hostname });
   /** A server reply of `type` to the client's current xid (or `xid`), with options. */
   const reply = (type: number, o: { yi?: number; server?: number; lease?: number; t1?: number; t2?: number; mask?: number; router?: number; dns?: number; xid?: number; mac?: Uint8Array } = {}) => {
     const b = new Uint8Array(300);
@@ -37,9 +39,9 @@ function world(hostname = 'b') {
     b.set([0x63, 0x82, 0x53, 0x63], 236);
     const opts = [53, 1, type];
     if (o.server !== 0) opts.push(54, 4, ...u32(o.server ?? SRV));
-    if (o.lease) opts.push(51, 4, ...u32(o.lease));
-    if (o.t1) opts.push(58, 4, ...u32(o.t1));
-    if (o.t2) opts.push(59, 4, ...u32(o.t2));
+    if (o.lease !== undefined) opts.push(51, 4, ...u32(o.lease));
+    if (o.t1 !== undefined) opts.push(58, 4, ...u32(o.t1));
+    if (o.t2 !== undefined) opts.push(59, 4, ...u32(o.t2));
     if (o.mask) opts.push(1, 4, ...u32(o.mask));
     if (o.router) opts.push(3, 4, ...u32(o.router));
     if (o.dns) opts.push(6, 4, ...u32(o.dns));
@@ -47,7 +49,7 @@ function world(hostname = 'b') {
     handler!(SRV, 67, BCAST, b, 0, b.length);
   };
   const run = (t: number) => { for (let x = ifc.now + 1000 - (ifc.now % 1000); x <= t; x += 1000) { ifc.now = x; c.poll(x); } ifc.now = t; c.poll(t); };
-  return { ifc, c, sent, changes, reply, run };
+  return { ifc, c, sent, changes, setAddr, reply, run };
 }
 
 test('DISCOVER broadcast at start, then after 4, 8, 16, 32, 64, 64 s (random 0: 1 s less); secs counts from the start', () => {
@@ -200,6 +202,160 @@ test('hostname: sent in DISCOVER (option 12); none when empty', () => {
   v.c.start(0);
   assert.equal(v.sent[0].opts.slice(12, 14), [57, 2]);
   assert.is(DHCP_INIT, 0);
+});
+
+test('before start(): poll asks for no timer and sends nothing; a reply is ignored', () => {
+  const w = world();
+  assert.is(w.c.poll(5000), NO_TIMER);
+  assert.equal(w.sent, []);
+  w.reply(2, { xid: 0 });
+  assert.is(w.c.state, DHCP_INIT);
+  assert.equal(w.sent, []);
+});
+
+test('secs counts from the start of this acquisition, not from time 0; `sent` counts every message', () => {
+  const w = world();
+  w.ifc.rnd = 1000;                                   // +0 s
+  w.ifc.now = 50000;
+  w.c.start(50000);
+  w.run(70000);
+  assert.equal(w.sent.map((s) => [s.t / 1000, s.secs]), [[50, 0], [54, 4], [62, 12]]);
+  assert.is(w.c.sent, 3);
+});
+
+test('REQUESTING: a second OFFER (another server) is not taken and not requested; an ACK without an address is ignored', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  assert.is(w.sent.length, 2);
+  w.reply(2, { yi: 0xc6120063, server: 0xc61200fd });
+  assert.equal([w.c.state, w.sent.length, w.ifc.ip], [DHCP_REQUESTING, 2, 0]);
+  w.reply(5, { yi: 0 });
+  assert.equal([w.c.state, w.ifc.ip, w.c.acks], [DHCP_REQUESTING, 0, 0]);
+  w.reply(5);
+  assert.equal([w.c.state, w.ifc.ip, w.c.acks], [DHCP_BOUND, YOU, 1]);
+});
+
+test('a lease of 255.255.255.255 is a /32, 0.0.0.0 gives 24; an ACK names the server that renews it', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  w.reply(5, { mask: 0xffffffff, lease: 200, server: 0xc61200fd });
+  assert.is(w.ifc.prefix, 32);
+  w.sent.length = 0;
+  w.run(100000);
+  assert.equal(w.sent.map((s) => s.dst >>> 0), [0xc61200fd], 'RENEWING unicast to the ACK\'s server, not the OFFER\'s');
+  const v = world();
+  v.c.start(0);
+  v.reply(2);
+  v.reply(5, { lease: 200, server: 0 });              // an ACK without a server id: the OFFER's server kept
+  v.sent.length = 0;
+  v.run(100000);
+  assert.equal(v.sent.map((s) => s.dst >>> 0), [SRV]);
+  const x = world();
+  x.c.start(0);
+  x.reply(2);
+  x.reply(5, { mask: 0xffffff00 });
+  assert.is(x.ifc.prefix, 24);
+  const y = world();
+  y.c.start(0);
+  y.reply(2);
+  y.reply(5, { mask: 0x80000000 });
+  assert.is(y.ifc.prefix, 1);
+});
+
+test('ACK: a lease of 0 s is taken as absent (an hour); T1 or T2 of 0, or T2 equal to the lease, are ignored', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  w.reply(5, { lease: 0, t1: 0, t2: 0 });
+  assert.equal([w.c.lease, w.c.t1, w.c.t2], [3600000, 1800000, 3150000]);
+  const v = world();
+  v.c.start(0);
+  v.reply(2);
+  v.reply(5, { lease: 100, t1: 20, t2: 100 });
+  assert.equal([v.c.t1, v.c.t2], [20000, 87500]);
+});
+
+test('REBINDING: an ACK from any server binds again (new lease from now)', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  w.reply(5, { lease: 200, t1: 100, t2: 160 });
+  w.run(170000);
+  assert.is(w.c.state, DHCP_REBINDING);
+  w.reply(5, { lease: 200, t1: 100, t2: 160, server: 0xc61200fd });
+  assert.equal([w.c.state, w.c.leaseStart, w.c.acks, w.c.server >>> 0], [DHCP_BOUND, 170000, 2, 0xc61200fd]);
+  assert.is(w.c.poll(170000), 100000);
+});
+
+test('renewal: the same lease sets nothing again (no gratuitous ARP); a new router or mask is set without an address change reported', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  w.reply(5, { lease: 200, router: 0xc6120001, mask: 0xffffff00 });
+  assert.equal(w.setAddr, [[YOU, 24, 0xc6120001]]);
+  w.run(100000);
+  w.reply(5, { lease: 200, router: 0xc6120001, mask: 0xffffff00 });
+  assert.equal(w.setAddr.length, 1, 'unchanged: not set again');
+  w.run(200000);
+  w.reply(5, { lease: 200, router: 0xc6120002, mask: 0xffffff00 });
+  assert.equal(w.setAddr.slice(1), [[YOU, 24, 0xc6120002]], 'a new router');
+  w.run(300000);
+  w.reply(5, { lease: 200, router: 0xc6120002, mask: 0xfffffe00 });
+  assert.equal(w.setAddr.slice(2), [[YOU, 23, 0xc6120002]], 'a new mask');
+  assert.equal(w.changes, [[0, YOU]], 'the address itself never changed');
+  w.run(400000);
+  w.reply(5, { lease: 200, yi: 0xc6120063, router: 0xc6120002, mask: 0xfffffe00 });
+  assert.equal(w.setAddr.slice(3), [[0xc6120063, 23, 0xc6120002]], 'a new address');
+  assert.equal(w.changes, [[0, YOU], [YOU, 0xc6120063]]);
+});
+
+test('BOUND: a reply to another client is not parsed (no reply buffer held while the lease is)', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  w.reply(5);
+  assert.is((w.c as unknown as { info: unknown }).info, null);
+  w.reply(5);
+  assert.is((w.c as unknown as { info: unknown }).info, null);
+});
+
+test('NAK while REQUESTING (no address yet): nothing to drop, no address change reported; the NAK backoff stops doubling at 64 s', () => {
+  const w = world();
+  w.c.start(0);
+  w.reply(2);
+  w.reply(6);
+  assert.equal([w.c.state, w.setAddr, w.changes], [DHCP_INIT, [], []]);
+  // NAKs 2..8 in a row: 2, 4, 8, 16, 32, 64, 64 s before the next DISCOVER.
+  const gaps: number[] = [];
+  for (let k = 2; k <= 8; k++) {
+    w.run(w.ifc.now + 200000);                        // the DISCOVER after the backoff
+    w.reply(2);
+    const t = w.ifc.now;
+    w.reply(6);
+    const n = w.sent.length;
+    w.run(t + 200000);
+    gaps.push((w.sent[n].t - t) / 1000);
+  }
+  assert.equal(gaps.slice(0, 7), [2, 4, 8, 16, 32, 64, 64]);
+});
+
+test('without onAddressChange: ACK, NAK after a lease and expiry change the address without calling it', () => {
+  const w = world('b', false);
+  w.c.start(0);
+  w.reply(2);
+  w.reply(5, { lease: 200 });
+  assert.is(w.ifc.ip, YOU);
+  w.run(100000);
+  w.reply(6);
+  assert.is(w.ifc.ip, 0);
+  const v = world('b', false);
+  v.c.start(0);
+  v.reply(2);
+  v.reply(5, { lease: 200 });
+  v.run(200000);
+  assert.equal([v.ifc.ip, v.c.state], [0, DHCP_SELECTING]);
 });
 
 test.run();

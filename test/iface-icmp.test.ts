@@ -102,4 +102,18 @@ test('sendPing: exact request bytes; the reply reaches the protocol-1 handler', 
   assert.is(ifc.counters.dropTxTooBig, 1);
 });
 
+test('icmpEcho: false: echo requests are counted as ignored, not answered; the default answers and counts ipTx', () => {
+  const { d, ifc } = setup({ icmpEcho: false });
+  d.rxq.push(request(8, 0x4242, 1));
+  ifc.poll(1);
+  assert.equal(d.take(), []);
+  assert.equal([ifc.counters.icmpEchoRx, ifc.counters.icmpEchoIgnored, ifc.counters.icmpEchoTx], [1, 1, 0]);
+  const on = setup();
+  const tx = on.ifc.counters.ipTx;
+  on.d.rxq.push(request(8, 0x4242, 1));
+  on.ifc.poll(1);
+  assert.is(on.d.take().length, 1);
+  assert.equal([on.ifc.counters.icmpEchoIgnored, on.ifc.counters.ipTx - tx], [0, 1]);
+});
+
 test.run();

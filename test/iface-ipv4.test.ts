@@ -150,4 +150,17 @@ test('unconfigured: only UDP is taken for any unicast; a source 0.0.0.0 (but UDP
   assert.is(d.sent.length, 0, 'nothing answered to 0.0.0.0 or from it');
 });
 
+test('configuration: the MTU is kept within 576..1500; the ARP queue 0 is none, a negative or missing one 2', () => {
+  assert.equal([setup({ mtu: 100 }).ifc.mtu, setup({ mtu: 9000 }).ifc.mtu, setup({ mtu: 576 }).ifc.mtu, setup({ mtu: 1280 }).ifc.mtu, setup().ifc.mtu], [576, 1500, 576, 1280, 1500]);
+  assert.equal([setup({ arpQueue: 0 }).ifc.arpQueueMax, setup({ arpQueue: -1 }).ifc.arpQueueMax, setup({ arpQueue: 5 }).ifc.arpQueueMax, setup().ifc.arpQueueMax], [0, 2, 5, 2]);
+});
+
+test('setAddress: the directed broadcast of the subnet; /31, /32 and /0 have only the limited broadcast (RFC 3021)', () => {
+  const { ifc } = setup();
+  const bc = (prefix: number) => { ifc.setAddress(0xc6120001, prefix, 0); return ifc.bcast >>> 0; };
+  assert.equal([bc(24), bc(30), bc(31), bc(32), bc(0), bc(1)], [0xc61200ff, 0xc6120003, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+  ifc.setAddress(0x0a000001, 1, 0);
+  assert.is(ifc.bcast >>> 0, 0x7fffffff);
+});
+
 test.run();

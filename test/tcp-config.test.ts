@@ -189,6 +189,7 @@ test('keepIdleMs, keepIntvlMs, keepCnt: defaults 120 s, 10 s, 3 probes, on for a
     if (on) f.tcp.setKeepAlive(f.c, true);
     const t: number[] = [];
     for (const x of ends) { f.at(x - 1); f.at(x); for (const s of f.ifc.take()) t.push(s.t, s.flags); }
+    assert.is(f.tcp.counters.timeouts, f.rec.events.length, 'each keepalive give-up counted');
     return { t, events: f.rec.events };
   };
   const d = [0, 1, 2].map((i) => 120000 + 10000 * i);

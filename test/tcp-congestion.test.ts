@@ -7,7 +7,7 @@
 //    MSS <= 1095), ssthresh 65535; the RTO 200 ms (the floor: the handshake took 0 ms).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CWND, SSTHRESH, DUP_ACKS, RTO, SRTT8, RTTVAR8, SND_UNA, SND_NXT, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { CWND, SSTHRESH, DUP_ACKS, RTO, SRTT8, RTTVAR8, SND_UNA, SND_NXT, SND_MAX, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { stack } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, ACK = 16;
@@ -193,6 +193,10 @@ test('an ACK of more than was sent is dropped and answered with an ACK (RFC 9293
   f.ack(700);
   assert.equal(f.out(), ['0: <SEQ=501><ACK=101><CTL=ACK> win=2048']);
   assert.equal([f.c.s[SND_UNA], f.c.unacked, f.c.s[CWND]], [301, 200, 400]);
+  // One more than sent (SND.MAX + 1), with no zero-window probe out: the same.
+  f.ack(502);
+  assert.equal(f.out(), ['0: <SEQ=501><ACK=101><CTL=ACK> win=2048']);
+  assert.equal([f.c.s[SND_UNA], f.c.s[SND_MAX], f.c.unacked], [301, 501, 200]);
 });
 
 test('RTT estimator (RFC 6298 2): first sample SRTT = R, RTTVAR = R/2; then gains 1/8 and 1/4; RTO converges', () => {
@@ -238,6 +242,19 @@ test('RTT estimator: no sample from a retransmitted segment (Karn), one from the
   f.send(101, 311, ACK);                               // 10 ms after the resend, 310 after the first
   assert.equal([c.s[SRTT8] / 8, c.s[RTO]], [100, 600], 'SRTT unchanged, the backed-off RTO kept');
   assert.is(c.s[SND_NXT], 311);
+});
+
+test('an old duplicate ACK is ignored within 64 KB below SND.UNA while the peer never offered a window (MAX.SND.WND 0): no challenge (RFC 5961 5.2)', () => {
+  const f = stack();
+  f.send(100, 0, SYN, { mss: 1460, win: 0 });
+  f.send(101, 301, ACK, { win: 0 });
+  const c = f.conn()!;
+  f.out();
+  f.send(101, 295, ACK, { win: 0 });                  // 6 below SND.UNA
+  assert.equal(f.out(), []);
+  f.send(101, (301 - 70000) >>> 0, ACK, { win: 0 });   // more than 64 KB below: too old, an ACK
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  assert.is(c.s[SND_UNA], 301);
 });
 
 test.run();

@@ -362,6 +362,10 @@ test('demux: a segment for another address is dropped without a RST (no reply in
   assert.equal(f.out(), []);
   assert.is(f.tcp.conns.length, 1);
   assert.is(f.text(), '');
+  assert.is(f.tcp.counters.dropNoConn, 3);
+  const out = f.tcp.counters.segsOut;
+  f.tcp.send(f.c, enc('y'), 0, 1);
+  assert.equal([f.out().length, f.tcp.counters.segsOut - out], [1, 1], 'each segment sent counted once');
 });
 
 // ---- addressChanged ----
@@ -391,6 +395,16 @@ test('receive window: the right edge moves once it can by min(rcvBuf/2, MSS) exa
   assert.equal(f.out(), [], '1023 bytes freed: below the threshold, no update');
   f.tcp.recv(f.c, b, 0, 1);
   assert.equal(f.out(), ['100: <SEQ=301><ACK=1125><CTL=ACK> win=2048'], 'exactly 1024: the update (min(1024, 1460), not max)');
+});
+
+test('MSS of an active open: a SYN,ACK without the option, or with 0, gives 536; a tiny one 64', () => {
+  const mssOf = (o: { mss?: number; options?: number[] }) => {
+    const f = reach.synSent();
+    f.send(100, 301, SYN | ACK, o);
+    assert.is(f.c.stateName, 'ESTABLISHED');
+    return f.c.s[MSS];
+  };
+  assert.equal([mssOf({}), mssOf({ options: [2, 4, 0, 0] }), mssOf({ mss: 10 }), mssOf({ mss: 1000 })], [536, 536, 64, 1000]);
 });
 
 test.run();

@@ -25,19 +25,19 @@ function fromPeer(seq: number, ack: number, flags: number, data: Uint8Array, opt
 const be32 = (f: Uint8Array, o: number) => ((f[o] << 24) | (f[o + 1] << 16) | (f[o + 2] << 8) | f[o + 3]) >>> 0;
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 255);
 
-/** An ESTABLISHED connection on port 80, the peer's next sequence number 1001 (`cfg`: more of
- *  TCP's configuration; `driver`: properties of the fake driver, macFilter). */
-function established(rcvBuf = 4096, cfg: TcpConfig = {}, driver: object = {}) {
+/** An ESTABLISHED connection on port 80, the peer's next sequence number peerIsn + 1 (1001)
+ *  (`cfg`: more of TCP's configuration; `driver`: properties of the fake driver, macFilter). */
+function established(rcvBuf = 4096, cfg: TcpConfig = {}, driver: object = {}, peerIsn = 1000) {
   const { d, ifc } = setup({}, driver);
   const tcp = new Tcp(ifc as any, { rcvBuf, sndBuf: 2048, ...cfg });
   const user = new Recorder(tcp);
   const box: { conn: Conn | null } = { conn: null };
   tcp.listen(PORT, (c) => { box.conn = c; c.user = user; });
-  const syn = fromPeer(1000, 0, 0x02, new Uint8Array(0), { mss: 1460 });
+  const syn = fromPeer(peerIsn, 0, 0x02, new Uint8Array(0), { mss: 1460 });
   ifc.input(syn, syn.length);
   const synAck = d.take()[0];
   const iss = be32(synAck, 38);
-  const f = fromPeer(1001, iss + 1, ACK, new Uint8Array(0));
+  const f = fromPeer(peerIsn + 1, iss + 1, ACK, new Uint8Array(0));
   ifc.input(f, f.length);
   const conn = box.conn as Conn | null;
   if (!conn) throw new Error('not accepted');
@@ -77,6 +77,50 @@ test('ESTABLISHED: in-order data is predicted; the second ACK comes from the tem
   const got = new Uint8Array(4000);
   assert.is(tcp.recv(conn, got, 0, 4000), 4000);
   assert.equal(got, cat(...data));
+});
+
+test('the fast ACK\'s two checksums where the sum carries twice (0xffff plus a carry), and acknowledgments above 2^16', () => {
+  // Our ISN 5000 (SEQ 5001), the window 8192 - 4000: the peer's ISN is chosen so that the TCP
+  // sum of the fast ACK (the second, ACK = ISN + 4001) is 0x?ffff before its first fold; the IP
+  // identification so that the IPv4 sum is too. A single fold would leave a carry out.
+  const K = 0xc612 + 0x0001 + 0xc612 + 0x0002 + 6 + 20 + PORT + PEER_PORT + 0x5010; // pseudo-header, ports, offset+flags
+  const sumFor = (ack: number) => K + 0 + 5001 + (ack >>> 16) + (ack & 0xffff) + (8192 - 4000);
+  let isn = 0x7ff00000;
+  while ((sumFor(isn + 4001) & 0xffff) !== 0xffff) isn++;
+  assert.ok(sumFor(isn + 4001) > 0x1ffff - 1);
+  const { d, tcp, ifc, conn } = established(8192, { isn: () => 5000 }, {}, isn);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = isn + 1;
+  const acks: Uint8Array[] = [];
+  const seg = () => { const f = fromPeer(seq, 5001, ACK | PSH, bytes(1000, seq & 7)); ifc.input(f, f.length); seq += 1000; acks.push(...d.take()); };
+  seg(); seg();
+  assert.equal(acks.length, 1);
+  // The IPv4 header's words but the identification and the checksum, from the first ACK.
+  let ipSum = 0;
+  for (let i = 14; i < 34; i += 2) if (i !== 18 && i !== 24) ipSum += (acks[0][i] << 8) | acks[0][i + 1];
+  const id = 0xffff - (ipSum & 0xffff);
+  assert.ok(ipSum > 0xffff);
+  ifc.ipId = id;
+  const before = { segs: tcp.counters.segsOut, ip: ifc.counters.ipTx };
+  seg(); seg();
+  assert.is(tcp.counters.fastAcks, 1);
+  assert.equal(acks[1], expectedAck(id, 5001, (isn + 4001) >>> 0, 8192 - 4000));
+  assert.equal([tcp.counters.segsOut - before.segs, ifc.counters.ipTx - before.ip], [1, 1], 'counted as the full path counts');
+});
+
+test('the fast ACK\'s template expires with the ARP entry\'s reuse time: at that time the ACK is built afresh', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  const seg = () => { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(1000, 1)); ifc.input(f, f.length); seq += 1000; return d.take(); };
+  seg(); seg();
+  assert.ok(ifc.txReuseUntil > ifc.now);
+  ifc.now = ifc.txReuseUntil;
+  seg();
+  const acks = seg().filter((f) => f[12] === 8 && f[13] === 0); // IPv4 (an ARP refresh may go too)
+  assert.is(acks.length, 1);
+  assert.is(tcp.counters.fastAcks, 0, 'not from the template');
+  assert.equal(acks[0], expectedAck(ipId(acks[0]), iss + 1, seq, 8192 - 4000));
 });
 
 test('ESTABLISHED: a new window, an ACK of new data, out-of-order data, a FIN or options take the full path', () => {
@@ -287,6 +331,30 @@ test('a held frame outlives its connection\'s reset: the data stays readable, fr
   const got = new Uint8Array(1700);
   assert.is(tcp.recv(conn, got, 0, 1700), 1700);
   assert.equal(got, cat(bytes(1000, 1), bytes(700, 2)));
+});
+
+test('a held frame let go on reset goes just before the ring\'s bytes, across the ring\'s end when the head is near its start', () => {
+  // The ring's head after reading `before` bytes: 300 (the frame's 1000 bytes wrap from 3396 to
+  // 4096 then 0..300), 1000 (they end exactly at the head), 1500 (no wrap).
+  for (const before of [300, 1000, 1500]) {
+    const { ifc, tcp, conn, iss } = established(4096);
+    conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+    const f0 = fromPeer(1001, iss + 1, ACK | PSH, bytes(before, 9));
+    ifc.input(f0, f0.length);
+    assert.is(tcp.recv(conn, new Uint8Array(before), 0, before), before);
+    const f1 = fromPeer(1001 + before, iss + 1, ACK | PSH, bytes(1000, 1));
+    ifc.input(f1, f1.length, true);
+    const f2 = fromPeer(2001 + before, iss + 1, ACK | PSH, bytes(700, 2));
+    ifc.input(f2, f2.length, true);
+    assert.ok(holding(tcp, conn) === f1, `held (${before})`);
+    const rst = fromPeer(2701 + before, 0, RST, new Uint8Array(0));
+    ifc.input(rst, rst.length);
+    assert.is(holding(tcp, conn), null);
+    f1.fill(0); // the driver may write into the frame now
+    const got = new Uint8Array(1700);
+    assert.is(tcp.recv(conn, got, 0, 1700), 1700);
+    assert.equal(got, cat(bytes(1000, 1), bytes(700, 2)), `after ${before} bytes read`);
+  }
 });
 
 test('one connection at a time holds a frame', () => {

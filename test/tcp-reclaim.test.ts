@@ -192,4 +192,56 @@ test('a full table and memory short: the idle connection reclaimed, its memory c
   assert.is(b.tcp.counters.dropLowMem, 0);
 });
 
+test('ring sizes: the share is of the slots still free; memory is measured again after a collection only when short', () => {
+  // Four of eight slots taken: what is free is shared by the four left.
+  for (const [spare, rings] of [[481, [2048, 2048]], [479, [2048, 1024]]] as const) {
+    const b = board({ maxConns: 8 });
+    Object.assign(b.ifc, { memFree: 100000, memReserve: 400 });
+    for (let i = 0; i < 4; i++) { b.send(40000 + i, 100, 0, SYN); b.send(40000 + i, 101, 301, ACK); }
+    Object.assign(b.ifc, { memFree: 400 + 4 * (40 + spare) });
+    b.send(40010, 100, 0, SYN);
+    b.send(40010, 101, 301, ACK);
+    const c = b.tcp.conns[4];
+    assert.equal([c.sb.length, c.rb.length], rings, `${spare}`);
+  }
+  // freeBlocks(false) first (no collection); short, freeBlocks(true) (after one); enough, once.
+  const b = board({ maxConns: 8 });
+  const calls: boolean[] = [];
+  Object.assign(b.ifc, { memFree: 0, memReserve: 400, freeBlocks: (gc: boolean) => { calls.push(gc); return gc ? 100000 : 500; } });
+  b.send(40000, 100, 0, SYN);
+  b.send(40000, 101, 301, ACK);
+  assert.equal([calls, b.tcp.conns[0].sb.length, b.tcp.conns[0].rb.length], [[false, true], 2048, 2048]);
+  calls.length = 0;
+  Object.assign(b.ifc, { freeBlocks: (gc: boolean) => { calls.push(gc); return 100000; } });
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(calls, [false]);
+});
+
+test('a full table with too little memory even once the idle connection\'s rings are counted back: nothing reclaimed, refused', () => {
+  const b = board({ maxConns: 1 });
+  b.vanish(0);
+  b.out();
+  b.at(31000);
+  // 200 blocks below the reserve: the idle connection's 4096 bytes (315 blocks) and control
+  // block would leave 115 blocks, 1035 bytes: less than two 536-byte rings.
+  Object.assign(b.ifc, { memFree: 200, memReserve: 400 });
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40000]);
+  assert.equal([b.tcp.counters.idleRecycled, b.tcp.counters.dropLowMem], [0, 1]);
+});
+
+test('reclaimIdleMs is a floor: idle exactly 30 s is reclaimable, 1 ms less is not', () => {
+  for (const [t, taken] of [[29999, false], [30000, true]] as const) {
+    const b = board({ maxConns: 1 });
+    b.vanish(0);
+    b.out();
+    b.at(t);
+    b.send(40001, 100, 0, SYN);
+    b.send(40001, 101, 301, ACK);
+    assert.equal(b.tcp.conns.map((c) => c.s[3]), [taken ? 40001 : 40000], `${t}`);
+  }
+});
+
 test.run();

@@ -181,6 +181,7 @@ test('FIN-WAIT-1: user timeout: after maxRetries, <SEQ=SND.NXT><CTL=RST> and ETI
   f.runTo(600);
   assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048', '600: <SEQ=302><CTL=RST> win=0']);
   assert.equal(f.rec.events, ['close:ETIMEDOUT']);
+  assert.equal([f.tcp.counters.timeouts, f.tcp.counters.retransmits], [1, 1], 'one timeout, one retransmission counted');
 });
 
 // ---- FIN-WAIT-2 ----
@@ -755,6 +756,16 @@ test('TIME-WAIT: 2 MSL timeout: CLOSED at exactly 10 s, then the port answers RS
   assert.equal(f.rec.events, ['end', 'close']);
   f.send(102, 302, ACK);
   assert.equal(f.out(), ['10000: <SEQ=302><CTL=RST> win=0']);
+});
+
+test('CLOSE-WAIT: the peer\'s FIN again (old): an ACK; 2 MSL later the connection is still there (only TIME-WAIT restarts 2 MSL)', () => {
+  const f = reach.closeWait();
+  f.at(10);
+  f.send(101, 301, ACK | FIN);
+  assert.equal(f.out(), ['10: <SEQ=301><ACK=102><CTL=ACK> win=2047'], 'the window\'s right edge kept: the FIN took a number');
+  f.runTo(25000);
+  assert.is(f.c.stateName, 'CLOSE-WAIT');
+  assert.equal(f.rec.events, ['end']);
 });
 
 test.run();

@@ -283,6 +283,7 @@ test('SYN-SENT: user timeout: after the SYN retries, CLOSED with ETIMEDOUT, no R
   f.at(3000);
   assert.equal(f.out(), []);
   assert.equal(f.rec.events, ['close:ETIMEDOUT']);
+  assert.is(f.tcp.counters.timeouts, 1);
 });
 
 test('SYN-SENT: user timeout (connectTimeoutMs) before the SYN retries end', () => {
@@ -290,6 +291,7 @@ test('SYN-SENT: user timeout (connectTimeoutMs) before the SYN retries end', () 
   f.runTo(2000);
   assert.equal(f.out(), ['1000: <SEQ=300><CTL=SYN> win=2048 mss=1460']);
   assert.equal(f.rec.events, ['close:ETIMEDOUT']);
+  assert.is(f.tcp.counters.timeouts, 1);
 });
 
 // ---- SYN-RECEIVED (3.10.7.4, passive unless said) ----
@@ -299,6 +301,7 @@ test('SYN-RECEIVED: unacceptable segment, below RCV.NXT: <SEQ=SND.NXT><ACK=RCV.N
   f.send(50, 301, ACK, { data: 'old' });
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
   assert.is(f.half(), 1);
+  assert.equal([f.tcp.counters.dropUnacceptable, f.tcp.counters.segsOut], [1, 2], 'counted; the SYN,ACK and this ACK sent');
 });
 
 test('SYN-RECEIVED: unacceptable segment, beyond the window: <SEQ=301><ACK=101><CTL=ACK>', () => {
@@ -506,6 +509,31 @@ test('SYN-RECEIVED: user timeout: after the SYN retries, <SEQ=SND.NXT><CTL=RST> 
   assert.is(f.tcp.conns.length, 0);
   assert.is(f.tcp.halfOpen(80), 0);
   assert.is(f.tcp.counters.timeouts, 1);
+});
+
+test('SYN-RECEIVED (simultaneous open): the peer\'s SYN again: our SYN,ACK again, not an ACK; then its ACK establishes', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.out();
+  f.at(50);
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['50: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  f.send(101, 301, ACK);
+  assert.is(f.c.stateName, 'ESTABLISHED');
+});
+
+test('SYN-RECEIVED (simultaneous open): an ACK of something we never sent: <SEQ=SEG.ACK><CTL=RST>, the state kept', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.out();
+  f.send(101, 500, ACK);
+  assert.equal(f.out(), ['0: <SEQ=500><CTL=RST> win=0']);
+  assert.is(f.c.stateName, 'SYN-RECEIVED');
+  f.send(101, 300, ACK);                               // SEG.ACK = SND.UNA: not an ACK of our SYN either
+  assert.equal(f.out(), ['0: <SEQ=300><CTL=RST> win=0']);
+  f.send(101, 301, ACK);
+  assert.is(f.c.stateName, 'ESTABLISHED');
 });
 
 test.run();

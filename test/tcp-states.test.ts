@@ -401,6 +401,18 @@ test('a FIN behind a hole is held back until the hole fills', () => {
   assert.equal(f.rec.events.slice(-1), ['end']);
 });
 
+test('a FIN behind a hole stays held while the hole is only partly filled', () => {
+  const f = established();
+  f.send(106, 301, ACK | FIN, { data: 'world' });
+  f.send(101, 301, ACK, { data: 'he' });                  // 101..102: 103..105 still missing
+  assert.is(stateOf(f.conn()), 'ESTABLISHED');
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048', '0: <SEQ=301><ACK=103><CTL=ACK> win=2046'], 'duplicate ACKs at once, the FIN not acknowledged');
+  assert.equal(f.rec.events.includes('end'), false);
+  f.send(103, 301, ACK, { data: 'llo' });
+  assert.is(stateOf(f.conn()), 'CLOSE-WAIT');
+  assert.equal(f.rec.events.slice(-1), ['end']);
+});
+
 test('data in FIN-WAIT-1 and FIN-WAIT-2 is delivered', () => {
   const f = established();
   f.tcp.close(f.conn());

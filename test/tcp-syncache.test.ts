@@ -3,7 +3,7 @@
 // cache), port 80; peers at 198.18.0.1 (ISN 100), exact segments in virtual time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MSS, RTO, type Conn } from '../firmware/tcp/tcp.ts';
+import { MSS, RTO, RIP as RIP_, type Conn } from '../firmware/tcp/tcp.ts';
 import { reach, stack, segment, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8;
@@ -190,6 +190,33 @@ test('unlisten drops the listener\'s entries; another listener\'s stay', () => {
   f.tcp.unlisten(80);
   assert.is(f.tcp.halfOpen(80), 0);
   assert.is(f.tcp.halfOpen(81), 1);
+});
+
+test('two peers from the same port: each last ACK finds its own entry (address and ports), the first row of a full cache too', () => {
+  const f = stack({ synCache: 2 });
+  const OTHER = PEER_IP + 5;
+  const from = (ip: number, seq: number, ack: number, flags: number) => {
+    const sg = segment(ip, OUR_IP, 40000, 80, seq, ack, flags, {});
+    f.tcp.input(ip, OUR_IP, sg, 0, sg.length);
+  };
+  from(PEER_IP, 100, 0, SYN);                          // the cache's second row
+  from(OTHER, 5000, 0, SYN);                           // its first row: the cache is full
+  assert.equal(f.ifc.take().map((x) => [x.dst, x.seq, x.ack]), [[PEER_IP, 300, 101], [OTHER, 300, 5001]]);
+  from(OTHER, 5001, 301, ACK);
+  assert.equal(f.ifc.take(), [], 'no RST, no challenge');
+  assert.equal(f.tcp.conns.map((c) => [c.s[RIP_] >>> 0, c.stateName]), [[OTHER, 'ESTABLISHED']]);
+  from(PEER_IP, 101, 301, ACK);
+  assert.equal(f.tcp.conns.map((c) => [c.s[RIP_] >>> 0, c.stateName]), [[OTHER, 'ESTABLISHED'], [PEER_IP, 'ESTABLISHED']]);
+  assert.is(f.tcp.halfOpen(80), 0);
+});
+
+test('the cache\'s SYN,ACK retransmissions are capped at rtoMaxMs; after synRetries <SEQ=ISS+1><CTL=RST> to the peer\'s address and port', () => {
+  const f = reach.synReceived({ rtoMaxMs: 1500, synRetries: 3 });
+  f.runTo(10000);
+  assert.equal(f.ifc.take().map((x) => [x.t, x.flags, x.seq, x.dst, x.dport, x.sport]), [
+    [1000, SYN | ACK, 300, PEER_IP, 40000, 80], [2500, SYN | ACK, 300, PEER_IP, 40000, 80], [4000, SYN | ACK, 300, PEER_IP, 40000, 80],
+    [5500, RST, 301, PEER_IP, 40000, 80]]);
+  assert.equal([f.tcp.counters.timeouts, f.half()], [1, 0]);
 });
 
 test.run();

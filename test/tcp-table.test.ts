@@ -5,7 +5,7 @@
 //    peer: TCP A, 198.18.0.1:40000, ISN 100          us: TCP B, 198.18.0.2:80, ISN 300
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CWND } from '../firmware/tcp/tcp.ts';
+import { CWND, FLAGS as FLAGS_, RECLAIM as RECLAIM_, KEEP_ALIVE as KEEP_ALIVE_, PASSIVE as PASSIVE_ } from '../firmware/tcp/tcp.ts';
 import { stack, reach, segment, PEER_IP, OUR_IP, FakeIface } from './helpers/tcp-fixture.ts';
 import { Tcp } from '../firmware/tcp/tcp.ts';
 
@@ -101,6 +101,13 @@ test('setIdle: onIdle after the idle time, again each idle period, pushed back b
   f.tcp.setIdle(f.c, 0);
   f.runTo(6000);
   assert.equal(idle, [1000, 2000, 3500]);
+  // A user without onIdle, and a connection without a user: the idle time passes quietly.
+  const g = reach.established();
+  g.tcp.setIdle(g.c, 1000);
+  g.runTo(1500);
+  g.c.user = null as never;
+  g.runTo(2500);
+  assert.is(g.c.stateName, 'ESTABLISHED');
 });
 
 test('CLOSE on a connection already closing, ABORT in TIME-WAIT: nothing sent, the state kept or gone', () => {
@@ -129,6 +136,56 @@ test('ISN: M (a 4 us clock) + F(the four-tuple, a key of 4 random words): a know
   assert.is(isnAt(0.004, 5555), (base + 1) >>> 0);
   const others = [isnAt(0, 5556), isnAt(0, 5555, 7), isnAt(0, 5555, 8)];
   assert.is(new Set([base, ...others]).size, 4, 'another port, another key: another ISN');
+});
+
+test('user calls on the flags: reclaimable and setKeepAlive turn their own bit off and leave the others; writable is the ring\'s room', () => {
+  const f = reach.established();
+  const fl = () => f.c.s[FLAGS_];
+  assert.ok((fl() & RECLAIM_) && (fl() & KEEP_ALIVE_) && (fl() & PASSIVE_), 'an accepted connection: reclaimable, kept alive');
+  f.tcp.reclaimable(f.c, false);
+  assert.equal([!!(fl() & RECLAIM_), !!(fl() & KEEP_ALIVE_), !!(fl() & PASSIVE_)], [false, true, true]);
+  f.tcp.setKeepAlive(f.c, false);
+  assert.equal([!!(fl() & RECLAIM_), !!(fl() & KEEP_ALIVE_), !!(fl() & PASSIVE_)], [false, false, true]);
+  f.tcp.reclaimable(f.c, true);
+  assert.equal([!!(fl() & RECLAIM_), !!(fl() & PASSIVE_)], [true, true]);
+  assert.is(f.c.writable, 2048);
+  f.tcp.send(f.c, new Uint8Array(10), 0, 10);
+  assert.is(f.c.writable, 2038);
+});
+
+test('unlisten of a port nobody listens on changes nothing; addressChanged drops the SYN cache\'s half-open entries', () => {
+  const f = reach.synReceived();
+  f.tcp.unlisten(81);
+  assert.equal([f.tcp.listeners.length, f.half()], [1, 1]);
+  f.tcp.addressChanged(OUR_IP);
+  assert.is(f.half(), 0);
+  f.send(101, 301, 16);
+  assert.is(f.tcp.conns.length, 0, 'its last ACK finds no entry');
+});
+
+test('a connection\'s one block: the numbers, then the send ring, then the receive ring, none overlapping', () => {
+  for (const oooRanges of [0, 1, 4]) {
+    const f = reach.established({ oooRanges, sndBuf: 1000, rcvBuf: 700 });
+    const { s, sb, rb } = f.c;
+    assert.ok(s.buffer === sb.buffer && sb.buffer === rb.buffer, 'one ArrayBuffer');
+    assert.is(sb.byteOffset, s.byteOffset + s.byteLength);
+    assert.is(rb.byteOffset, sb.byteOffset + sb.length);
+    assert.equal([sb.length, rb.length, s.buffer.byteLength], [1000, 700, s.byteLength + 1700]);
+  }
+});
+
+test('ABORT of a connection already closed (a second destroy) leaves the other connections in the table', () => {
+  const f = reach.established();
+  const first = f.c;
+  f.ports.peer = 40001;
+  f.send(500, 0, 2, { mss: 1460 });
+  f.send(501, 301, 16);
+  assert.is(f.tcp.conns.length, 2);
+  f.ports.peer = 40000;
+  f.send(101, 0, 4);                                   // the peer resets the first
+  assert.equal([first.stateName, f.tcp.conns.length], ['CLOSED', 1]);
+  f.tcp.abort(first);
+  assert.equal(f.tcp.conns.map((c) => c.s[3]), [40001]);
 });
 
 test.run();

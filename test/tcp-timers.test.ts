@@ -6,7 +6,7 @@
 //    peer: TCP A, 198.18.0.1:40000, ISN 100          us: TCP B, 198.18.0.2:80, ISN 300
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CWND, SSTHRESH, SND_WND, SND_NXT, SND_UNA, MAX_SND_WND, RCV_NXT, OOO, NONE, FLAGS, IN_RECOVERY, LPORT, stateName, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { RTO, NO_DELAY, CWND, SSTHRESH, SND_WND, SND_NXT, SND_UNA, MAX_SND_WND, RCV_NXT, OOO, NONE, FLAGS, IN_RECOVERY, LPORT, stateName, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { stack, reach, segment, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, ACK = 16;
@@ -271,6 +271,14 @@ test('RECEIVE: a read that frees less than the SWS threshold from a zero window 
   assert.equal(f.out(), [], '100 free < min(1024, 1460): the window stays shut');
   f.tcp.recv(f.c, new Uint8Array(1000), 0, 1000);
   assert.equal(f.out(), ['100: <SEQ=301><ACK=2149><CTL=ACK> win=1100']);
+  // Exactly the threshold freed from a zero window: the update goes.
+  const g = reach.established();
+  g.rec.tcp = null;
+  g.send(101, 301, ACK, { data: new Uint8Array(2048) });
+  g.runTo(100);
+  g.out();
+  g.tcp.recv(g.c, new Uint8Array(1024), 0, 1024);
+  assert.equal(g.out(), ['100: <SEQ=301><ACK=2149><CTL=ACK> win=1024'], '1024 free = min(1024, 1460)');
 });
 
 test('input: a bad checksum and a truncated or bad-offset header are counted apart, nothing answered', () => {
@@ -396,6 +404,80 @@ test('segments cut from the send ring carry the right bytes: the second of a wri
   const d = pat(400, 3);
   g.tcp.send(g.conn()!, d, 0, 400);
   assert.equal(g.ifc.take().map((x) => x.data), [0, 100, 200, 300].map((o) => d.subarray(o, o + 100)));
+});
+
+test('SYN-SENT: the handshake\'s round trip is the first RTT sample (RFC 6298 2.2); a retransmitted SYN gives none (Karn)', () => {
+  const enc = (x: string) => new TextEncoder().encode(x);
+  // The SYN,ACK after 120 ms: SRTT 120, RTTVAR 60, RTO 357 (with this stack's granularity): the
+  // data sent at once is retransmitted 357 ms later, not after the initial RTO of 1 s.
+  const f = reach.synSent();
+  f.runTo(120);
+  f.send(100, 301, SYN | ACK, { mss: 1460 });
+  assert.is(f.c.s[RTO], 357);
+  f.tcp.send(f.c, enc('x'), 0, 1);
+  f.runTo(500);
+  assert.equal(f.out().slice(1).map((l) => l.split(':')[0]), ['120', '477']);
+  // The SYN sent again at 1 s, its SYN,ACK at 1.1 s: no sample (it may answer either SYN); the
+  // backed-off RTO, 2 s, stays.
+  const g = reach.synSent();
+  g.runTo(1100);
+  g.send(100, 301, SYN | ACK, { mss: 1460 });
+  assert.is(g.c.s[RTO], 2000);
+});
+
+test('the retransmission timer is started by the first segment in flight, not restarted by the next (RFC 6298 5.1)', () => {
+  const enc = (x: string) => new TextEncoder().encode(x);
+  const f = reach.established();
+  f.c.s[FLAGS] |= NO_DELAY;
+  f.tcp.send(f.c, enc('a'), 0, 1);
+  f.runTo(100);
+  f.tcp.send(f.c, enc('b'), 0, 1);
+  f.runTo(250);
+  assert.equal(f.out(), [
+    '0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=1 win=2048',
+    '100: <SEQ=302><ACK=101><CTL=PSH,ACK><DATA> len=1 win=2048',
+    '200: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=2 win=2048',
+  ], 'the timeout 200 ms after the first, both bytes sent again');
+});
+
+test('after a timeout, an ACK of everything sent before it (beyond the retransmission) is taken: SND.MAX is not rewound', () => {
+  // MSS 64: three segments in flight; the timeout sends the first again (cwnd one segment).
+  const f = stack();
+  f.send(100, 0, SYN, { mss: 64 });
+  f.send(101, 301, ACK);
+  const c = f.conn()!;
+  f.out();
+  f.tcp.send(c, new Uint8Array(192), 0, 192);
+  f.runTo(200);
+  assert.equal(f.out().map((l) => l.split(' ').slice(0, 2).join(' ')), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA>',
+    '0: <SEQ=365><ACK=101><CTL=ACK><DATA>', '0: <SEQ=429><ACK=101><CTL=PSH,ACK><DATA>', '200: <SEQ=301><ACK=101><CTL=ACK><DATA>']);
+  f.send(101, 493, ACK);                              // the first transmissions all arrived
+  assert.equal([c.s[SND_UNA], c.unacked], [493, 0]);
+  assert.equal(f.out(), [], 'not an ACK of something not yet sent: nothing to answer');
+});
+
+test('fast retransmit with little in flight: ssthresh is 2*MSS, not flight/2 (RFC 5681 3.2 (4))', () => {
+  const f = stack({ sndBuf: 16384 });
+  f.send(100, 0, SYN, { mss: 100, win: 65535 });
+  f.send(101, 301, ACK, { win: 65535 });
+  const c = f.conn()!;
+  c.s[CWND] = 300;
+  f.tcp.send(c, new Uint8Array(2000), 0, 2000);
+  f.out();
+  for (let i = 0; i < 3; i++) f.send(101, 301, ACK, { win: 65535 });
+  assert.equal([c.s[SSTHRESH], c.s[CWND]], [200, 500], 'max(300/2, 2*100); cwnd ssthresh + 3*MSS');
+});
+
+test('onWritable: told when an ACK frees room in the send ring, not for an ACK that frees nothing (a window update)', () => {
+  const f = reach.established();
+  let told = 0;
+  f.c.user = { ...quiet, onWritable() { told++; } };
+  f.tcp.send(f.c, new Uint8Array(10), 0, 10);
+  f.out();
+  f.send(101, 301, ACK, { win: 4000 });               // a window update: nothing acknowledged
+  assert.is(told, 0);
+  f.send(101, 311, ACK, { win: 4000 });
+  assert.is(told, 1);
 });
 
 test.run();

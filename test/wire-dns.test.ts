@@ -114,14 +114,49 @@ test('dnsQuestionName: the question lower-cased; compressed, cut or endless name
 
 test('nothing past len is read: the whole message in the buffer, len cut anywhere, is never OK', () => {
   const full = Uint8Array.from([...header(0x8180, 1, 1), ...Q, ...rr([1, 120, 0xc0, 12], 1, 1, 300, [1, 2, 3, 4])]);
+  // The question's name at 12..17, its type and class 18..21; the answer's name (x, then a
+  // pointer) 22..25, its fixed part 26..35, its address 36..39. A name cut is malformed; a fixed
+  // part or data cut is truncated (the bytes past len, there in the buffer, are never used).
   for (let cut = 12; cut < full.length; cut++) {
     const st = dnsParseResponse(full, 0, cut, new DnsAnswer());
-    assert.ok(st === DNS_TRUNCATED || st === DNS_BAD_NAME, `len ${cut}: ${st}`);
+    const want = cut < 18 || (cut >= 22 && cut < 26) ? DNS_BAD_NAME : DNS_TRUNCATED;
+    assert.is(st, want, `len ${cut}`);
   }
   assert.is(dnsParseResponse(full, 0, full.length, new DnsAnswer()), DNS_OK);
   const q = Uint8Array.from([...header(0x8180, 1, 0), ...labels('ab.cd'), 0, 1, 0, 1]);
   for (let cut = 12; cut < 12 + 7; cut++) assert.is(dnsQuestionName(q, 0, cut), '', `len ${cut}`);
   assert.is(dnsQuestionName(q, 0, 19), 'ab.cd');
+});
+
+test('dnsParseResponse: a pointer to a name that itself ends in a pointer: the record after it read from the right place', () => {
+  // Answer 1 at 22: x + pointer to the question (a CNAME); answer 2 at 39: a pointer to answer 1's name.
+  const m = [...header(0x8180, 1, 2), ...Q, ...rr([1, 120, 0xc0, 12], 5, 1, 60, labels('y')), ...rr([0xc0, 22], 1, 1, 60, [198, 18, 0, 7])];
+  assert.is(m.indexOf(0xc0, 30), 39);
+  const [st, a] = parse(m);
+  assert.equal([st, a.addr >>> 0, a.ttl], [DNS_OK, 0xc6120007, 60]);
+});
+
+test('dnsParseResponse: a name of 127 labels is walked; 128 labels are more than the walk\'s 128 steps', () => {
+  const q = (n: number) => [...header(0x8180, 1, 0), ...Array(n).fill([1, 97]).flat(), 0, 0, 1, 0, 1];
+  assert.is(parse(q(127))[0], DNS_NO_ANSWER);
+  assert.is(parse(q(128))[0], DNS_BAD_NAME);
+  const m = (n: number) => Uint8Array.from(q(n));
+  assert.is(dnsQuestionName(m(127), 0, m(127).length), Array(127).fill('a').join('.'));
+  assert.is(dnsQuestionName(m(128), 0, m(128).length), '');
+});
+
+test('labels of type 01 or 10 (0x40, 0x80: not lengths, RFC 1035 4.1.4, RFC 6891) are malformed even where 64 bytes follow', () => {
+  const name = [0x40, ...Array(64).fill(97), 0];
+  assert.is(parse([...header(0x8180, 1, 0), ...name, 0, 1, 0, 1])[0], DNS_BAD_NAME);
+  assert.is(parse([...header(0x8180, 1, 1), ...Q, ...rr(name, 1, 1, 1, [1, 2, 3, 4])])[0], DNS_BAD_NAME);
+  const m = Uint8Array.from([...header(0x8180, 1, 0), ...name, 0, 1, 0, 1]);
+  assert.is(dnsQuestionName(m, 0, m.length), '');
+});
+
+test('dnsParseResponse: a record of another type with 4 bytes of class IN is skipped; an empty record ending the message is no answer', () => {
+  const [st, a] = parse([...header(0x8180, 1, 2), ...Q, ...rr([0xc0, 12], 16, 1, 60, [3, 97, 98, 99]), ...rr([0xc0, 12], 1, 1, 60, [10, 0, 0, 2])]);
+  assert.equal([st, a.addr >>> 0], [DNS_OK, 0x0a000002]);
+  assert.is(parse([...header(0x8180, 1, 1), ...Q, ...rr([0xc0, 12], 16, 1, 60, [])])[0], DNS_NO_ANSWER);
 });
 
 test.run();

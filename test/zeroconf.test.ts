@@ -9,6 +9,8 @@ import { Interface } from '../firmware/iface/interface.ts';
 import { Mdns, MDNS_ANNOUNCED, MDNS_PROBING } from '../firmware/iface/mdns.ts';
 import { LinkLocal, LL_BOUND, LL_PROBING, LL_WAIT, LL_AFTER_MS } from '../firmware/iface/linklocal.ts';
 import { readName } from '../firmware/wire/mdns.ts';
+import { zeroconf } from '../firmware/iface/zeroconf.ts';
+import { sdRecords } from '../firmware/iface/dnssd.ts';
 import { emitEthernet, MAC_BROADCAST } from '../firmware/wire/ethernet.ts';
 import { emitIpv4, ipFromString, ipToString } from '../firmware/wire/ipv4.ts';
 import { emitUdp } from '../firmware/wire/udp.ts';
@@ -360,6 +362,49 @@ test('link-local defence (2.5): one conflict is answered with an announcement; a
   assert.equal(s.changes, [`${ipToString(mine)}->0.0.0.0`]);
   assert.is(s.ll.state, LL_PROBING);
   assert.ok(s.ll.ip !== mine);
+});
+
+test('zeroconf(): on DHCP link-local and mDNS start by default; on a static address neither; linkLocal and mdns turn each off or on', () => {
+  const started = (c: Record<string, unknown>, dhcp: boolean) => {
+    const d = new FakeDriver(MAC);
+    const stack = { iface: new Interface(d, { ip: dhcp ? 0 : ME, prefix: 24, random32: () => 0 }), tcp: null } as { linkLocal?: unknown; mdns?: unknown };
+    zeroconf(stack as never, c as never, dhcp);
+    return [stack.linkLocal instanceof LinkLocal, stack.mdns instanceof Mdns];
+  };
+  assert.equal(started({}, true), [true, true]);
+  assert.equal(started({}, false), [false, false]);
+  assert.equal(started({ linkLocal: false }, true), [false, true]);
+  assert.equal(started({ linkLocal: true }, true), [true, true]);
+  assert.equal(started({ mdns: false }, true), [true, false]);
+  assert.equal(started({ mdns: true, linkLocal: true }, false), [false, true], 'link-local only ever with DHCP');
+});
+
+test('DNS-SD records: only the services asked for; echo\'s TXT is empty, the status page\'s "path=/"', () => {
+  assert.equal(sdRecords('s.local', 's', false, true), [
+    { n: '_services._dns-sd._udp.local', t: 12, d: '_echo._tcp.local', p: 0 }, { n: '_echo._tcp.local', t: 12, d: 's._echo._tcp.local', p: 0 },
+    { n: 's._echo._tcp.local', t: 33, d: 's.local', p: 7 }, { n: 's._echo._tcp.local', t: 16, d: '', p: 0 }]);
+  assert.equal(sdRecords('s.local', 's', true, false).map((r) => [r.n, r.t, r.d, r.p]), [
+    ['_services._dns-sd._udp.local', 12, '_http._tcp.local', 0], ['_http._tcp.local', 12, 's._http._tcp.local', 0],
+    ['s._http._tcp.local', 33, 's.local', 80], ['s._http._tcp.local', 16, 'path=/', 0]]);
+  assert.equal(sdRecords('s.local', 's', false, false), []);
+});
+
+test('link-local, the exact ladder (random 1500): 8 s of silence; probes at +500 ms, then 1.5 s apart; 2 s later the address and its announcement, the second 2 s after', () => {
+  const d = new FakeDriver(MAC, true);
+  const netif = new Interface(d, { random32: () => 1500 });
+  const lines: string[] = [];
+  const ll = new LinkLocal(netif, {} as never, (l) => lines.push(l));
+  const seen: string[] = [];
+  for (let t = 0; t <= 20000; t++) {
+    netif.now = t;
+    netif.poll(t);
+    for (const a of arps(d)) seen.push(`${t}: ${a.spa} -> ${a.tpa}`);
+  }
+  // The first candidate from the MAC (RFC 3927 2.1): 169.254.1.0 + (02:00:5e:00:00:02 hashed) % 0xfe00.
+  const c = '169.254.125.2';
+  assert.equal(seen, [`8500: 0.0.0.0 -> ${c}`, `10000: 0.0.0.0 -> ${c}`, `11500: 0.0.0.0 -> ${c}`, `13500: ${c} -> ${c}`, `15500: ${c} -> ${c}`]);
+  assert.equal([ll.state, ipToString(netif.ip)], [LL_BOUND, c]);
+  assert.equal(lines, [`synack: ${c}/16 link-local (no answer from DHCP; still asking)`]);
 });
 
 test.run();

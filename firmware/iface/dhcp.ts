@@ -19,7 +19,6 @@ export const DHCP_REQUESTING = 2;
 export const DHCP_BOUND = 3;
 export const DHCP_RENEWING = 4;
 export const DHCP_REBINDING = 5;
-export const DHCP_STATE_NAMES = ['INIT', 'SELECTING', 'REQUESTING', 'BOUND', 'RENEWING', 'REBINDING'];
 
 const BROADCAST = 0xffffffff;
 const MAX_REQUESTS = 4; // REQUEST retransmissions in REQUESTING before starting over
@@ -115,9 +114,9 @@ export class DhcpClient {
     }
     const end = this.leaseStart + this.lease;
     if (now >= end) { this.lose(now); return; }
-    if (s === DHCP_BOUND && now >= this.leaseStart + this.t1) this.state = DHCP_RENEWING;
-    if (this.state === DHCP_RENEWING && now >= this.leaseStart + this.t2) this.state = DHCP_REBINDING;
-    if (this.state === DHCP_BOUND) { this.timer = this.leaseStart + this.t1; return; }
+    // BOUND's one timer is T1, and RENEWING's and REBINDING's come after it: past T1 the state
+    // is the time's, RENEWING before T2, REBINDING from T2 (4.4.5).
+    this.state = now >= this.leaseStart + this.t2 ? DHCP_REBINDING : DHCP_RENEWING;
     // RENEWING: unicast to the server; REBINDING: broadcast to any server (4.4.5). Retransmit
     // after half the time left to the next deadline, at least 10 s (RFC: 60 s; shorter leases
     // here), never past the deadline.

@@ -63,36 +63,27 @@ export function emitDnsQuery(buf: Uint8Array, off: number, id: number, name: str
   return i + 4 - off;
 }
 
-/** Skips a (possibly compressed) name at `i`; returns the offset after it, or -1 if malformed. */
+/** Walks a (possibly compressed) name at `i`, checking that it is well formed (inside the
+ *  message, no loops: pointers go backwards, RFC 1035 4.1.4); returns the offset after the name
+ *  as it is stored (after its first pointer, if any), or -1 if malformed. */
 function skipName(buf: Uint8Array, start: number, end: number, i: number): number {
+  let after = 0; // where the name stored at the first `i` ends: set at its first pointer
   for (let hops = 0; hops < 128; hops++) {
     if (i >= end) return -1;
     const l = buf[i];
-    if (l === 0) return i + 1;
-    if ((l & 0xc0) === 0xc0) return i + 2 <= end ? i + 2 : -1; // a pointer ends the name here
+    if (l === 0) return after ? after : i + 1;
+    if ((l & 0xc0) === 0xc0) {
+      if (i + 1 >= end) return -1;
+      const p = start + (((l & 0x3f) << 8) | buf[i + 1]);
+      if (p >= i) return -1; // pointers go backwards: also stops loops
+      if (!after) after = i + 2;
+      i = p;
+      continue;
+    }
     if (l & 0xc0) return -1;
     i += 1 + l;
   }
   return -1;
-}
-
-/** Checks that a name (following pointers) is well formed: no loops, inside the message. */
-function nameValid(buf: Uint8Array, start: number, end: number, i: number): boolean {
-  for (let hops = 0; hops < 128; hops++) {
-    if (i >= end) return false;
-    const l = buf[i];
-    if (l === 0) return true;
-    if ((l & 0xc0) === 0xc0) {
-      if (i + 1 >= end) return false;
-      const p = start + (((l & 0x3f) << 8) | buf[i + 1]);
-      if (p >= i) return false; // pointers go backwards (RFC 1035 4.1.4): also stops loops
-      i = p;
-      continue;
-    }
-    if (l & 0xc0) return false;
-    i += 1 + l;
-  }
-  return false;
 }
 
 /** Parses a response at buf[off..off+len) into `out`: DNS_OK with out.addr/out.ttl, or a status. */
@@ -108,15 +99,15 @@ export function dnsParseResponse(buf: Uint8Array, off: number, len: number, out:
   const an = getU16(buf, off + DNS_ANCOUNT);
   let i = off + DNS_HEADER_LEN;
   for (let q = 0; q < qd; q++) {
-    if (!nameValid(buf, off, end, i)) return DNS_BAD_NAME;
     i = skipName(buf, off, end, i);
-    if (i < 0 || i + 4 > end) return DNS_TRUNCATED;
+    if (i === -1) return DNS_BAD_NAME;
+    if (i + 4 > end) return DNS_TRUNCATED;
     i += 4;
   }
   for (let a = 0; a < an; a++) {
-    if (!nameValid(buf, off, end, i)) return DNS_BAD_NAME;
     i = skipName(buf, off, end, i);
-    if (i < 0 || i + 10 > end) return DNS_TRUNCATED;
+    if (i === -1) return DNS_BAD_NAME;
+    if (i + 10 > end) return DNS_TRUNCATED;
     const type = getU16(buf, i), cls = getU16(buf, i + 2), ttl = getU32(buf, i + 4), rdlen = getU16(buf, i + 8);
     i += 10;
     if (i + rdlen > end) return DNS_TRUNCATED;

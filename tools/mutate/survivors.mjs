@@ -1,9 +1,9 @@
 // Reads reports/mutation/mutation.json (written by npm run mutate) and prints the score of each
 // file and, for the files named (substrings of their paths), each surviving or uncovered mutant
-// with its line: `node tools/mutate/survivors.mjs [tcp.ts ...]`.
+// with its line: `node tools/mutate/survivors.mjs [tcp.ts ...]` (another report: SYNACK_MUTATION_JSON=path).
 import { readFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8'));
+const report = JSON.parse(readFileSync(process.env.SYNACK_MUTATION_JSON || 'reports/mutation/mutation.json', 'utf8'));
 const want = process.argv.slice(2);
 const rows = [];
 for (const [path, f] of Object.entries(report.files)) {
