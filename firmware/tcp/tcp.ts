@@ -685,7 +685,7 @@ export class Tcp {
   private closedInput(src: number, sport: number, dst: number, dport: number): void {
     this.cnt[DROP_NO_CONN]++;
     const f = this.sFlags;
-    if (f & RST) return;
+    if ((f & RST) || !this.netif.reachable(src)) return;
     if (f & ACK) this.sendRst(dst, dport, src, sport, this.sAck, 0, 0);
     else this.sendRst(dst, dport, src, sport, 0, seqAdd(this.sSeq, this.segSpace()), ACK);
   }
@@ -696,6 +696,10 @@ export class Tcp {
    *  last row, kept free for it. */
   private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number, buf: Uint8Array, off: number): void {
     const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0, cf = this.cfg;
+    // A SYN is not answered while its SYN,ACK could not go (Interface.reachable: the peer's next
+    // hop unresolved, asked for); the peer sends it again (RFC 9293 3.8.1). Checked first: a
+    // flood from made-up addresses costs no look through the cache and no cookie.
+    if ((f & (SYN | ACK | RST)) === SYN && !this.netif.reachable(src)) return;
     let sc = this.sc, e = -1;
     if (!sc) sc = this.sc = new Uint32Array(cf[CFG_SYN_CACHE] * SC_W + SC_W);
     const last = sc.length - SC_W;
