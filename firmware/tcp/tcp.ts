@@ -1336,6 +1336,7 @@ export class Tcp {
       const c = this.conns[i];
       this.timers(c, now);
       if (c.s[STATE] === CLOSED) { i--; continue; }
+      this.trim(c);
       next = this.earliest(c, now, next);
     }
     // The SYN cache: SYN,ACKs again at the RTO, doubling from rtoInitMs (RFC 6298 5.5); after
@@ -1512,7 +1513,11 @@ export class Tcp {
       else rb = rb >> 1 > RING_FLOOR ? rb >> 1 : RING_FLOOR;
     }
     this.refused = 2;
-    if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
+    if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) {
+      // Memory short with slots free: a victim by the same order, when its memory makes room
+      // for the floor (lwIP's tcp_alloc kills by tcp_kill_* when memory fails, too).
+      if (v || !(v = this.victim()) || 2 * RING_FLOOR > (room + (v.sb.length + v.rb.length) / 13) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
+    }
     if (v) {
       // Counted by kind: TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
       const k = this.vRank, vs = v.s;
@@ -1547,6 +1552,28 @@ export class Tcp {
     }
     this.vRank = rank;
     return rank < 4 ? best : null;
+  }
+
+  /** Gives back the rings no longer needed (issue 21), at the poll (no caller holds the old
+   *  numbers then): the receive ring once the peer's FIN is in and everything before it read
+   *  (nothing can arrive after the FIN: RFC 9293 3.10.7.4 seventh), the send ring once the
+   *  program has closed and all its data is acknowledged (nothing can be written after CLOSE:
+   *  3.10.2). The numbers move to a block of their own with the ring still used. Not the send
+   *  ring of an open connection between writes: made again at each write of a request-response
+   *  server, it would churn and fragment the heap. */
+  private trim(c: Conn): void {
+    const cs = c.s, osb = c.sb, orb = c.rb;
+    const sb = cs[SB_LEN] || !(cs[FLAGS] & CLOSE_QUEUED) ? osb.length : 0;
+    const rb = cs[RB_LEN] || !(cs[FLAGS] & FIN_RCVD) ? orb.length : 0;
+    if (sb === osb.length && rb === orb.length) return;
+    const n = cs.length, b = new ArrayBuffer(n * 4 + sb + rb);
+    c.s = new Uint32Array(b, 0, n);
+    c.s.set(cs);
+    // A ring kept keeps its bytes (the unacknowledged data, the unread ones).
+    c.sb = new Uint8Array(b, n * 4, sb);
+    if (sb) c.sb.set(osb);
+    c.rb = new Uint8Array(b, n * 4 + sb, rb);
+    if (rb) c.rb.set(orb);
   }
 
   /** Removes a connection and tells its user (err null: a normal close). */
