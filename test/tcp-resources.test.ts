@@ -167,4 +167,88 @@ test('memory short with slots free: an accepted connection idle 30 s is reclaime
   assert.ok(OUR_IP && PEER_IP && FIN);
 });
 
+test('TIME-WAIT reclaimed for a new connection stays as a compact entry: a FIN again is acknowledged (2 MSL again), a RST at RCV.NXT ends it', () => {
+  const f = reach.timeWait({ maxConns: 1 });          // 40000: SND.NXT 302, RCV.NXT 102; 2 MSL ends at 10000
+  f.at(1);
+  const old = f.c;
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  assert.equal(f.out(), ['1: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT goes quietly');
+  assert.is(f.tcp.counters.timeWaitRecycled, 1);
+  assert.is(old.stateName, 'CLOSED');
+  assert.equal(f.tcp.conns.map((c) => c.s[3]), [40001]);
+  assert.equal(Array.from(f.tcp.tw!.subarray(0, 6)), [PEER_IP, (80 << 16 | 40000) >>> 0, 302, 102, 2047, 10000]);
+  // The peer's FIN again (its ACK of our FIN lost): acknowledged from the entry, 2 MSL again.
+  f.ports.peer = 40000;
+  f.at(5000);
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['5000: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  assert.is(f.tcp.tw![5], 15000);
+  // Data, or a SYN at RCV.NXT (not beyond: that would reopen it), in the window: an ACK (a
+  // challenge ACK, RFC 5961 4.2); a plain ACK: nothing.
+  f.send(102, 302, ACK | PSH, { data: 'x' });
+  f.send(102, 302, ACK);
+  f.send(102, 0, SYN);
+  assert.equal(f.out(), ['5000: <SEQ=302><ACK=102><CTL=ACK> win=2047', '5000: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  // A RST in the window but not at RCV.NXT: a challenge ACK; at RCV.NXT: the entry goes.
+  f.send(103, 0, RST);
+  assert.equal(f.out(), ['5000: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  f.send(102, 0, RST);
+  assert.equal(f.out(), []);
+  assert.is(f.tcp.tw![1], 0);
+  // Gone: the listener answers the FIN again, as LISTEN does: <SEQ=SEG.ACK><CTL=RST>.
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['5000: <SEQ=302><CTL=RST> win=0']);
+});
+
+test('a compact TIME-WAIT entry ends after 2 MSL; the poll\'s deadline counts it', () => {
+  const f = reach.timeWait({ maxConns: 1 });
+  f.at(1);
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  f.tcp.close(f.tcp.conns[0]);
+  f.send(101, 302, ACK | FIN);                          // 40001 in TIME-WAIT too, until 10001
+  f.out();
+  f.tcp.abort(f.tcp.conns[0]);
+  assert.is(f.tcp.poll(2), 9998, 'the entry\'s end (10000) is the next timer');
+  f.ports.peer = 40000;
+  f.at(9999);
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['9999: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  f.at(19999);
+  f.at(20000);
+  assert.is(f.tcp.tw![1], 0, '2 MSL after the FIN again');
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['20000: <SEQ=302><CTL=RST> win=0']);
+});
+
+test('a SYN beyond RCV.NXT reopens a connection in TIME-WAIT (RFC 1122 4.2.2.13), its ISS beyond the old SND.NXT; one at or below RCV.NXT does not', () => {
+  // The connection itself in TIME-WAIT (SND.NXT 302, RCV.NXT 102).
+  const f = reach.timeWait();
+  f.send(90, 0, SYN);
+  assert.equal(f.out(), ['0: <SEQ=302><ACK=102><CTL=ACK> win=2047'], 'an old SYN: unacceptable, an ACK');
+  assert.is(f.c.stateName, 'TIME-WAIT');
+  f.send(5000, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=65839><ACK=5001><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(f.c.stateName, 'CLOSED');
+  f.send(5001, 65840, ACK);
+  assert.equal(f.tcp.conns.map((c) => [c.stateName, c.s[4]]), [['ESTABLISHED', 65839]]);
+  // A compact entry, the same.
+  const g = reach.timeWait({ maxConns: 1 });
+  g.ports.peer = 40001;
+  g.send(100, 0, SYN, { mss: 1460 });
+  g.send(101, 301, ACK);
+  g.out();
+  g.ports.peer = 40000;
+  g.send(102, 0, SYN);
+  assert.equal(g.out(), ['0: <SEQ=302><ACK=102><CTL=ACK> win=2047'], 'at RCV.NXT: in the window, a challenge ACK');
+  g.tcp.abort(g.tcp.conns[0]);
+  g.out();
+  g.send(7000, 0, SYN, { mss: 1460 });
+  assert.equal(g.out(), ['0: <SEQ=65839><ACK=7001><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(g.tcp.tw![1], 0);
+});
+
 test.run();
