@@ -627,6 +627,13 @@ export class Tcp {
   /** SEGMENT ARRIVES after the header and checksum passed: options, then the connection, a
    *  listener, or CLOSED. */
   private parsed(src: number, dst: number, buf: Uint8Array, off: number, len: number): void {
+    // Not our address (the interface passes any unicast while it has none, for DHCP): no
+    // connection of ours, and no RST, which would go out in another host's name.
+    if (dst !== this.netif.ip) { this.cnt[DROP_NO_CONN]++; return; }
+    // A SYN is not answered while its SYN,ACK could not go (Interface.reachable: the peer's next
+    // hop unresolved, asked for); the peer sends it again (RFC 9293 3.8.1). Checked first: a
+    // flood from made-up addresses costs no options, no look-ups, no cookie.
+    if ((buf[off + TCP_FLAGS] & (SYN | ACK | RST)) === SYN && !this.netif.reachable(src)) return;
     const mss = tcpParseOptions(buf, off);
     if (mss === TCP_OPTIONS_BAD) { this.cnt[DROP_OPTIONS]++; return; }
     this.sMss = mss;
@@ -639,9 +646,6 @@ export class Tcp {
     this.sWnd = getU16(buf, off + TCP_WINDOW);
     this.sLen = len - hl;
     if (sport === 0 || dport === 0) { this.cnt[DROP_MALFORMED]++; return; }
-    // Not our address (the interface passes any unicast while it has none, for DHCP): no
-    // connection of ours, and no RST, which would go out in another host's name.
-    if (dst !== this.netif.ip) { this.cnt[DROP_NO_CONN]++; return; }
     const c = this.findConn(dst, dport, src, sport);
     if (c) {
       if (c.s[STATE] !== TIME_WAIT || !this.reopen(c.s[RCV_NXT], c.s[SND_NXT], dport)) { this.process(c, buf, off + hl); return; }
@@ -716,10 +720,6 @@ export class Tcp {
   private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number, buf: Uint8Array, off: number): void {
     const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0, cf = this.cfg, twIss = this.twIss;
     this.twIss = 0;
-    // A SYN is not answered while its SYN,ACK could not go (Interface.reachable: the peer's next
-    // hop unresolved, asked for); the peer sends it again (RFC 9293 3.8.1). Checked first: a
-    // flood from made-up addresses costs no look through the cache and no cookie.
-    if ((f & (SYN | ACK | RST)) === SYN && !this.netif.reachable(src)) return;
     let sc = this.sc, e = -1;
     if (!sc) sc = this.sc = new Uint32Array(cf[CFG_SYN_CACHE] * SC_W + SC_W);
     const last = sc.length - SC_W;
