@@ -353,8 +353,8 @@ export class Interface {
 
   /** Whether a frame to dst would go out now: its next hop resolved. Else the next hop is asked
    *  for as sendIpv4 asks, but evicting neither a resolved entry nor a pending one asked for less
-   *  than ARP_RETRY_MS ago, and false. TCP asks before it answers a SYN or sends a RST without a
-   *  connection (issue 21): such a reply to an unresolved next hop would not be queued anyway
+   *  than ARP_RETRY_MS ago, and false. TCP asks before it answers a SYN, with a SYN,ACK or a RST
+   *  (issue 21): such a reply to an unresolved next hop would not be queued anyway
    *  (sendIpv4's noQueue; the peer sends again, RFC 9293 3.8.1), so its cookie and checksums are
    *  not computed, and a flood from made-up addresses costs at most one request per entry and
    *  second. (A new client has usually asked for our address first, which taught us its own.) */

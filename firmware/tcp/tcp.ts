@@ -708,7 +708,7 @@ export class Tcp {
   private closedInput(src: number, sport: number, dst: number, dport: number): void {
     this.cnt[DROP_NO_CONN]++;
     const f = this.sFlags;
-    if ((f & RST) || !this.netif.reachable(src)) return;
+    if (f & RST) return;
     if (f & ACK) this.sendRst(dst, dport, src, sport, this.sAck, 0, 0);
     else this.sendRst(dst, dport, src, sport, 0, seqAdd(this.sSeq, this.segSpace()), ACK);
   }
