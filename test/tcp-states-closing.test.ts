@@ -652,12 +652,16 @@ test('TIME-WAIT: RST outside the window: dropped', () => {
   assert.is(f.c.stateName, 'TIME-WAIT');
 });
 
-test('TIME-WAIT: SYN: challenge ACK (no timestamps to accept a new connection by, RFC 9293 3.10.7.4)', () => {
+test('TIME-WAIT: SYN at or below RCV.NXT: an ACK (in the window, a challenge ACK); beyond it, a new connection (RFC 6191 without timestamps, RFC 1122 4.2.2.13)', () => {
   const f = reach.timeWait();
-  f.send(5000, 0, SYN);
+  f.send(90, 0, SYN);
   f.send(102, 0, SYN);
   assert.equal(f.out(), ['0: <SEQ=302><ACK=102><CTL=ACK> win=2047', '0: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
   assert.is(f.c.stateName, 'TIME-WAIT');
+  // Beyond RCV.NXT: the listener on 80 takes it, the new ISS beyond the old SND.NXT (302 + 65537).
+  f.send(5000, 0, SYN);
+  assert.equal(f.out(), ['0: <SEQ=65839><ACK=5001><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(f.c.stateName, 'CLOSED');
 });
 
 test('TIME-WAIT: ACK bit off: dropped, even a FIN again or text (neither is acknowledged)', () => {

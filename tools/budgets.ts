@@ -4,9 +4,9 @@
  *  bytes in Storage (dist/synack-enc28j60.tok). */
 export const BUNDLE_BUDGET = 32 * 1024;
 /** What the build enforces on the same figure: a ratchet, the build fails above it, lowered as the
- *  bundle shrinks. The figure measured, plus 128 bytes of room: 31,486 B on 2026-12-07, after the
- *  budgets pass (git log has the history). */
-export const BUNDLE_CEILING = 31486 + 128;
+ *  bundle shrinks. The figure measured plus 128 bytes of room, but never above the budget: 32,756 B
+ *  on 2026-12-07 with issue 21's second part (git log has the history), so the budget itself. */
+export const BUNDLE_CEILING = BUNDLE_BUDGET;
 /** Blocks in use loaded from Storage, started with a static address, apps: false, idle (Pico
  *  memory layout, 5100 blocks of 13 bytes): since issue 24 counted on start(), from before
  *  require("synack"), the interpreter's stdin open (tools/bench/flashed.ts). Not met: 1723 on
@@ -18,9 +18,9 @@ export const IDLE_BLOCKS_BUDGET = 1500;
  *  synack-networkjs, the boot file and the program), bytes (issue 24). */
 export const STORAGE_LEFT_BUDGET = 12 * 1024;
 /** What the build enforces on that figure: a ratchet, the build fails below it, raised as the
- *  modules shrink. The figure measured, less 256 bytes of room: 11,976 B on 2026-12-07, after the
- *  budgets pass (git log has the history). */
-export const STORAGE_LEFT_FLOOR = 11976 - 256;
+ *  modules shrink. The figure measured, less 256 bytes of room: 10,760 B on 2026-12-07 with issue
+ *  21's second part (git log has the history). */
+export const STORAGE_LEFT_FLOOR = 10760 - 256;
 /** Blocks free for the program on a Pico as flashed by default (start() with the default apps). */
 export const FREE_BLOCKS_BUDGET = 3300;
 /** Blocks per extra TCP connection beyond its buffers. */

@@ -353,6 +353,26 @@ export class Interface {
     return q >= 0;
   }
 
+  /** Whether a frame to dst would go out now: its next hop resolved. Else the next hop is asked
+   *  for as sendIpv4 asks, but evicting neither a resolved entry nor a pending one asked for less
+   *  than ARP_RETRY_MS ago, and false. TCP asks before it answers a SYN, with a SYN,ACK or a RST
+   *  (issue 21): such a reply to an unresolved next hop would not be queued anyway
+   *  (sendIpv4's noQueue; the peer sends again, RFC 9293 3.8.1), so its cookie and checksums are
+   *  not computed, and a flood from made-up addresses costs at most one request per entry and
+   *  second. (A new client has usually asked for our address first, which taught us its own.) */
+  reachable(dst: number): boolean {
+    let hop = dst >>> 0;
+    if (((hop ^ this.ip) & this.mask) !== 0) hop = this.gateway;
+    const a = this.arp;
+    let i = a.find(hop);
+    if (i >= 0 || !hop) return i >= 0 && a.st[i] === ARP_RESOLVED;
+    i = a.victim();
+    if (a.st[i] === ARP_RESOLVED || (a.st[i] === ARP_PENDING && this.now - a.t[i] < ARP_RETRY_MS)) return false;
+    a.tries[this.newEntry(hop)] = 1;
+    this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
+    return false;
+  }
+
   /** Hands a frame to the driver and counts it. */
   sendFrame(buf: Uint8Array, len: number): boolean {
     if (this.driver.send(buf, len)) {

@@ -204,6 +204,12 @@ const TCP_COUNT = 22;
 // a free entry), IRS, ISS, the peer's MSS, when the SYN,ACK is due again, how many went (the
 // first's send time in E_SENT, for the RTT sample).
 const E_RIP = 0, E_PORTS = 1, E_IRS = 2, E_ISS = 3, E_MSS = 4, E_AT = 5, E_N = 6, E_SENT = 7, SC_W = 8;
+// TIME-WAIT kept compact (as Linux's timewait sockets): a TIME-WAIT connection reclaimed for a
+// new one (Tcp.victim) leaves TW_W words of Tcp.tw, its control block and rings freed: the peer's
+// address, the ports (0: a free entry), our SND.NXT, RCV.NXT, the window last offered, the end of
+// 2 MSL. Enough to answer as TIME-WAIT does (RFC 9293 3.10.7.4) and to let a new SYN in (RFC 1122
+// 4.2.2.13): Tcp.twInput.
+const T_RIP = 0, T_PORTS = 1, T_SEQ = 2, T_ACK = 3, T_WIN = 4, T_AT = 5, TW_W = 6;
 /** The MSS values a SYN cookie can carry (its low 2 bits: RFC 4987 3.3's encoding). */
 const COOKIE_MSS = [536, 1220, 1440, 1460];
 /** The least a ring is made when memory is short (Tcp.newConn): one segment of the default MSS. */
@@ -213,26 +219,31 @@ const RING_FLOOR = 536;
  *  one ArrayBuffer. */
 export class Conn {
   /** The 32-bit variables, indexed by LIP ... BYTES_OUT, then the out-of-order ranges (OOO). */
-  s: Uint32Array;
-  sb: Uint8Array;
-  rb: Uint8Array;
+  s!: Uint32Array;
+  sb!: Uint8Array;
+  rb!: Uint8Array;
   user: ConnUser | null = null;
   /** The listener of a passive connection until it is accepted (absent otherwise: a property
    *  costs RAM per connection). */
   listener?: Listener;
 
   constructor(sndBuf: number, rcvBuf: number, oooRanges: number) {
-    // One allocation for the whole block: the numbers, then the two rings (each typed array of
-    // its own would add an ArrayBuffer and its header, about 2 blocks, per connection).
-    const n = OOO + oooRanges * 2;
-    const b = new ArrayBuffer(n * 4 + sndBuf + rcvBuf);
-    this.s = new Uint32Array(b, 0, n);
+    this.block(OOO + oooRanges * 2, sndBuf, rcvBuf);
     this.s.fill(NONE, OOO);
-    this.sb = new Uint8Array(b, n * 4, sndBuf);
-    this.rb = new Uint8Array(b, n * 4 + sndBuf, rcvBuf);
     this.s[MSS] = 536;
     this.s[SSTHRESH] = 65535;
     this.s[RTO] = 1000;
+  }
+
+  /** Makes the block: n numbers and rings of sb and rb bytes, in one allocation (each typed
+   *  array of its own would add an ArrayBuffer and its header, about 2 blocks, per connection).
+   *  Made again (Tcp.shed), it keeps the numbers, and a ring kept its bytes. */
+  block(n: number, sb: number, rb: number): void {
+    const os = this.s, osb = this.sb, orb = this.rb, b = new ArrayBuffer(n * 4 + sb + rb);
+    this.s = new Uint32Array(b, 0, n);
+    this.sb = new Uint8Array(b, n * 4, sb);
+    this.rb = new Uint8Array(b, n * 4 + sb, rb);
+    if (os) { this.s.set(os); if (sb) this.sb.set(osb); if (rb) this.rb.set(orb); }
   }
 
   // `readable` and `unacked` are for programs on the full bundle and for the tests: the firmware
@@ -294,6 +305,10 @@ export class Tcp {
   private challengeWindowAt = 0;
   /** The SYN cache: synCache entries of SC_W words (E_RIP ...), made at the first SYN. */
   sc: Uint32Array | null = null;
+  /** Compact TIME-WAIT entries (T_RIP ...), maxConns of them, made at the first one kept. */
+  tw: Uint32Array | null = null;
+  /** The ISS of a SYN that reopens a connection in TIME-WAIT (Tcp.reopen; 0: none). */
+  private twIss = 0;
   /** Why the last new connection was refused (connect() returning null): 1 the table full, 2
    *  memory low; the socket layers report ENOMEM or EMFILE (NetworkJS -2 or -7) from it. */
   refused = 0;
@@ -497,6 +512,7 @@ export class Tcp {
   /** The interface's address changed: connections bound to the old one are reset. */
   addressChanged(oldIp: number): void {
     if (this.sc) this.sc.fill(0);
+    if (this.tw) this.tw.fill(0);
     for (let i = this.conns.length - 1; i >= 0; i--) {
       const c = this.conns[i];
       if (c.s[LIP] === oldIp >>> 0 && oldIp) this.reset(c, 'EADDRNOTAVAIL');
@@ -619,6 +635,13 @@ export class Tcp {
   /** SEGMENT ARRIVES after the header and checksum passed: options, then the connection, a
    *  listener, or CLOSED. */
   private parsed(src: number, dst: number, buf: Uint8Array, off: number, len: number): void {
+    // Not our address (the interface passes any unicast while it has none, for DHCP): no
+    // connection of ours, and no RST, which would go out in another host's name.
+    if (dst !== this.netif.ip) { this.cnt[DROP_NO_CONN]++; return; }
+    // A SYN is not answered while its SYN,ACK could not go (Interface.reachable: the peer's next
+    // hop unresolved, asked for); the peer sends it again (RFC 9293 3.8.1). Checked first: a
+    // flood from made-up addresses costs no options, no look-ups, no cookie.
+    if ((buf[off + TCP_FLAGS] & (SYN | ACK | RST)) === SYN && !this.netif.reachable(src)) return;
     const mss = tcpParseOptions(buf, off);
     if (mss === TCP_OPTIONS_BAD) { this.cnt[DROP_OPTIONS]++; return; }
     this.sMss = mss;
@@ -631,11 +654,11 @@ export class Tcp {
     this.sWnd = getU16(buf, off + TCP_WINDOW);
     this.sLen = len - hl;
     if (sport === 0 || dport === 0) { this.cnt[DROP_MALFORMED]++; return; }
-    // Not our address (the interface passes any unicast while it has none, for DHCP): no
-    // connection of ours, and no RST, which would go out in another host's name.
-    if (dst !== this.netif.ip) { this.cnt[DROP_NO_CONN]++; return; }
     const c = this.findConn(dst, dport, src, sport);
-    if (c) { this.process(c, buf, off + hl); return; }
+    if (c) {
+      if (c.s[STATE] !== TIME_WAIT || !this.reopen(c.s[RCV_NXT], c.s[SND_NXT], dport)) { this.process(c, buf, off + hl); return; }
+      this.reset(c, null);
+    } else if (this.tw && this.twInput(src, sport, dst, dport)) return;
     const l = this.findListener(dport);
     if (l) { this.listenInput(l, src, sport, dst, dport, buf, off + hl); return; }
     this.closedInput(src, sport, dst, dport);
@@ -716,7 +739,8 @@ export class Tcp {
    *  connection: a SYN costs no memory (RFC 4987 3.2, 3.3). A cookie goes through the cache's
    *  last row, kept free for it. */
   private listenInput(l: Listener, src: number, sport: number, dst: number, dport: number, buf: Uint8Array, off: number): void {
-    const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0, cf = this.cfg;
+    const f = this.sFlags, seq = this.sSeq, ports = ((dport << 16) | sport) >>> 0, cf = this.cfg, twIss = this.twIss;
+    this.twIss = 0;
     let sc = this.sc, e = -1;
     if (!sc) sc = this.sc = new Uint32Array(cf[CFG_SYN_CACHE] * SC_W + SC_W);
     const last = sc.length - SC_W;
@@ -748,7 +772,7 @@ export class Tcp {
           sc[last + E_PORTS] = 0;
           return;
         }
-        this.scSet(e, src, ports, seq, this.isn(dst, dport, src, sport), mss);
+        this.scSet(e, src, ports, seq, twIss || this.isn(dst, dport, src, sport), mss);
         sc[e + E_AT] = at32(this.netif.now + cf[CFG_RTO_INIT_MS]);
         this.scSynAck(e);
         return;
@@ -799,6 +823,54 @@ export class Tcp {
     this.last = c; // header prediction's candidate, as findConn would have made it
     this.setState(c, SYN_RECEIVED);
     this.process(c, buf, off);
+  }
+
+  /** RFC 1122 4.2.2.13 (RFC 6191 without timestamps): a SYN for a connection in TIME-WAIT whose
+   *  sequence number is beyond its RCV.NXT (rn) reopens it, when a listener has the port: the
+   *  new ISS beyond the old SND.NXT (sn), by 65537 as Linux's. Else TIME-WAIT's rules. */
+  private reopen(rn: number, sn: number, port: number): boolean {
+    if ((this.sFlags & (SYN | ACK | RST)) !== SYN || !seqGt(this.sSeq, rn) || !this.findListener(port)) return false;
+    this.twIss = seqAdd(sn, 65537) || 1;
+    return true;
+  }
+
+  /** A segment for a compact TIME-WAIT entry (Tcp.tw), as TIME-WAIT answers it (RFC 9293
+   *  3.10.7.4, RFC 5961): unacceptable, an ACK (a FIN again also restarts 2 MSL); a RST at
+   *  RCV.NXT ends it, elsewhere in the window a challenge ACK; a SYN in the window a challenge
+   *  ACK; data or a FIN, or an ACK of what was never sent, an ACK. False when no entry matches, or
+   *  a SYN reopens it (Tcp.reopen: the listener takes it). */
+  private twInput(src: number, sport: number, dst: number, dport: number): boolean {
+    const t = this.tw!, ports = ((dport << 16) | sport) >>> 0, f = this.sFlags;
+    let e = -1;
+    for (let i = 0; i < t.length; i += TW_W) if (t[i + T_PORTS] === ports && t[i + T_RIP] === src) e = i;
+    if (e < 0) return false;
+    const sn = t[e + T_SEQ], rn = t[e + T_ACK], w = t[e + T_WIN];
+    if (this.reopen(rn, sn, dport)) { t[e + T_PORTS] = 0; return false; }
+    const ok = this.inWindow(rn, w);
+    if (!ok) {
+      this.cnt[DROP_UNACCEPTABLE]++;
+      if (f & RST) return true;
+      if (f & FIN) t[e + T_AT] = at32(this.netif.now + 2 * this.cfg[CFG_MSL_MS]);
+    } else if (f & RST) {
+      if (this.sSeq === rn) { t[e + T_PORTS] = 0; return true; }
+      if (!this.challengeOk()) return true;
+    } else if ((f & SYN) ? !this.challengeOk() : !(f & ACK) || (!this.sLen && !(f & FIN) && !seqGt(this.sAck, sn))) return true;
+    this.seg(dst, dport, src, sport, sn, rn, ACK, w, 0);
+    return true;
+  }
+
+  /** Keeps a TIME-WAIT connection's numbers as a compact entry: a free one, else the one whose
+   *  2 MSL ends first. */
+  private twKeep(vs: Uint32Array): void {
+    let t = this.tw, e = 0;
+    if (!t) t = this.tw = new Uint32Array(this.cfg[CFG_MAX_CONNS] * TW_W);
+    for (let i = 0; i < t.length; i += TW_W) {
+      if (!t[i + T_PORTS]) { e = i; break; }
+      if (((t[i + T_AT] - t[e + T_AT]) | 0) < 0) e = i;
+    }
+    const w = seqDiff(vs[RCV_ADV], vs[RCV_NXT]);
+    t[e + T_RIP] = vs[RIP]; t[e + T_PORTS] = ((vs[LPORT] << 16) | vs[RPORT]) >>> 0; t[e + T_SEQ] = vs[SND_NXT]; t[e + T_ACK] = vs[RCV_NXT];
+    t[e + T_WIN] = w > 0 ? w : 0; t[e + T_AT] = vs[TW_AT];
   }
 
   /** Fills row e of the SYN cache; returns e. */
@@ -1352,6 +1424,7 @@ export class Tcp {
       const c = this.conns[i];
       this.timers(c, now);
       if (c.s[STATE] === CLOSED) { i--; continue; }
+      this.shed(c);
       next = this.earliest(c, now, next);
     }
     // The SYN cache: SYN,ACKs again at the RTO, doubling from rtoInitMs (RFC 6298 5.5); after
@@ -1371,6 +1444,12 @@ export class Tcp {
         this.scSynAck(e);
       }
       next = this.sooner(sc[e + E_AT], now, next);
+    }
+    // Compact TIME-WAIT entries end after 2 MSL.
+    const t = this.tw;
+    if (t) for (let e = 0; e < t.length; e += TW_W) if (t[e + T_PORTS]) {
+      if (due(now, t[e + T_AT])) t[e + T_PORTS] = 0;
+      else next = this.sooner(t[e + T_AT], now, next);
     }
     return next;
   }
@@ -1537,14 +1616,19 @@ export class Tcp {
       else rb = rb >> 1 > RING_FLOOR ? rb >> 1 : RING_FLOOR;
     }
     this.refused = 2;
-    if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
+    if ((netif.lowMem && !v) || sb + rb > (room - cb) * 9) {
+      // Memory short with slots free: a victim by the same order, when its memory makes room
+      // for the floor (lwIP's tcp_alloc kills by tcp_kill_* when memory fails, too).
+      if (v || !(v = this.victim()) || 2 * RING_FLOOR > (room + (v.sb.length + v.rb.length) / 13) * 9) { this.cnt[DROP_LOW_MEM]++; return null; }
+    }
     if (v) {
       // Counted by kind: TIME_WAIT_RECYCLED, CLOSING_RECYCLED, IDLE_RECYCLED.
       const k = this.vRank, vs = v.s;
       this.cnt[k === 1 ? TIME_WAIT_RECYCLED : k === 2 ? CLOSING_RECYCLED : IDLE_RECYCLED]++;
-      // TIME-WAIT goes quietly (RFC 6191's spirit); the others are aborted with a RST, as lwIP's
+      // TIME-WAIT goes quietly, kept as a compact entry (Tcp.tw); the others are aborted with a RST, as lwIP's
       // tcp_kill_* do, so a peer still there hears of it.
       if (k !== 1) this.sendRst(vs[LIP], vs[LPORT], vs[RIP], vs[RPORT], vs[SND_MAX], 0, 0);
+      else this.twKeep(vs);
       this.reset(v, k === 1 ? null : 'ECONNABORTED');
       v = null; // its memory unreachable before the collection
       return this.newConn(opts);
@@ -1572,6 +1656,18 @@ export class Tcp {
     }
     this.vRank = rank;
     return rank < 4 ? best : null;
+  }
+
+  /** Gives back the rings no longer needed (issue 21), at the poll (no caller holds the old
+   *  numbers then): the receive ring once the peer's FIN is in and everything before it read
+   *  (nothing can arrive after the FIN: RFC 9293 3.10.7.4 seventh), the send ring once the
+   *  program has closed and all its data is acknowledged (nothing can be written after CLOSE:
+   *  3.10.2). The numbers move to a block of their own with the ring still used (Conn.block). Not the send
+   *  ring of an open connection between writes: made again at each write of a request-response
+   *  server, it would churn and fragment the heap. */
+  private shed(c: Conn): void {
+    const cs = c.s, sb = cs[SB_LEN] || !(cs[FLAGS] & CLOSE_QUEUED) ? c.sb.length : 0, rb = cs[RB_LEN] || !(cs[FLAGS] & FIN_RCVD) ? c.rb.length : 0;
+    if (sb !== c.sb.length || rb !== c.rb.length) c.block(cs.length, sb, rb);
   }
 
   /** Removes a connection and tells its user (err null: a normal close). */

@@ -59,6 +59,9 @@ export class FakeIface {
     if (this.onSend) this.onSend(s, this.tx.slice(34, 34 + l4len));
     return true;
   }
+  /** Interface.reachable: every next hop resolved, unless a test lists the unresolved ones. */
+  unresolved: number[] = [];
+  reachable(dst: number): boolean { return this.unresolved.indexOf(dst >>> 0) < 0; }
   take(): Seg[] { const s = this.sent; this.sent = []; return s; }
   /** Interface.due: TCP's user calls set it to 0 (the stack's deadline worked out again). */
   due = 1;

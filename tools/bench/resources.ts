@@ -7,10 +7,11 @@
 // - blocks per established connection at each ring size (536, 1024, 2048 bytes each way);
 // - the most connections B serves at once with maxConns 64 and default 2048-byte rings, sized
 //   down from what is free (the rings of the last ones);
-// - a SYN flood (5000 SYNs by default: the interpreter takes about 30 ms a SYN on this host; the
-//   board test sends 20,000 in 2 s through the simulator) from changing ports and addresses (one
-//   SYN of A's rewritten, its checksums updated): B's free memory before, the least seen (every
-//   1000), and after; the time a SYN takes in input().
+// - two SYN floods (5000 SYNs each by default; the board test sends 20,000 in 2 s through the
+//   simulator), one SYN of A's rewritten, its checksums updated: from A's address and changing
+//   ports (a resolved next hop, as a flood through the gateway: cookies), then from made-up
+//   addresses on the link (not answered: Interface.reachable); B's free memory before, the least
+//   seen (every 1000), and after; the time a SYN takes in input() in empty-loop iterations.
 import { runWithBundle } from '../../test/helpers/espruino.ts';
 import { chipBundle } from './espruino.ts';
 
@@ -40,8 +41,8 @@ var ca = A.tcp.connect(0xc6120002, 7, user, { localPort: 20000 });
 var t = ab.splice(0, ab.length)[0];
 A.tcp.abort(ca); ab.splice(0, ab.length);
 var sum0 = (t[50] << 8) | t[51], w0 = (t[28] << 8) | t[29], w1 = (t[34] << 8) | t[35];
-function syn(i) {
-  var hostb = 20 + (i % 230), port = 1024 + ((i * 7919) % 60000);
+function syn(i, made) {
+  var hostb = made ? 20 + (i % 230) : 1, port = 1024 + ((i * 7919) % 60000);
   var x = (~sum0 & 0xffff) + (~w0 & 0xffff) + (~w1 & 0xffff) + ((t[28] << 8) | hostb) + port;
   x = (x & 0xffff) + (x >>> 16); x = (x & 0xffff) + (x >>> 16);
   var f = new Uint8Array(t.length); f.set(t);
@@ -58,19 +59,21 @@ for (i = 0; i < 100; i++) { var g = syn(i); B.iface.input(g, g.length, true); }
 g = null;
 var f1 = free();
 out.halfOpen = { syns: 100, kept: B.tcp.halfOpen(0), cookies: B.tcp.counters.synCookies, blocks: f0 - f1 };
-// The flood.
-var least = f1, N = FLOOD_N, spent = 0;
-for (i = 100; i < 100 + N; i++) {
-  g = syn(i);
+// The flood: from A's address (a resolved next hop, as a flood through the gateway is: each SYN
+// answered, with a cookie once the cache is full), then from made-up addresses on the link
+// (unresolved: not answered, Interface.reachable).
+var least = f1, N = FLOOD_N, spent = 0, spentMade = 0;
+for (i = 100; i < 100 + 2 * N; i++) {
+  g = syn(i, i >= 100 + N);
   var t0 = getTime();
   B.iface.input(g, g.length, true);
-  spent += getTime() - t0;
+  if (i >= 100 + N) spentMade += getTime() - t0; else spent += getTime() - t0;
   if (i % 1000 === 999) { now += 100; B.poll(now); var fr = free(); if (fr < least) least = fr; }
 }
 g = null;
 var f2 = free();
 var L = 20000, t1 = getTime(); for (var j = 0; j < L; j++) {} var loop = (getTime() - t1) / L;
-out.flood = { perSynMs: spent / N * 1000, perSynLoops: spent / N / loop, syns: N, before: f1, least: least, after: f2, kept: B.tcp.halfOpen(0), cookies: B.tcp.counters.synCookies, dropNoConn: B.tcp.counters.dropNoConn };
+out.flood = { perSynMs: spent / N * 1000, perSynLoops: spent / N / loop, madeLoops: spentMade / N / loop, syns: N, before: f1, least: least, after: f2, kept: B.tcp.halfOpen(0), cookies: B.tcp.counters.synCookies, dropNoConn: B.tcp.counters.dropNoConn };
 ba.drop = false;
 // Established, at each ring size: A's own connections (the rings are allocated by connect).
 out.conn = {};
@@ -106,7 +109,7 @@ quit();
 export interface ResourceFigures {
   total: number; blocksize: number;
   halfOpen: { syns: number; kept: number; cookies: number; blocks: number };
-  flood: { perSynMs: number; perSynLoops: number; syns: number; before: number; least: number; after: number; kept: number; cookies: number };
+  flood: { perSynMs: number; perSynLoops: number; madeLoops: number; syns: number; before: number; least: number; after: number; kept: number; cookies: number };
   conn: { [ring: string]: number };
   most: { served: number; refusedLowMem: number; tableFull: number; freeBefore: number; freeAfter: number; lastRings: number[] | null };
 }
@@ -122,6 +125,7 @@ export async function resourceFigures(row: (name: string, value: string) => void
   row('half-open connections: 100 SYNs', `${r.halfOpen.blocks} blocks in all (${(r.halfOpen.blocks / r.halfOpen.syns).toFixed(2)} per SYN): ${r.halfOpen.kept} kept in the SYN cache, ${r.halfOpen.cookies} answered with cookies`);
   for (const n of Object.keys(r.conn)) row(`an established connection, rings of ${n} bytes each way`, `${r.conn[n]} blocks`);
   row('most connections served at once (maxConns 64, rings 2048 sized down)', `${r.most.served} (then refused: ${r.most.refusedLowMem} for memory, ${r.most.tableFull} table full; the last one's send ring ${r.most.lastRings ? r.most.lastRings[0] : '-'} bytes; free ${r.most.freeBefore} -> ${r.most.freeAfter} blocks)`);
-  row(`SYN flood of ${r.flood.syns}: time per SYN`, `${r.flood.perSynMs.toFixed(2)} ms on this host, ${Math.round(r.flood.perSynLoops)} empty-loop iterations (the cookie's keyed hash most of it)`);
-  row(`SYN flood of ${r.flood.syns}: free blocks`, `${r.flood.before} before, least ${r.flood.least} during (lowered by ${r.flood.before - r.flood.least}; goal at most 100), ${r.flood.after} after; ${r.flood.kept} half-open kept, ${r.flood.cookies} cookies`);
+  row(`SYN flood of ${r.flood.syns} from a resolved next hop: time per SYN`, `${r.flood.perSynMs.toFixed(2)} ms on this host, ${Math.round(r.flood.perSynLoops)} empty-loop iterations (answered with a cookie; its keyed hash about a ninth of it)`);
+  row(`  the same from ${r.flood.syns} made-up addresses on the link`, `${Math.round(r.flood.madeLoops)} empty-loop iterations (not answered: their next hop unresolved)`);
+  row(`SYN floods of ${r.flood.syns} and ${r.flood.syns}: free blocks`, `${r.flood.before} before, least ${r.flood.least} during (lowered by ${r.flood.before - r.flood.least}; goal at most 100), ${r.flood.after} after; ${r.flood.kept} half-open kept, ${r.flood.cookies} cookies`);
 }

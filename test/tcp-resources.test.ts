@@ -1,0 +1,253 @@
+// What a connection holds once it needs it no more, and what a SYN costs (issue 21): the rings
+// given back (the receive ring once the peer's FIN is in and read, the send ring once the program
+// has closed and everything is acknowledged), a SYN from an unresolved next hop not answered,
+// memory short with slots free reclaiming as a full table does. The Tcp under test is 198.18.0.2
+// (ISN 300, port 80), the peer 198.18.0.1:40000 (ISN 100); exact segments, in virtual time.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Conn, type ConnUser } from '../firmware/tcp/tcp.ts';
+import { Interface } from '../firmware/iface/interface.ts';
+import { reach, stack, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
+import { FakeDriver } from './helpers/fake-driver.ts';
+import { US_MAC, PEER_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, eth, arp } from './helpers/frames.ts';
+
+const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
+
+/** The bytes a connection's block holds: its numbers and both rings (one ArrayBuffer). */
+const bytes = (c: Conn) => c.s.buffer.byteLength;
+
+test('the receive ring goes once the peer\'s FIN is in and everything before it read; the send ring stays in CLOSE-WAIT', () => {
+  const f = reach.established();
+  const n = f.c.s.length * 4;
+  assert.is(bytes(f.c), n + 2048 + 2048);
+  // Data and FIN in one segment: read by the Recorder at once, so RB.LEN is 0 after it.
+  f.send(101, 301, ACK | PSH | FIN, { data: 'hello' });
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=107><CTL=ACK> win=2042']);
+  assert.is(f.text(), 'hello');
+  assert.is(f.c.stateName, 'CLOSE-WAIT');
+  assert.is(f.c.rb.length, 2048, 'until the poll');
+  f.at(1);
+  assert.is(f.c.rb.length, 0, 'the receive ring given back at the poll');
+  assert.is(f.c.sb.length, 2048, 'CLOSE-WAIT: the program may still write');
+  assert.is(bytes(f.c), n + 2048);
+  // The program still writes (CLOSE-WAIT), the peer's FIN again is acknowledged as before.
+  assert.is(f.tcp.send(f.c, new TextEncoder().encode('bye'), 0, 3), 3);
+  assert.equal(f.out(), ['1: <SEQ=301><ACK=107><CTL=PSH,ACK><DATA> len=3 win=2042']);
+  f.send(106, 301, ACK | FIN);
+  assert.equal(f.out(), ['1: <SEQ=304><ACK=107><CTL=ACK> win=2042']);
+  // Closed, and everything acknowledged (LAST-ACK): gone.
+  f.tcp.close(f.c);
+  assert.equal(f.out(), ['1: <SEQ=304><ACK=107><CTL=FIN,ACK> win=2042']);
+  f.send(107, 305, ACK);
+  assert.is(f.c.stateName, 'CLOSED');
+});
+
+test('data unread keeps the receive ring after the FIN; reading the last byte lets it go at the next poll', () => {
+  const f = stack();
+  const kept: Conn[] = [];
+  const lazy: ConnUser = { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  f.tcp.listen(81, (c) => { c.user = lazy; kept.push(c); });
+  f.ports.ours = 81;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  f.send(101, 301, ACK | PSH | FIN, { data: 'abc' });
+  const c = kept[0];
+  f.at(1);
+  assert.is(c.rb.length, 2048, '3 bytes unread: the ring stays');
+  const b = new Uint8Array(2);
+  f.tcp.recv(c, b, 0, 2);
+  f.at(2);
+  assert.is(c.rb.length, 2048, '1 byte unread');
+  f.tcp.recv(c, b, 0, 2);
+  assert.is(new TextDecoder().decode(b.subarray(0, 1)), 'c');
+  f.at(3);
+  assert.is(c.rb.length, 0);
+  assert.is(c.s[20], 0);
+});
+
+test('the send ring goes once the program has closed and everything is acknowledged (FIN-WAIT-2); the receive ring stays until the peer\'s FIN is read', () => {
+  const f = reach.established();
+  const n = f.c.s.length * 4;
+  f.tcp.send(f.c, new TextEncoder().encode('0123456789'), 0, 10);
+  f.tcp.close(f.c);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048', '0: <SEQ=311><ACK=101><CTL=FIN,ACK> win=2048']);
+  f.send(101, 305, ACK); // part of the data
+  f.at(1);
+  assert.is(f.c.sb.length, 2048, '6 bytes unacknowledged: the ring stays');
+  f.send(101, 312, ACK); // the rest and the FIN
+  assert.is(f.c.stateName, 'FIN-WAIT-2');
+  f.at(2);
+  assert.is(f.c.sb.length, 0, 'the send ring given back');
+  assert.is(f.c.rb.length, 2048);
+  assert.is(bytes(f.c), n + 2048);
+  // The peer still sends (FIN-WAIT-2): taken into the receive ring, then its FIN.
+  f.send(101, 312, ACK | PSH, { data: 'late' });
+  assert.is(f.text(), 'late');
+  f.send(105, 312, ACK | FIN);
+  assert.is(f.c.stateName, 'TIME-WAIT');
+  f.at(3);
+  assert.equal(f.out(), ['2: <SEQ=312><ACK=106><CTL=ACK> win=2043']);
+  assert.is(bytes(f.c), n, 'TIME-WAIT holds the numbers only');
+  // A retransmitted FIN in TIME-WAIT is still acknowledged (RFC 9293 3.10.7.4), with no ring.
+  f.send(105, 312, ACK | FIN);
+  assert.equal(f.out(), ['3: <SEQ=312><ACK=106><CTL=ACK> win=2043']);
+});
+
+test('a SYN from a next hop not resolved is not answered (its SYN,ACK could not go): no cookie, no cache entry; the peer\'s retry is', () => {
+  const f = reach.listen();
+  f.ifc.unresolved.push(PEER_IP);
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), []);
+  assert.is(f.tcp.halfOpen(0), 0);
+  assert.is(f.tcp.counters.synCookies, 0);
+  // Nor a RST to a SYN for a closed port from it.
+  f.ports.ours = 81;
+  f.send(100, 0, SYN);
+  assert.equal(f.out(), []);
+  // Resolved (ARP answered): the SYN again is answered.
+  f.ifc.unresolved.length = 0;
+  f.ports.ours = 80;
+  f.at(1000);
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['1000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460']);
+  f.send(100, 7, RST | ACK);
+  f.ports.ours = 81;
+  f.send(100, 0, SYN);
+  assert.equal(f.out(), ['1000: <SEQ=0><ACK=101><CTL=RST,ACK> win=0']);
+});
+
+test('Interface.reachable: resolved true; else one ARP request, evicting no resolved entry nor one asked for under a second ago', () => {
+  const d = new FakeDriver(US_MAC.slice());
+  const ifc = new Interface(d, { ip: US, prefix: 24, gateway: GW, random32: () => 0x12340000, arpEntries: 2 } as never);
+  ifc.poll(0);
+  d.take(); // its announcement
+  const X = (US & 0xffffff00) + 40, Y = X + 1, Z = X + 2;
+  assert.not.ok(ifc.reachable(X));
+  assert.is(d.take().length, 1, 'one ARP request for X');
+  assert.not.ok(ifc.reachable(X));
+  assert.is(d.take().length, 0, 'X pending: asked once');
+  ifc.now = 200;
+  ifc.input(eth(BCAST_MAC, PEER_MAC, 0x0806, arp(1, PEER_MAC, PEER, ZERO_MAC, US)), 42);
+  d.take();
+  assert.ok(ifc.reachable(PEER));
+  assert.is(d.take().length, 0);
+  ifc.now = 500;
+  assert.not.ok(ifc.reachable(Y));
+  assert.is(d.take().length, 0, 'the table full: PEER resolved, X asked 500 ms ago: nobody evicted');
+  ifc.now = 1000;
+  assert.not.ok(ifc.reachable(Z));
+  assert.is(d.take().length, 1, 'X asked a second ago: Z takes its entry');
+  assert.ok(ifc.reachable(PEER), 'PEER kept');
+  // Off-link: the gateway's entry decides.
+  assert.not.ok(ifc.reachable(0x08080808));
+});
+
+test('memory short with slots free: an accepted connection idle 30 s is reclaimed for it (lwIP tcp_alloc), not before', () => {
+  const f = stack({ keepIdleMs: 0 });
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  f.out();
+  // 100 blocks above the reserve with the connection, 600 once its memory is back.
+  Object.assign(f.ifc, { memFree: 500, memReserve: 400, freeBlocks: () => (f.tcp.conns.length ? 500 : 1000) });
+  f.ports.peer = 40001;
+  f.at(29000);
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  assert.equal(f.out(), ['29000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'nobody idle 30 s: refused for memory, the SYN,ACK goes again later');
+  assert.is(f.tcp.counters.dropLowMem, 1);
+  assert.is(f.tcp.conns.length, 1);
+  f.at(30000);
+  f.out();
+  f.send(101, 301, ACK);
+  assert.equal(f.out(), ['30000: <SEQ=301><CTL=RST> win=0'], 'the idle one reset');
+  assert.is(f.tcp.counters.idleRecycled, 1);
+  assert.equal(f.tcp.conns.map((c) => [c.s[3], c.sb.length, c.rb.length]), [[40001, 536, 536]], 'its share of what is free: an eighth');
+  assert.equal(f.rec.events.filter((e) => e.startsWith('close')), ['close:ECONNABORTED']);
+  assert.ok(OUR_IP && PEER_IP && FIN);
+});
+
+test('TIME-WAIT reclaimed for a new connection stays as a compact entry: a FIN again is acknowledged (2 MSL again), a RST at RCV.NXT ends it', () => {
+  const f = reach.timeWait({ maxConns: 1 });          // 40000: SND.NXT 302, RCV.NXT 102; 2 MSL ends at 10000
+  f.at(1);
+  const old = f.c;
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  assert.equal(f.out(), ['1: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT goes quietly');
+  assert.is(f.tcp.counters.timeWaitRecycled, 1);
+  assert.is(old.stateName, 'CLOSED');
+  assert.equal(f.tcp.conns.map((c) => c.s[3]), [40001]);
+  assert.equal(Array.from(f.tcp.tw!.subarray(0, 6)), [PEER_IP, (80 << 16 | 40000) >>> 0, 302, 102, 2047, 10000]);
+  // The peer's FIN again (its ACK of our FIN lost): acknowledged from the entry, 2 MSL again.
+  f.ports.peer = 40000;
+  f.at(5000);
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['5000: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  assert.is(f.tcp.tw![5], 15000);
+  // Data, or a SYN at RCV.NXT (not beyond: that would reopen it), in the window: an ACK (a
+  // challenge ACK, RFC 5961 4.2); a plain ACK: nothing.
+  f.send(102, 302, ACK | PSH, { data: 'x' });
+  f.send(102, 302, ACK);
+  f.send(102, 0, SYN);
+  assert.equal(f.out(), ['5000: <SEQ=302><ACK=102><CTL=ACK> win=2047', '5000: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  // A RST in the window but not at RCV.NXT: a challenge ACK; at RCV.NXT: the entry goes.
+  f.send(103, 0, RST);
+  assert.equal(f.out(), ['5000: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  f.send(102, 0, RST);
+  assert.equal(f.out(), []);
+  assert.is(f.tcp.tw![1], 0);
+  // Gone: the listener answers the FIN again, as LISTEN does: <SEQ=SEG.ACK><CTL=RST>.
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['5000: <SEQ=302><CTL=RST> win=0']);
+});
+
+test('a compact TIME-WAIT entry ends after 2 MSL; the poll\'s deadline counts it', () => {
+  const f = reach.timeWait({ maxConns: 1 });
+  f.at(1);
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  f.tcp.close(f.tcp.conns[0]);
+  f.send(101, 302, ACK | FIN);                          // 40001 in TIME-WAIT too, until 10001
+  f.out();
+  f.tcp.abort(f.tcp.conns[0]);
+  assert.is(f.tcp.poll(2), 9998, 'the entry\'s end (10000) is the next timer');
+  f.ports.peer = 40000;
+  f.at(9999);
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['9999: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  f.at(19999);
+  f.at(20000);
+  assert.is(f.tcp.tw![1], 0, '2 MSL after the FIN again');
+  f.send(101, 302, ACK | FIN);
+  assert.equal(f.out(), ['20000: <SEQ=302><CTL=RST> win=0']);
+});
+
+test('a SYN beyond RCV.NXT reopens a connection in TIME-WAIT (RFC 1122 4.2.2.13), its ISS beyond the old SND.NXT; one at or below RCV.NXT does not', () => {
+  // The connection itself in TIME-WAIT (SND.NXT 302, RCV.NXT 102).
+  const f = reach.timeWait();
+  f.send(90, 0, SYN);
+  assert.equal(f.out(), ['0: <SEQ=302><ACK=102><CTL=ACK> win=2047'], 'an old SYN: unacceptable, an ACK');
+  assert.is(f.c.stateName, 'TIME-WAIT');
+  f.send(5000, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=65839><ACK=5001><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(f.c.stateName, 'CLOSED');
+  f.send(5001, 65840, ACK);
+  assert.equal(f.tcp.conns.map((c) => [c.stateName, c.s[4]]), [['ESTABLISHED', 65839]]);
+  // A compact entry, the same.
+  const g = reach.timeWait({ maxConns: 1 });
+  g.ports.peer = 40001;
+  g.send(100, 0, SYN, { mss: 1460 });
+  g.send(101, 301, ACK);
+  g.out();
+  g.ports.peer = 40000;
+  g.send(102, 0, SYN);
+  assert.equal(g.out(), ['0: <SEQ=302><ACK=102><CTL=ACK> win=2047'], 'at RCV.NXT: in the window, a challenge ACK');
+  g.tcp.abort(g.tcp.conns[0]);
+  g.out();
+  g.send(7000, 0, SYN, { mss: 1460 });
+  assert.equal(g.out(), ['0: <SEQ=65839><ACK=7001><CTL=SYN,ACK> win=2048 mss=1460']);
+  assert.is(g.tcp.tw![1], 0);
+});
+
+test.run();
