@@ -57,8 +57,9 @@ function unsafeNames(f: Node): string[] {
   const declare = (n: Node, parent: Node | null) => {
     if (n !== f && isFunction(n)) return;
     if (n.type === 'VariableDeclaration' && n.kind === 'var') {
-      const holder = parent && /^(BlockStatement|SwitchCase|ForStatement|ForInStatement|ForOfStatement)$/.test(parent.type)
-        && !(parent.type !== 'BlockStatement' && parent.type !== 'SwitchCase' && parent.body === n);
+      const inList = parent !== null && (parent.type === 'BlockStatement' || parent.type === 'SwitchCase');
+      const inLoopHead = parent !== null && /^For(In|Of)?Statement$/.test(parent.type) && parent.body !== n;
+      const holder = inList || inLoopHead;
       for (const d of n.declarations as Node[]) {
         if (d.id.type !== 'Identifier') continue;
         const r = regions.get(d.id.name) || [];
@@ -72,24 +73,15 @@ function unsafeNames(f: Node): string[] {
   const unsafe = new Set<string>();
   // Uses: every identifier of a declared name, in this function and in nested functions that do
   // not declare the name themselves (they may run before the declaration did).
-  const use = (n: Node, shadowed: Set<string>, parent: Node | null, key: string) => {
-    if (n !== f && isFunction(n)) {
-      const own = ownNames(n);
-      const next = new Set([...shadowed, ...own]);
-      for (const c of children(n)) use(c, next, n, '');
-      return;
-    }
-    if (n.type === 'Identifier' && regions.has(n.name) && !shadowed.has(n.name)) {
+  const use = (n: Node, shadowed: Set<string>, parent: Node | null) => {
+    if (n !== f && isFunction(n)) shadowed = new Set([...shadowed, ...ownNames(n)]);
+    else if (n.type === 'Identifier' && regions.has(n.name) && !shadowed.has(n.name)) {
       const isProperty = parent && ((parent.type === 'MemberExpression' && parent.property === n && !parent.computed) || (parent.type === 'Property' && parent.key === n && !parent.computed));
       if (!isProperty && !regions.get(n.name)!.some((r) => n.start >= r.start && n.start < r.end)) unsafe.add(n.name);
     }
-    for (const k of Object.keys(n)) {
-      const v = n[k];
-      if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') use(c, shadowed, n, k); }
-      else if (v && typeof v.type === 'string') use(v, shadowed, n, k);
-    }
+    for (const c of children(n)) use(c, shadowed, n);
   };
-  use(body, new Set(f.params.filter((p: Node) => p.type === 'Identifier').map((p: Node) => p.name)), null, '');
+  use(body, new Set(f.params.filter((p: Node) => p.type === 'Identifier').map((p: Node) => p.name)), null);
   return [...unsafe];
 }
 
