@@ -122,7 +122,14 @@ function compiler(): { cmd: string; pre: string[] } {
 }
 
 export interface BoardChunks { base: string; enc: string; w5500: string; net: string; apps: string; dhcp: string; dns: string; networkjs: string;
-  mdns: string; dnssd: string; linklocal: string; buildId: string }
+  mdns: string; dnssd: string; linklocal: string; buildId: string;
+  /** HOT_PATH's methods as Closure named them. */
+  hot: string[] }
+
+/** The methods a received segment runs through (Interface.input, Tcp.inputFrame, Tcp.fastAck) and
+ *  the other frames' way in (Interface.demux, inputIpv4): tools/alias-globals.ts leaves their
+ *  short numbers as literals, which the interpreter reads faster than a name. */
+export const HOT_PATH = ['input', 'inputFrame', 'fastAck', 'demux', 'inputIpv4'];
 
 const PLACEHOLDER = '@@SYNACK_BUILD_ID@@';
 
@@ -178,6 +185,10 @@ export async function compileBoard(): Promise<BoardChunks> {
   const dir = mkdtempSync(join(tmpdir(), 'synack-closure-'));
   try {
     const args: string[] = [...CLOSURE_FLAGS, '--externs', EXTERNS, '--chunk_output_path_prefix', join(dir, 'out') + '/'];
+    // What Closure renamed each property and variable to (a line `name:renamed` each): the
+    // per-packet path's methods by their new names (HOT_PATH); with SYNACK_RENAMING=DIR both
+    // reports are kept there, to read the bundle by.
+    args.push('--property_renaming_report', join(dir, 'props.txt'), '--variable_renaming_report', join(dir, 'vars.txt'));
     for (const c of chunks) {
       const files = order.filter((f) => chunkOf[f] === c);
       if (!files.length) throw new Error(`closure: chunk ${c} is empty`);
@@ -197,8 +208,11 @@ export async function compileBoard(): Promise<BoardChunks> {
     }
     const out: Record<string, string> = {};
     for (const c of chunks) out[c] = literals(unlabel(readFileSync(join(dir, 'out', c + '.js'), 'utf8').trim()));
+    const props = readFileSync(join(dir, 'props.txt'), 'utf8');
+    if (process.env.SYNACK_RENAMING) for (const f of ['props.txt', 'vars.txt']) writeFileSync(join(process.env.SYNACK_RENAMING, f), readFileSync(join(dir, f)));
+    const renamed = (name: string) => { const m = new RegExp('^' + name + ':(.+)$', 'm').exec(props); return m ? m[1] : name; };
     return { base: out.base, enc: out.enc, w5500: out.w5500, net: out.net, apps: out.apps, dhcp: out.dhcp, dns: out.dns, networkjs: out.networkjs,
-      mdns: out.mdns, dnssd: out.dnssd, linklocal: out.linklocal, buildId };
+      mdns: out.mdns, dnssd: out.dnssd, linklocal: out.linklocal, buildId, hot: HOT_PATH.map(renamed) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -211,8 +225,8 @@ export function boardModules(c: BoardChunks): Record<string, string> {
   // Closure's hoisted declarations go where each name is assigned (tools/declare.ts); a `var` it
   // declares in a block and uses outside it is declared at its function's start, as Espruino does
   // not hoist (tools/hoist.ts).
-  const stack = (chip: string) => aliasGlobals(declare(hoist('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n'))).code;
-  const beside = (code: string) => aliasGlobals(declare(hoist('var _=global.require("synack")._;' + code + '\n'))).code;
+  const stack = (chip: string) => aliasGlobals(declare(hoist('var _={};' + c.base + '\n' + chip + '\nmodule.exports._=_;\n')), c.hot).code;
+  const beside = (code: string) => aliasGlobals(declare(hoist('var _=global.require("synack")._;' + code + '\n')), c.hot).code;
   return {
     'synack-enc28j60': stack(c.enc),
     'synack-w5500': stack(c.w5500),
