@@ -1,9 +1,10 @@
 // The ARP table (iface/arp-cache.ts) on its own: lookup (the last hit first), the victim for a new
-// address (a free entry, else the least recently confirmed), claim/resolve/free, and `gen`,
+// address (a free entry, else a learnt one, else the least recently confirmed of those old enough
+// for the caller), claim/resolve/free, and `gen`,
 // which the TCP fast ACK's cached headers depend on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED } from '../firmware/iface/arp-cache.ts';
+import { ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_LEARNT } from '../firmware/iface/arp-cache.ts';
 
 const MAC = (k: number) => Uint8Array.of(2, 0, 0, 0, 0, k);
 
@@ -42,17 +43,46 @@ test('resolve again: the MAC view is kept (the same array), its bytes replaced',
   assert.equal(Array.from(view), Array.from(MAC(2)));
 });
 
-test('victim: the first free entry; with none free, the one confirmed longest ago', () => {
+const ANY = -Infinity; // the board's own traffic: any entry may go
+
+test('victim for the board\'s own traffic: the first free entry; with none free, the one confirmed longest ago', () => {
   const a = new ArpCache(3);
-  assert.is(a.victim(), 0);
+  assert.is(a.victim(0, ANY, ANY), 0);
   a.claim(0, 1, 50); a.claim(1, 2, 20); a.claim(2, 3, 40);
-  assert.is(a.victim(), 1);
+  assert.is(a.victim(60, ANY, ANY), 1);
   a.resolve(1, MAC(1), 0, 60);
-  assert.is(a.victim(), 2);
+  assert.is(a.victim(60, ANY, ANY), 2);
   a.claim(2, 3, 50);                                  // ties: the first of them
-  assert.is(a.victim(), 0);
+  assert.is(a.victim(60, ANY, ANY), 0);
+  assert.is(a.victim(10, ANY, ANY), 0, 'a clock set back: still an entry');
   a.free(1);
-  assert.is(a.victim(), 1);
+  assert.is(a.victim(60, ANY, ANY), 1);
+});
+
+test('victim: a learnt entry goes first, even one younger than every other', () => {
+  const a = new ArpCache(3);
+  a.claim(0, 1, 10); a.resolve(0, MAC(1), 0, 10);                        // resolved, oldest
+  a.claim(1, 2, 30); a.resolve(1, MAC(2), 0, 30); a.st[1] = ARP_LEARNT;  // learnt at 30
+  a.claim(2, 3, 20); a.resolve(2, MAC(3), 0, 20); a.st[2] = ARP_LEARNT;  // learnt at 20
+  assert.is(a.victim(40, ANY, ANY), 2, 'the learnt one confirmed longest ago');
+  a.resolve(2, MAC(3), 0, 35);
+  assert.equal([a.st[2], a.victim(40, ANY, ANY)], [ARP_LEARNT, 1], 'a learnt entry confirmed again stays learnt');
+  a.st[1] = a.st[2] = ARP_RESOLVED;
+  assert.is(a.victim(40, ANY, ANY), 0);
+});
+
+test('victim with ages: pending entries younger than `pending`, resolved ones younger than `young` are kept; -1 when all are', () => {
+  const a = new ArpCache(2);
+  a.claim(0, 1, 100);                                 // pending since 100
+  a.claim(1, 2, 50); a.resolve(1, MAC(2), 0, 50);     // resolved at 50
+  assert.is(a.victim(1099, 1000, 5000), -1, 'pending 999 ms, resolved 1049 ms: both kept');
+  assert.is(a.victim(1100, 1000, 5000), 0, 'pending 1000 ms: spare');
+  assert.is(a.victim(1100, 1000, Infinity), 0);
+  assert.is(a.victim(5050, 1000, 5000), 1, 'both spare: the older (resolved at 50)');
+  assert.is(a.victim(5050, 1000, Infinity), 0, 'a resolved entry never, with Infinity');
+  assert.is(a.victim(5049, 1000000, 5000), -1);
+  a.st[1] = ARP_LEARNT;
+  assert.is(a.victim(51, 1000, Infinity), 1, 'a learnt entry whatever its age');
 });
 
 test('gen: bumped by claim, resolve and free', () => {

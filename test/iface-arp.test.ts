@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Interface } from '../firmware/iface/interface.ts';
-import { ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS } from '../firmware/iface/arp-cache.ts';
+import { ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RESOLVED, ARP_LEARNT, ARP_YOUNG_MS } from '../firmware/iface/arp-cache.ts';
 import { totalDrops } from '../firmware/iface/counters.ts';
 import { FakeDriver } from './helpers/fake-driver.ts';
 import {
@@ -97,31 +97,159 @@ test('resolution: one queued packet is sent after the reply, byte-exact; a newer
   assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 3, 2)]);
 });
 
+/** PEER resolved the way the board's own traffic resolves it: asked (a datagram queued), answered. */
+function resolvePeer(d: FakeDriver, ifc: Interface) {
+  sendUdp(ifc, PEER, 0);
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  d.take();
+}
+/** A storm sender's request for us, from 198.18.0.(100 + k). */
+const stormReq = (k: number) => arpReq(Uint8Array.of(2, 0, 0, 0xa0, 0, k), 0xc6120064 + k, US);
+
 test('noQueue (TCP\'s replies without a connection): no queue buffer made, and no resolved entry evicted to ask', () => {
   const { d, ifc } = mk({ arpEntries: 2 });
   d.take();
-  // PEER resolved (its request to us), then a reply to an unknown address: asked, not queued.
-  ifc.input(arpReq(PEER_MAC, PEER, US), 42);
-  d.take();
+  // board:  UDP to PEER -> who-has PEER; PEER: is-at (resolved, asked for); then a reply to an
+  // unknown address: asked, not queued.
+  resolvePeer(d, ifc);
   const far = (n: number) => 0xc6120000 + 50 + n;
   const l4 = () => { ifc.tx.fill(0, 34, 54); return 20; };
+  const bufs = ifc.qBufs.length;
   l4();
   assert.is(ifc.sendIpv4(far(0), 6, 20, true), false);
   assert.equal(d.take().map(hexOf), [ourReq(far(0))]);
-  assert.is(ifc.qBufs.length, 0, 'no 1514-byte buffer made');
-  // The table (2 entries) holds PEER (resolved, the older) and far(0) (pending): the entry a
-  // new address would take is PEER's, so nothing is asked and PEER stays.
-  ifc.now += 10;
+  assert.is(ifc.qBufs.length, bufs, 'no 1514-byte buffer made');
+  // The table (2 entries) holds PEER (resolved) and far(0) (pending under a second): neither is
+  // spare, so nothing is asked and PEER stays.
+  ifc.now += 500;
   l4();
   assert.is(ifc.sendIpv4(far(1), 6, 20, true), false);
   assert.equal(d.take(), []);
   l4();
   assert.ok(ifc.sendIpv4(PEER, 6, 20, true), 'PEER still resolved');
   assert.is(d.take().length, 1);
+  // A second on, far(0)'s entry is spare: far(1) takes it, PEER stays.
+  ifc.now += 500;
+  l4();
+  assert.is(ifc.sendIpv4(far(1), 6, 20, true), false);
+  assert.equal(d.take().map(hexOf), [ourReq(far(1))]);
+  assert.is(ifc.arp.find(far(0)), -1);
+  assert.ok(ifc.arpLookup(PEER));
+  // However long ago PEER was confirmed, a reply the peer sends again for never takes its entry.
+  ifc.now += ARP_YOUNG_MS + 1000;
+  l4();
+  assert.is(ifc.sendIpv4(far(2), 6, 20, true), false);
+  assert.is(ifc.reachable(far(3)), false);
+  assert.equal(d.take().map(hexOf), [ourReq(far(2))], 'far(1)\'s entry (spare) taken, not PEER\'s');
+  ifc.now += 1000;
+  assert.is(ifc.reachable(far(3)), false);
+  assert.equal(d.take().map(hexOf), [ourReq(far(3))]);
+  ifc.now += 1000;
+  assert.is(ifc.reachable(far(4)), false);
+  assert.equal(d.take().map(hexOf), [ourReq(far(4))]);
+  assert.ok(ifc.arpLookup(PEER));
   // Without noQueue the same frame evicts PEER and waits in a queue buffer.
   l4();
-  assert.is(ifc.sendIpv4(far(1), 6, 20), true);
-  assert.is(ifc.qBufs.length, 1);
+  assert.is(ifc.sendIpv4(far(2), 6, 20), true);
+  assert.not.ok(ifc.arpLookup(PEER));
+});
+
+test('an ARP storm (requests for us from 50 senders) takes only spare entries: the host the board asked for stays', () => {
+  const { d, ifc } = mk({ arpEntries: 3 });
+  d.take();
+  resolvePeer(d, ifc);
+  //  storm k: who-has US, tell 198.18.0.(100+k)  ----->  board: is-at (each answered)
+  for (let k = 0; k < 50; k++) { ifc.now += 0.5; ifc.input(stormReq(k), 42); }
+  assert.is(d.take().length, 50, 'every request answered');
+  assert.ok(ifc.arpLookup(PEER), 'PEER kept');
+  assert.equal(Array.from(ifc.arp.st).sort(), [ARP_RESOLVED, ARP_LEARNT, ARP_LEARNT].sort());
+  assert.ok(ifc.arpLookup(0xc6120064 + 49) && ifc.arpLookup(0xc6120064 + 48), 'the last two senders learnt');
+  assert.ok(sendUdp(ifc, PEER, 1));
+  assert.equal(d.take().map(hexOf), [expectedUdp(PEER_MAC, PEER, 1, 1)], 'sent at once, no request');
+  // Long after, the storm still takes the learnt entries first.
+  ifc.now = ARP_YOUNG_MS + 1000;
+  for (let k = 50; k < 60; k++) ifc.input(stormReq(k), 42);
+  assert.ok(ifc.arpLookup(PEER));
+});
+
+test('a request from an unknown sender is answered and not learnt while every entry is asked for and young (5 s, as Linux)', () => {
+  const { d, ifc } = mk({ arpEntries: 1 });
+  d.take();
+  resolvePeer(d, ifc);
+  ifc.now += ARP_YOUNG_MS - 1;
+  ifc.input(stormReq(0), 42);
+  assert.equal(d.take().map(hexOf), [hexOf(arpRep(US_MAC, US, Uint8Array.of(2, 0, 0, 0xa0, 0, 0), 0xc6120064))]);
+  assert.ok(ifc.arpLookup(PEER));
+  assert.not.ok(ifc.arpLookup(0xc6120064));
+  ifc.now += 1;
+  ifc.input(stormReq(0), 42);
+  assert.equal([ifc.arpLookup(PEER), ifc.arpLookup(0xc6120064), ifc.arp.st[0]], [false, true, ARP_LEARNT]);
+  // An entry the board asked for under a second ago (its datagram queued) is kept as well.
+  sendUdp(ifc, PEER, 1);
+  d.take();
+  ifc.now += 999;
+  ifc.input(stormReq(1), 42);
+  assert.ok(ifc.arp.find(PEER) >= 0 && ifc.counters.dropArpEvicted === 0, 'pending PEER kept');
+  ifc.now += 1;
+  ifc.input(stormReq(1), 42);
+  assert.equal([ifc.arp.find(PEER), ifc.counters.dropArpEvicted], [-1, 1], 'asked a second ago: spare');
+});
+
+test('after a storm a client the storm pushed out connects: its SYN asks (reachable), the reply resolves it, its next SYN is answered', () => {
+  const { d, ifc } = mk({ arpEntries: 2 });
+  d.take();
+  //  client: who-has US (learnt), then 30 storm requests push it out
+  ifc.input(arpReq(PEER_MAC, PEER, US), 42);
+  for (let k = 0; k < 30; k++) { ifc.now += 0.5; ifc.input(stormReq(k), 42); }
+  d.take();
+  assert.not.ok(ifc.arpLookup(PEER));
+  ifc.now += 1000;
+  //  client: SYN  ----->  board: not answered; who-has PEER (taking a learnt entry)
+  assert.is(ifc.reachable(PEER), false);
+  assert.equal(d.take().map(hexOf), [ourReq(PEER)]);
+  //  client: is-at  ----->  resolved; the storm goes on and does not push it out (young)
+  ifc.input(arpRep(PEER_MAC, PEER, US_MAC, US), 42);
+  for (let k = 30; k < 60; k++) { ifc.now += 0.5; ifc.input(stormReq(k), 42); }
+  d.take();
+  //  client: SYN again (1 s on)  ----->  answered
+  ifc.now += 1000;
+  assert.is(ifc.reachable(PEER), true);
+  assert.is(ifc.arp.st[ifc.arp.find(PEER)], ARP_RESOLVED);
+  assert.equal(d.take(), []);
+});
+
+test('reachable: a learnt sender whose SYN is answered becomes resolved, so the storm leaves it', () => {
+  const { d, ifc } = mk({ arpEntries: 2 });
+  d.take();
+  ifc.input(arpReq(PEER_MAC, PEER, US), 42);
+  assert.is(ifc.arp.st[ifc.arp.find(PEER)], ARP_LEARNT);
+  assert.is(ifc.reachable(PEER), true);
+  assert.is(ifc.arp.st[ifc.arp.find(PEER)], ARP_RESOLVED);
+  for (let k = 0; k < 10; k++) { ifc.now += 0.5; ifc.input(stormReq(k), 42); }
+  assert.ok(ifc.arpLookup(PEER));
+  assert.equal(d.take().length, 11, 'all answered, nothing asked');
+});
+
+test('asks for peers that send again are rate-limited to n per second, even with spare (learnt) entries', () => {
+  const { d, ifc } = mk({ arpEntries: 4 });
+  d.take();
+  for (let k = 0; k < 4; k++) ifc.input(stormReq(k), 42);
+  d.take();
+  const far = (n: number) => 0xc6120000 + 20 + n;
+  //  flood: SYNs from 10 made-up addresses in the same millisecond  ----->  one who-has
+  for (let n = 0; n < 10; n++) assert.is(ifc.reachable(far(n)), false);
+  assert.equal(d.take().map(hexOf), [ourReq(far(0))]);
+  ifc.now += 249;                                    // 1000 / 4 = 250 ms between asks
+  for (let n = 1; n < 10; n++) ifc.reachable(far(n));
+  assert.equal(d.take(), []);
+  ifc.now += 1;
+  for (let n = 1; n < 10; n++) ifc.reachable(far(n));
+  assert.equal(d.take().map(hexOf), [ourReq(far(1))]);
+  // The same limit holds for sendIpv4's noQueue asks.
+  ifc.tx.fill(0, 34, 54);
+  assert.is(ifc.sendIpv4(far(2), 6, 20, true), false);
+  assert.equal(d.take(), []);
+  assert.is(ifc.counters.dropArpQueueFull, 1);
 });
 
 test('off-link destinations resolve the gateway; no gateway means no route', () => {

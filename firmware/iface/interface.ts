@@ -13,7 +13,7 @@ import { makeCounters, counterValues, counterNames, type IfaceCounters,
   ARP_CONFLICT, ARP_EVICTIONS, ARP_RX, ARP_TX, DROP_ARP_EVICTED, DROP_ARP_LENGTHS, DROP_ARP_NOT_US, DROP_ARP_OPER, DROP_ARP_QUEUE_FULL, DROP_ARP_QUEUE_REPLACED, DROP_ARP_TIMEOUT, DROP_ARP_TRUNCATED, DROP_ARP_TYPE, DROP_ETH_NOT_US, DROP_ETH_TRUNCATED, DROP_ETH_TYPE, DROP_ICMP_BCAST, DROP_ICMP_CHECKSUM, DROP_ICMP_TOO_BIG, DROP_ICMP_TRUNCATED, DROP_ICMP_TYPE, DROP_IP_BCAST_PROTO, DROP_IP_CHECKSUM, DROP_IP_FRAGMENT, DROP_IP_IHL, DROP_IP_LENGTH, DROP_IP_NOT_US, DROP_IP_PROTO, DROP_IP_SRC, DROP_IP_TRUNCATED, DROP_IP_VERSION, DROP_NO_ROUTE, DROP_TX_TOO_BIG, DROP_UDP_CHECKSUM, DROP_UDP_LENGTH, DROP_UDP_NO_PORT, LOW_MEM_POLLS, DROP_UDP_TRUNCATED, ICMP_ECHO_IGNORED, ICMP_ECHO_RX, ICMP_ECHO_TX, ICMP_UNREACH_LIMITED, ICMP_UNREACH_TX, IP_RX, IP_TX, RX_FRAMES, TX_FAIL, TX_FRAMES, UDP_RX, UDP_TX,
 } from './counters.ts';
 import {
-  ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RETRY_MS, ARP_MAX_TRIES,
+  ArpCache, ARP_FREE, ARP_PENDING, ARP_RESOLVED, ARP_LEARNT, ARP_YOUNG_MS, ARP_MAX_AGE_MS, ARP_REFRESH_AGE_MS, ARP_RETRY_MS, ARP_MAX_TRIES,
 } from './arp-cache.ts';
 import { getU16 } from '../wire/bytes.ts';
 import { checksum } from '../wire/checksum.ts';
@@ -124,6 +124,8 @@ export class Interface {
   arpQueueMax: number;
   /** No ARP timer is due before this time (ms): poll skips the table scan until then. */
   arpDue: number;
+  /** When `mayAsk` last let a request go out. */
+  askAt: number;
   /** Next IP identification. */
   ipId: number;
   /** After sendIpv4: nonzero if the frame went straight to a resolved next hop, then the time
@@ -168,6 +170,7 @@ export class Interface {
     this.ipId = this.random32() & 0xffff;
     this.lastIcmpErr = -ICMP_ERROR_INTERVAL_MS; // an integer in [-4096, 4095]: one block (docs/espruino.md)
     this.arpDue = Infinity;
+    this.askAt = -Infinity;
     this.protos = [];
     this.handlers = [];
     this.udp = {};
@@ -236,7 +239,7 @@ export class Interface {
   /** True if ip has a resolved ARP entry; its MAC is then copied into out (6 bytes) if given. */
   arpLookup(ip: number, out?: Uint8Array): boolean {
     const i = this.arp.find(ip >>> 0);
-    if (i < 0 || this.arp.st[i] !== ARP_RESOLVED) return false;
+    if (i < 0 || this.arp.st[i] < ARP_RESOLVED) return false;
     if (out) out.set(this.arp.m[i], 0);
     return true;
   }
@@ -247,7 +250,7 @@ export class Interface {
   arpRequest(ip: number): void {
     ip = ip >>> 0;
     if (this.arp.find(ip) >= 0) return;
-    const i = this.newEntry(ip);
+    const i = this.newEntry(ip, this.arp.victim(this.now, -Infinity, -Infinity));
     this.arp.tries[i] = 1;
     this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, ip);
   }
@@ -315,7 +318,7 @@ export class Interface {
     let i = a.find(hop);
     // Frames from other buffers (the ARP requests below) go out after tx's frame is sent or
     // queued: the driver may copy them where tx is (EthernetDriver.txBuf).
-    if (i >= 0 && a.st[i] === ARP_RESOLVED) {
+    if (i >= 0 && a.st[i] >= ARP_RESOLVED) { // resolved or learnt
       emitEthernet(tx, 0, a.m[i], this.mac, ETHERTYPE_IPV4);
       const sent = this.sendFrame(tx, len);
       // Refresh a busy entry before it expires, at most once per ARP_RETRY_MS. Otherwise the
@@ -331,8 +334,9 @@ export class Interface {
     if (ask) {
       // Nor does it evict a resolved entry to ask for its address: SYN,ACKs to a flood's made-up
       // addresses would push out the hosts the board talks to.
-      if (noQueue && a.st[a.victim()] === ARP_RESOLVED) { c[DROP_ARP_QUEUE_FULL]++; return false; }
-      i = this.newEntry(hop);
+      const v = noQueue ? this.spareEntry() : a.victim(now, -Infinity, -Infinity);
+      if (v < 0) { c[DROP_ARP_QUEUE_FULL]++; return false; }
+      i = this.newEntry(hop, v);
       a.tries[i] = 1;
     }
     // Pending: keep this frame (the newest one, RFC 1122 2.3.2.2) in the entry's queue buffer.
@@ -358,19 +362,38 @@ export class Interface {
    *  than ARP_RETRY_MS ago, and false. TCP asks before it answers a SYN, with a SYN,ACK or a RST
    *  (issue 21): such a reply to an unresolved next hop would not be queued anyway
    *  (sendIpv4's noQueue; the peer sends again, RFC 9293 3.8.1), so its cookie and checksums are
-   *  not computed, and a flood from made-up addresses costs at most one request per entry and
-   *  second. (A new client has usually asked for our address first, which taught us its own.) */
+   *  not computed, and a flood from made-up addresses costs at most `spareEntry`'s requests. (A new
+   *  client has usually asked for our address first, which taught us its own.) A learnt entry
+   *  whose SYN is answered becomes resolved: the board talks to it now (ArpCache). */
   reachable(dst: number): boolean {
     let hop = dst >>> 0;
     if (((hop ^ this.ip) & this.mask) !== 0) hop = this.gateway;
     const a = this.arp;
-    let i = a.find(hop);
-    if (i >= 0 || !hop) return i >= 0 && a.st[i] === ARP_RESOLVED;
-    i = a.victim();
-    if (a.st[i] === ARP_RESOLVED || (a.st[i] === ARP_PENDING && this.now - a.t[i] < ARP_RETRY_MS)) return false;
-    a.tries[this.newEntry(hop)] = 1;
+    const i = a.find(hop);
+    if (i >= 0 || !hop) {
+      if (i < 0 || a.st[i] < ARP_RESOLVED) return false;
+      a.st[i] = ARP_RESOLVED;
+      return true;
+    }
+    const v = this.spareEntry();
+    if (v < 0) return false;
+    a.tries[this.newEntry(hop, v)] = 1;
     this.sendArp(ARP_REQUEST, MAC_BROADCAST, ZERO_MAC, hop);
     return false;
+  }
+
+  /** The entry to ask for a next hop with, on behalf of a frame whose sender sends again anyway
+   *  (reachable, sendIpv4's noQueue), or -1: a free or learnt one, or one pending since
+   *  ARP_RETRY_MS, never a resolved one; and only if no such request went out in the last
+   *  ARP_RETRY_MS / n, so that a flood from made-up addresses asks at most n times a second even
+   *  during an ARP storm (whose learnt entries it could take one by one). */
+  spareEntry(): number {
+    const a = this.arp;
+    const now = this.now;
+    if (now - this.askAt < ARP_RETRY_MS / a.n) return -1;
+    const v = a.victim(now, ARP_RETRY_MS, Infinity);
+    if (v >= 0) this.askAt = now;
+    return v;
   }
 
   /** Hands a frame to the driver and counts it. */
@@ -392,10 +415,10 @@ export class Interface {
     this.sendFrame(b, ETH_HEADER_LEN + ARP_LEN);
   }
 
-  /** A fresh pending entry for ip, evicting the oldest entry (and its queued frame) if full. */
-  newEntry(ip: number): number {
+  /** Entry i (ArpCache.victim's choice) made a fresh pending entry for ip, evicting what it held
+   *  (and its queued frame). */
+  newEntry(ip: number, i: number): number {
     const a = this.arp;
-    const i = a.victim();
     if (a.st[i] !== ARP_FREE) {
       this.cnt[ARP_EVICTIONS]++;
       if (a.q[i] >= 0) this.cnt[DROP_ARP_EVICTED]++;
@@ -506,10 +529,12 @@ export class Interface {
         this.sendFrame(f, this.qLen[q]);
         this.releaseQueue(i);
       }
-    } else if (forUs) {
-      // RFC 826: the target adds the sender (it will most likely talk back).
-      i = this.newEntry(spa);
+    } else if (forUs && (i = a.victim(now, ARP_RETRY_MS, ARP_YOUNG_MS)) >= 0) {
+      // RFC 826: the target adds the sender (it will most likely talk back), as learnt: a storm
+      // of requests takes only spare entries (ArpCache), and is answered all the same.
+      i = this.newEntry(spa, i);
       a.resolve(i, buf, o + ARP_SHA, now);
+      a.st[i] = ARP_LEARNT;
       if (now + ARP_MAX_AGE_MS < this.arpDue) this.arpDue = now + ARP_MAX_AGE_MS;
     }
     if (!forUs) {
@@ -756,7 +781,7 @@ export class Interface {
           due = now + ARP_RETRY_MS;
         }
         if (due - now < next) next = due - now;
-      } else if (s === ARP_RESOLVED) {
+      } else if (s >= ARP_RESOLVED) {
         const due = a.t[i] + ARP_MAX_AGE_MS;
         if (now >= due) {
           a.free(i);
