@@ -67,6 +67,8 @@ test('victim: a learnt entry goes first, even one younger than every other', () 
   assert.is(a.victim(40, ANY, ANY), 2, 'the learnt one confirmed longest ago');
   a.resolve(2, MAC(3), 0, 35);
   assert.equal([a.st[2], a.victim(40, ANY, ANY)], [ARP_LEARNT, 1], 'a learnt entry confirmed again stays learnt');
+  a.resolve(1, MAC(2), 0, 35);                        // ties among learnt: the first of them
+  assert.is(a.victim(40, ANY, ANY), 1);
   a.st[1] = a.st[2] = ARP_RESOLVED;
   assert.is(a.victim(40, ANY, ANY), 0);
 });
