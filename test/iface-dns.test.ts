@@ -147,4 +147,66 @@ test('source port: a taken one is skipped; none free after 8 tries is EBUSY', ()
   assert.is(b.sent.length, 0);
 });
 
+test('0.0.0.0 is a dotted quad too: answered at once as 0, without a query', () => {
+  const w = world();
+  w.dns.resolve('0.0.0.0', w.cb);
+  assert.equal(w.got, [[null, 0]]);
+  assert.equal(w.sent, []);
+});
+
+test('two queries that time out at the same poll both end with ETIMEDOUT at that poll', () => {
+  const w = world();
+  const at: [string, string | null, number][] = [];
+  w.dns.resolve('a', (e) => at.push(['a', e, w.ifc.now]));
+  w.dns.resolve('b', (e) => at.push(['b', e, w.ifc.now]));
+  w.run(7000);
+  assert.equal(at, [['a', 'ETIMEDOUT', 7000], ['b', 'ETIMEDOUT', 7000]]);
+  assert.equal([w.dns.queries.length, w.bound.size], [0, 0]);
+});
+
+test('poll returns the time to the nearest retry among the queries, whichever is first in the list', () => {
+  const w = world();
+  w.dns.resolve('a', w.cb);          // t=0: sent, again at 1000 (then 3000)
+  w.run(1500);
+  w.dns.resolve('b', w.cb);          // t=1500: again at 2500
+  w.ifc.now = 1600;
+  w.dns.resolve('c', w.cb);          // t=1600: again at 2600
+  assert.equal(w.sent.map((s) => [s.name, s.t]), [['a', 0], ['a', 1000], ['b', 1500], ['c', 1600]]);
+  assert.is(w.dns.poll(1600), 900, 'b, the second of three, is due first');
+  w.ifc.now = 2550;
+  assert.is(w.dns.poll(2550), 50, 'c, the last, is due first (b sent again at 2550, due at 4550)');
+});
+
+test('a name answered again after its entry expired takes the same entry, not a second one', () => {
+  const w = world();
+  w.dns.resolve('a', w.cb);
+  w.answer(w.sent[0], { ttl: 1, ip: 1 });
+  w.ifc.now = 1000;
+  w.dns.resolve('a', w.cb);
+  assert.is(w.sent.length, 2, 'expired: asked again');
+  w.answer(w.sent[1], { ttl: 60, ip: 2 });
+  assert.equal(w.dns.cache.map((e) => [e.name, e.ip]), [['a', 2]]);
+});
+
+test('two queries for one name at once: the second answer replaces the first\'s entry in a full cache, evicting nothing', () => {
+  const w = world();
+  w.dns.resolve('a', w.cb);
+  w.dns.resolve('a', w.cb);
+  const [q1, q2] = w.sent;
+  w.answer(q1, { ttl: 100, ip: 1 });
+  for (let i = 0; i < 7; i++) { w.dns.resolve('n' + i, w.cb); w.answer(w.sent[w.sent.length - 1], { ttl: 10 + i, ip: 10 + i }); }
+  assert.is(w.dns.cache.length, 8);
+  w.answer(q2, { ttl: 100, ip: 2 });
+  assert.equal(w.got.slice(0, 1).concat(w.got.slice(-1)), [[null, 1], [null, 2]]);
+  assert.equal(w.dns.cache.map((e) => [e.name, e.ip]), [['a', 2], ['n0', 10], ['n1', 11], ['n2', 12], ['n3', 13], ['n4', 14], ['n5', 15], ['n6', 16]]);
+  w.dns.resolve('n0', w.cb);
+  assert.is(w.sent.length, 9, 'n0 (the entry expiring first) still answered from the cache');
+});
+
+test('a full cache whose entries expire together evicts the one cached first', () => {
+  const w = world();
+  for (let i = 0; i < 9; i++) { w.dns.resolve('n' + i, w.cb); w.answer(w.sent[w.sent.length - 1], { ttl: 60, ip: i }); }
+  assert.equal(w.dns.cache.map((e) => e.name), ['n8', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7']);
+});
+
 test.run();
