@@ -66,6 +66,7 @@ test('odd lengths pad the last byte as a high byte', () => {
   assert.is(sum16(b, 0, 3, 0), 0x1234 + 0x5600);
   assert.is(sum16(b, 0, 1, 0), 0x1200);
   assert.is(sum16(b, 0, 0, 7), 7);
+  assert.is(sum16(b, 1, -1, 7), 7, 'a negative length sums nothing');
   noE();
 });
 
@@ -145,6 +146,34 @@ test('fold handles large accumulators', () => {
   assert.is(fold(0xffff), 0);
   assert.is(fold(0x1fffe), 0);
   assert.is(fold(0xfffffffe), 0x0001); // fffe + ffff = 1fffd -> fffe -> complement 0001
+});
+
+test('native path: sum16 itself uses E.sum at even byte offsets (and only there)', () => {
+  const data = bytes(64, 3);
+  fakeE();
+  nativeCalls = 0;
+  assert.is(fold(sum16(data, 0, 40, 0)), reference(data, 0, 40));
+  assert.is(nativeCalls, 1);
+  assert.is(fold(sum16(data, 1, 40, 0)), reference(data, 1, 40));
+  assert.is(nativeCalls, 1);
+  noE();
+});
+
+test('native path: sum16 folds a native sum of exactly 0xffff (and multiples) to 0xffff', () => {
+  const ff = new Uint8Array(8).fill(0xff);
+  fakeE();
+  for (const n of [2, 3, 4, 8]) assert.is(fold(sum16(ff, 0, n, 0)), reference(ff, 0, n), `${n} bytes of ff`);
+  assert.is(sum16(ff, 0, 2, 0), 0xffff);
+  noE();
+});
+
+test('an E without a sum function (an Espruino build without E.sum) keeps the plain path', () => {
+  g.E = {};
+  assert.not.ok(checksumDetectNative());
+  const d = bytes(40, 5);
+  assert.is(checksum(d, 0, 40), reference(d, 0, 40));
+  assert.is(fold(sum16(d, 0, 40, 0)), reference(d, 0, 40));
+  noE();
 });
 
 test.run();

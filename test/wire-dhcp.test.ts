@@ -102,4 +102,34 @@ test('emitDhcpRequest: a hostname of more than 63 characters is cut to 63, 7-bit
   assert.is(big, 240 + 3 + 9 + 6 + 6 + 65 + 4 + 7 + 1);
 });
 
+test('dhcpParse: a single pad between options is one byte, not an option with a length', () => {
+  const [st, i] = parse([53, 1, DHCPACK, 0, 54, 4, ...u32(0xc61200fe), 0, 1, 4, ...u32(0xffffff00)]);
+  assert.equal([st, i.type, i.serverId >>> 0, i.mask >>> 0], [DHCP_OK, DHCPACK, 0xc61200fe, 0xffffff00]);
+});
+
+test('dhcpParse: only option 53 of length 1 is the type; another 1-byte option after it is not', () => {
+  const [st, i] = parse([53, 1, DHCPACK, 19, 1, 0]);   // 19: IP forwarding, off
+  assert.equal([st, i.type], [DHCP_OK, DHCPACK]);
+});
+
+test('dhcpParse: an unknown 4-byte option is skipped, not taken for T2 (or any field)', () => {
+  const [st, i] = parse([53, 1, DHCPACK, 2, 4, ...u32(3600)]);   // 2: time offset
+  assert.equal([st, i.serverId, i.mask, i.router, i.dns, i.lease, i.t1, i.t2], [DHCP_OK, 0, 0, 0, 0, -1, -1, -1]);
+});
+
+test('emitDhcpRequest into a reused buffer: the whole fixed part the client does not set (sname, file...) is zero', () => {
+  const b = new Uint8Array(42 + 300).fill(0xee);                          // exactly the frame
+  assert.is(emitDhcpRequest(b, 42, DHCPDISCOVER, 1, 0, MAC, 0, 0, 0, 'h', true), 300);
+  const m = b.subarray(42, 42 + 236);
+  const set = new Set([0, 1, 2, 4, 5, 6, 7, 10, 28, 29, 30, 31, 32, 33]);   // op, htype, hlen, xid, flags, chaddr
+  const stray = Array.from(m).map((x, k) => [k, x]).filter(([k, x]) => !set.has(k) && x !== 0);
+  assert.equal(stray, []);
+});
+
+test('emitDhcpRequest at the offset the client uses (42, after the IPv4 and UDP headers): padded to 300; a longer one is its length', () => {
+  const b = new Uint8Array(700);
+  assert.is(emitDhcpRequest(b, 42, DHCPDISCOVER, 1, 0, MAC, 0, 0, 0, 'synack', true), 300);
+  assert.is(emitDhcpRequest(b, 42, DHCPDISCOVER, 1, 0, MAC, 0, 0, 0, 'x'.repeat(63), true), 240 + 3 + 9 + 65 + 4 + 7 + 1);
+});
+
 test.run();

@@ -75,4 +75,8 @@ test('emitEthernet at an offset: destination, source, type in place', () => {
   assert.equal(Array.from(b.subarray(0, 18)), [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 8, 6, 0]);
 });
 
+test('macToString: two hex digits a byte, a leading 0 below 0x10 only (0x0f, 0x10)', () => {
+  assert.is(macToString(hex('0f1000ff0a01'), 0), '0f:10:00:ff:0a:01');
+});
+
 test.run();

@@ -38,4 +38,13 @@ test('icmpParse: truncated and bad checksum', () => {
   assert.is(icmpParse(b, 0, 8), ICMP_BAD_CHECKSUM);
 });
 
+test('emitIcmp in place over a received message: the old checksum is not summed, the bytes before are not touched', () => {
+  const b = new Uint8Array(14).fill(0x77);                        // 2 bytes before the message
+  b.set(hex('0800ffff123400016162' + '6364'), 2);                 // a request, checksum field dirty
+  emitIcmpEcho(b, 2, ICMP_ECHO_REPLY, 0x1234, 0x0001, 12);
+  // 0000 + 1234 + 0001 + 6162 + 6364 = 0xd6fb -> ~ = 2904
+  assert.is(toHex(b), '7777' + '00002904123400016162' + '6364');
+  assert.is(icmpParse(b, 2, 12), ICMP_OK);
+});
+
 test.run();

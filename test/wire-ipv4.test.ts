@@ -108,4 +108,16 @@ test('ipv4Parse at the limits: exactly 20 bytes, the header exactly the bytes pr
   assert.is(ipv4Parse(t, 0, 24), IPV4_OK);
 });
 
+test('emitIpv4: a sum whose first fold carries again is folded twice (id 0xae4e: 2fffe -> 10000 -> 1, checksum fffe)', () => {
+  const b = new Uint8Array(20);
+  emitIpv4(b, 0, 0xc6120001, 0xc6120002, IP_PROTO_UDP, 100, 0xae4e, 64);
+  // 4500+0078+ae4e+4000+4011+c612+0001+c612+0002 = 0x2fffe -> fffe + 2 = 0x10000 -> 0000 + 1 = 1 -> ~ = fffe
+  assert.is(toHex(b, 10, 2), 'fffe');
+  assert.is(checksum(b, 0, 20), 0);
+});
+
+test('ipFromString: any character but digits and dots is refused, between parts too', () => {
+  for (const bad of ['1:2:3:4', '198.18.0/1', '198,18.0.1', '1.2.3.4\n']) assert.is(ipFromString(bad), -1, JSON.stringify(bad));
+});
+
 test.run();

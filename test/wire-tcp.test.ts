@@ -88,4 +88,20 @@ test('sequence arithmetic modulo 2^32 (RFC 9293 3.4): comparisons across the wra
   assert.equal([seqInRange(top, top, 0x10), seqInRange(0xf, top, 0x10), seqInRange(0x10, top, 0x10), seqInRange(top - 1, top, 0x10)], [true, true, false, false]);
 });
 
+test('tcpParseOptions: tiny MSS values (1, 2) are values, never read as TCP_NO_MSS or TCP_OPTIONS_BAD', () => {
+  for (const v of [0, 1, 2]) {
+    const r = tcpParseOptions(withOpts([2, 4, 0, v]), 0);
+    assert.is(r, v);
+    assert.ok(r !== TCP_NO_MSS && r !== TCP_OPTIONS_BAD, `MSS ${v}`);
+  }
+});
+
+test('emitTcp without MSS writes the 20-byte header only: data already after it stays', () => {
+  const b = new Uint8Array(28).fill(0xdd);
+  assert.is(emitTcp(b, 0, 1, 2, 3, 4, ACK, 100, 0), 20);
+  assert.equal(Array.from(b.subarray(20)), Array(8).fill(0xdd));
+  assert.is(emitTcp(b, 0, 1, 2, 3, 4, ACK, 100, -1), 20);
+  assert.equal(Array.from(b.subarray(20)), Array(8).fill(0xdd), 'nor with a negative MSS');
+});
+
 test.run();

@@ -34,7 +34,8 @@ export function checksumDetectNative(): boolean {
  *  padded with zero) to the accumulator `acc` and returns the new, unfolded accumulator. Sums of
  *  up to about 128 KB stay exact for `fold`. */
 export function sum16(buf: Uint8Array, off: number, len: number, acc: number): number {
-  if (len <= 0) return acc;
+  // No test for len <= 0: the native path needs len > 1, and the plain path's loops then run
+  // no pass (end <= off), which returns acc.
   let s = 0;
   const end = off + len;
   if (hasESum && len > 1 && ((buf.byteOffset + off) & 1) === 0) {
