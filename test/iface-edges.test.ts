@@ -480,6 +480,56 @@ test('of two resolved entries the one confirmed first expires first, whatever th
   assert.is(ifc.poll(ARP_MAX_AGE_MS + 1), 99);
 });
 
+/** Counts the ARP table scans from now on (each reads the table's size `n` once per entry). */
+function countScans(ifc: Interface) {
+  const a = ifc.arp, n = a.n;
+  const w = { reads: 0 };
+  Object.defineProperty(a, 'n', { get: () => { w.reads++; return n; }, configurable: true });
+  return w;
+}
+
+test('poll skips the ARP table scan before the next ARP timer (arpDue), and scans at it', () => {
+  //   0 ms: who-has X (retry due at 1000)   polls at 1, 500, 999: no scan   1000: the retry
+  const { d, ifc } = mk();
+  ifc.poll(0);
+  sendUdp(ifc, hostOf(1));
+  d.take();
+  const w = countScans(ifc);
+  for (const t of [1, 500, 999]) assert.is(ifc.poll(t), 1000 - t);
+  assert.is(w.reads, 0, 'the table was scanned before its timer');
+  ifc.poll(1000);
+  assert.ok(w.reads > 0);
+  assert.equal(d.take().map(hexOf), [ourReq(hostOf(1))]);
+});
+
+test('a new entry whose retry is no sooner than the ARP timer leaves the stack\'s deadline (due) alone', () => {
+  //   0 ms: who-has X: a timer sooner than none, due = 0 (worked out again at the next poll)
+  //   0 ms, the stack's deadline worked out: who-has Y, its retry with X's: due untouched
+  //   500 ms: who-has Z: its retry after X's: due untouched
+  const { d, ifc } = mk();
+  ifc.poll(0);
+  ifc.due = 5;
+  sendUdp(ifc, hostOf(1));
+  assert.is(ifc.due, 0);
+  ifc.due = 1000;
+  sendUdp(ifc, hostOf(2));
+  ifc.now = 500;
+  sendUdp(ifc, hostOf(3));
+  assert.is(ifc.due, 1000);
+  assert.is(d.take().length, 3);
+});
+
+test('arp.tries counts the requests sent for a pending entry', () => {
+  const { d, ifc } = mk();
+  ifc.poll(0);
+  sendUdp(ifc, hostOf(1));
+  const i = ifc.arp.find(hostOf(1));
+  const tries: number[] = [ifc.arp.tries[i]];
+  for (const t of [1000, 2000]) { ifc.poll(t); tries.push(ifc.arp.tries[i]); }
+  assert.equal(tries, [1, 2, 3]);
+  assert.is(d.take().length, 3);
+});
+
 test('a handler overdue (a negative delay) makes poll return 0', () => {
   const { ifc } = mk();
   ifc.register(99, { input() {}, poll: () => -5 });
@@ -620,6 +670,24 @@ test('memory: while low, measured on every poll (before reading), idle or not', 
   w.free = 1000;
   w.ifc.poll(200);
   assert.is(w.ifc.lowMem, MEM_OK);
+});
+
+test('memory: one measure per poll, before its first frame, however many frames it reads', () => {
+  const w = memWorld();
+  let measures = 0;
+  const measure = w.ifc.measure.bind(w.ifc);
+  w.ifc.measure = (now: number) => { measures++; measure(now); };
+  w.d.rxq.push(ping(1), ping(2), ping(3));
+  w.ifc.poll(0);
+  assert.is(measures, 1, 'memory fine');
+  w.free = 300; // low from the next measure on
+  w.d.rxq.push(ping(4), ping(5), ping(6));
+  w.ifc.poll(100);
+  w.d.rxq.push(ping(7), ping(8), ping(9));
+  w.ifc.poll(200);
+  assert.is(w.ifc.lowMem, MEM_LOW);
+  assert.is(measures, 3, 'memory low');
+  assert.is(w.d.rxq.length, 0);
 });
 
 test('memory: lowMemPolls counts each poll that left frames in the driver, once, and only while critical', () => {
