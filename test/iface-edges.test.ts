@@ -15,7 +15,7 @@ import { MAX_FRAME } from '../firmware/drivers/driver.ts';
 import { NO_TIMER, type ProtocolHandler } from '../firmware/iface/types.ts';
 import { FakeDriver } from './helpers/fake-driver.ts';
 import {
-  US_MAC, PEER_MAC, GW_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, FAR, eth, arp, ipv4, udp, echo, hexOf, cat, pattern,
+  US_MAC, PEER_MAC, GW_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, FAR, eth, arp, ipv4, udp, echo, hexOf, pattern,
 } from './helpers/frames.ts';
 
 /** A configured interface (US/24, gateway GW) on a FakeDriver; the gratuitous ARP taken. */
