@@ -2,7 +2,7 @@
 // npm test. Reports: reports/mutation/mutation.html and .json; incremental state in
 // reports/stryker-incremental.json (a rerun tests only the mutants whose code or tests changed).
 const suites = [
-  'checksum', 'dhcp-dns', 'iface-arp', 'iface-arp-cache', 'iface-dns', 'iface-dhcp', 'iface-counters', 'iface-icmp', 'iface-ipv4', 'iface-poll',
+  'checksum', 'dhcp-dns', 'iface-arp', 'iface-arp-cache', 'iface-edges', 'iface-dns', 'iface-dhcp', 'iface-counters', 'iface-icmp', 'iface-ipv4', 'iface-poll',
   'iface-udp', 'iface-storage', 'socket-net', 'tcp-config', 'tcp-fast-path', 'tcp-sequences',
   'tcp-states', 'tcp-states-open', 'tcp-states-synchronized', 'tcp-states-closing', 'tcp-edges', 'tcp-table', 'tcp-timers', 'tcp-syncache', 'tcp-reclaim', 'zeroconf',
   'tcp-congestion', 'wire-arp', 'wire-bytes', 'wire-ethernet', 'wire-icmp', 'wire-ipv4',

@@ -54,6 +54,17 @@ test('nthName: the i-th word of a name list, the last one, \'\' past the end', (
   assert.is(counters.nthName(counters.ifaceCounterNames(), 1), 'txFrames');
 });
 
+test('nthName: every index past the end gives \'\' (the walk stops at the last word)', () => {
+  for (let i = 3; i < 12; i++) assert.is(counters.nthName('ab cd ef', i), '', String(i));
+});
+
+test('nthName and counterValues: an empty word (a leading space) is a word', () => {
+  assert.is(counters.nthName(' b', 0), '');
+  assert.is(counters.nthName(' b', 1), 'b');
+  assert.is(counters.nthName(' b c', 2), 'c');
+  assert.equal(counterValues(Uint32Array.of(1, 2), ' b', 0), { '': 1, b: 2 });
+});
+
 test('counterValues: names from an offset, the last name ends the list', () => {
   assert.equal(counterValues(Uint32Array.of(7, 8), 'a b c d', 2), { c: 7, d: 8 });
   assert.equal(counterValues(Uint32Array.of(1), 'only', 0), { only: 1 });

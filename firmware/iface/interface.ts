@@ -72,7 +72,7 @@ export class Interface {
    *  filters (EthernetDriver.macFilter). */
   macCheck: Uint8Array | null;
   /** Whether echo requests are answered (the ICMP echo app). */
-  icmpEcho = true;
+  icmpEcho: boolean;
   /** IPv4 configuration; ip 0 until set (DHCP). */
   ip: number;
   prefix: number;
@@ -520,8 +520,9 @@ export class Interface {
     const merged = i >= 0;
     if (merged) {
       // RFC 826 merge: update the known sender, and send the frame that waited for it.
+      // No ARP timer to set: the entry's timer so far (a retry, or its expiry) was no later than
+      // its new expiry, and arpDue is no later than any entry's timer.
       a.resolve(i, buf, o + ARP_SHA, now);
-      if (now + ARP_MAX_AGE_MS < this.arpDue) this.arpDue = now + ARP_MAX_AGE_MS;
       const q = a.q[i];
       if (q >= 0) {
         const f = this.qBufs[q];
@@ -534,8 +535,7 @@ export class Interface {
       // of requests takes only spare entries (ArpCache), and is answered all the same.
       i = this.newEntry(spa, i);
       a.resolve(i, buf, o + ARP_SHA, now);
-      a.st[i] = ARP_LEARNT;
-      if (now + ARP_MAX_AGE_MS < this.arpDue) this.arpDue = now + ARP_MAX_AGE_MS;
+      a.st[i] = ARP_LEARNT; // newEntry set arpDue a second on at most: the expiry is set then
     }
     if (!forUs) {
       if (!merged) c[DROP_ARP_NOT_US]++;
@@ -689,8 +689,7 @@ export class Interface {
    *  header and the first 8 bytes of the datagram, at most one per ICMP_ERROR_INTERVAL_MS. */
   sendPortUnreachable(buf: Uint8Array, l4off: number): void {
     const c = this.cnt;
-    const src = ipv4Src(buf, IP_OFFSET);
-    if (src === 0) return; // RFC 1122 3.2.2: not to a source that does not define one host
+    const src = ipv4Src(buf, IP_OFFSET); // never 0.0.0.0 (inputUdp, the only caller, checks it)
     if (this.now - this.lastIcmpErr < ICMP_ERROR_INTERVAL_MS) {
       c[ICMP_UNREACH_LIMITED]++;
       return;
