@@ -79,7 +79,10 @@ export class Mdns {
   ip = 0;
   /** The DNS-SD records (iface/dnssd.ts), remade with each name. */
   recs: MdnsRecord[] = [];
-  private fqdn: string;
+  /** The configured name, made one label (below). */
+  readonly base: string;
+  /** HOST.local: set by named() when probing starts (no message is read before). */
+  private fqdn!: string;
   private n = 0;
   private timer = 0;
   private lastMc = -1e9;
@@ -90,10 +93,11 @@ export class Mdns {
   private heldAdd = 0;
   private heldAt = 0;
 
-  constructor(readonly netif: Interface, readonly base: string, readonly print: ((s: string) => void) | undefined,
+  constructor(readonly netif: Interface, base: string, readonly print: ((s: string) => void) | undefined,
     readonly tcp: Tcp | null) {
-    this.host = base;
-    this.fqdn = base + '.local';
+    // The host name is one label of at most 63 bytes (RFC 1035 2.3.4, 3.1): a dot becomes '-',
+    // a longer name is cut (written as it is, it would not fit a label: writeName refuses it).
+    this.host = this.base = base.split('.').join('-').slice(0, 63);
     const self = this;
     netif.udpBind(MDNS_PORT, function (src, srcPort, dst, buf, off, len) { self.datagram(src, srcPort, dst, buf, off, len); });
     // Datagrams to 224.0.0.251 reach us (the interface's one group), and the chip lets the frames
@@ -135,11 +139,14 @@ export class Mdns {
       this.state = ip === 0 ? MDNS_IDLE : had ? MDNS_ANNOUNCING : MDNS_PROBING;
       if (!had) this.named();
       this.timer = had ? now : now + (this.netif.random32() >>> 0) % PROBE_MS;
+      this.heldAt = 0; // an answer held back for the old address is void
     }
     if (this.heldAt) {
+      // Held back only while the name is ours (announcing or announced); a conflict or a new
+      // address voids it (reprobe, above).
       if (now < this.heldAt) return this.heldAt - now;
       this.heldAt = 0;
-      if (this.state === MDNS_ANNOUNCED) this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
+      this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
     }
     if (this.state === MDNS_IDLE || this.state === MDNS_ANNOUNCED) return NO_TIMER;
     if (now < this.timer) return this.timer - now;
@@ -186,16 +193,19 @@ export class Mdns {
     this.conflicts++;
     const was = this.fqdn;
     this.renames++;
-    this.host = this.base + '-' + (this.renames + 1);
+    const n = '-' + (this.renames + 1);
+    this.host = this.base.slice(0, 63 - n.length) + n; // still one label of 63 bytes at most
     this.named();
     if (this.print) this.print('synack: ' + was + ' is taken by another host, now ' + this.fqdn + ' (mDNS)');
     this.reprobe(this.renames >= MANY_CONFLICTS ? SLOW_PROBE_MS : 0);
   }
 
+  /** Probing again (9): an answer held back for the name (6) is void, it is not ours now. */
   private reprobe(wait: number): void {
     this.state = MDNS_PROBING;
     this.n = 0;
     this.timer = this.netif.now + wait;
+    this.heldAt = 0;
   }
 
   /** Writes record i at b[p] (0: our A record; k > 0: recs[k - 1]); returns the offset after it. */
@@ -208,8 +218,8 @@ export class Mdns {
     const r = this.recs[i - 1];
     const t = r.t;
     // PTR records are shared, the others unique (cache-flush, 10.2).
+    // The names are valid (the host one label of 63 bytes at most, the services fixed).
     const d = beginRecord(b, p, r.n, t, CLASS_IN | (flush && t !== RR_PTR ? CLASS_TOP : 0), ttl || (t === RR_SRV ? TTL_HOST : TTL_OTHER));
-    if (d < 0) return p;
     let e = d;
     if (t === RR_SRV) {
       putU32(b, d, 0); // priority 0, weight 0
@@ -223,7 +233,7 @@ export class Mdns {
       for (let k = 0; k < s.length; k++) b[d + 1 + k] = s.charCodeAt(k);
       e = d + 1 + s.length;
     }
-    return e < 0 ? p : endRecord(b, d, e);
+    return endRecord(b, d, e);
   }
 
   /** Sends the records whose bits are set in `ans` as answers and those of `add` (not in `ans`)
@@ -234,23 +244,21 @@ export class Mdns {
     const b = this.netif.tx;
     let p = AT + MDNS_HEADER_LEN;
     let nq = 0, na = 0, nr = 0;
-    if (legacy && buf) {
-      let i = msg + MDNS_HEADER_LEN;
-      for (let q = 0; q < qd; q++) {
-        const name = readName(buf, msg, msgEnd, i);
-        if (name === null) break;
-        i = nameEnd;
-        const e = writeName(b, p, name);
-        if (e < 0) break;
-        putU16(b, e, getU16(buf, i));
-        putU16(b, e + 2, CLASS_IN);
-        p = e + 4;
-        i += 4;
-        nq++;
-      }
+    // qd is 0 but for a legacy query, whose questions datagram() read whole already.
+    let i = msg + MDNS_HEADER_LEN;
+    for (let q = 0; q < qd; q++) {
+      const name = readName(buf!, msg, msgEnd, i) as string;
+      i = nameEnd;
+      const e = writeName(b, p, name);
+      if (e < 0) break; // the root ("") has no label to write
+      putU16(b, e, getU16(buf!, i));
+      putU16(b, e + 2, CLASS_IN);
+      p = e + 4;
+      i += 4;
+      nq++;
     }
     const ttl = legacy ? TTL_LEGACY : 0;
-    for (let i = 0; i <= this.recs.length; i++) {
+    for (i = 0; i <= this.recs.length; i++) {
       if (p > TX_LIMIT) break;
       if (ans & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); na++; }
     }
@@ -264,7 +272,7 @@ export class Mdns {
       na++;
     }
     add &= ~ans;
-    for (let i = 0; i <= this.recs.length; i++) {
+    for (i = 0; i <= this.recs.length; i++) {
       if (p > TX_LIMIT) break;
       if (add & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); nr++; }
     }
@@ -339,8 +347,9 @@ export class Mdns {
         else { this.conflict(); }
         return;
       }
-      // 8.2: a simultaneous probe; the lexicographically later data wins. We defer 1 s if we lost.
-      if (st === MDNS_PROBING && k >= an && k < an + ns && theirs > this.ip) { this.reprobe(1000); return; }
+      // 8.2: a simultaneous probe (its record in the authority section: a query's answers were
+      // known answers, above); the lexicographically later data wins. We defer 1 s if we lost.
+      if (st === MDNS_PROBING && k < an + ns && theirs > this.ip) { this.reprobe(1000); return; }
     }
     if (response || ans === 0) return;
     // Additional records (RFC 6763 12): a PTR answer brings its instance's SRV and TXT, an SRV
