@@ -106,13 +106,13 @@ function udpFrame(src: number, srcPort: number, dst: number, payload: number[], 
   return f;
 }
 
-interface Opts { addr?: number; ports?: number[] | null; rnd?: number; host?: string; print?: boolean; mcast?: () => void }
+interface Opts { addr?: number; ports?: number[] | null; rnd?: number; host?: string; print?: boolean; mcast?: () => void; mtu?: number }
 /** A board on ME/24 (or no address) with the responder, a peer it knows (ARP) and a log of what
  *  it sends: "t: to:port ..." lines, and console lines as "t: say ...". */
 function world(o: Opts = {}) {
   const d = new FakeDriver(MAC) as FakeDriver & { mcast?: () => void };
   if (o.mcast) d.mcast = o.mcast;
-  const netif = new Interface(d, { ip: o.addr ?? ME, prefix: 24, random32: () => o.rnd ?? 0 });
+  const netif = new Interface(d, { ip: o.addr ?? ME, prefix: 24, random32: () => o.rnd ?? 0, mtu: o.mtu });
   const log: string[] = [];
   let now = -1;
   const tcp = o.ports ? ({ listeners: o.ports.map((p) => ({ port: p })) } as never) : null;
@@ -307,6 +307,16 @@ test('malformed, dropped and counted: a question cut in its type or class; a rec
   assert.equal([w.take(), w.m.bad], [[], 2]);
 });
 
+test('malformed, dropped and counted: a question or a record whose name points forwards, however many bytes follow it', () => {
+  const w = announced();
+  const pad = Array(40).fill(0);
+  w.hear(3000, msg(0, QUERY, [q('other.local', A)], []));               // a good name first
+  w.hear(3001, [...msg(0, QUERY, [[0xc0, 0x20, 0, 1, 0, 1]], []), ...pad]);
+  w.hear(3002, msg(0, QUERY, [q('other.local', A)], []));
+  w.hear(3003, [...msg(0, RESPONSE, [], [[0xc0, 0x40]]), ...pad]);
+  assert.equal([w.take(), w.m.bad], [[], 2]);
+});
+
 test('6: a response not from port 5353 is malformed and ignored: no conflict', () => {
   const w = announced();
   w.hear(3000, msg(0, RESPONSE, [], [a('synack.local', PEER)]), PEER, 40000);
@@ -362,6 +372,9 @@ test('known answers (7.1) for PTR: with half their TTL (2250 s) and the same own
   assert.equal(ask(5000, ptr('_http._tcp.local', 'other._http._tcp.local', 4500)), [`5020: group:5353 response an=[${HTTP_PTR}]`]);
   assert.equal(ask(6000, ptr('_echo._tcp.local', 'synack._http._tcp.local', 4500)), [`6020: group:5353 response an=[${HTTP_PTR}]`]);
   assert.equal(ask(7000, rr('_http._tcp.local', TXT, 4500, name('synack._http._tcp.local'))), [`7020: group:5353 response an=[${HTTP_PTR}]`]);
+  // A PTR known answer says nothing of the SRV record with its owner and target.
+  w.hear(8000, msg(0, QUERY, [q('synack._http._tcp.local', SRV)], [ptr('synack._http._tcp.local', 'synack.local')]));
+  assert.equal(w.take(), [`8000: group:5353 response an=[${HTTP_SRV}] ar=[${ME_A}]`]);
 });
 
 test('shared answers (6): held back 20 + random % 101 ms (random 250: 68 ms), several queries merged; the wake asked for is the hold', () => {
@@ -433,12 +446,46 @@ test('6.7 legacy unicast: to an on-link source only; its id and questions repeat
   w.hear(3000, msg(0x4242, 0x0100, [q('synack.local', A)], [a('other.local', PEER)]), PEER, 40000);
   w.hear(3001, msg(0x4243, 0x0100, [q('synack.local', A)], []), FAR, 40000);
   assert.equal(w.take(), ['3000: 198.18.0.9:40000 response id 16962 q=[synack.local A] an=[A synack.local 10 198.18.0.2]']);
+  assert.is(w.m.tx, 6, 'no answer made for the off-link source');
 });
 
 test('6.7 legacy unicast: a root question cannot be repeated: the questions stop there, the answer still goes', () => {
   const w = announced();
   w.hear(3000, msg(7, 0, [q('', ANY), q('synack.local', A)], []), PEER, 40000);
   assert.equal(w.take(), ['3000: 198.18.0.9:40000 response id 7 an=[A synack.local 10 198.18.0.2]']);
+});
+
+test('the MTU: an announcement that fills it exactly goes whole; one byte less, the record that would pass it is left out (63-byte name, both services)', () => {
+  const x = 'x'.repeat(63);
+  const size = (mtu?: number) => { const w = world({ host: x, ports: [80, 7], mtu }); w.to(800); return w; };
+  const full = size().take()[3];
+  const len = (full.match(/; /g) || []).length + 1;
+  assert.is(len, 9);
+  // The payload's length: what the UDP datagram carried, measured on a board with MTU 1500.
+  const sent = world({ host: x, ports: [80, 7] });
+  const f: Uint8Array[] = [];
+  const s0 = sent.d.send.bind(sent.d);
+  sent.d.send = (fr: Uint8Array, l: number) => { f.push(fr.slice(0, l)); return s0(fr, l); };
+  sent.to(800);
+  const payload = f[3].length - 42;
+  assert.ok(payload > 548 && payload < 1472, String(payload));
+  const exact = size(payload + 28).take();
+  assert.is(exact[3], full);
+  const less = size(payload + 27).take()[3];
+  assert.is(less, full.replace(/; TXT [^;\]]*\]$/, ']'));
+  // Additional records too: the two PTRs' SRV, TXT and A records, to an MTU one byte short of them all.
+  const ask = (mtu?: number) => { const w = announced({ host: x, ports: [80, 7], mtu, rnd: 0 }); w.hear(3000, msg(0, QUERY, [q('_http._tcp.local', PTR), q('_echo._tcp.local', PTR)], [])); w.to(3100); return w.take()[0]; };
+  const whole = ask();
+  const g = world({ host: x, ports: [80, 7] });
+  const fr: Uint8Array[] = [];
+  const s1 = g.d.send.bind(g.d);
+  g.d.send = (z: Uint8Array, l: number) => { fr.push(z.slice(0, l)); return s1(z, l); };
+  g.to(2000);
+  g.hear(3000, msg(0, QUERY, [q('_http._tcp.local', PTR), q('_echo._tcp.local', PTR)], []));
+  g.to(3100);
+  const plen = fr[fr.length - 1].length - 42;
+  assert.is(ask(plen + 28), whole);
+  assert.is(ask(plen + 27), whole.replace(/; TXT [^;\]]*\]$/, ']'));
 });
 
 test('9: conflicts while probing rename the host NAME-2, NAME-3...; after 15, one probe per 5 s (8.1)', () => {

@@ -33,7 +33,7 @@ import {
   RR_A, RR_PTR, RR_TXT, RR_SRV, RR_ANY, CLASS_IN, CLASS_TOP,
 } from '../wire/mdns.ts';
 import { sdRecords, type MdnsRecord } from './dnssd.ts';
-import { ipToString } from '../wire/ipv4.ts';
+import { ipToString, IPV4_HEADER_LEN } from '../wire/ipv4.ts';
 
 /** The protocol number the responder is registered under to be polled (no IP datagram has it). */
 const POLL_PROTO = 0x100 + 53;
@@ -49,8 +49,6 @@ const SLOW_PROBE_MS = 5000;
 const TTL_HOST = 120;
 const TTL_OTHER = 4500;
 const TTL_LEGACY = 10;
-/** Records after this offset in the transmit buffer are left out (the MTU keeps the rest). */
-const TX_LIMIT = 1400;
 /** Questions and records read from one message at most (each one a bounded name). */
 const MAX_ITEMS = 32;
 
@@ -258,9 +256,17 @@ export class Mdns {
       nq++;
     }
     const ttl = legacy ? TTL_LEGACY : 0;
+    // A record that would take the datagram past the MTU is left out, and those after it. The
+    // questions of a legacy query and NSEC are not checked: a query whose questions alone fill
+    // the MTU gets no answer (the interface refuses the datagram as too big).
+    const lim = AT + this.netif.mtu - IPV4_HEADER_LEN - UDP_HEADER_LEN;
     for (i = 0; i <= this.recs.length; i++) {
-      if (p > TX_LIMIT) break;
-      if (ans & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); na++; }
+      if (ans & (1 << i)) {
+        const e = this.record(b, p, i, ttl, !legacy);
+        if (e > lim) break;
+        p = e;
+        na++;
+      }
     }
     if (ans & NSEC_BIT) {
       // 6.1: the name is ours and has an A record only: an NSEC record says so (RFC 4034 4,
@@ -273,8 +279,12 @@ export class Mdns {
     }
     add &= ~ans;
     for (i = 0; i <= this.recs.length; i++) {
-      if (p > TX_LIMIT) break;
-      if (add & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); nr++; }
+      if (add & (1 << i)) {
+        const e = this.record(b, p, i, ttl, !legacy);
+        if (e > lim) break;
+        p = e;
+        nr++;
+      }
     }
     writeHeader(b, AT, id, MDNS_FLAG_QR | MDNS_FLAG_AA, nq, na, 0, nr);
     this.out(dst, port, p);
