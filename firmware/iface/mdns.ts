@@ -141,7 +141,7 @@ export class Mdns {
     }
     if (this.heldAt) {
       // Held back only while the name is ours (announcing or announced); a conflict or a new
-      // address voids it (reprobe, above).
+      // address voids it (reprobe, and the new address above).
       if (now < this.heldAt) return this.heldAt - now;
       this.heldAt = 0;
       this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
