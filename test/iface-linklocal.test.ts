@@ -70,6 +70,8 @@ function world(o: Opts = {}) {
 
 test('the ladder (random 1500): 8 s of silence; probes at +500 ms (PROBE_WAIT), then 1.5 s apart; 2 s after the last (ANNOUNCE_WAIT) the address and its announcement, the second 2 s later', () => {
   const w = world();
+  w.to(13500);
+  assert.is(w.ll.state, LL_ANNOUNCING, 'between the claim and the second announcement');
   w.to(30000);
   assert.equal(w.take(), [`8500: probe ${FIRST}`, `10000: probe ${FIRST}`, `11500: probe ${FIRST}`, `13500: announce ${FIRST}`,
     `13500: say synack: ${FIRST}/16 link-local (no answer from DHCP; still asking)`, `15500: announce ${FIRST}`]);
@@ -216,12 +218,6 @@ test('2.5: a lost defence with no DHCP client (or none listening) and no console
     w.to(16003);
     assert.equal([w.ll.state, w.netif.ip, w.take().slice(-1)], [LL_PROBING, 0, [`16003: probe ${cand(33)}`]]);
   }
-});
-
-test('states: announcing between the claim and the second announcement', () => {
-  const w = world();
-  w.to(13500);
-  assert.is(w.ll.state, LL_ANNOUNCING);
 });
 
 test.run();
