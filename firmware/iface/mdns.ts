@@ -139,10 +139,11 @@ export class Mdns {
       this.timer = had ? now : now + (this.netif.random32() >>> 0) % PROBE_MS;
       this.heldAt = 0; // an answer held back for the old address is void
     }
-    if (this.heldAt) {
+    const held = this.heldAt;
+    if (held) {
       // Held back only while the name is ours (announcing or announced); a conflict or a new
       // address voids it (reprobe, and the new address above).
-      if (now < this.heldAt) return this.heldAt - now;
+      if (now < held) return held - now;
       this.heldAt = 0;
       this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
     }
