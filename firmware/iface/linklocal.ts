@@ -53,7 +53,9 @@ export class LinkLocal {
   private n = 0;
   private seen = 0;
   private defended = -DEFEND_INTERVAL;
-  private hit = false;
+  /** A conflict seen while probing (probe() clears it; only the sniffer, installed while
+   *  probing, sets it). */
+  private hit!: boolean;
   /** The ARP frame built here (42 bytes): probes and announcements. */
   private frame: Uint8Array;
   /** The driver's own receive function while probing wraps it (null otherwise). */
@@ -115,7 +117,7 @@ export class LinkLocal {
       return f;
     } : function (buf: Uint8Array) {
       const n = own.call(d, buf);
-      if (n > 0) self.sniff(buf, n);
+      self.sniff(buf, n); // nothing received (0) is shorter than an ARP frame: not looked at
       return n;
     };
   }
@@ -161,12 +163,12 @@ export class LinkLocal {
       this.stop(now);
       return cur === 0 ? LL_AFTER_MS : NO_TIMER;
     }
-    if (st === LL_PROBING && this.hit) {
-      // A host uses the address or probes for it too (2.2.1): another candidate; after
-      // MAX_CONFLICTS, one attempt a minute.
+    if (this.hit) {
+      // Probing (only then is it set): a host uses the address or probes for it too (2.2.1):
+      // another candidate; once the conflicts exceed MAX_CONFLICTS, one attempt a minute.
       this.conflicts++;
       this.pick();
-      return this.probe(now, this.conflicts >= MAX_CONFLICTS ? RATE_LIMIT_INTERVAL : 0);
+      return this.probe(now, this.conflicts > MAX_CONFLICTS ? RATE_LIMIT_INTERVAL : 0);
     }
     if (st === LL_BOUND) {
       // Defence (2.5): another station's ARP with our address. Outside DEFEND_INTERVAL of the

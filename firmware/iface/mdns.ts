@@ -33,7 +33,7 @@ import {
   RR_A, RR_PTR, RR_TXT, RR_SRV, RR_ANY, CLASS_IN, CLASS_TOP,
 } from '../wire/mdns.ts';
 import { sdRecords, type MdnsRecord } from './dnssd.ts';
-import { ipToString } from '../wire/ipv4.ts';
+import { ipToString, IPV4_HEADER_LEN } from '../wire/ipv4.ts';
 
 /** The protocol number the responder is registered under to be polled (no IP datagram has it). */
 const POLL_PROTO = 0x100 + 53;
@@ -49,8 +49,6 @@ const SLOW_PROBE_MS = 5000;
 const TTL_HOST = 120;
 const TTL_OTHER = 4500;
 const TTL_LEGACY = 10;
-/** Records after this offset in the transmit buffer are left out (the MTU keeps the rest). */
-const TX_LIMIT = 1400;
 /** Questions and records read from one message at most (each one a bounded name). */
 const MAX_ITEMS = 32;
 
@@ -79,7 +77,10 @@ export class Mdns {
   ip = 0;
   /** The DNS-SD records (iface/dnssd.ts), remade with each name. */
   recs: MdnsRecord[] = [];
-  private fqdn: string;
+  /** The configured name, made one label (below). */
+  readonly base: string;
+  /** HOST.local: set by named() when probing starts (no message is read before). */
+  private fqdn!: string;
   private n = 0;
   private timer = 0;
   private lastMc = -1e9;
@@ -90,10 +91,11 @@ export class Mdns {
   private heldAdd = 0;
   private heldAt = 0;
 
-  constructor(readonly netif: Interface, readonly base: string, readonly print: ((s: string) => void) | undefined,
+  constructor(readonly netif: Interface, base: string, readonly print: ((s: string) => void) | undefined,
     readonly tcp: Tcp | null) {
-    this.host = base;
-    this.fqdn = base + '.local';
+    // The host name is one label of at most 63 bytes (RFC 1035 2.3.4, 3.1): a dot becomes '-',
+    // a longer name is cut (written as it is, it would not fit a label: writeName refuses it).
+    this.host = this.base = base.split('.').join('-').slice(0, 63);
     const self = this;
     netif.udpBind(MDNS_PORT, function (src, srcPort, dst, buf, off, len) { self.datagram(src, srcPort, dst, buf, off, len); });
     // Datagrams to 224.0.0.251 reach us (the interface's one group), and the chip lets the frames
@@ -135,11 +137,15 @@ export class Mdns {
       this.state = ip === 0 ? MDNS_IDLE : had ? MDNS_ANNOUNCING : MDNS_PROBING;
       if (!had) this.named();
       this.timer = had ? now : now + (this.netif.random32() >>> 0) % PROBE_MS;
+      this.heldAt = 0; // an answer held back for the old address is void
     }
-    if (this.heldAt) {
-      if (now < this.heldAt) return this.heldAt - now;
+    const held = this.heldAt;
+    if (held) {
+      // Held back only while the name is ours (announcing or announced); a conflict or a new
+      // address voids it (reprobe, and the new address above).
+      if (now < held) return held - now;
       this.heldAt = 0;
-      if (this.state === MDNS_ANNOUNCED) this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
+      this.send(this.heldAns, this.heldAdd, MDNS_GROUP, MDNS_PORT, false, 0, null, 0, 0, 0);
     }
     if (this.state === MDNS_IDLE || this.state === MDNS_ANNOUNCED) return NO_TIMER;
     if (now < this.timer) return this.timer - now;
@@ -186,16 +192,19 @@ export class Mdns {
     this.conflicts++;
     const was = this.fqdn;
     this.renames++;
-    this.host = this.base + '-' + (this.renames + 1);
+    const n = '-' + (this.renames + 1);
+    this.host = this.base.slice(0, 63 - n.length) + n; // still one label of 63 bytes at most
     this.named();
     if (this.print) this.print('synack: ' + was + ' is taken by another host, now ' + this.fqdn + ' (mDNS)');
     this.reprobe(this.renames >= MANY_CONFLICTS ? SLOW_PROBE_MS : 0);
   }
 
+  /** Probing again (9): an answer held back for the name (6) is void, it is not ours now. */
   private reprobe(wait: number): void {
     this.state = MDNS_PROBING;
     this.n = 0;
     this.timer = this.netif.now + wait;
+    this.heldAt = 0;
   }
 
   /** Writes record i at b[p] (0: our A record; k > 0: recs[k - 1]); returns the offset after it. */
@@ -208,8 +217,8 @@ export class Mdns {
     const r = this.recs[i - 1];
     const t = r.t;
     // PTR records are shared, the others unique (cache-flush, 10.2).
+    // The names are valid (the host one label of 63 bytes at most, the services fixed).
     const d = beginRecord(b, p, r.n, t, CLASS_IN | (flush && t !== RR_PTR ? CLASS_TOP : 0), ttl || (t === RR_SRV ? TTL_HOST : TTL_OTHER));
-    if (d < 0) return p;
     let e = d;
     if (t === RR_SRV) {
       putU32(b, d, 0); // priority 0, weight 0
@@ -223,7 +232,7 @@ export class Mdns {
       for (let k = 0; k < s.length; k++) b[d + 1 + k] = s.charCodeAt(k);
       e = d + 1 + s.length;
     }
-    return e < 0 ? p : endRecord(b, d, e);
+    return endRecord(b, d, e);
   }
 
   /** Sends the records whose bits are set in `ans` as answers and those of `add` (not in `ans`)
@@ -234,25 +243,31 @@ export class Mdns {
     const b = this.netif.tx;
     let p = AT + MDNS_HEADER_LEN;
     let nq = 0, na = 0, nr = 0;
-    if (legacy && buf) {
-      let i = msg + MDNS_HEADER_LEN;
-      for (let q = 0; q < qd; q++) {
-        const name = readName(buf, msg, msgEnd, i);
-        if (name === null) break;
-        i = nameEnd;
-        const e = writeName(b, p, name);
-        if (e < 0) break;
-        putU16(b, e, getU16(buf, i));
-        putU16(b, e + 2, CLASS_IN);
-        p = e + 4;
-        i += 4;
-        nq++;
-      }
+    // qd is 0 but for a legacy query, whose questions datagram() read whole already.
+    let i = msg + MDNS_HEADER_LEN;
+    for (let q = 0; q < qd; q++) {
+      const name = readName(buf!, msg, msgEnd, i) as string;
+      i = nameEnd;
+      const e = writeName(b, p, name);
+      if (e < 0) break; // the root ("") has no label to write
+      putU16(b, e, getU16(buf!, i));
+      putU16(b, e + 2, CLASS_IN);
+      p = e + 4;
+      i += 4;
+      nq++;
     }
     const ttl = legacy ? TTL_LEGACY : 0;
-    for (let i = 0; i <= this.recs.length; i++) {
-      if (p > TX_LIMIT) break;
-      if (ans & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); na++; }
+    // A record that would take the datagram past the MTU is left out, and those after it. The
+    // questions of a legacy query and NSEC are not checked: a query whose questions alone fill
+    // the MTU gets no answer (the interface refuses the datagram as too big).
+    const lim = AT + this.netif.mtu - IPV4_HEADER_LEN - UDP_HEADER_LEN;
+    for (i = 0; i <= this.recs.length; i++) {
+      if (ans & (1 << i)) {
+        const e = this.record(b, p, i, ttl, !legacy);
+        if (e > lim) break;
+        p = e;
+        na++;
+      }
     }
     if (ans & NSEC_BIT) {
       // 6.1: the name is ours and has an A record only: an NSEC record says so (RFC 4034 4,
@@ -264,9 +279,13 @@ export class Mdns {
       na++;
     }
     add &= ~ans;
-    for (let i = 0; i <= this.recs.length; i++) {
-      if (p > TX_LIMIT) break;
-      if (add & (1 << i)) { p = this.record(b, p, i, ttl, !legacy); nr++; }
+    for (i = 0; i <= this.recs.length; i++) {
+      if (add & (1 << i)) {
+        const e = this.record(b, p, i, ttl, !legacy);
+        if (e > lim) break;
+        p = e;
+        nr++;
+      }
     }
     writeHeader(b, AT, id, MDNS_FLAG_QR | MDNS_FLAG_AA, nq, na, 0, nr);
     this.out(dst, port, p);
@@ -339,8 +358,9 @@ export class Mdns {
         else { this.conflict(); }
         return;
       }
-      // 8.2: a simultaneous probe; the lexicographically later data wins. We defer 1 s if we lost.
-      if (st === MDNS_PROBING && k >= an && k < an + ns && theirs > this.ip) { this.reprobe(1000); return; }
+      // 8.2: a simultaneous probe (its record in the authority section: a query's answers were
+      // known answers, above); the lexicographically later data wins. We defer 1 s if we lost.
+      if (st === MDNS_PROBING && k < an + ns && theirs > this.ip) { this.reprobe(1000); return; }
     }
     if (response || ans === 0) return;
     // Additional records (RFC 6763 12): a PTR answer brings its instance's SRV and TXT, an SRV
