@@ -162,6 +162,13 @@ test('the SYN,ACK offers rcvBuf when free memory holds full rings in each slot\'
   assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=2 win=1024']);
 });
 
+test('the SYN,ACK at the share\'s boundary: exactly full rings (2 x 2052 bytes, 521 blocks a slot) still offers rcvBuf', () => {
+  const f = stack({ sndBuf: 2052, rcvBuf: 2052 });
+  Object.assign(f.ifc, { memFree: 400 + 8 * 521, memReserve: 400 });   // (521 - 65) * 9 = 4104
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2052 mss=1460']);
+});
+
 test('the SYN,ACK with memory short and rcvBuf under 536: rcvBuf, never more', () => {
   const f = stack({ rcvBuf: 500 });
   Object.assign(f.ifc, { memFree: 400, memReserve: 400 });
