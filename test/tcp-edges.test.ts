@@ -233,6 +233,46 @@ test('URG: the urgent pointer is not acted on; the text stays in line, our segme
   assert.equal(s.map((x) => [x.flags & URG, x.urp]), [[0, 0]]);
 });
 
+// ---- Nagle with a full send ring (RFC 9293 3.7.4), sender SWS avoidance (3.8.6.2.1) ----
+// Rings of 2048, the peer's MSS 1460: a full ring is one full segment and a tail of 588.
+
+test('Nagle, the send ring full: the tail goes at once with data in flight (no write can join it before an ACK)', () => {
+  const f = reach.established();
+  f.tcp.send(f.c, new Uint8Array(2048), 0, 2048);
+  assert.is(f.c.writable, 0, 'the ring full');
+  assert.equal(f.out(), [
+    '0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048',
+    '0: <SEQ=1761><ACK=101><CTL=PSH,ACK><DATA> len=588 win=2048',
+  ], 'the 588 go with 1460 in flight, not after the peer\'s delayed ACK');
+});
+
+test('Nagle, one byte of room in the send ring: the tail waits for the ACK (a write may still join it)', () => {
+  const f = reach.established();
+  f.tcp.send(f.c, new Uint8Array(2047), 0, 2047);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048'], 'the 587 left wait (Nagle)');
+  f.runTo(150);
+  assert.equal(f.out(), [], 'still waiting, before any timer');
+  f.send(101, 1761, ACK);
+  assert.equal(f.out(), ['150: <SEQ=1761><ACK=101><CTL=PSH,ACK><DATA> len=587 win=2048'], 'the ACK lets them go');
+});
+
+test('Nagle: the write that fills the send ring lets the held tail go at once', () => {
+  const f = reach.established();
+  f.tcp.send(f.c, new Uint8Array(1500), 0, 1500);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048'], 'the 40 left wait (Nagle)');
+  f.tcp.send(f.c, new Uint8Array(548), 0, 548);
+  assert.equal(f.out(), ['0: <SEQ=1761><ACK=101><CTL=PSH,ACK><DATA> len=588 win=2048'], 'the ring full: 40 + 548 go');
+});
+
+test('sender SWS avoidance with the send ring full: a tail cut by the window to under half the largest window waits', () => {
+  const f = handshake({}, { mss: 1460, win: 2000 });
+  f.tcp.send(f.c, new Uint8Array(2048), 0, 2048);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1460 win=2048'],
+    'the window leaves 540 of the 588: under 1000 (half of 2000), they wait although the ring is full');
+  f.send(101, 1761, ACK, { win: 2000 });
+  assert.equal(f.out(), ['0: <SEQ=1761><ACK=101><CTL=PSH,ACK><DATA> len=588 win=2048'], 'the whole tail once the window holds it');
+});
+
 // ---- RST with a hole, out-of-order ranges ----
 
 test('RST with a hole: at RCV.NXT it resets; at the sequence after the hole it gets a challenge ACK', () => {

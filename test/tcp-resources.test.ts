@@ -142,6 +142,40 @@ test('Interface.reachable: resolved true; else one ARP request, evicting no reso
   assert.not.ok(ifc.reachable(0x08080808));
 });
 
+test('the SYN,ACK offers rcvBuf when free memory holds full rings in each slot\'s share, else the least ring, 536; the ring made is offered after', () => {
+  // 8 slots, 400 blocks reserved: full rings (2 x 2048 bytes, 9 a block) and 65 blocks for the
+  // connection itself need (4096 / 9 + 65) = 520.1 blocks a slot.
+  const f = stack();
+  Object.assign(f.ifc, { memFree: 400 + 8 * 521, memReserve: 400 });
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], '521 blocks a slot');
+  f.ports.peer = 40001;
+  Object.assign(f.ifc, { memFree: 400 + 8 * 520 });
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=536 mss=1460'], '520 blocks a slot: short of full rings');
+  // Its last ACK: the ring made (newConn: the share of 8 slots less what the connection takes)
+  // is 1024; the first segment we send offers it.
+  f.send(101, 301, ACK);
+  const c = f.tcp.conns[0];
+  assert.equal([c.sb.length, c.rb.length], [2048, 1024]);
+  f.tcp.send(c, new TextEncoder().encode('hi'), 0, 2);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=2 win=1024']);
+});
+
+test('the SYN,ACK at the share\'s boundary: exactly full rings (2 x 2052 bytes, 521 blocks a slot) still offers rcvBuf', () => {
+  const f = stack({ sndBuf: 2052, rcvBuf: 2052 });
+  Object.assign(f.ifc, { memFree: 400 + 8 * 521, memReserve: 400 });   // (521 - 65) * 9 = 4104
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2052 mss=1460']);
+});
+
+test('the SYN,ACK with memory short and rcvBuf under 536: rcvBuf, never more', () => {
+  const f = stack({ rcvBuf: 500 });
+  Object.assign(f.ifc, { memFree: 400, memReserve: 400 });
+  f.send(100, 0, SYN, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=500 mss=1460']);
+});
+
 test('memory short with slots free: an accepted connection idle 30 s is reclaimed for it (lwIP tcp_alloc), not before', () => {
   const f = stack({ keepIdleMs: 0 });
   f.send(100, 0, SYN, { mss: 1460 });
@@ -153,7 +187,7 @@ test('memory short with slots free: an accepted connection idle 30 s is reclaime
   f.at(29000);
   f.send(100, 0, SYN, { mss: 1460 });
   f.send(101, 301, ACK);
-  assert.equal(f.out(), ['29000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'nobody idle 30 s: refused for memory, the SYN,ACK goes again later');
+  assert.equal(f.out(), ['29000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=536 mss=1460'], 'nobody idle 30 s: refused for memory, the SYN,ACK (the least ring: memory short) goes again later');
   assert.is(f.tcp.counters.dropLowMem, 1);
   assert.is(f.tcp.conns.length, 1);
   f.at(30000);
