@@ -136,6 +136,30 @@ test('zero window: a window announced after the peer reads lets the data go at o
   assert.equal(f.out(), [], 'no probe once the window opened');
 });
 
+test('zero window: a window update stops the persist timer; a later write into a window closed again starts it afresh', () => {
+  const f = zeroWindow();
+  f.runTo(200);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048'], 'the probe; the next due at 600');
+  f.at(250);
+  f.send(101, 301, ACK, { win: 100 });                // the window opens: the persist timer stops
+  assert.equal(f.out(), ['250: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048']);
+  f.at(300);
+  f.send(101, 311, ACK, { win: 0 });                  // all taken, the window closed again
+  f.tcp.send(f.c, enc('abc'), 0, 3);
+  f.runTo(700);
+  assert.equal(f.out(), ['500: <SEQ=311><ACK=101><CTL=ACK><DATA> len=1 win=2048'], 'the write at 300 starts it: 300 + 200, not the stopped timer\'s 600');
+});
+
+test('zero window: a zero-window ACK after the probe does not restart the persist timer', () => {
+  const f = zeroWindow();
+  f.runTo(200);
+  f.out();
+  f.at(300);
+  f.send(101, 301, ACK, { win: 0 });                  // the probe's byte not taken, the window still 0
+  f.runTo(1400);
+  assert.equal(f.out().map((l) => l.split(':')[0]), ['600', '1400'], 'the probes at 200 + 400 and 600 + 800, as unanswered');
+});
+
 test('zero window: our FIN goes into a closed window once the data is out; the peer\'s bare FIN into our zero window is taken', () => {
   const f = reach.established({ rcvBuf: 4 });
   f.rec.tcp = null;                                   // does not read: our window closes
