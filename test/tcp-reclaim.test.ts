@@ -152,6 +152,34 @@ test('reclaim order: TIME-WAIT before closing, closing before idle, the idle one
   assert.is(b.tcp.counters.idleRecycled, 1);
 });
 
+test('reclaim order: the kind first, then the idle time: TIME-WAIT goes before an open connection idle longer after it in the table', () => {
+  const b = board({ maxConns: 2, keepIdleMs: 0 });
+  b.vanish(0);                                        // 40000, idle since 0 (made first)
+  b.at(1000);
+  b.vanish(1);                                        // 40001, idle since 1000
+  b.at(5000);
+  b.tcp.close(b.tcp.conns[0]); b.send(40000, 117, 318, ACK | FIN); // 40000 TIME-WAIT, its last segment at 5000
+  assert.equal(b.tcp.conns.map((c) => `${c.s[3]} ${c.stateName}`), ['40000 TIME-WAIT', '40001 ESTABLISHED'], 'the open one, idle longer, after it');
+  b.out();
+  b.at(6000);
+  b.send(40010, 100, 0, SYN);
+  b.send(40010, 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT recycled quietly; the open one (idle 5 s) not');
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40010]);
+});
+
+test('reclaim order: of two idle equally long, the first in the table goes', () => {
+  const b = board({ maxConns: 2, keepIdleMs: 0 });
+  b.vanish(0);
+  b.vanish(1);                                        // both idle since 0
+  b.out();
+  b.at(31000);
+  b.send(40010, 100, 0, SYN);
+  b.send(40010, 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40000: 31000: <SEQ=317><CTL=RST> win=0']);
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40010]);
+});
+
 test('rings sized from what is free: halved, the larger first, down to 536 bytes each, before a refusal (ENOMEM-style: refused 2)', () => {
   // What the rings may take (one slot): (memFree - memReserve - 40 blocks) * 9 bytes, less the
   // control block's 228.
