@@ -205,6 +205,23 @@ test('rings sized from what is free: halved, the larger first, down to 536 bytes
   assert.equal(made(440 + 144, 8), [1, 2]);
 });
 
+test('ring sizes at the bounds: rings that fit exactly are made whole, a block less halves one; the floor that fits exactly is made, a block less is refused', () => {
+  // oooRanges 7: a control block of 68 blocks (40 + (4 * 49 + 8 * 7) / 9); 8: 68 8/9. One slot.
+  const made = (cfg: TcpConfig, above: number) => {
+    const b = board({ maxConns: 1, ...cfg });
+    Object.assign(b.ifc, { memFree: 400 + above, memReserve: 400 });
+    b.send(40000, 100, 0, SYN);
+    b.send(40000, 101, 301, ACK);
+    const c = b.tcp.conns[0];
+    return c ? [c.sb.length, c.rb.length] : [b.tcp.counters.dropLowMem, b.tcp.refused];
+  };
+  const rings = { sndBuf: 2250, rcvBuf: 2250, oooRanges: 7 };
+  assert.equal(made(rings, 68 + 500), [2250, 2250], '(568 - 68) * 9 = 4500 bytes: both fit');
+  assert.equal(made(rings, 68 + 499), [2250, 1125], '4491: one halved (the receive ring, of two equal)');
+  assert.equal(made({ oooRanges: 8 }, 188), [536, 536], '(188 - 68 8/9) * 9 = 1072: the two floors fit');
+  assert.equal(made({ oooRanges: 8 }, 187), [1, 2], '1063: refused, for memory');
+});
+
 test('a full table and memory short: the idle connection reclaimed, its memory counted for the new one', () => {
   const b = board({ maxConns: 1 });
   b.vanish(0);
