@@ -183,6 +183,19 @@ test('zero receive window: the window update after a read announces it; text bey
   assert.equal(f.out(), ['0: <SEQ=301><ACK=105><CTL=ACK> win=4'], 'the window update');
 });
 
+test('zero receive window, the ring full: text at RCV.NXT is not taken, ACKed at once, and the user is not told of it', () => {
+  const f = reach.established({ rcvBuf: 4 });
+  f.rec.tcp = null;
+  f.send(101, 301, ACK, { data: 'abcd' });            // the ring full
+  f.runTo(100);
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=0']);
+  const told = f.rec.events.length;
+  f.send(105, 301, ACK, { data: 'ef' });              // acceptable (SEG.SEQ = RCV.NXT), no room
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=0']);
+  assert.equal(f.rec.events.length, told, 'no readable: nothing was taken');
+  assert.is(f.c.readable, 4);
+});
+
 // ---- segments partly outside the window (RFC 9293 3.10.7.4 first, seventh) ----
 
 test('a segment whose last byte is exactly RCV.NXT is acceptable: the new byte taken (retransmission overlap)', () => {
