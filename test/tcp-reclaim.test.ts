@@ -166,6 +166,21 @@ test('reclaim order: the kind first, then the idle time: TIME-WAIT goes before a
   b.send(40010, 101, 301, ACK);
   assert.equal(b.out(), ['40010: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT recycled quietly; the open one (idle 5 s) not');
   assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40010]);
+  assert.equal(b.closed, ['40000:null'], 'its user told of a normal close, not ECONNABORTED');
+});
+
+test('reclaim order: of two idle beyond reclaimIdleMs, the one idle longer goes, wherever it is in the table', () => {
+  const b = board({ maxConns: 2, keepIdleMs: 0 });
+  b.vanish(0);                                        // 40000 made first
+  b.at(1000);
+  b.vanish(1);                                        // 40001: idle since 1000
+  b.at(2000);
+  b.send(40000, 117, 317, ACK);                       // 40000 heard from at 2000
+  b.out();
+  b.at(32000);
+  b.send(40010, 100, 0, SYN);
+  b.send(40010, 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 32000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40001: 32000: <SEQ=317><CTL=RST> win=0'], '40001 idle 31 s, 40000 30 s');
 });
 
 test('reclaim order: of two idle equally long, the first in the table goes', () => {
@@ -261,6 +276,21 @@ test('ring sizes: the share is of the slots still free; memory is measured again
   b.send(40001, 100, 0, SYN);
   b.send(40001, 101, 301, ACK);
   assert.equal(calls, [false]);
+});
+
+test('ring sizes: memory that holds the rings exactly is enough without a collection; short even after one, measured twice only', () => {
+  // Seven slots free of 8 after the first connection; oooRanges 7: a control block of 68 blocks.
+  const b = board({ maxConns: 8, oooRanges: 7, sndBuf: 2250, rcvBuf: 2250 });
+  const calls: boolean[] = [];
+  Object.assign(b.ifc, { memFree: 0, memReserve: 400, freeBlocks: (gc: boolean) => { calls.push(gc); return 400 + 8 * (68 + 500); } });
+  b.send(40000, 100, 0, SYN);
+  b.send(40000, 101, 301, ACK);
+  assert.equal([calls, b.tcp.conns[0].sb.length, b.tcp.conns[0].rb.length], [[false], 2250, 2250], '(4544 / 8 - 68) * 9 = 4500: enough');
+  calls.length = 0;
+  Object.assign(b.ifc, { freeBlocks: (gc: boolean) => { calls.push(gc); return 400 + 7 * (68 + 300); } });
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal([calls, b.tcp.conns[1].sb.length, b.tcp.conns[1].rb.length], [[false, true], 1125, 1125], 'short after the collection too (2700 bytes): halved');
 });
 
 test('a full table with too little memory even once the idle connection\'s rings are counted back: nothing reclaimed, refused', () => {
