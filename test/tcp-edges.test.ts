@@ -6,7 +6,7 @@
 //    peer: TCP A, 198.18.0.1:40000, ISN 100          us: TCP B, 198.18.0.2:80, ISN 300
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MSS, RCV_NXT, SND_WND, SND_UNA, SND_NXT, SND_MAX, PERSIST_BACKOFF, OOO, NONE, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { MSS, RCV_NXT, SND_WND, SND_UNA, SND_NXT, SND_MAX, PERSIST_BACKOFF, OOO, NONE, FLAGS, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { stack, reach, pair, stateOf, segment, PEER_IP, OUR_IP, A_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, PSH = 8, ACK = 16, URG = 32;
@@ -189,11 +189,24 @@ test('zero receive window, the ring full: text at RCV.NXT is not taken, ACKed at
   f.send(101, 301, ACK, { data: 'abcd' });            // the ring full
   f.runTo(100);
   assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=0']);
-  const told = f.rec.events.length;
+  const told = f.rec.events.length, flags = f.c.s[FLAGS];
   f.send(105, 301, ACK, { data: 'ef' });              // acceptable (SEG.SEQ = RCV.NXT), no room
   assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=0']);
   assert.equal(f.rec.events.length, told, 'no readable: nothing was taken');
   assert.is(f.c.readable, 4);
+  assert.is(f.c.s[FLAGS], flags, 'the connection\'s flags (accepted, reclaimable, keepalive) kept');
+});
+
+test('old text with a FIN at RCV.NXT: the FIN taken, the user told of the end only (nothing readable), the connection\'s flags kept', () => {
+  const f = reach.established();
+  f.send(101, 301, ACK, { data: 'abc' });
+  f.runTo(100);
+  f.out();
+  const told = f.rec.events.length, flags = f.c.s[FLAGS];
+  f.send(101, 301, ACK | FIN, { data: 'abc' });       // the text old, the FIN at 104
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=2044']);
+  assert.equal(f.rec.events.slice(told), ['end']);
+  assert.is(f.c.s[FLAGS] & flags, flags, 'accepted, reclaimable, keepalive: kept');
 });
 
 // ---- segments partly outside the window (RFC 9293 3.10.7.4 first, seventh) ----
@@ -282,6 +295,56 @@ test('RST with a hole: at RCV.NXT it resets; at the sequence after the hole it g
   f.send(101, 0, RST);
   assert.is(f.tcp.conns.length, 0);
   assert.equal(f.rec.events.slice(-1), ['close:ECONNRESET']);
+});
+
+test('out-of-order text partly beyond the window: the part inside kept (window less its offset), the user not told until the hole fills', () => {
+  const f = reach.established({ rcvBuf: 8 });
+  f.rec.tcp = null;
+  f.send(103, 301, ACK, { data: 'cdefghij' });        // offset 2: 6 fit, 'ij' beyond
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=8']);
+  assert.equal(f.rec.events, [], 'nothing readable yet');
+  f.send(101, 301, ACK, { data: 'ab' });
+  assert.equal([f.c.s[RCV_NXT], f.c.readable], [109, 8]);
+  const b = new Uint8Array(8);
+  f.tcp.recv(f.c, b, 0, 8);
+  assert.is(new TextDecoder().decode(b), 'abcdefgh');
+});
+
+test('in-order text that covers an out-of-order range entirely: RCV.NXT moves to the end of the text, not of the range', () => {
+  const f = reach.established();
+  f.send(121, 301, ACK, { data: 'K'.repeat(10) });    // [121, 131)
+  f.send(101, 301, ACK, { data: 'x'.repeat(100) });   // [101, 201) covers it
+  assert.equal([f.c.s[RCV_NXT], f.text().length, f.c.s[OOO]], [201, 100, NONE]);
+});
+
+test('out-of-order ranges: one absorbed while one before it in the table stays; the one left still joins later', () => {
+  const f = reach.established();
+  f.send(151, 301, ACK, { data: 'F'.repeat(10) });    // [151, 161), kept first
+  f.send(111, 301, ACK, { data: 'B'.repeat(10) });    // [111, 121), second
+  f.send(101, 301, ACK, { data: 'A'.repeat(10) });    // fills [101, 111): absorbs the second
+  assert.equal([f.c.s[RCV_NXT], f.c.s[OOO], f.c.s[OOO + 1]], [121, 30, 40]);
+  f.send(121, 301, ACK, { data: 'C'.repeat(30) });    // [121, 151): joins the first
+  assert.equal([f.c.s[RCV_NXT], f.text()], [161, 'A'.repeat(10) + 'B'.repeat(10) + 'C'.repeat(30) + 'F'.repeat(10)]);
+});
+
+test('out-of-order ranges: a range is joined to one it touches, whatever their order in the table, and only to one it touches', () => {
+  // Touching: [126, 131) kept first, [111, 121) second; [121, 126) joins the first, which then
+  // touches the second: one slot for all, so a third range still fits in two.
+  const f = reach.established({ oooRanges: 2 });
+  f.send(126, 301, ACK, { data: 'D'.repeat(5) });
+  f.send(111, 301, ACK, { data: 'B'.repeat(10) });
+  f.send(121, 301, ACK, { data: 'C'.repeat(5) });
+  assert.equal([f.c.s[OOO], f.c.s[OOO + 1], f.c.s[OOO + 2]], [10, 30, NONE]);
+  f.send(141, 301, ACK, { data: 'E'.repeat(5) });
+  assert.is(f.tcp.counters.dropOoo, 0);
+  // Not touching: [111, 116) and [126, 131); [121, 126) joins the second only: the hole at 116 stays.
+  const g = reach.established();
+  g.at(1000);
+  g.send(111, 301, ACK, { data: 'B'.repeat(5) });
+  g.send(126, 301, ACK, { data: 'D'.repeat(5) });
+  g.send(121, 301, ACK, { data: 'C'.repeat(5) });
+  g.send(101, 301, ACK, { data: 'A'.repeat(10) });
+  assert.is(g.c.s[RCV_NXT], 116);
 });
 
 test('out-of-order ranges that touch are merged (one slot holds both)', () => {
