@@ -115,6 +115,15 @@ test('zero window: the probe\'s byte acknowledged counts as sent; the next probe
   assert.equal(f.out(), ['600: <SEQ=302><ACK=101><CTL=ACK><DATA> len=1 win=2048'], 'backoff reset by the new ACK: 200 after... 400 ms');
 });
 
+test('zero window: an ACK beyond the probe\'s byte acknowledges what was never sent: dropped, answered with an ACK', () => {
+  const f = zeroWindow();
+  f.runTo(200);
+  f.out();
+  f.send(101, 306, ACK, { win: 0 });                  // the probe was 301 alone
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  assert.equal([f.c.s[SND_UNA], f.c.s[SND_MAX], f.c.unacked], [301, 301, 10]);
+});
+
 test('zero window: probes back off 200, 400, 800... while unanswered, and while answered with a zero window', () => {
   const f = zeroWindow();
   f.runTo(1400);
