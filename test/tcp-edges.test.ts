@@ -169,6 +169,27 @@ test('zero window: a zero-window ACK after the probe does not restart the persis
   assert.equal(f.out().map((l) => l.split(':')[0]), ['600', '1400'], 'the probes at 200 + 400 and 600 + 800, as unanswered');
 });
 
+test('zero window closing on data in flight: the RTO hands over to the persist timer; a peer answering every probe keeps the connection open (RFC 1122 4.2.2.17)', () => {
+  // Found by this test: the retransmission timer went on beside the probes and reset the
+  // connection after maxRetries (102 s). The answers are duplicate ACKs by RFC 5681's definition
+  // (the same zero window, test/tcp-congestion): the third brings one fast retransmission.
+  const f = reach.established();
+  f.tcp.send(f.c, enc('0123456789'), 0, 10);
+  f.out();
+  f.send(101, 301, ACK, { win: 0 });                  // nothing taken, the window closed
+  const sent: string[] = [];
+  for (let t = 1; t <= 200000; t++) {
+    f.at(t);
+    for (const l of f.out()) { sent.push(l); f.send(101, 301, ACK, { win: 0 }); } // every probe answered
+  }
+  assert.equal(sent.filter((l) => l.includes('len=1 ')).slice(0, 5), ['600: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048', '1400: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048',
+    '3000: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048', '6200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048', '12600: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048']);
+  assert.equal(sent.filter((l) => !l.includes('len=1 ')), ['3000: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048'], 'probes, the one fast retransmission, no RST');
+  assert.equal([f.c.stateName, f.tcp.counters.fastRetransmits, f.tcp.counters.timeouts], ['ESTABLISHED', 1, 0]);
+  f.send(101, 301, ACK, { win: 100 });
+  assert.equal(f.out(), ['200000: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048'], 'the window opens: the data goes');
+});
+
 test('zero window: our FIN goes into a closed window once the data is out; the peer\'s bare FIN into our zero window is taken', () => {
   const f = reach.established({ rcvBuf: 4 });
   f.rec.tcp = null;                                   // does not read: our window closes

@@ -1510,7 +1510,10 @@ export class Tcp {
     cs[SND_NXT] = cs[SND_UNA]; // go back: resend from the oldest unacknowledged byte (or SYN)
     cs[RTO_AT] = 0;
     this.dispatch(c);
-    if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
+    // Nothing could go, the window closed: dispatch started the persist timer, whose probes take
+    // over (RFC 9293 3.8.6.1). Timing out here would reset a peer that answers them (RFC 1122
+    // 4.2.2.17: it MUST stay open while the probes are acknowledged).
+    if (!cs[RTO_AT] && !cs[PERSIST_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
   }
 
   private persistDelay(c: Conn): number {
