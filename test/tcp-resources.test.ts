@@ -250,4 +250,87 @@ test('a SYN beyond RCV.NXT reopens a connection in TIME-WAIT (RFC 1122 4.2.2.13)
   assert.is(g.tcp.tw![1], 0);
 });
 
+test('a ring given back keeps the other ring\'s bytes: a retransmission after the receive ring went, a read after the send ring went', () => {
+  const f = reach.established();
+  const data = new TextEncoder().encode('0123456789');
+  f.tcp.send(f.c, data, 0, 10);                       // unacknowledged
+  f.send(101, 301, ACK | FIN);                        // CLOSE-WAIT, nothing to read: the receive ring goes
+  f.at(1);
+  assert.equal([f.c.rb.length, f.c.sb.length], [0, 2048]);
+  f.ifc.take();
+  f.runTo(200);
+  assert.equal(f.ifc.take().map((x) => new TextDecoder().decode(x.data)), ['0123456789'], 'the retransmission from the kept send ring');
+  const g = reach.established();
+  g.rec.tcp = null;                                   // reads nothing yet
+  g.tcp.close(g.c);
+  g.send(101, 302, ACK | PSH, { data: 'late' });       // our FIN acknowledged: FIN-WAIT-2
+  g.at(1);
+  assert.equal([g.c.rb.length, g.c.sb.length], [2048, 0]);
+  const b = new Uint8Array(4);
+  g.tcp.recv(g.c, b, 0, 4);
+  assert.is(new TextDecoder().decode(b), 'late');
+});
+
+test('addressChanged drops the compact TIME-WAIT entries', () => {
+  const f = reach.timeWait({ maxConns: 1 });
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  assert.is(f.tcp.tw![1] !== 0, true);
+  f.tcp.addressChanged(OUR_IP);
+  assert.equal(Array.from(f.tcp.tw!), Array.from(new Uint32Array(f.tcp.tw!.length)));
+});
+
+test('a segment of an open connection from a next hop not resolved is taken (only a SYN waits for the next hop)', () => {
+  const f = reach.established();
+  f.ifc.unresolved = [PEER_IP];
+  f.send(101, 301, ACK | PSH, { data: 'hi' });
+  assert.is(f.text(), 'hi');
+});
+
+/** Two connections (40000, then 40001 a second later) in TIME-WAIT, reclaimed by two new ones
+ *  (40010, 40011): two compact entries. */
+function twoEntries() {
+  const f = stack({ maxConns: 2, keepIdleMs: 0 });
+  const toTimeWait = (port: number, t: number) => {
+    f.ports.peer = port;
+    f.at(t);
+    f.send(100, 0, SYN, { mss: 1460 });
+    f.send(101, 301, ACK);
+    f.tcp.close(f.tcp.conns[f.tcp.conns.length - 1]);
+    f.send(101, 302, ACK | FIN);                      // TIME-WAIT until t + 10000
+  };
+  toTimeWait(40000, 0);
+  toTimeWait(40001, 1000);
+  for (const port of [40010, 40011]) { f.ports.peer = port; f.at(2000); f.send(100, 0, SYN, { mss: 1460 }); f.send(101, 301, ACK); }
+  f.out();
+  /** The peer on `port` sends its FIN again: what we answer. */
+  const finAgain = (port: number) => { f.ports.peer = port; f.send(101, 302, ACK | FIN); return f.out(); };
+  return { ...f, toTimeWait, finAgain };
+}
+const twAck = (t: number) => [`${t}: <SEQ=302><ACK=102><CTL=ACK> win=2047`];
+const twGone = (t: number) => [`${t}: <SEQ=302><CTL=RST> win=0`];
+
+test('compact TIME-WAIT entries: a free one is taken while there is one; when all are taken, the one whose 2 MSL ends first goes', () => {
+  const f = twoEntries();
+  assert.is(f.tcp.counters.timeWaitRecycled, 2);
+  assert.equal(f.finAgain(40000), twAck(2000), 'kept: 2 MSL again, to 12000');
+  f.at(2500);
+  assert.equal(f.finAgain(40001), twAck(2500), 'kept: to 12500');
+  // 40010 and 40011 closed into TIME-WAIT and reclaimed in turn: 40000's entry ends first
+  // (12000) and goes, then 40001's (12500) before 40010's (13000).
+  for (const [port, next] of [[40010, 40020], [40011, 40021]]) {
+    f.ports.peer = port;
+    f.at(3000);
+    f.tcp.close(f.tcp.conns.find((c) => c.s[3] === port)!);
+    f.send(101, 302, ACK | FIN);
+    f.ports.peer = next;
+    f.at(3500);
+    f.send(100, 0, SYN, { mss: 1460 });
+    f.send(101, 301, ACK);
+  }
+  f.out();
+  assert.equal([f.finAgain(40000), f.finAgain(40001), f.finAgain(40010), f.finAgain(40011)], [twGone(3500), twGone(3500), twAck(3500), twAck(3500)]);
+});
+
 test.run();
