@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Conn, type ConnUser } from '../firmware/tcp/tcp.ts';
 import { Interface } from '../firmware/iface/interface.ts';
-import { reach, stack, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
+import { reach, stack, segment, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
+import { NO_TIMER } from '../firmware/iface/types.ts';
 import { FakeDriver } from './helpers/fake-driver.ts';
 import { US_MAC, PEER_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, eth, arp } from './helpers/frames.ts';
 
@@ -331,6 +332,59 @@ test('compact TIME-WAIT entries: a free one is taken while there is one; when al
   }
   f.out();
   assert.equal([f.finAgain(40000), f.finAgain(40001), f.finAgain(40010), f.finAgain(40011)], [twGone(3500), twGone(3500), twAck(3500), twAck(3500)]);
+});
+
+/** One compact TIME-WAIT entry (40000: SND.NXT 302, RCV.NXT 102, 2 MSL to 10000), the
+ *  connection that took its slot (40001) open, at time 1. */
+function oneEntry(cfg = {}) {
+  const f = reach.timeWait({ maxConns: 1, ...cfg });
+  f.at(1);
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  f.out();
+  f.ports.peer = 40000;
+  return f;
+}
+
+test('compact TIME-WAIT: an unacceptable segment is counted and ACKed; an old RST gets nothing; only a FIN restarts 2 MSL', () => {
+  const f = oneEntry();
+  f.send(90, 302, ACK);                               // old
+  assert.equal(f.out(), ['1: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  assert.equal([f.tcp.counters.dropUnacceptable, f.tcp.tw![5]], [1, 10000], 'not a FIN: 2 MSL not restarted');
+  f.send(90, 0, RST);
+  assert.equal(f.out(), []);
+  assert.is(f.tcp.tw![1] !== 0, true, 'the entry stays');
+});
+
+test('compact TIME-WAIT: text is answered with an ACK, a plain ACK of nothing new is not', () => {
+  const f = oneEntry();
+  f.send(102, 302, ACK | PSH, { data: 'x' });
+  assert.equal(f.out(), ['1: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  f.send(102, 302, ACK);
+  assert.equal(f.out(), []);
+});
+
+test('compact TIME-WAIT: RSTs in the window but not at RCV.NXT get challenge ACKs, at most challengeAcksPerSec', () => {
+  const f = oneEntry({ challengeAcksPerSec: 1 });
+  f.send(103, 0, RST);
+  f.send(104, 0, RST);
+  assert.equal(f.out(), ['1: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+});
+
+test('compact TIME-WAIT: the entry is the peer\'s address and ports: another address from the same ports is not it', () => {
+  const f = oneEntry();
+  const s = segment(0xc6120003, OUR_IP, 40000, 80, 101, 302, ACK | FIN);
+  f.tcp.input(0xc6120003, OUR_IP, s, 0, s.length);
+  assert.equal(f.out(), ['1: <SEQ=302><CTL=RST> win=0'], 'the listener\'s answer to an ACK it does not know');
+});
+
+test('compact TIME-WAIT: an entry ended by a RST no longer counts in the poll\'s deadline', () => {
+  const f = oneEntry({ keepIdleMs: 0 });
+  f.tcp.abort(f.tcp.conns[0]);
+  assert.is(f.tcp.poll(1), 9999);
+  f.send(102, 0, RST);
+  assert.is(f.tcp.poll(1), NO_TIMER);
 });
 
 test.run();
