@@ -237,6 +237,29 @@ test('ring sizes at the bounds: rings that fit exactly are made whole, a block l
   assert.equal(made({ oooRanges: 8 }, 187), [1, 2], '1063: refused, for memory');
 });
 
+test('a receive ring made smaller for memory: the window offered goes only as far as the ring takes it', () => {
+  const b = board({ maxConns: 1 });
+  Object.assign(b.ifc, { memFree: 440 + 479, memReserve: 400 }); // rings 2048 and 1024
+  b.send(40000, 100, 0, SYN);
+  assert.equal(b.out(), ['40000: 0: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'the SYN,ACK offers rcvBuf (no ring yet)');
+  b.send(40000, 101, 301, ACK | PSH, 'x');
+  assert.equal(b.tcp.conns[0].rb.length, 1024);
+  assert.equal(b.out(), ['40000: 0: <SEQ=301><ACK=102><CTL=PSH,ACK><DATA> len=1 win=1023'], 'the echo: 1024 from 101, not 2048');
+});
+
+test('memory short with slots free and even an idle connection\'s memory not enough: nothing reclaimed, refused', () => {
+  const b = board({ keepIdleMs: 0 });
+  b.vanish(0);
+  b.out();
+  // 200 blocks below the reserve: the idle one's 4096 bytes (315 blocks) would leave 115, 1035 bytes.
+  Object.assign(b.ifc, { memFree: 200, memReserve: 400, freeBlocks: () => 200 });
+  b.at(31000);
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.out(), ['40001: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'no RST: the idle one stays');
+  assert.equal([b.tcp.conns.map((c) => c.s[3]), b.tcp.counters.idleRecycled, b.tcp.counters.dropLowMem], [[40000], 0, 1]);
+});
+
 test('a full table and memory short: the idle connection reclaimed, its memory counted for the new one', () => {
   const b = board({ maxConns: 1 });
   b.vanish(0);
