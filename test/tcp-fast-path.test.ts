@@ -637,6 +637,32 @@ test('a predicted segment that fills the advertised window exactly is taken by t
   assert.equal([tcp.counters.predicted, conn.readable], [1, 1024]);
 });
 
+test('two connections: each one\'s fast ACK comes from its own template, with its own ports', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  const quietUser = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  conn.user = quietUser;
+  const from = (port: number, seq: number, ack: number, flags: number, data: Uint8Array, mss?: number) =>
+    eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 6, segment(PEER, US, port, PORT, seq, ack, flags, { win: 8192, data, mss })));
+  let f = from(40001, 5000, 0, 0x02, new Uint8Array(0), 1460);
+  ifc.input(f, f.length);
+  const iss2 = be32(d.take()[0], 38);
+  f = from(40001, 5001, iss2 + 1, ACK, new Uint8Array(0));
+  ifc.input(f, f.length);
+  const b = tcp.conns[1];
+  b.user = quietUser;
+  const seq = { 40000: 1001, 40001: 5001 } as Record<number, number>;
+  const una = { 40000: iss + 1, 40001: iss2 + 1 } as Record<number, number>;
+  const two = (port: number) => {
+    for (let i = 0; i < 2; i++) { const g = from(port, seq[port], una[port] >>> 0, ACK | PSH, bytes(100, i)); ifc.input(g, g.length); seq[port] += 100; }
+    return d.take().map((x) => [(x[36] << 8) | x[37], be32(x, 42)]);
+  };
+  assert.equal(two(40000), [[40000, 1201]], 'the full path, kept as the template');
+  assert.equal(two(40001), [[40001, 5201]], 'the full path (the template is the other connection\'s), kept');
+  assert.is(tcp.counters.fastAcks, 0);
+  assert.equal(two(40001), [[40001, 5401]]);
+  assert.is(tcp.counters.fastAcks, 1, 'from the second connection\'s template');
+});
+
 test('the fast ACK template is only ever a pure ACK: after we send data (a full segment, no PSH), the next ACKs are still right', () => {
   const { d, tcp, ifc, conn, iss } = established(8192);
   conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
