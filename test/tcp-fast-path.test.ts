@@ -663,6 +663,22 @@ test('two connections: each one\'s fast ACK comes from its own template, with it
   assert.is(tcp.counters.fastAcks, 1, 'from the second connection\'s template');
 });
 
+test('predicted text from a frame in a larger buffer (a driver\'s 1518 bytes) is copied alone, up to the ring\'s end', () => {
+  const { tcp, ifc, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  for (let i = 0; i < 3; i++) { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(1000, i)); ifc.input(f, f.length); seq += 1000; }
+  const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(1000, 3));
+  const buf = new Uint8Array(1518);
+  buf.set(f);
+  buf.fill(0xee, f.length);                           // what the driver's buffer holds after the frame
+  ifc.input(buf, f.length);                           // 1000 bytes at 3000 of 4096: 96 left after them
+  assert.is(tcp.counters.predicted, 4);
+  const got = new Uint8Array(4000);
+  assert.is(tcp.recv(conn, got, 0, 4000), 4000);
+  assert.equal(got.subarray(3000), bytes(1000, 3));
+});
+
 test('the fast ACK template is only ever a pure ACK: after we send data (a full segment, no PSH), the next ACKs are still right', () => {
   const { d, tcp, ifc, conn, iss } = established(8192);
   conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
