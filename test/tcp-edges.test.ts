@@ -239,6 +239,17 @@ test('old text with a FIN at RCV.NXT: the FIN taken, the user told of the end on
   assert.is(f.c.s[FLAGS] & flags, flags, 'accepted, reclaimable, keepalive: kept');
 });
 
+test('RECEIVE that takes nothing (max 0) sends no window update, even where a read would', () => {
+  const f = reach.established();
+  f.rec.tcp = null;
+  f.send(101, 301, ACK, { data: 'a'.repeat(948) });   // the window 1100 after it
+  assert.is(f.tcp.recv(f.c, null, 0, 948), 948);       // 1100 > 2048 / 2: no update
+  f.send(1049, 301, ACK, { data: 'b'.repeat(500) });  // the window 600; the second segment: ACKed at once
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=1549><CTL=ACK> win=600']);
+  assert.is(f.tcp.recv(f.c, new Uint8Array(1), 0, 0), 0);
+  assert.equal(f.out(), [], 'a read of a byte would send one (2 * 600 <= 2048, 1549 >= 1200)');
+});
+
 // ---- segments partly outside the window (RFC 9293 3.10.7.4 first, seventh) ----
 
 test('a segment whose last byte is exactly RCV.NXT is acceptable: the new byte taken (retransmission overlap)', () => {
