@@ -7,7 +7,7 @@
 //    MSS <= 1095), ssthresh 65535; the RTO 200 ms (the floor: the handshake took 0 ms).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CWND, SSTHRESH, DUP_ACKS, RTO, SRTT8, RTTVAR8, SND_UNA, SND_NXT, SND_MAX, SND_WND, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { CWND, SSTHRESH, DUP_ACKS, RTO, SRTT8, RTTVAR8, SND_UNA, SND_NXT, SND_MAX, SND_WND, FLAGS, NO_DELAY, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { stack } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, ACK = 16;
@@ -268,6 +268,25 @@ test('RTT estimator: no sample from a retransmitted segment (Karn), one from the
   f.send(101, 311, ACK);                               // 10 ms after the resend, 310 after the first
   assert.equal([c.s[SRTT8] / 8, c.s[RTO]], [100, 600], 'SRTT unchanged, the backed-off RTO kept');
   assert.is(c.s[SND_NXT], 311);
+});
+
+test('RTT estimator: after a timeout, new data sent before the retransmission is acknowledged is not timed either (the backed-off RTO kept)', () => {
+  const f = stack({ rtoMinMs: 0 });
+  f.at(1000);
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.at(1100);
+  f.send(101, 301, ACK);                              // SRTT 100, RTO 300
+  f.out();
+  const c = f.conn()!;
+  c.s[FLAGS] |= NO_DELAY;
+  f.tcp.send(c, new Uint8Array(10), 0, 10);
+  f.runTo(1400);                                      // resent at 1400, RTO 600
+  f.at(1450);
+  f.tcp.send(c, new Uint8Array(10), 0, 10);           // new, sent during the backoff
+  assert.equal(f.out().length, 3);
+  f.at(1460);
+  f.send(101, 321, ACK);                              // acknowledges both: 10 ms after the new one
+  assert.equal([c.s[SRTT8] / 8, c.s[RTO]], [100, 600], 'no sample: SRTT unchanged, the backed-off RTO kept');
 });
 
 test('an old duplicate ACK is ignored within 64 KB below SND.UNA while the peer never offered a window (MAX.SND.WND 0): no challenge (RFC 5961 5.2)', () => {
