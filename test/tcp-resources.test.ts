@@ -387,4 +387,37 @@ test('compact TIME-WAIT: an entry ended by a RST no longer counts in the poll\'s
   assert.is(f.tcp.poll(1), NO_TIMER);
 });
 
+test('compact TIME-WAIT without a listener: the RSTs it takes (old, rate-limited, at RCV.NXT) are not counted as for no connection', () => {
+  const f = oneEntry({ challengeAcksPerSec: 0 });
+  f.tcp.unlisten(80);
+  const before = f.tcp.counters.dropNoConn;
+  f.send(90, 0, RST);                                 // old
+  f.send(103, 0, RST);                                // in the window: no challenge ACK left
+  f.send(102, 0, RST);                                // at RCV.NXT: the entry ends
+  assert.equal([f.out(), f.tcp.counters.dropNoConn - before, f.tcp.tw![1]], [[], 0, 0]);
+});
+
+test('compact TIME-WAIT entries: a slot freed by a RST is taken again before a live entry, and of two ending together the first goes', () => {
+  const f = twoEntries();                             // 40000 to 10000, 40001 to 11000
+  f.ports.peer = 40001;
+  f.send(102, 0, RST);                                // 40001's entry ends; its slot keeps 11000
+  f.ports.peer = 40010;
+  f.at(3000);
+  f.tcp.close(f.tcp.conns.find((c) => c.s[3] === 40010)!);
+  f.send(101, 302, ACK | FIN);                        // 40010 in TIME-WAIT to 13000
+  f.ports.peer = 40020;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);                              // 40010 reclaimed: the freed slot, not 40000's
+  f.out();
+  assert.equal([f.finAgain(40000), f.finAgain(40010)], [twAck(3000), twAck(3000)], 'both kept, both to 13000 now');
+  f.ports.peer = 40011;
+  f.tcp.close(f.tcp.conns.find((c) => c.s[3] === 40011)!);
+  f.send(101, 302, ACK | FIN);
+  f.ports.peer = 40021;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);                              // all taken, 13000 both: the first (40000's) goes
+  f.out();
+  assert.equal([f.finAgain(40000), f.finAgain(40010), f.finAgain(40011)], [twGone(3000), twAck(3000), twAck(3000)]);
+});
+
 test.run();
