@@ -190,6 +190,29 @@ test('zero window closing on data in flight: the RTO hands over to the persist t
   assert.equal(f.out(), ['200000: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048'], 'the window opens: the data goes');
 });
 
+test('zero window: the probe took the last byte; the persist timer then finds nothing to send and sends nothing', () => {
+  const f = reach.established();
+  f.send(101, 301, ACK, { win: 0 });
+  f.tcp.send(f.c, enc('x'), 0, 1);
+  f.runTo(200);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048']);
+  f.at(250);
+  f.send(101, 302, ACK, { win: 0 });                  // the byte taken, the window still 0
+  f.runTo(2000);
+  assert.equal(f.out(), []);
+});
+
+test('zero window after a timeout (SND.NXT back at SND.UNA): an ACK of one beyond SND.MAX acknowledges what was never sent', () => {
+  const f = reach.established();
+  f.tcp.send(f.c, enc('0123456789'), 0, 10);
+  f.out();
+  f.send(101, 301, ACK, { win: 0 });
+  f.runTo(200);                                       // the RTO: nothing fits, the persist timer instead
+  f.send(101, 312, ACK, { win: 0 });                  // SND.MAX is 311
+  assert.equal(f.out(), ['200: <SEQ=311><ACK=101><CTL=ACK> win=2048']);
+  assert.equal([f.c.s[SND_UNA], f.c.s[SND_MAX], f.c.unacked], [301, 311, 10]);
+});
+
 test('zero window: our FIN goes into a closed window once the data is out; the peer\'s bare FIN into our zero window is taken', () => {
   const f = reach.established({ rcvBuf: 4 });
   f.rec.tcp = null;                                   // does not read: our window closes

@@ -235,6 +235,7 @@ test('ring sizes at the bounds: rings that fit exactly are made whole, a block l
   assert.equal(made(rings, 68 + 499), [2250, 1125], '4491: one halved (the receive ring, of two equal)');
   assert.equal(made({ oooRanges: 8 }, 188), [536, 536], '(188 - 68 8/9) * 9 = 1072: the two floors fit');
   assert.equal(made({ oooRanges: 8 }, 187), [1, 2], '1063: refused, for memory');
+  assert.equal(made({ oooRanges: 7, sndBuf: 536, rcvBuf: 2048 }, 68 + 200), [536, 1024], 'the send ring at its floor: the receive ring halved alone');
 });
 
 test('a receive ring made smaller for memory: the window offered goes only as far as the ring takes it', () => {
