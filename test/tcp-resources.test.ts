@@ -420,4 +420,16 @@ test('compact TIME-WAIT entries: a slot freed by a RST is taken again before a l
   assert.equal([f.finAgain(40000), f.finAgain(40010), f.finAgain(40011)], [twGone(3000), twAck(3000), twAck(3000)]);
 });
 
+test('replies without a connection (RSTs, the SYN cache\'s SYN,ACKs) take no ARP queue buffer (noQueue); a connection\'s segments may', () => {
+  const f = reach.listen();
+  f.send(100, 0, SYN, { mss: 1460 });                 // the cache's SYN,ACK
+  f.ports.ours = 81;
+  f.send(100, 0, SYN);                                // a closed port: RST,ACK
+  f.ports.ours = 80;
+  f.send(101, 301, ACK);                              // the connection
+  const c = f.conn()!;
+  f.tcp.send(c, new TextEncoder().encode('hi'), 0, 2);
+  assert.equal(f.ifc.take().map((x) => [x.flags, x.noQueue]), [[SYN | ACK, true], [RST | ACK, true], [ACK | PSH, false]]);
+});
+
 test.run();
