@@ -358,6 +358,21 @@ test('a held frame let go on reset goes just before the ring\'s bytes, across th
   }
 });
 
+test('one read takes a held frame\'s bytes, then the ring\'s across its end, each to its place in the caller\'s array', () => {
+  const { ifc, tcp, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  const seg = (n: number, k: number, keep?: boolean) => { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(n, k)); ifc.input(f, f.length, keep); seq += n; };
+  for (let i = 0; i < 3; i++) seg(1000, i);
+  tcp.recv(conn, null, 0, 3000);                      // the ring's head at 3000
+  seg(500, 7, true);                                  // held
+  assert.ok(holding(tcp, conn) !== null);
+  seg(1500, 8);                                       // into the ring at 3000: 1096 to its end, 404 from 0
+  const got = new Uint8Array(2000);
+  assert.is(tcp.recv(conn, got, 0, 2000), 2000);
+  assert.equal(got, cat(bytes(500, 7), bytes(1500, 8)));
+});
+
 test('one connection at a time holds a frame', () => {
   const { d, ifc, tcp, conn, iss } = established(4096);
   conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
