@@ -4,7 +4,7 @@
 const suites = [
   'checksum', 'dhcp-dns', 'iface-arp', 'iface-arp-cache', 'iface-edges', 'iface-dns', 'iface-dhcp', 'iface-counters', 'iface-icmp', 'iface-ipv4', 'iface-poll',
   'iface-udp', 'iface-storage', 'socket-net', 'tcp-config', 'tcp-fast-path', 'tcp-sequences',
-  'tcp-states', 'tcp-states-open', 'tcp-states-synchronized', 'tcp-states-closing', 'tcp-edges', 'tcp-table', 'tcp-timers', 'tcp-syncache', 'tcp-reclaim', 'zeroconf', 'iface-mdns', 'iface-linklocal',
+  'tcp-states', 'tcp-states-open', 'tcp-states-synchronized', 'tcp-states-closing', 'tcp-edges', 'tcp-table', 'tcp-timers', 'tcp-syncache', 'tcp-reclaim', 'tcp-resources', 'zeroconf', 'iface-mdns', 'iface-linklocal',
   'tcp-congestion', 'wire-arp', 'wire-bytes', 'wire-ethernet', 'wire-icmp', 'wire-ipv4',
   'wire-udp', 'wire-tcp', 'on-board', 'wire-dns', 'wire-dhcp', 'wire-mdns', 'networkjs', 'board-memory', 'ladder-sim',
 ];

@@ -7,10 +7,10 @@
 //    MSS <= 1095), ssthresh 65535; the RTO 200 ms (the floor: the handshake took 0 ms).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CWND, SSTHRESH, DUP_ACKS, RTO, SRTT8, RTTVAR8, SND_UNA, SND_NXT, SND_MAX, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { CWND, SSTHRESH, DUP_ACKS, RTO, SRTT8, RTTVAR8, SND_UNA, SND_NXT, SND_MAX, SND_WND, FLAGS, NO_DELAY, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { stack } from './helpers/tcp-fixture.ts';
 
-const SYN = 2, ACK = 16;
+const SYN = 2, FIN = 1, ACK = 16;
 
 /** ESTABLISHED with a peer whose MSS is `mss` and window `win`; `ack(n)` is the peer's pure ACK. */
 function open(cfg: TcpConfig = {}, mss = 100, win = 65535) {
@@ -140,6 +140,32 @@ test('duplicate ACK detection: nothing outstanding, an ACK of SND.UNA is not a d
 
 // ---- NewReno (RFC 6582) ----
 
+test('duplicate ACK detection: ACKs below SND.UNA (old, reordered) are not duplicates', () => {
+  const f = open();
+  f.write(500);
+  f.ack(401);
+  f.out();
+  for (let i = 0; i < 3; i++) f.ack(301);             // older than SND.UNA (401)
+  assert.equal([f.out(), f.c.s[DUP_ACKS], f.tcp.counters.fastRetransmits], [[], 0, 0]);
+});
+
+test('fast retransmit of the first of several segments with our FIN sent: that segment goes alone, without the FIN', () => {
+  const f = open();
+  f.write(250);
+  f.tcp.close(f.c);
+  assert.equal(f.out().map((l) => l.split(' len')[0]), ['0: <SEQ=301><ACK=101><CTL=ACK><DATA>', '0: <SEQ=401><ACK=101><CTL=ACK><DATA>', '0: <SEQ=501><ACK=101><CTL=FIN,PSH,ACK><DATA>']);
+  for (let i = 0; i < 3; i++) f.ack(301);
+  assert.equal(f.out(), [rexmit(0, 301)]);
+});
+
+test('window update: an older segment (SEG.SEQ before SND.WL1) does not change the window, whatever it acknowledges', () => {
+  const f = open();
+  f.send(101, 301, ACK, { data: 'abc', win: 65535 });
+  f.send(104, 301, ACK, { data: 'def', win: 65535 });  // SND.WL1 104
+  f.send(101, 301, ACK, { data: 'abcdefg', win: 0 });  // sent before, arriving late: its new byte taken
+  assert.equal([f.c.s[SND_WND], f.text()], [65535, 'abcdefg']);
+});
+
 test('NewReno: a partial ACK retransmits the next hole at once, deflates cwnd by the bytes acked + MSS, restarts the timer', () => {
   const f = open();
   f.write(2000);
@@ -242,6 +268,25 @@ test('RTT estimator: no sample from a retransmitted segment (Karn), one from the
   f.send(101, 311, ACK);                               // 10 ms after the resend, 310 after the first
   assert.equal([c.s[SRTT8] / 8, c.s[RTO]], [100, 600], 'SRTT unchanged, the backed-off RTO kept');
   assert.is(c.s[SND_NXT], 311);
+});
+
+test('RTT estimator: after a timeout, new data sent before the retransmission is acknowledged is not timed either (the backed-off RTO kept)', () => {
+  const f = stack({ rtoMinMs: 0 });
+  f.at(1000);
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.at(1100);
+  f.send(101, 301, ACK);                              // SRTT 100, RTO 300
+  f.out();
+  const c = f.conn()!;
+  c.s[FLAGS] |= NO_DELAY;
+  f.tcp.send(c, new Uint8Array(10), 0, 10);
+  f.runTo(1400);                                      // resent at 1400, RTO 600
+  f.at(1450);
+  f.tcp.send(c, new Uint8Array(10), 0, 10);           // new, sent during the backoff
+  assert.equal(f.out().length, 3);
+  f.at(1460);
+  f.send(101, 321, ACK);                              // acknowledges both: 10 ms after the new one
+  assert.equal([c.s[SRTT8] / 8, c.s[RTO]], [100, 600], 'no sample: SRTT unchanged, the backed-off RTO kept');
 });
 
 test('an old duplicate ACK is ignored within 64 KB below SND.UNA while the peer never offered a window (MAX.SND.WND 0): no challenge (RFC 5961 5.2)', () => {

@@ -6,7 +6,7 @@
 //    peer: TCP A, 198.18.0.1:40000, ISN 100          us: TCP B, 198.18.0.2:80, ISN 300
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MSS, RCV_NXT, SND_WND, SND_UNA, SND_NXT, SND_MAX, PERSIST_BACKOFF, OOO, NONE, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { MSS, RCV_NXT, SND_WND, SND_UNA, SND_NXT, SND_MAX, PERSIST_BACKOFF, OOO, NONE, FLAGS, type TcpConfig } from '../firmware/tcp/tcp.ts';
 import { stack, reach, pair, stateOf, segment, PEER_IP, OUR_IP, A_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, PSH = 8, ACK = 16, URG = 32;
@@ -115,6 +115,15 @@ test('zero window: the probe\'s byte acknowledged counts as sent; the next probe
   assert.equal(f.out(), ['600: <SEQ=302><ACK=101><CTL=ACK><DATA> len=1 win=2048'], 'backoff reset by the new ACK: 200 after... 400 ms');
 });
 
+test('zero window: an ACK beyond the probe\'s byte acknowledges what was never sent: dropped, answered with an ACK', () => {
+  const f = zeroWindow();
+  f.runTo(200);
+  f.out();
+  f.send(101, 306, ACK, { win: 0 });                  // the probe was 301 alone
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  assert.equal([f.c.s[SND_UNA], f.c.s[SND_MAX], f.c.unacked], [301, 301, 10]);
+});
+
 test('zero window: probes back off 200, 400, 800... while unanswered, and while answered with a zero window', () => {
   const f = zeroWindow();
   f.runTo(1400);
@@ -134,6 +143,74 @@ test('zero window: a window announced after the peer reads lets the data go at o
   f.send(101, 311, ACK, { win: 90 });
   f.runTo(3000);
   assert.equal(f.out(), [], 'no probe once the window opened');
+});
+
+test('zero window: a window update stops the persist timer; a later write into a window closed again starts it afresh', () => {
+  const f = zeroWindow();
+  f.runTo(200);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048'], 'the probe; the next due at 600');
+  f.at(250);
+  f.send(101, 301, ACK, { win: 100 });                // the window opens: the persist timer stops
+  assert.equal(f.out(), ['250: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048']);
+  f.at(300);
+  f.send(101, 311, ACK, { win: 0 });                  // all taken, the window closed again
+  f.tcp.send(f.c, enc('abc'), 0, 3);
+  f.runTo(700);
+  assert.equal(f.out(), ['500: <SEQ=311><ACK=101><CTL=ACK><DATA> len=1 win=2048'], 'the write at 300 starts it: 300 + 200, not the stopped timer\'s 600');
+});
+
+test('zero window: a zero-window ACK after the probe does not restart the persist timer', () => {
+  const f = zeroWindow();
+  f.runTo(200);
+  f.out();
+  f.at(300);
+  f.send(101, 301, ACK, { win: 0 });                  // the probe's byte not taken, the window still 0
+  f.runTo(1400);
+  assert.equal(f.out().map((l) => l.split(':')[0]), ['600', '1400'], 'the probes at 200 + 400 and 600 + 800, as unanswered');
+});
+
+test('zero window closing on data in flight: the RTO hands over to the persist timer; a peer answering every probe keeps the connection open (RFC 1122 4.2.2.17)', () => {
+  // Found by this test: the retransmission timer went on beside the probes and reset the
+  // connection after maxRetries (102 s). The answers are duplicate ACKs by RFC 5681's definition
+  // (the same zero window, test/tcp-congestion): the third brings one fast retransmission.
+  const f = reach.established();
+  f.tcp.send(f.c, enc('0123456789'), 0, 10);
+  f.out();
+  f.send(101, 301, ACK, { win: 0 });                  // nothing taken, the window closed
+  const sent: string[] = [];
+  for (let t = 1; t <= 200000; t++) {
+    f.at(t);
+    for (const l of f.out()) { sent.push(l); f.send(101, 301, ACK, { win: 0 }); } // every probe answered
+  }
+  assert.equal(sent.filter((l) => l.includes('len=1 ')).slice(0, 5), ['600: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048', '1400: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048',
+    '3000: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048', '6200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048', '12600: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048']);
+  assert.equal(sent.filter((l) => !l.includes('len=1 ')), ['3000: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048'], 'probes, the one fast retransmission, no RST');
+  assert.equal([f.c.stateName, f.tcp.counters.fastRetransmits, f.tcp.counters.timeouts], ['ESTABLISHED', 1, 0]);
+  f.send(101, 301, ACK, { win: 100 });
+  assert.equal(f.out(), ['200000: <SEQ=301><ACK=101><CTL=PSH,ACK><DATA> len=10 win=2048'], 'the window opens: the data goes');
+});
+
+test('zero window: the probe took the last byte; the persist timer then finds nothing to send and sends nothing', () => {
+  const f = reach.established();
+  f.send(101, 301, ACK, { win: 0 });
+  f.tcp.send(f.c, enc('x'), 0, 1);
+  f.runTo(200);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048']);
+  f.at(250);
+  f.send(101, 302, ACK, { win: 0 });                  // the byte taken, the window still 0
+  f.runTo(2000);
+  assert.equal(f.out(), []);
+});
+
+test('zero window after a timeout (SND.NXT back at SND.UNA): an ACK of one beyond SND.MAX acknowledges what was never sent', () => {
+  const f = reach.established();
+  f.tcp.send(f.c, enc('0123456789'), 0, 10);
+  f.out();
+  f.send(101, 301, ACK, { win: 0 });
+  f.runTo(200);                                       // the RTO: nothing fits, the persist timer instead
+  f.send(101, 312, ACK, { win: 0 });                  // SND.MAX is 311
+  assert.equal(f.out(), ['200: <SEQ=311><ACK=101><CTL=ACK> win=2048']);
+  assert.equal([f.c.s[SND_UNA], f.c.s[SND_MAX], f.c.unacked], [301, 311, 10]);
 });
 
 test('zero window: our FIN goes into a closed window once the data is out; the peer\'s bare FIN into our zero window is taken', () => {
@@ -157,6 +234,43 @@ test('zero receive window: the window update after a read announces it; text bey
   const b = new Uint8Array(4);
   assert.is(f.tcp.recv(f.c, b, 0, 4), 4);
   assert.equal(f.out(), ['0: <SEQ=301><ACK=105><CTL=ACK> win=4'], 'the window update');
+});
+
+test('zero receive window, the ring full: text at RCV.NXT is not taken, ACKed at once, and the user is not told of it', () => {
+  const f = reach.established({ rcvBuf: 4 });
+  f.rec.tcp = null;
+  f.send(101, 301, ACK, { data: 'abcd' });            // the ring full
+  f.runTo(100);
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=0']);
+  const told = f.rec.events.length, flags = f.c.s[FLAGS];
+  f.send(105, 301, ACK, { data: 'ef' });              // acceptable (SEG.SEQ = RCV.NXT), no room
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=0']);
+  assert.equal(f.rec.events.length, told, 'no readable: nothing was taken');
+  assert.is(f.c.readable, 4);
+  assert.is(f.c.s[FLAGS], flags, 'the connection\'s flags (accepted, reclaimable, keepalive) kept');
+});
+
+test('old text with a FIN at RCV.NXT: the FIN taken, the user told of the end only (nothing readable), the connection\'s flags kept', () => {
+  const f = reach.established();
+  f.send(101, 301, ACK, { data: 'abc' });
+  f.runTo(100);
+  f.out();
+  const told = f.rec.events.length, flags = f.c.s[FLAGS];
+  f.send(101, 301, ACK | FIN, { data: 'abc' });       // the text old, the FIN at 104
+  assert.equal(f.out(), ['100: <SEQ=301><ACK=105><CTL=ACK> win=2044']);
+  assert.equal(f.rec.events.slice(told), ['end']);
+  assert.is(f.c.s[FLAGS] & flags, flags, 'accepted, reclaimable, keepalive: kept');
+});
+
+test('RECEIVE that takes nothing (max 0) sends no window update, even where a read would', () => {
+  const f = reach.established();
+  f.rec.tcp = null;
+  f.send(101, 301, ACK, { data: 'a'.repeat(948) });   // the window 1100 after it
+  assert.is(f.tcp.recv(f.c, null, 0, 948), 948);       // 1100 > 2048 / 2: no update
+  f.send(1049, 301, ACK, { data: 'b'.repeat(500) });  // the window 600; the second segment: ACKed at once
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=1549><CTL=ACK> win=600']);
+  assert.is(f.tcp.recv(f.c, new Uint8Array(1), 0, 0), 0);
+  assert.equal(f.out(), [], 'a read of a byte would send one (2 * 600 <= 2048, 1549 >= 1200)');
 });
 
 // ---- segments partly outside the window (RFC 9293 3.10.7.4 first, seventh) ----
@@ -285,6 +399,56 @@ test('RST with a hole: at RCV.NXT it resets; at the sequence after the hole it g
   f.send(101, 0, RST);
   assert.is(f.tcp.conns.length, 0);
   assert.equal(f.rec.events.slice(-1), ['close:ECONNRESET']);
+});
+
+test('out-of-order text partly beyond the window: the part inside kept (window less its offset), the user not told until the hole fills', () => {
+  const f = reach.established({ rcvBuf: 8 });
+  f.rec.tcp = null;
+  f.send(103, 301, ACK, { data: 'cdefghij' });        // offset 2: 6 fit, 'ij' beyond
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=8']);
+  assert.equal(f.rec.events, [], 'nothing readable yet');
+  f.send(101, 301, ACK, { data: 'ab' });
+  assert.equal([f.c.s[RCV_NXT], f.c.readable], [109, 8]);
+  const b = new Uint8Array(8);
+  f.tcp.recv(f.c, b, 0, 8);
+  assert.is(new TextDecoder().decode(b), 'abcdefgh');
+});
+
+test('in-order text that covers an out-of-order range entirely: RCV.NXT moves to the end of the text, not of the range', () => {
+  const f = reach.established();
+  f.send(121, 301, ACK, { data: 'K'.repeat(10) });    // [121, 131)
+  f.send(101, 301, ACK, { data: 'x'.repeat(100) });   // [101, 201) covers it
+  assert.equal([f.c.s[RCV_NXT], f.text().length, f.c.s[OOO]], [201, 100, NONE]);
+});
+
+test('out-of-order ranges: one absorbed while one before it in the table stays; the one left still joins later', () => {
+  const f = reach.established();
+  f.send(151, 301, ACK, { data: 'F'.repeat(10) });    // [151, 161), kept first
+  f.send(111, 301, ACK, { data: 'B'.repeat(10) });    // [111, 121), second
+  f.send(101, 301, ACK, { data: 'A'.repeat(10) });    // fills [101, 111): absorbs the second
+  assert.equal([f.c.s[RCV_NXT], f.c.s[OOO], f.c.s[OOO + 1]], [121, 30, 40]);
+  f.send(121, 301, ACK, { data: 'C'.repeat(30) });    // [121, 151): joins the first
+  assert.equal([f.c.s[RCV_NXT], f.text()], [161, 'A'.repeat(10) + 'B'.repeat(10) + 'C'.repeat(30) + 'F'.repeat(10)]);
+});
+
+test('out-of-order ranges: a range is joined to one it touches, whatever their order in the table, and only to one it touches', () => {
+  // Touching: [126, 131) kept first, [111, 121) second; [121, 126) joins the first, which then
+  // touches the second: one slot for all, so a third range still fits in two.
+  const f = reach.established({ oooRanges: 2 });
+  f.send(126, 301, ACK, { data: 'D'.repeat(5) });
+  f.send(111, 301, ACK, { data: 'B'.repeat(10) });
+  f.send(121, 301, ACK, { data: 'C'.repeat(5) });
+  assert.equal([f.c.s[OOO], f.c.s[OOO + 1], f.c.s[OOO + 2]], [10, 30, NONE]);
+  f.send(141, 301, ACK, { data: 'E'.repeat(5) });
+  assert.is(f.tcp.counters.dropOoo, 0);
+  // Not touching: [111, 116) and [126, 131); [121, 126) joins the second only: the hole at 116 stays.
+  const g = reach.established();
+  g.at(1000);
+  g.send(111, 301, ACK, { data: 'B'.repeat(5) });
+  g.send(126, 301, ACK, { data: 'D'.repeat(5) });
+  g.send(121, 301, ACK, { data: 'C'.repeat(5) });
+  g.send(101, 301, ACK, { data: 'A'.repeat(10) });
+  assert.is(g.c.s[RCV_NXT], 116);
 });
 
 test('out-of-order ranges that touch are merged (one slot holds both)', () => {

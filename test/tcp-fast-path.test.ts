@@ -10,7 +10,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setup } from './helpers/iface-setup.ts';
-import { Tcp, ESTABLISHED, SND_UNA, RCV_NXT, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { Tcp, ESTABLISHED, SND_UNA, RCV_NXT, FLAGS, type Conn, type TcpConfig } from '../firmware/tcp/tcp.ts';
+import { MEM_LOW } from '../firmware/iface/interface.ts';
 import { segment, Recorder } from './helpers/tcp-fixture.ts';
 import { eth, ipv4, arp, US_MAC, PEER_MAC, US, PEER, cat, u16, u32, csum } from './helpers/frames.ts';
 import { checksumDetectNative } from '../firmware/wire/checksum.ts';
@@ -357,6 +358,21 @@ test('a held frame let go on reset goes just before the ring\'s bytes, across th
   }
 });
 
+test('one read takes a held frame\'s bytes, then the ring\'s across its end, each to its place in the caller\'s array', () => {
+  const { ifc, tcp, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  const seg = (n: number, k: number, keep?: boolean) => { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(n, k)); ifc.input(f, f.length, keep); seq += n; };
+  for (let i = 0; i < 3; i++) seg(1000, i);
+  tcp.recv(conn, null, 0, 3000);                      // the ring's head at 3000
+  seg(500, 7, true);                                  // held
+  assert.ok(holding(tcp, conn) !== null);
+  seg(1500, 8);                                       // into the ring at 3000: 1096 to its end, 404 from 0
+  const got = new Uint8Array(2000);
+  assert.is(tcp.recv(conn, got, 0, 2000), 2000);
+  assert.equal(got, cat(bytes(500, 7), bytes(1500, 8)));
+});
+
 test('one connection at a time holds a frame', () => {
   const { d, ifc, tcp, conn, iss } = established(4096);
   conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
@@ -550,6 +566,132 @@ test('predicted data that ends exactly at the ring\'s end, then data that starts
   g.send(framed(segment(PEER, US, PEER_PORT, PORT, 3001, g.iss + 1, ACK, { data: c })));   // [0, 1000)
   assert.is(g.tcp.recv(g.conn, got, 1000, 2000), 2000);
   assert.equal(got, cat(a, b, c));
+});
+
+test('the fast ACK moves the window\'s right edge as the full path does: by the SWS threshold (1460) or more, not by less', () => {
+  for (const [read, win] of [[1459, 4192], [1460, 5652]] as const) {
+    const { d, tcp, ifc, conn, iss } = established(8192);
+    conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+    let seq = 1001;
+    const seg = () => { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(1000, seq & 7)); ifc.input(f, f.length); seq += 1000; };
+    seg(); seg();                                     // ACK 3001 win 6192 (full path, kept): the edge at 9193
+    d.take();
+    tcp.recv(conn, null, 0, read);                    // no window update of its own (6192 > 8192 / 2)
+    assert.equal(d.take(), []);
+    seg(); seg();
+    const acks = d.take();
+    assert.is(tcp.counters.fastAcks, 1, `${read}`);
+    assert.equal(acks.map((f) => [be32(f, 42), (f[48] << 8) | f[49]]), [[5001, win]], `${read} read: the edge ${read < 1460 ? 'stays at 9193' : 'moves to 10653'}`);
+  }
+});
+
+test('the fast ACK clears only the ACK owed: the connection\'s other flags stay; the frame counted as sent', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  const seg = () => { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(100, 1)); ifc.input(f, f.length); seq += 100; };
+  seg(); seg();
+  d.take();
+  const flags = conn.s[FLAGS], frames = ifc.counters.txFrames;
+  assert.ok(flags !== 0, 'accepted: PASSIVE, RECLAIM, keepalive on');
+  seg(); seg();
+  assert.is(tcp.counters.fastAcks, 1);
+  assert.equal([conn.s[FLAGS], ifc.counters.txFrames - frames, d.take().length], [flags, 1, 1]);
+  // A frame the driver refuses is counted as a failure, not as sent.
+  d.accept = false;
+  const fails = ifc.counters.txFail;
+  seg(); seg();
+  assert.equal([tcp.counters.fastAcks, ifc.counters.txFail - fails, ifc.counters.txFrames - frames], [2, 1, 1]);
+});
+
+test('delayed ACK: a first segment predicted, the second through the full path (a new window): the second is ACKed at once', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const f1 = fromPeer(1001, iss + 1, ACK | PSH, bytes(100, 1));
+  ifc.input(f1, f1.length);
+  assert.equal([tcp.counters.predicted, d.take().length], [1, 0], 'the ACK delayed');
+  const f2 = fromPeer(1101, iss + 1, ACK | PSH, bytes(100, 2), { win: 4096 });
+  ifc.input(f2, f2.length);
+  assert.is(tcp.counters.predicted, 1);
+  assert.equal(d.take().map((f) => be32(f, 42)), [1201], 'every second segment at once');
+});
+
+test('predicted data while our data waits (Nagle): the second segment\'s ACK goes at once, a pure ACK, the data still held', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  tcp.send(conn, bytes(2000, 5), 0, 2000);
+  assert.equal(d.take().map((f) => f.length - 54), [1460], 'the 540 left wait for the ACK (Nagle)');
+  let seq = 1001;
+  const seg = () => { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(100, 1)); ifc.input(f, f.length); seq += 100; };
+  seg();
+  assert.equal(d.take(), []);
+  seg();
+  assert.is(tcp.counters.predicted, 2);
+  assert.equal(d.take().map((f) => [f.length, be32(f, 38), be32(f, 42)]), [[54, (iss + 1461) >>> 0, 1201]]);
+});
+
+test('memory low: a kept frame is copied into the ring, not held', () => {
+  const { ifc, tcp, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  ifc.lowMem = MEM_LOW;
+  const f = fromPeer(1001, iss + 1, ACK | PSH, bytes(1000, 7));
+  ifc.input(f, f.length, true);
+  assert.is(tcp.counters.predicted, 1);
+  assert.is(holding(tcp, conn), null);
+  f.fill(0);
+  const got = new Uint8Array(1000);
+  assert.is(tcp.recv(conn, got, 0, 1000), 1000);
+  assert.equal(got, bytes(1000, 7));
+});
+
+test('a predicted segment that fills the advertised window exactly is taken by the fast path', () => {
+  const { ifc, tcp, conn, iss } = established(1024);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  const f = fromPeer(1001, iss + 1, ACK | PSH, bytes(1024, 3));
+  ifc.input(f, f.length);
+  assert.equal([tcp.counters.predicted, conn.readable], [1, 1024]);
+});
+
+test('two connections: each one\'s fast ACK comes from its own template, with its own ports', () => {
+  const { d, tcp, ifc, conn, iss } = established(8192);
+  const quietUser = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  conn.user = quietUser;
+  const from = (port: number, seq: number, ack: number, flags: number, data: Uint8Array, mss?: number) =>
+    eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 6, segment(PEER, US, port, PORT, seq, ack, flags, { win: 8192, data, mss })));
+  let f = from(40001, 5000, 0, 0x02, new Uint8Array(0), 1460);
+  ifc.input(f, f.length);
+  const iss2 = be32(d.take()[0], 38);
+  f = from(40001, 5001, iss2 + 1, ACK, new Uint8Array(0));
+  ifc.input(f, f.length);
+  const b = tcp.conns[1];
+  b.user = quietUser;
+  const seq = { 40000: 1001, 40001: 5001 } as Record<number, number>;
+  const una = { 40000: iss + 1, 40001: iss2 + 1 } as Record<number, number>;
+  const two = (port: number) => {
+    for (let i = 0; i < 2; i++) { const g = from(port, seq[port], una[port] >>> 0, ACK | PSH, bytes(100, i)); ifc.input(g, g.length); seq[port] += 100; }
+    return d.take().map((x) => [(x[36] << 8) | x[37], be32(x, 42)]);
+  };
+  assert.equal(two(40000), [[40000, 1201]], 'the full path, kept as the template');
+  assert.equal(two(40001), [[40001, 5201]], 'the full path (the template is the other connection\'s), kept');
+  assert.is(tcp.counters.fastAcks, 0);
+  assert.equal(two(40001), [[40001, 5401]]);
+  assert.is(tcp.counters.fastAcks, 1, 'from the second connection\'s template');
+});
+
+test('predicted text from a frame in a larger buffer (a driver\'s 1518 bytes) is copied alone, up to the ring\'s end', () => {
+  const { tcp, ifc, conn, iss } = established(4096);
+  conn.user = { onConnect() {}, onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  let seq = 1001;
+  for (let i = 0; i < 3; i++) { const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(1000, i)); ifc.input(f, f.length); seq += 1000; }
+  const f = fromPeer(seq, iss + 1, ACK | PSH, bytes(1000, 3));
+  const buf = new Uint8Array(1518);
+  buf.set(f);
+  buf.fill(0xee, f.length);                           // what the driver's buffer holds after the frame
+  ifc.input(buf, f.length);                           // 1000 bytes at 3000 of 4096: 96 left after them
+  assert.is(tcp.counters.predicted, 4);
+  const got = new Uint8Array(4000);
+  assert.is(tcp.recv(conn, got, 0, 4000), 4000);
+  assert.equal(got.subarray(3000), bytes(1000, 3));
 });
 
 test('the fast ACK template is only ever a pure ACK: after we send data (a full segment, no PSH), the next ACKs are still right', () => {

@@ -152,6 +152,49 @@ test('reclaim order: TIME-WAIT before closing, closing before idle, the idle one
   assert.is(b.tcp.counters.idleRecycled, 1);
 });
 
+test('reclaim order: the kind first, then the idle time: TIME-WAIT goes before an open connection idle longer after it in the table', () => {
+  const b = board({ maxConns: 2, keepIdleMs: 0 });
+  b.vanish(0);                                        // 40000, idle since 0 (made first)
+  b.at(1000);
+  b.vanish(1);                                        // 40001, idle since 1000
+  b.at(5000);
+  b.tcp.close(b.tcp.conns[0]); b.send(40000, 117, 318, ACK | FIN); // 40000 TIME-WAIT, its last segment at 5000
+  assert.equal(b.tcp.conns.map((c) => `${c.s[3]} ${c.stateName}`), ['40000 TIME-WAIT', '40001 ESTABLISHED'], 'the open one, idle longer, after it');
+  b.out();
+  b.at(6000);
+  b.send(40010, 100, 0, SYN);
+  b.send(40010, 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 6000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460'], 'TIME-WAIT recycled quietly; the open one (idle 5 s) not');
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40010]);
+  assert.equal(b.closed, ['40000:null'], 'its user told of a normal close, not ECONNABORTED');
+});
+
+test('reclaim order: of two idle beyond reclaimIdleMs, the one idle longer goes, wherever it is in the table', () => {
+  const b = board({ maxConns: 2, keepIdleMs: 0 });
+  b.vanish(0);                                        // 40000 made first
+  b.at(1000);
+  b.vanish(1);                                        // 40001: idle since 1000
+  b.at(2000);
+  b.send(40000, 117, 317, ACK);                       // 40000 heard from at 2000
+  b.out();
+  b.at(32000);
+  b.send(40010, 100, 0, SYN);
+  b.send(40010, 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 32000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40001: 32000: <SEQ=317><CTL=RST> win=0'], '40001 idle 31 s, 40000 30 s');
+});
+
+test('reclaim order: of two idle equally long, the first in the table goes', () => {
+  const b = board({ maxConns: 2, keepIdleMs: 0 });
+  b.vanish(0);
+  b.vanish(1);                                        // both idle since 0
+  b.out();
+  b.at(31000);
+  b.send(40010, 100, 0, SYN);
+  b.send(40010, 101, 301, ACK);
+  assert.equal(b.out(), ['40010: 31000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '40000: 31000: <SEQ=317><CTL=RST> win=0']);
+  assert.equal(b.tcp.conns.map((c) => c.s[3]), [40001, 40010]);
+});
+
 test('rings sized from what is free: halved, the larger first, down to 536 bytes each, before a refusal (ENOMEM-style: refused 2)', () => {
   // What the rings may take (one slot): (memFree - memReserve - 40 blocks) * 9 bytes, less the
   // control block's 228.
@@ -175,6 +218,47 @@ test('rings sized from what is free: halved, the larger first, down to 536 bytes
   assert.equal(made(400 + 8 * (40 + 145), 8), [536, 536]);
   assert.equal(made(400 + 8 * (40 + 144), 8), [536, 536], 'below its share, the floor while what is free holds it');
   assert.equal(made(440 + 144, 8), [1, 2]);
+});
+
+test('ring sizes at the bounds: rings that fit exactly are made whole, a block less halves one; the floor that fits exactly is made, a block less is refused', () => {
+  // oooRanges 7: a control block of 68 blocks (40 + (4 * 49 + 8 * 7) / 9); 8: 68 8/9. One slot.
+  const made = (cfg: TcpConfig, above: number) => {
+    const b = board({ maxConns: 1, ...cfg });
+    Object.assign(b.ifc, { memFree: 400 + above, memReserve: 400 });
+    b.send(40000, 100, 0, SYN);
+    b.send(40000, 101, 301, ACK);
+    const c = b.tcp.conns[0];
+    return c ? [c.sb.length, c.rb.length] : [b.tcp.counters.dropLowMem, b.tcp.refused];
+  };
+  const rings = { sndBuf: 2250, rcvBuf: 2250, oooRanges: 7 };
+  assert.equal(made(rings, 68 + 500), [2250, 2250], '(568 - 68) * 9 = 4500 bytes: both fit');
+  assert.equal(made(rings, 68 + 499), [2250, 1125], '4491: one halved (the receive ring, of two equal)');
+  assert.equal(made({ oooRanges: 8 }, 188), [536, 536], '(188 - 68 8/9) * 9 = 1072: the two floors fit');
+  assert.equal(made({ oooRanges: 8 }, 187), [1, 2], '1063: refused, for memory');
+  assert.equal(made({ oooRanges: 7, sndBuf: 536, rcvBuf: 2048 }, 68 + 200), [536, 1024], 'the send ring at its floor: the receive ring halved alone');
+});
+
+test('a receive ring made smaller for memory: the window offered goes only as far as the ring takes it', () => {
+  const b = board({ maxConns: 1 });
+  Object.assign(b.ifc, { memFree: 440 + 479, memReserve: 400 }); // rings 2048 and 1024
+  b.send(40000, 100, 0, SYN);
+  b.out();                                            // the SYN,ACK (its offer: test/tcp-resources)
+  b.send(40000, 101, 301, ACK | PSH, 'x');
+  assert.equal(b.tcp.conns[0].rb.length, 1024);
+  assert.equal(b.out(), ['40000: 0: <SEQ=301><ACK=102><CTL=PSH,ACK><DATA> len=1 win=1023'], 'the echo: 1024 from 101, not 2048');
+});
+
+test('memory short with slots free and even an idle connection\'s memory not enough: nothing reclaimed, refused', () => {
+  const b = board({ keepIdleMs: 0 });
+  b.vanish(0);
+  b.out();
+  // 200 blocks below the reserve: the idle one's 4096 bytes (315 blocks) would leave 115, 1035 bytes.
+  Object.assign(b.ifc, { memFree: 200, memReserve: 400, freeBlocks: () => 200 });
+  b.at(31000);
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal(b.out().filter((l) => l.includes('RST')), [], 'no RST: the idle one stays');
+  assert.equal([b.tcp.conns.map((c) => c.s[3]), b.tcp.counters.idleRecycled, b.tcp.counters.dropLowMem], [[40000], 0, 1]);
 });
 
 test('a full table and memory short: the idle connection reclaimed, its memory counted for the new one', () => {
@@ -218,6 +302,21 @@ test('ring sizes: the share is of the slots still free; memory is measured again
   b.send(40001, 100, 0, SYN);
   b.send(40001, 101, 301, ACK);
   assert.equal(calls, [false]);
+});
+
+test('ring sizes: memory that holds the rings exactly is enough without a collection; short even after one, measured twice only', () => {
+  // Seven slots free of 8 after the first connection; oooRanges 7: a control block of 68 blocks.
+  const b = board({ maxConns: 8, oooRanges: 7, sndBuf: 2250, rcvBuf: 2250 });
+  const calls: boolean[] = [];
+  Object.assign(b.ifc, { memFree: 0, memReserve: 400, freeBlocks: (gc: boolean) => { calls.push(gc); return 400 + 8 * (68 + 500); } });
+  b.send(40000, 100, 0, SYN);
+  b.send(40000, 101, 301, ACK);
+  assert.equal([calls, b.tcp.conns[0].sb.length, b.tcp.conns[0].rb.length], [[false], 2250, 2250], '(4544 / 8 - 68) * 9 = 4500: enough');
+  calls.length = 0;
+  Object.assign(b.ifc, { freeBlocks: (gc: boolean) => { calls.push(gc); return 400 + 7 * (68 + 300); } });
+  b.send(40001, 100, 0, SYN);
+  b.send(40001, 101, 301, ACK);
+  assert.equal([calls, b.tcp.conns[1].sb.length, b.tcp.conns[1].rb.length], [[false, true], 1125, 1125], 'short after the collection too (2700 bytes): halved');
 });
 
 test('a full table with too little memory even once the idle connection\'s rings are counted back: nothing reclaimed, refused', () => {

@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Conn, type ConnUser } from '../firmware/tcp/tcp.ts';
 import { Interface } from '../firmware/iface/interface.ts';
-import { reach, stack, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
+import { reach, stack, segment, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
+import { NO_TIMER } from '../firmware/iface/types.ts';
 import { FakeDriver } from './helpers/fake-driver.ts';
 import { US_MAC, PEER_MAC, BCAST_MAC, ZERO_MAC, US, PEER, GW, eth, arp } from './helpers/frames.ts';
 
@@ -282,6 +283,187 @@ test('a SYN beyond RCV.NXT reopens a connection in TIME-WAIT (RFC 1122 4.2.2.13)
   g.send(7000, 0, SYN, { mss: 1460 });
   assert.equal(g.out(), ['0: <SEQ=65839><ACK=7001><CTL=SYN,ACK> win=2048 mss=1460']);
   assert.is(g.tcp.tw![1], 0);
+});
+
+test('a ring given back keeps the other ring\'s bytes: a retransmission after the receive ring went, a read after the send ring went', () => {
+  const f = reach.established();
+  const data = new TextEncoder().encode('0123456789');
+  f.tcp.send(f.c, data, 0, 10);                       // unacknowledged
+  f.send(101, 301, ACK | FIN);                        // CLOSE-WAIT, nothing to read: the receive ring goes
+  f.at(1);
+  assert.equal([f.c.rb.length, f.c.sb.length], [0, 2048]);
+  f.ifc.take();
+  f.runTo(200);
+  assert.equal(f.ifc.take().map((x) => new TextDecoder().decode(x.data)), ['0123456789'], 'the retransmission from the kept send ring');
+  const g = reach.established();
+  g.rec.tcp = null;                                   // reads nothing yet
+  g.tcp.close(g.c);
+  g.send(101, 302, ACK | PSH, { data: 'late' });       // our FIN acknowledged: FIN-WAIT-2
+  g.at(1);
+  assert.equal([g.c.rb.length, g.c.sb.length], [2048, 0]);
+  const b = new Uint8Array(4);
+  g.tcp.recv(g.c, b, 0, 4);
+  assert.is(new TextDecoder().decode(b), 'late');
+});
+
+test('addressChanged drops the compact TIME-WAIT entries', () => {
+  const f = reach.timeWait({ maxConns: 1 });
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  assert.is(f.tcp.tw![1] !== 0, true);
+  f.tcp.addressChanged(OUR_IP);
+  assert.equal(Array.from(f.tcp.tw!), Array.from(new Uint32Array(f.tcp.tw!.length)));
+});
+
+test('a segment of an open connection from a next hop not resolved is taken (only a SYN waits for the next hop)', () => {
+  const f = reach.established();
+  f.ifc.unresolved = [PEER_IP];
+  f.send(101, 301, ACK | PSH, { data: 'hi' });
+  assert.is(f.text(), 'hi');
+});
+
+/** Two connections (40000, then 40001 a second later) in TIME-WAIT, reclaimed by two new ones
+ *  (40010, 40011): two compact entries. */
+function twoEntries() {
+  const f = stack({ maxConns: 2, keepIdleMs: 0 });
+  const toTimeWait = (port: number, t: number) => {
+    f.ports.peer = port;
+    f.at(t);
+    f.send(100, 0, SYN, { mss: 1460 });
+    f.send(101, 301, ACK);
+    f.tcp.close(f.tcp.conns[f.tcp.conns.length - 1]);
+    f.send(101, 302, ACK | FIN);                      // TIME-WAIT until t + 10000
+  };
+  toTimeWait(40000, 0);
+  toTimeWait(40001, 1000);
+  for (const port of [40010, 40011]) { f.ports.peer = port; f.at(2000); f.send(100, 0, SYN, { mss: 1460 }); f.send(101, 301, ACK); }
+  f.out();
+  /** The peer on `port` sends its FIN again: what we answer. */
+  const finAgain = (port: number) => { f.ports.peer = port; f.send(101, 302, ACK | FIN); return f.out(); };
+  return { ...f, toTimeWait, finAgain };
+}
+const twAck = (t: number) => [`${t}: <SEQ=302><ACK=102><CTL=ACK> win=2047`];
+const twGone = (t: number) => [`${t}: <SEQ=302><CTL=RST> win=0`];
+
+test('compact TIME-WAIT entries: a free one is taken while there is one; when all are taken, the one whose 2 MSL ends first goes', () => {
+  const f = twoEntries();
+  assert.is(f.tcp.counters.timeWaitRecycled, 2);
+  assert.equal(f.finAgain(40000), twAck(2000), 'kept: 2 MSL again, to 12000');
+  f.at(2500);
+  assert.equal(f.finAgain(40001), twAck(2500), 'kept: to 12500');
+  // 40010 and 40011 closed into TIME-WAIT and reclaimed in turn: 40000's entry ends first
+  // (12000) and goes, then 40001's (12500) before 40010's (13000).
+  for (const [port, next] of [[40010, 40020], [40011, 40021]]) {
+    f.ports.peer = port;
+    f.at(3000);
+    f.tcp.close(f.tcp.conns.find((c) => c.s[3] === port)!);
+    f.send(101, 302, ACK | FIN);
+    f.ports.peer = next;
+    f.at(3500);
+    f.send(100, 0, SYN, { mss: 1460 });
+    f.send(101, 301, ACK);
+  }
+  f.out();
+  assert.equal([f.finAgain(40000), f.finAgain(40001), f.finAgain(40010), f.finAgain(40011)], [twGone(3500), twGone(3500), twAck(3500), twAck(3500)]);
+});
+
+/** One compact TIME-WAIT entry (40000: SND.NXT 302, RCV.NXT 102, 2 MSL to 10000), the
+ *  connection that took its slot (40001) open, at time 1. */
+function oneEntry(cfg = {}) {
+  const f = reach.timeWait({ maxConns: 1, ...cfg });
+  f.at(1);
+  f.ports.peer = 40001;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  f.out();
+  f.ports.peer = 40000;
+  return f;
+}
+
+test('compact TIME-WAIT: an unacceptable segment is counted and ACKed; an old RST gets nothing; only a FIN restarts 2 MSL', () => {
+  const f = oneEntry();
+  f.send(90, 302, ACK);                               // old
+  assert.equal(f.out(), ['1: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  assert.equal([f.tcp.counters.dropUnacceptable, f.tcp.tw![5]], [1, 10000], 'not a FIN: 2 MSL not restarted');
+  f.send(90, 0, RST);
+  assert.equal(f.out(), []);
+  assert.is(f.tcp.tw![1] !== 0, true, 'the entry stays');
+});
+
+test('compact TIME-WAIT: text is answered with an ACK, a plain ACK of nothing new is not', () => {
+  const f = oneEntry();
+  f.send(102, 302, ACK | PSH, { data: 'x' });
+  assert.equal(f.out(), ['1: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+  f.send(102, 302, ACK);
+  assert.equal(f.out(), []);
+});
+
+test('compact TIME-WAIT: RSTs in the window but not at RCV.NXT get challenge ACKs, at most challengeAcksPerSec', () => {
+  const f = oneEntry({ challengeAcksPerSec: 1 });
+  f.send(103, 0, RST);
+  f.send(104, 0, RST);
+  assert.equal(f.out(), ['1: <SEQ=302><ACK=102><CTL=ACK> win=2047']);
+});
+
+test('compact TIME-WAIT: the entry is the peer\'s address and ports: another address from the same ports is not it', () => {
+  const f = oneEntry();
+  const s = segment(0xc6120003, OUR_IP, 40000, 80, 101, 302, ACK | FIN);
+  f.tcp.input(0xc6120003, OUR_IP, s, 0, s.length);
+  assert.equal(f.out(), ['1: <SEQ=302><CTL=RST> win=0'], 'the listener\'s answer to an ACK it does not know');
+});
+
+test('compact TIME-WAIT: an entry ended by a RST no longer counts in the poll\'s deadline', () => {
+  const f = oneEntry({ keepIdleMs: 0 });
+  f.tcp.abort(f.tcp.conns[0]);
+  assert.is(f.tcp.poll(1), 9999);
+  f.send(102, 0, RST);
+  assert.is(f.tcp.poll(1), NO_TIMER);
+});
+
+test('compact TIME-WAIT without a listener: the RSTs it takes (old, rate-limited, at RCV.NXT) are not counted as for no connection', () => {
+  const f = oneEntry({ challengeAcksPerSec: 0 });
+  f.tcp.unlisten(80);
+  const before = f.tcp.counters.dropNoConn;
+  f.send(90, 0, RST);                                 // old
+  f.send(103, 0, RST);                                // in the window: no challenge ACK left
+  f.send(102, 0, RST);                                // at RCV.NXT: the entry ends
+  assert.equal([f.out(), f.tcp.counters.dropNoConn - before, f.tcp.tw![1]], [[], 0, 0]);
+});
+
+test('compact TIME-WAIT entries: a slot freed by a RST is taken again before a live entry, and of two ending together the first goes', () => {
+  const f = twoEntries();                             // 40000 to 10000, 40001 to 11000
+  f.ports.peer = 40001;
+  f.send(102, 0, RST);                                // 40001's entry ends; its slot keeps 11000
+  f.ports.peer = 40010;
+  f.at(3000);
+  f.tcp.close(f.tcp.conns.find((c) => c.s[3] === 40010)!);
+  f.send(101, 302, ACK | FIN);                        // 40010 in TIME-WAIT to 13000
+  f.ports.peer = 40020;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);                              // 40010 reclaimed: the freed slot, not 40000's
+  f.out();
+  assert.equal([f.finAgain(40000), f.finAgain(40010)], [twAck(3000), twAck(3000)], 'both kept, both to 13000 now');
+  f.ports.peer = 40011;
+  f.tcp.close(f.tcp.conns.find((c) => c.s[3] === 40011)!);
+  f.send(101, 302, ACK | FIN);
+  f.ports.peer = 40021;
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);                              // all taken, 13000 both: the first (40000's) goes
+  f.out();
+  assert.equal([f.finAgain(40000), f.finAgain(40010), f.finAgain(40011)], [twGone(3000), twAck(3000), twAck(3000)]);
+});
+
+test('replies without a connection (RSTs, the SYN cache\'s SYN,ACKs) take no ARP queue buffer (noQueue); a connection\'s segments may', () => {
+  const f = reach.listen();
+  f.send(100, 0, SYN, { mss: 1460 });                 // the cache's SYN,ACK
+  f.ports.ours = 81;
+  f.send(100, 0, SYN);                                // a closed port: RST,ACK
+  f.ports.ours = 80;
+  f.send(101, 301, ACK);                              // the connection
+  const c = f.conn()!;
+  f.tcp.send(c, new TextEncoder().encode('hi'), 0, 2);
+  assert.equal(f.ifc.take().map((x) => [x.flags, x.noQueue]), [[SYN | ACK, true], [RST | ACK, true], [ACK | PSH, false]]);
 });
 
 test.run();

@@ -7,7 +7,7 @@
 // Every segment we send is written out whole: `time: <SEQ><ACK><CTL> len win mss`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RCV_NXT, SND_NXT, SND_UNA, SND_WND, IRS, ISS } from '../firmware/tcp/tcp.ts';
+import { RCV_NXT, SND_NXT, SND_UNA, SND_WND, IRS, ISS, FLAGS } from '../firmware/tcp/tcp.ts';
 import { reach, stack, segment, PEER_IP, OUR_IP } from './helpers/tcp-fixture.ts';
 
 const SYN = 2, FIN = 1, RST = 4, ACK = 16, PSH = 8, URG = 32;
@@ -534,6 +534,44 @@ test('SYN-RECEIVED (simultaneous open): an ACK of something we never sent: <SEQ=
   assert.equal(f.out(), ['0: <SEQ=300><CTL=RST> win=0']);
   f.send(101, 301, ACK);
   assert.is(f.c.stateName, 'ESTABLISHED');
+});
+
+test('SYN-RECEIVED (simultaneous open): the SYN,ACK again for a duplicate SYN leaves the retransmission timer; after synRetries, RST and ETIMEDOUT', () => {
+  const f = reach.synSent({ synRetries: 1, maxRetries: 8 });
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.at(50);
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.out();
+  f.runTo(4000);
+  assert.equal(f.out(), ['1000: <SEQ=300><ACK=101><CTL=SYN,ACK> win=2048 mss=1460', '3000: <SEQ=301><CTL=RST> win=0']);
+  assert.equal(f.rec.events, ['close:ETIMEDOUT']);
+});
+
+test('SYN-RECEIVED (simultaneous open): a SYN,ACK that is not the repeat of the SYN taken (another SEG.SEQ) gets a challenge ACK', () => {
+  const f = reach.synSent();
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.out();
+  f.send(150, 301, SYN | ACK, { mss: 1460 });
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  assert.is(f.c.stateName, 'SYN-RECEIVED');
+});
+
+test('SYN-RECEIVED (simultaneous open): established for a user without onConnect: nothing thrown', () => {
+  const f = reach.synSent();
+  f.c.user = { onReadable() {}, onEnd() {}, onWritable() {}, onClose() {} };
+  f.send(100, 0, SYN, { mss: 1460 });
+  f.send(101, 301, ACK);
+  assert.is(f.c.stateName, 'ESTABLISHED');
+});
+
+test('SYN-SENT: the SYN sent again keeps what the user set on the connection (reclaimable, keepalive)', () => {
+  const f = reach.synSent();
+  f.tcp.reclaimable(f.c, true);
+  f.tcp.setKeepAlive(f.c, true);
+  const flags = f.c.s[FLAGS];
+  f.runTo(1000);
+  assert.equal(f.out(), ['1000: <SEQ=300><CTL=SYN> win=2048 mss=1460']);
+  assert.is(f.c.s[FLAGS], flags);
 });
 
 test.run();

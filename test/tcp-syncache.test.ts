@@ -114,6 +114,48 @@ test('cookie: a wrong or a stale one gets <SEQ=SEG.ACK><CTL=RST> and makes nothi
   assert.is(g.tcp.conns.length, 0);
 });
 
+test('cookie: made and answered in a later period (after 65.5 s) it is valid; its connection has no RTT sample (RTO rtoInitMs)', () => {
+  const f = cookies();
+  f.at(70000);                                        // the second 65.5 s period
+  f.out();                                            // port 39999's SYN,ACK again
+  const iss = f.syn();
+  f.send(101, (iss + 1) >>> 0, ACK);
+  assert.is(f.tcp.conns.length, 1, 'the same period\'s cookie');
+  assert.is(f.tcp.conns[0].s[RTO], 1000, 'no RTT sample: the SYN,ACK\'s send time is not kept');
+});
+
+test('a cache row used again starts afresh: its SYN,ACK backoff from rtoInitMs (1000, 2000), whatever the row\'s last entry did', () => {
+  const f = stack({ synCache: 1 });
+  f.send(100, 0, SYN);                                // row 0: SYN,ACK at 0, again at 1000
+  f.runTo(1500);
+  f.send(101, 301, ACK);                              // the connection made, the row free
+  f.out();
+  f.ports.peer = 40001;
+  f.at(2000);
+  f.send(500, 0, SYN);
+  f.runTo(6000);
+  assert.equal(f.out().map((l) => l.split(':')[0]), ['2000', '3000', '5000']);
+});
+
+test('SYN-RECEIVED in the cache: an old ACK at SEQ=IRS (unacceptable) gets an ACK, not the SYN,ACK again', () => {
+  const f = reach.synReceived();
+  f.send(100, 301, ACK);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  assert.is(f.half(), 1);
+});
+
+test('SYN-RECEIVED in the cache: RSTs in the window but not at RCV.NXT get challenge ACKs, at most challengeAcksPerSec', () => {
+  const f = reach.synReceived({ challengeAcksPerSec: 1 });
+  f.send(105, 0, RST);
+  f.send(106, 0, RST);
+  assert.equal(f.out(), ['0: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  assert.is(f.half(), 1);
+});
+
+test('halfOpen on a Tcp that has seen no SYN is 0', () => {
+  assert.is(stack().tcp.halfOpen(0), 0);
+});
+
 test('a SYN flood of 2000 from changing ports and addresses: 8 entries, the rest cookies, no connection, every SYN answered; a client still gets in', () => {
   const f = stack({ backlog: 8 });
   for (let i = 0; i < 2000; i++) {

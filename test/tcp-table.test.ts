@@ -109,6 +109,42 @@ test('setIdle: onIdle after the idle time, again each idle period, pushed back b
   assert.is(g.c.stateName, 'ESTABLISHED');
 });
 
+test('setIdle and setKeepAlive on a connection idle for long: the first onIdle and the first probe come a full period after the call', () => {
+  const f = reach.established({ keepIdleMs: 5000, keepIntvlMs: 1000 });
+  const idle: number[] = [];
+  f.c.user = { ...f.rec, onReadable: () => {}, onEnd: () => {}, onWritable: () => {}, onClose: () => {}, onIdle: () => { idle.push(f.ifc.now); } } as never;
+  f.tcp.setKeepAlive(f.c, false);
+  f.runTo(60000);                                     // nothing received since 0
+  f.tcp.setIdle(f.c, 1000);
+  f.tcp.setKeepAlive(f.c, true);
+  f.runTo(61000);
+  assert.equal(idle, [61000], 'not at once: 1000 ms after the call');
+  f.runTo(65000);
+  assert.equal(f.out(), ['65000: <SEQ=300><ACK=101><CTL=ACK> win=2048'], 'the probe 5000 ms after the call, not at once');
+});
+
+test('a SEND is activity for the idle timer (it pushes it back); a SEND that takes nothing (the ring full) is not', () => {
+  const f = reach.established({ sndBuf: 4 });
+  const idle: number[] = [];
+  f.c.user = { ...f.rec, onReadable: () => {}, onEnd: () => {}, onWritable: () => {}, onClose: () => {}, onIdle: () => { idle.push(f.ifc.now); } } as never;
+  f.tcp.setIdle(f.c, 1000);
+  f.runTo(800);
+  assert.is(f.tcp.send(f.c, pattern(4, 0), 0, 4), 4);   // at 800: unanswered (the peer sends nothing)
+  f.runTo(1500);
+  assert.equal(idle, [], 'pushed back to 1800');
+  assert.is(f.tcp.send(f.c, pattern(4, 0), 0, 4), 0);   // at 1500: the ring full, nothing taken
+  f.runTo(1800);
+  assert.equal(idle, [1800]);
+});
+
+test('onState: a second ABORT of a closed connection does not report CLOSED again', () => {
+  const seen: string[] = [];
+  const f = reach.established({ onState: (_c, s) => seen.push(String(s)) });
+  f.tcp.abort(f.c);
+  f.tcp.abort(f.c);
+  assert.equal(seen, ['3', '4', '0']);
+});
+
 test('CLOSE on a connection already closing, ABORT in TIME-WAIT: nothing sent, the state kept or gone', () => {
   const f = reach.finWait2();
   f.tcp.close(f.c);

@@ -480,4 +480,45 @@ test('onWritable: told when an ACK frees room in the send ring, not for an ACK t
   assert.is(told, 1);
 });
 
+test('the override timeout of sender SWS avoidance sends what fits and leaves the connection\'s flags as they were', () => {
+  const f = reach.established({ sndBuf: 4096 });
+  f.send(101, 301, ACK, { win: 1000 });               // the largest window offered stays 8192
+  f.tcp.send(f.c, new Uint8Array(3000), 0, 3000);
+  const flags = f.c.s[FLAGS];
+  f.runTo(200);
+  assert.equal(f.out(), ['200: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1000 win=2048']);
+  assert.is(f.c.s[FLAGS], flags);
+});
+
+test('persist timer: before any RTT sample the RTO may be below rtoMinMs (rtoInitMs 50, one SYN again: 100); the probe waits rtoMinMs', () => {
+  const f = reach.synSent({ rtoInitMs: 50 });
+  f.runTo(50);
+  assert.equal(f.out(), ['50: <SEQ=300><CTL=SYN> win=2048 mss=1460']);
+  f.at(60);
+  f.send(100, 301, SYN | ACK, { mss: 1460, win: 0 }); // no RTT sample (Karn): the RTO stays 100
+  f.out();
+  assert.is(f.c.s[RTO], 100);
+  f.tcp.send(f.c, new Uint8Array(10), 0, 10);
+  f.runTo(300);
+  assert.equal(f.out(), ['260: <SEQ=301><ACK=101><CTL=ACK><DATA> len=1 win=2048']);
+});
+
+test('keepalive: FIN-WAIT-2 probes (the peer may vanish after taking our FIN); FIN-WAIT-1 does not (its FIN goes again by the RTO)', () => {
+  const cfg = { keepIdleMs: 1000, keepIntvlMs: 500 };
+  const f = reach.finWait2(cfg);
+  f.runTo(1000);
+  assert.equal(f.out(), ['1000: <SEQ=301><ACK=101><CTL=ACK> win=2048']);
+  const g = reach.finWait1(cfg);
+  g.runTo(1500);
+  assert.equal(g.out(), ['200: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048', '600: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048', '1400: <SEQ=301><ACK=101><CTL=FIN,ACK> win=2048']);
+});
+
+test('keepalive: a SEND is activity: the idle time before the first probe counts from it', () => {
+  const f = reach.established({ keepIdleMs: 1000, keepIntvlMs: 500 });
+  f.at(800);
+  f.tcp.send(f.c, new Uint8Array(1), 0, 1);           // unanswered: retransmitted at 1000, 1400
+  f.runTo(1800);
+  assert.equal(f.out().filter((l) => !l.includes('DATA')), ['1800: <SEQ=300><ACK=101><CTL=ACK> win=2048']);
+});
+
 test.run();

@@ -1490,7 +1490,7 @@ export class Tcp {
     const cs = c.s;
     if (cs[TW_AT] && due(now, cs[TW_AT])) { this.reset(c, null); return; }
     if (cs[CONNECT_AT] && due(now, cs[CONNECT_AT])) { this.cnt[TIMEOUTS]++; this.reset(c, 'ETIMEDOUT'); return; }
-    if (cs[RTO_AT] && due(now, cs[RTO_AT])) { this.onRto(c, now); if (cs[STATE] === CLOSED) return; }
+    if (cs[RTO_AT] && due(now, cs[RTO_AT])) { this.onRto(c); if (cs[STATE] === CLOSED) return; }
     if (cs[PERSIST_AT] && due(now, cs[PERSIST_AT])) this.onPersist(c, now);
     if (cs[DEL_ACK_AT] && due(now, cs[DEL_ACK_AT])) { cs[DEL_ACK_AT] = 0; cs[FLAGS] |= ACK_NOW; this.dispatch(c); }
     if (cs[KEEP_AT] && due(now, cs[KEEP_AT])) { this.onKeepalive(c, now); if (cs[STATE] === CLOSED) return; }
@@ -1503,7 +1503,7 @@ export class Tcp {
   }
 
   /** Retransmission timeout (RFC 6298 5.4-5.7, RFC 5681 3.1). */
-  private onRto(c: Conn, now: number): void {
+  private onRto(c: Conn): void {
     const cs = c.s;
     const limit = cs[STATE] === SYN_SENT || cs[STATE] === SYN_RECEIVED ? this.cfg[CFG_SYN_RETRIES] : this.cfg[CFG_MAX_RETRIES];
     if (cs[RETRIES] >= limit) {
@@ -1522,8 +1522,11 @@ export class Tcp {
     cs[RTT_AT] = 0; // Karn's algorithm
     cs[SND_NXT] = cs[SND_UNA]; // go back: resend from the oldest unacknowledged byte (or SYN)
     cs[RTO_AT] = 0;
+    // The timer starts again with what dispatch sends (something always goes: the oldest
+    // unacknowledged data, SYN or FIN); when the window is closed or too small, it starts the
+    // persist timer instead, whose probes take over (RFC 9293 3.8.6.1, 3.8.6.2.1). A timeout
+    // here would reset a peer that answers them (RFC 1122 4.2.2.17: it MUST stay open).
     this.dispatch(c);
-    if (!cs[RTO_AT]) cs[RTO_AT] = at32(now + cs[RTO]);
   }
 
   private persistDelay(c: Conn): number {

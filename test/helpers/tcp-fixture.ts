@@ -7,7 +7,9 @@ import { tcp, csum, u16, u32, cat } from './frames.ts';
 
 export interface Seg { t: number; src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; win: number; len: number; mss: number; data: Uint8Array;
   /** The option bytes (header beyond 20 bytes) and the urgent pointer. */
-  opts: number[]; urp: number }
+  opts: number[]; urp: number;
+  /** Sent with Interface.sendIpv4's noQueue (no ARP queue buffer: replies without a connection). */
+  noQueue?: boolean }
 
 /** Every flag of the header's flags byte (RFC 9293 3.1, ECE and CWR of RFC 3168), SYN, FIN and
  *  RST first as in RFC 9293's figures. */
@@ -47,7 +49,7 @@ export class FakeIface {
   constructor(public ip: number, public mtu = 1500) {}
   random32(): number { this.r = (this.r * 1103515245 + 12345) >>> 0; return this.r; }
   register(_p: number, h: FakeIface['handler']): void { this.handler = h; }
-  sendIpv4(dst: number, proto: number, l4len: number): boolean {
+  sendIpv4(dst: number, proto: number, l4len: number, noQueue?: boolean): boolean {
     // Every segment the stack emits must carry a correct checksum (RFC 9293 3.1), checked with
     // frames.ts's independent RFC 1071 sum over the pseudo-header: a wrong one fails the test.
     const seg = this.tx.subarray(34, 34 + l4len);
@@ -55,6 +57,7 @@ export class FakeIface {
       throw new Error(`TCP sent a segment with a bad checksum (protocol ${proto}, ${l4len} bytes): ${Array.from(seg, (b) => b.toString(16).padStart(2, '0')).join('')}`);
     }
     const s = decode(this.tx, l4len, this.ip, dst, this.now);
+    s.noQueue = noQueue === true;
     this.sent.push(s);
     if (this.onSend) this.onSend(s, this.tx.slice(34, 34 + l4len));
     return true;
