@@ -5,7 +5,7 @@
 //    peer: TCP A, 198.18.0.1:40000, ISN 100          us: TCP B, 198.18.0.2:80, ISN 300
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CWND, FLAGS as FLAGS_, RECLAIM as RECLAIM_, KEEP_ALIVE as KEEP_ALIVE_, PASSIVE as PASSIVE_ } from '../firmware/tcp/tcp.ts';
+import { CWND, LPORT, FLAGS as FLAGS_, RECLAIM as RECLAIM_, KEEP_ALIVE as KEEP_ALIVE_, PASSIVE as PASSIVE_ } from '../firmware/tcp/tcp.ts';
 import { stack, reach, segment, PEER_IP, OUR_IP, FakeIface } from './helpers/tcp-fixture.ts';
 import { Tcp } from '../firmware/tcp/tcp.ts';
 
@@ -30,6 +30,16 @@ test('connect: per-connection ring sizes override the configured ones', () => {
   assert.equal(f.out(), ['0: <SEQ=300><CTL=SYN> win=300 mss=1460']);
   const d = f.tcp.connect(PEER_IP, 81, f.rec)!;
   assert.equal([d.sb.length, d.rb.length], [2048, 2048]);
+});
+
+test('connect: a random port of the dynamic range (RFC 6056 3.3.1), the next free one when it is taken, and the random one itself when all 16384 are', () => {
+  const f = stack({}, false);
+  f.ifc.random32 = () => 16384 * 3 + 5;                  // start 5 of the range: port 49157
+  assert.is(f.tcp.connect(PEER_IP, 80, f.rec)!.s[LPORT], 49157);
+  assert.is(f.tcp.connect(PEER_IP, 80, f.rec)!.s[LPORT], 49158);   // 49157 is in use with that peer
+  // Every port of the range taken (16384 listeners, stood in for): the random one all the same.
+  (f.tcp as unknown as { findListener(p: number): unknown }).findListener = () => true;
+  assert.is(f.tcp.connect(PEER_IP, 81, f.rec)!.s[LPORT], 49157);
 });
 
 // ---- the rings across their ends ----
