@@ -172,7 +172,8 @@ export class Soak {
   private event(name: string): void { this.rep.events[name] = (this.rep.events[name] || 0) + 1; }
   private get stack(): Stack { return this.board.stack; }
   private outage(from: number, ms: number): void { this.outages.push([from, from + ms]); }
-  private inOutage(t: number): boolean { return (this.lostAt >= 0 && t >= this.lostAt) || this.outages.some(([a, b]) => t >= a && t < b); }
+  /** Whether [t, until] meets a planned outage (a probe's 3 s window may see one begin). */
+  private inOutage(t: number, until = t): boolean { return (this.lostAt >= 0 && until >= this.lostAt) || this.outages.some(([a, b]) => until >= a && t < b); }
 
   run(): SoakReport {
     const o = this.o, c = this.clock, r = this.rng;
@@ -310,7 +311,7 @@ export class Soak {
         this.lastAnswered = at;
         return;
       }
-      if (this.inOutage(at)) { rep.inOutage++; return; }
+      if (this.inOutage(at, at + 3000)) { rep.inOutage++; return; }
       const full = this.stack.tcp.conns.length >= 8;
       if (full) rep.lockOut++; else rep.unanswered++;
       if (rep.failures.length < 10) rep.failures.push(`${(at / 1000).toFixed(0)} s: ping ${pinged ? 'answered' : 'unanswered'}, echo ${echoed ? 'answered' : 'unanswered'}; board ${this.stack.iface.ip ? 'has its address' : 'has no address'}, ${this.stack.tcp.conns.length} connections [${this.stack.tcp.conns.map((x) => x.stateName).join(' ')}]${full ? ' (table full: lock-out, issue 21)' : ''}`);
