@@ -54,9 +54,12 @@ async function withBoard(name: string, args: string[], fn: (b: EspruinoBoard, ns
   }, log);
 }
 
-/** The interpreter's last lines, for a failure's message. */
+/** The interpreter's last lines, for a failure's message; after an OUT OF MEMORY, the lines
+ *  that led to the first one (every callback after it prints "Execution Interrupted"). */
 function tail(b: EspruinoBoard): string {
-  return b.lines.slice(-40).map((l) => '  | ' + l).join('\n');
+  const at = b.lines.findIndex((l) => /OUT OF MEMORY/.test(l));
+  const lines = at >= 0 ? b.lines.slice(Math.max(0, at - 30), at + 10).concat(['...'], b.lines.slice(-5)) : b.lines.slice(-40);
+  return lines.map((l) => '  | ' + l).join('\n');
 }
 
 async function echo(ns: string, bytes: number, ms: number): Promise<void> {
