@@ -117,7 +117,7 @@ export class LinkLocal {
       return f;
     } : function (buf: Uint8Array) {
       const n = own.call(d, buf);
-      self.sniff(buf, n); // nothing received (0) is shorter than an ARP frame: not looked at
+      if (n > 0) self.sniff(buf, n); // as recvFrame's: no call for an empty poll
       return n;
     };
   }
